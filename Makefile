@@ -1,0 +1,73 @@
+# TSA: one directory per tool, each with a build.mk fragment included here.
+# make / make test / make asan / make bench / make fuzz / make demo / make install
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BIN     ?= bin
+OBJ     ?= build
+CC      ?= cc
+SANITIZE ?=
+
+PKGS     = libpcap libmaxminddb libpsl inih
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ilib $(SANITIZE) \
+           -DTSA_SYSCONFDIR='"$(PREFIX)/etc/tsa"' -DTSA_DATADIR='"$(PREFIX)/share/tsa"'
+LDFLAGS += $(SANITIZE)
+LIBTSA   = $(OBJ)/libtsa.a
+
+TOOLS    :=
+MANPAGES :=
+TESTBINS :=
+
+all: setup-check tools
+
+# Fragments add to TOOLS, MANPAGES and TESTBINS.
+include $(sort $(wildcard */build.mk))
+
+tools: $(TOOLS) $(TESTBINS)
+
+$(OBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(shell find $(OBJ) -name '*.d' 2>/dev/null)
+
+# Build prerequisites come from scripts/setup; run it only when something is
+# missing (it is idempotent but asks apt).
+setup-check:
+	@scripts/setup --check >/dev/null 2>&1 || scripts/setup
+
+setup:
+	scripts/setup
+
+test: all
+	tests/run
+
+# The same tests with AddressSanitizer and UndefinedBehaviorSanitizer.
+asan: setup-check
+	$(MAKE) BIN=bin-asan OBJ=build-asan \
+	    SANITIZE='-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer' tools
+	TSA_BIN=$(CURDIR)/bin-asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run
+
+bench: all
+	scripts/bench
+
+fuzz: setup-check
+	scripts/fuzz
+
+demo: all
+	scripts/demo
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/etc/tsa $(DESTDIR)$(PREFIX)/share/tsa
+	install -m 755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(MANPAGES) $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 settings.ini $(DESTDIR)$(PREFIX)/etc/tsa/settings.ini
+	$(INSTALL_DATA_HOOKS)
+
+clean:
+	rm -rf bin bin-asan build build-asan
+
+.PHONY: all tools setup setup-check test asan bench fuzz demo install clean

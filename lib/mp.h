@@ -1,0 +1,124 @@
+/*
+ * Raw msgpack access: decode one object at a time straight from the bytes,
+ * skip whole objects without building them, find keys in a map, and pack
+ * values into a growing buffer.  A stage never unpacks a record into a tree:
+ * it looks up the few keys it needs and copies the rest through as bytes.
+ * Every read is bounded by an end pointer.
+ */
+#ifndef TSA_MP_H
+#define TSA_MP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+enum mp_type {
+	MP_NIL, MP_BOOL, MP_UINT, MP_INT, MP_FLOAT, MP_STR, MP_BIN,
+	MP_ARRAY, MP_MAP, MP_EXT
+};
+
+/* msgpack's timestamp extension type */
+#define MP_EXT_TIMESTAMP (-1)
+
+struct mp_obj {
+	enum mp_type type;
+	int8_t ext;		/* extension type, for MP_EXT */
+	uint32_t len;		/* bytes of str/bin/ext, elements of array/map */
+	const uint8_t *ptr;	/* data of str/bin/ext */
+	union {
+		bool b;
+		uint64_t u;	/* MP_UINT */
+		int64_t i;	/* MP_INT (always negative) */
+		double f;
+	};
+};
+
+/*
+ * Decode the object at *p (for arrays and maps only their header: the
+ * elements follow) and advance *p past what was decoded.  Returns 0, or -1
+ * when the bytes are truncated or not msgpack (0xc1).
+ */
+int mp_next(const uint8_t **p, const uint8_t *end, struct mp_obj *o);
+
+/* Skip one complete object, nested ones included, without recursion. */
+int mp_skip(const uint8_t **p, const uint8_t *end);
+
+/* Is o a string equal to the C string s? */
+static inline bool mp_str_eq(const struct mp_obj *o, const char *s, size_t n)
+{
+	return o->type == MP_STR && o->len == n && memcmp(o->ptr, s, n) == 0;
+}
+
+/* An integer (either sign) as int64_t; false if o is not one or too big. */
+bool mp_obj_int(const struct mp_obj *o, int64_t *v);
+/* A number of any kind as double; false if o is not a number. */
+bool mp_obj_num(const struct mp_obj *o, double *v);
+/* A timestamp extension (32, 64 or 96 bit form); false otherwise. */
+bool mp_obj_time(const struct mp_obj *o, int64_t *sec, uint32_t *nsec);
+
+/*
+ * Look up several keys of the map at rec in one pass.  keys[i] are
+ * NUL-terminated; found values are stored in vals[i] and bit i is set in
+ * the returned mask.  For containers the value is the header object and
+ * vals[i].ptr points at its first element; the container's bytes run up to
+ * the next key.  Returns -1 if rec is not a well-formed map.  At most 64 keys.
+ */
+int64_t mp_map_get(const uint8_t *rec, size_t len, const char *const *keys,
+    int nkeys, struct mp_obj *vals);
+
+/* One key; returns 1 found, 0 absent, -1 malformed. */
+int mp_map_get1(const uint8_t *rec, size_t len, const char *key,
+    struct mp_obj *val);
+
+/*
+ * Iterate a map: mp_map_begin checks the header and leaves *it at the first
+ * key; mp_map_step decodes the key (must be a string) and leaves vstart at
+ * the value's bytes and *it past the value.  Returns 1 per pair, 0 at the
+ * end, -1 on malformed input.
+ */
+struct mp_map_iter {
+	const uint8_t *p, *end;
+	uint32_t left;
+};
+int mp_map_begin(struct mp_map_iter *it, const uint8_t *rec, size_t len);
+int mp_map_step(struct mp_map_iter *it, struct mp_obj *key,
+    const uint8_t **vstart, const uint8_t **vend);
+
+/* ---- packing ---- */
+
+struct mp_buf {
+	uint8_t *p;
+	size_t len, cap;
+};
+
+void mp_buf_grow(struct mp_buf *b, size_t need);	/* aborts on OOM */
+void mp_buf_free(struct mp_buf *b);
+
+static inline uint8_t *mp_buf_reserve(struct mp_buf *b, size_t n)
+{
+	if (b->cap - b->len < n)
+		mp_buf_grow(b, n);
+	return b->p + b->len;
+}
+
+void mp_put_nil(struct mp_buf *b);
+void mp_put_bool(struct mp_buf *b, bool v);
+void mp_put_uint(struct mp_buf *b, uint64_t v);
+void mp_put_int(struct mp_buf *b, int64_t v);
+void mp_put_double(struct mp_buf *b, double v);
+void mp_put_str(struct mp_buf *b, const void *s, size_t n);
+void mp_put_cstr(struct mp_buf *b, const char *s);
+void mp_put_bin(struct mp_buf *b, const void *s, size_t n);
+void mp_put_array(struct mp_buf *b, uint32_t n);
+void mp_put_map(struct mp_buf *b, uint32_t n);
+void mp_put_time(struct mp_buf *b, int64_t sec, uint32_t nsec);
+void mp_put_raw(struct mp_buf *b, const void *p, size_t n);
+
+/* Length of the header mp_put_map would write for n pairs. */
+static inline size_t mp_map_hdr_len(uint32_t n)
+{
+	return n < 16 ? 1 : n < 65536 ? 3 : 5;
+}
+
+#endif

@@ -1,0 +1,86 @@
+/*
+ * The TSA record stream: a header map, then records (maps), back to back.
+ * The reader hands out each record as raw bytes that stay valid until the
+ * next call; the writer buffers output in large blocks and lets a stage copy
+ * a record through with keys appended, without re-encoding it.
+ */
+#ifndef TSA_STREAM_H
+#define TSA_STREAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mp.h"
+
+#define TSA_STREAM_VERSION 1
+#define TSA_MAX_RECORD (16u << 20)	/* a larger record is an error */
+
+struct tsa_reader;
+struct tsa_writer;
+
+/*
+ * Open path ("-" or NULL for stdin) and read and check the header.  Any
+ * failure (missing file, terminal on stdin, no valid header, wrong version)
+ * prints "prog: file: problem" and exits 1.
+ */
+struct tsa_reader *tsa_reader_open(const char *path);
+const char *tsa_reader_name(const struct tsa_reader *r);	/* for messages */
+/* The header map's raw bytes. */
+const uint8_t *tsa_reader_header(const struct tsa_reader *r, size_t *len);
+/*
+ * Next record: 1 and *rec/*len set, 0 at a clean end of stream.  A truncated
+ * or malformed record prints an error naming the file and the record number
+ * and returns -1; the caller finishes its output and exits non-zero.
+ */
+int tsa_read(struct tsa_reader *r, const uint8_t **rec, size_t *len);
+uint64_t tsa_reader_count(const struct tsa_reader *r);	/* records read */
+/* The reader's file descriptor, for poll() in live stages. */
+int tsa_reader_fd(const struct tsa_reader *r);
+/* Bytes already buffered: poll() on the fd is not needed while this is > 0. */
+size_t tsa_reader_buffered(const struct tsa_reader *r);
+void tsa_reader_close(struct tsa_reader *r);
+
+/*
+ * Open path ("-" or NULL for stdout).  Refuses a terminal ("pipe into
+ * tsa-print") unless allow_tty.  A write that fails with EPIPE ends the
+ * program quietly with status 0; other write errors exit 1 with a message.
+ */
+struct tsa_writer *tsa_writer_open(const char *path, int allow_tty);
+/* The output buffer: pack records into it directly, then tsa_wrote(). */
+struct mp_buf *tsa_out(struct tsa_writer *w);
+/* Call after each record; flushes when the buffer is large. */
+void tsa_wrote(struct tsa_writer *w);
+void tsa_flush(struct tsa_writer *w);
+/* Flush, close, exit 1 on a write error. */
+void tsa_writer_close(struct tsa_writer *w);
+
+/*
+ * Copy a record with keys appended:
+ *   tsa_rec_begin(w, rec, len);
+ *   mp_put_str(tsa_rec_key(w, "src_country"), "DE", 2);   // key, then value
+ *   tsa_rec_end(w);
+ * tsa_rec_key packs the key and returns the buffer to pack the value into.
+ * If no key is added, the record is copied unchanged.  rec must stay valid
+ * until tsa_rec_end.
+ */
+void tsa_rec_begin(struct tsa_writer *w, const uint8_t *rec, size_t len);
+struct mp_buf *tsa_rec_key(struct tsa_writer *w, const char *key);
+void tsa_rec_end(struct tsa_writer *w);
+
+/*
+ * Write the header of r to w with this invocation (argv) appended to its
+ * "tools" array; kind, if not NULL, replaces "kind".
+ */
+void tsa_header_pass(struct tsa_writer *w, const struct tsa_reader *r,
+    const char *kind, int argc, char **argv);
+/*
+ * Pack a "tools" array: the elements of the array at old (may be NULL), then
+ * argv as an array of strings.  For tools that build their own header.
+ */
+void tsa_put_tools(struct mp_buf *b, const uint8_t *old, size_t oldlen,
+    int argc, char **argv);
+
+/* Does a map record have "type" (non-packet record)?  Returns the type in t. */
+int tsa_rec_type(const uint8_t *rec, size_t len, struct mp_obj *t);
+
+#endif

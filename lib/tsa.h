@@ -1,0 +1,11 @@
+/* Everything a TSA tool includes. */
+#ifndef TSA_H
+#define TSA_H
+
+#include "addr.h"
+#include "mp.h"
+#include "settings.h"
+#include "stream.h"
+#include "util.h"
+
+#endif
