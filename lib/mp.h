@@ -36,12 +36,16 @@ struct mp_obj {
 
 /*
  * Decode the object at *p (for arrays and maps only their header: the
- * elements follow) and advance *p past what was decoded.  Returns 0, or -1
- * when the bytes are truncated or not msgpack (0xc1).
+ * elements follow) and advance *p past what was decoded.  Returns 0, -1
+ * when the bytes end too soon, or -2 for a byte that is not msgpack (0xc1).
  */
 int mp_next(const uint8_t **p, const uint8_t *end, struct mp_obj *o);
 
-/* Skip one complete object, nested ones included, without recursion. */
+/*
+ * Skip one complete object, nested ones included, without recursion.
+ * Returns 0, -1 when the bytes end too soon (including a container that
+ * claims more elements than there are bytes left), or -2 when invalid.
+ */
 int mp_skip(const uint8_t **p, const uint8_t *end);
 
 /* Is o a string equal to the C string s? */

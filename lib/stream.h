@@ -28,7 +28,7 @@ const char *tsa_reader_name(const struct tsa_reader *r);	/* for messages */
 /* The header map's raw bytes. */
 const uint8_t *tsa_reader_header(const struct tsa_reader *r, size_t *len);
 /*
- * Next record: 1 and *rec/*len set, 0 at a clean end of stream.  A truncated
+ * Next record: 1 with *rec and *len set, 0 at a clean end of stream.  A truncated
  * or malformed record prints an error naming the file and the record number
  * and returns -1; the caller finishes its output and exits non-zero.
  */
@@ -66,6 +66,13 @@ void tsa_writer_close(struct tsa_writer *w);
 void tsa_rec_begin(struct tsa_writer *w, const uint8_t *rec, size_t len);
 struct mp_buf *tsa_rec_key(struct tsa_writer *w, const char *key);
 void tsa_rec_end(struct tsa_writer *w);
+/*
+ * Replace keys instead of appending duplicates: tsa_rec_end then leaves out
+ * the record's own pairs whose keys are appended.  tsa_header_pass turns this
+ * on by itself when the header's tools show this program ran before; it
+ * costs a pass over the record's keys.
+ */
+void tsa_rec_dedup(struct tsa_writer *w, int on);
 
 /*
  * Write the header of r to w with this invocation (argv) appended to its

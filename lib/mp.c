@@ -1,0 +1,431 @@
+/*
+ * Raw msgpack decoding and packing.  The decoder never trusts a length: every
+ * read is checked against the end pointer first, and lengths are compared by
+ * subtraction so that a huge 32-bit length cannot wrap a pointer.
+ */
+#include <stdlib.h>
+
+#include "mp.h"
+#include "util.h"
+
+static inline uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static inline uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+static inline uint64_t be64(const uint8_t *p) { return (uint64_t)be32(p) << 32 | be32(p + 4); }
+
+/* Set o to a str/bin/ext payload of n bytes starting at p + hdr. */
+static int payload(const uint8_t **pp, const uint8_t *end, size_t hdr,
+    uint32_t n, struct mp_obj *o)
+{
+	const uint8_t *p = *pp;
+
+	if ((size_t)(end - p) < hdr || (size_t)(end - p) - hdr < n)
+		return -1;
+	o->ptr = p + hdr;
+	o->len = n;
+	*pp = p + hdr + n;
+	return 0;
+}
+
+int mp_next(const uint8_t **pp, const uint8_t *end, struct mp_obj *o)
+{
+	const uint8_t *p = *pp;
+	size_t avail = (size_t)(end - p);
+	uint8_t c;
+
+	if (avail < 1)
+		return -1;
+	c = p[0];
+	if (c <= 0x7f) {
+		o->type = MP_UINT;
+		o->u = c;
+		*pp = p + 1;
+		return 0;
+	}
+	if (c >= 0xe0) {
+		o->type = MP_INT;
+		o->i = (int8_t)c;
+		*pp = p + 1;
+		return 0;
+	}
+	if (c >= 0xa0 && c <= 0xbf) {
+		o->type = MP_STR;
+		return payload(pp, end, 1, c & 0x1f, o);
+	}
+	if (c >= 0x80 && c <= 0x8f) {
+		o->type = MP_MAP;
+		o->len = c & 0x0f;
+		*pp = p + 1;
+		return 0;
+	}
+	if (c >= 0x90 && c <= 0x9f) {
+		o->type = MP_ARRAY;
+		o->len = c & 0x0f;
+		*pp = p + 1;
+		return 0;
+	}
+
+/* Fixed-size bodies after the type byte. */
+#define NEED(n) do { if (avail < 1 + (size_t)(n)) return -1; } while (0)
+	switch (c) {
+	case 0xc0:
+		o->type = MP_NIL;
+		*pp = p + 1;
+		return 0;
+	case 0xc2: case 0xc3:
+		o->type = MP_BOOL;
+		o->b = c == 0xc3;
+		*pp = p + 1;
+		return 0;
+	case 0xc4: NEED(1); o->type = MP_BIN; return payload(pp, end, 2, p[1], o);
+	case 0xc5: NEED(2); o->type = MP_BIN; return payload(pp, end, 3, be16(p + 1), o);
+	case 0xc6: NEED(4); o->type = MP_BIN; return payload(pp, end, 5, be32(p + 1), o);
+	case 0xc7: NEED(2); o->type = MP_EXT; o->ext = (int8_t)p[2];
+		return payload(pp, end, 3, p[1], o);
+	case 0xc8: NEED(3); o->type = MP_EXT; o->ext = (int8_t)p[3];
+		return payload(pp, end, 4, be16(p + 1), o);
+	case 0xc9: NEED(5); o->type = MP_EXT; o->ext = (int8_t)p[5];
+		return payload(pp, end, 6, be32(p + 1), o);
+	case 0xca: {
+		NEED(4);
+		uint32_t u = be32(p + 1);
+		float f;
+		memcpy(&f, &u, 4);
+		o->type = MP_FLOAT;
+		o->f = f;
+		*pp = p + 5;
+		return 0;
+	}
+	case 0xcb: {
+		NEED(8);
+		uint64_t u = be64(p + 1);
+		memcpy(&o->f, &u, 8);
+		o->type = MP_FLOAT;
+		*pp = p + 9;
+		return 0;
+	}
+	case 0xcc: NEED(1); o->type = MP_UINT; o->u = p[1]; *pp = p + 2; return 0;
+	case 0xcd: NEED(2); o->type = MP_UINT; o->u = be16(p + 1); *pp = p + 3; return 0;
+	case 0xce: NEED(4); o->type = MP_UINT; o->u = be32(p + 1); *pp = p + 5; return 0;
+	case 0xcf: NEED(8); o->type = MP_UINT; o->u = be64(p + 1); *pp = p + 9; return 0;
+	/* Signed encodings of non-negative values are normalised to MP_UINT. */
+	case 0xd0: NEED(1); o->i = (int8_t)p[1]; *pp = p + 2; goto sint;
+	case 0xd1: NEED(2); o->i = (int16_t)be16(p + 1); *pp = p + 3; goto sint;
+	case 0xd2: NEED(4); o->i = (int32_t)be32(p + 1); *pp = p + 5; goto sint;
+	case 0xd3: NEED(8); o->i = (int64_t)be64(p + 1); *pp = p + 9; goto sint;
+	case 0xd4: NEED(1); o->type = MP_EXT; o->ext = (int8_t)p[1]; return payload(pp, end, 2, 1, o);
+	case 0xd5: NEED(1); o->type = MP_EXT; o->ext = (int8_t)p[1]; return payload(pp, end, 2, 2, o);
+	case 0xd6: NEED(1); o->type = MP_EXT; o->ext = (int8_t)p[1]; return payload(pp, end, 2, 4, o);
+	case 0xd7: NEED(1); o->type = MP_EXT; o->ext = (int8_t)p[1]; return payload(pp, end, 2, 8, o);
+	case 0xd8: NEED(1); o->type = MP_EXT; o->ext = (int8_t)p[1]; return payload(pp, end, 2, 16, o);
+	case 0xd9: NEED(1); o->type = MP_STR; return payload(pp, end, 2, p[1], o);
+	case 0xda: NEED(2); o->type = MP_STR; return payload(pp, end, 3, be16(p + 1), o);
+	case 0xdb: NEED(4); o->type = MP_STR; return payload(pp, end, 5, be32(p + 1), o);
+	case 0xdc: NEED(2); o->type = MP_ARRAY; o->len = be16(p + 1); *pp = p + 3; return 0;
+	case 0xdd: NEED(4); o->type = MP_ARRAY; o->len = be32(p + 1); *pp = p + 5; return 0;
+	case 0xde: NEED(2); o->type = MP_MAP; o->len = be16(p + 1); *pp = p + 3; return 0;
+	case 0xdf: NEED(4); o->type = MP_MAP; o->len = be32(p + 1); *pp = p + 5; return 0;
+	default:	/* 0xc1 is never used */
+		return -2;
+	}
+#undef NEED
+sint:
+	if (o->i >= 0) {
+		o->type = MP_UINT;
+		o->u = (uint64_t)o->i;
+	} else {
+		o->type = MP_INT;
+	}
+	return 0;
+}
+
+/*
+ * Skipping counts the objects still owed instead of recursing, so nesting
+ * depth costs nothing.  Every object takes at least one byte, so a count
+ * larger than the bytes left is malformed and is refused at once rather than
+ * looped over.
+ */
+int mp_skip(const uint8_t **pp, const uint8_t *end)
+{
+	uint64_t owed = 1;
+	struct mp_obj o;
+
+	while (owed > 0) {
+		int rc = mp_next(pp, end, &o);
+		if (rc < 0)
+			return rc;
+		owed--;
+		if (o.type == MP_ARRAY)
+			owed += o.len;
+		else if (o.type == MP_MAP)
+			owed += 2 * (uint64_t)o.len;
+		if (owed > (uint64_t)(end - *pp))
+			return -1;
+	}
+	return 0;
+}
+
+bool mp_obj_int(const struct mp_obj *o, int64_t *v)
+{
+	if (o->type == MP_UINT && o->u <= INT64_MAX) {
+		*v = (int64_t)o->u;
+		return true;
+	}
+	if (o->type == MP_INT) {
+		*v = o->i;
+		return true;
+	}
+	return false;
+}
+
+bool mp_obj_num(const struct mp_obj *o, double *v)
+{
+	switch (o->type) {
+	case MP_UINT: *v = (double)o->u; return true;
+	case MP_INT: *v = (double)o->i; return true;
+	case MP_FLOAT: *v = o->f; return true;
+	default: return false;
+	}
+}
+
+bool mp_obj_time(const struct mp_obj *o, int64_t *sec, uint32_t *nsec)
+{
+	if (o->type != MP_EXT || o->ext != MP_EXT_TIMESTAMP)
+		return false;
+	switch (o->len) {
+	case 4:
+		*sec = be32(o->ptr);
+		*nsec = 0;
+		return true;
+	case 8: {
+		uint64_t v = be64(o->ptr);
+		*nsec = (uint32_t)(v >> 34);
+		*sec = (int64_t)(v & 0x3ffffffffULL);
+		return *nsec < 1000000000u;
+	}
+	case 12:
+		*nsec = be32(o->ptr);
+		*sec = (int64_t)be64(o->ptr + 4);
+		return *nsec < 1000000000u;
+	default:
+		return false;
+	}
+}
+
+int mp_map_begin(struct mp_map_iter *it, const uint8_t *rec, size_t len)
+{
+	struct mp_obj o;
+
+	it->p = rec;
+	it->end = rec + len;
+	if (mp_next(&it->p, it->end, &o) < 0 || o.type != MP_MAP)
+		return -1;
+	it->left = o.len;
+	return 0;
+}
+
+int mp_map_step(struct mp_map_iter *it, struct mp_obj *key,
+    const uint8_t **vstart, const uint8_t **vend)
+{
+	if (it->left == 0)
+		return 0;
+	if (mp_next(&it->p, it->end, key) < 0 || key->type != MP_STR)
+		return -1;
+	*vstart = it->p;
+	if (mp_skip(&it->p, it->end) < 0)
+		return -1;
+	*vend = it->p;
+	it->left--;
+	return 1;
+}
+
+int64_t mp_map_get(const uint8_t *rec, size_t len, const char *const *keys,
+    int nkeys, struct mp_obj *vals)
+{
+	struct mp_map_iter it;
+	struct mp_obj k;
+	const uint8_t *vs, *ve;
+	uint64_t found = 0, all;
+	size_t klen[64];
+	int i, rc;
+
+	if (nkeys > 64 || mp_map_begin(&it, rec, len) < 0)
+		return -1;
+	for (i = 0; i < nkeys; i++)
+		klen[i] = strlen(keys[i]);
+	all = nkeys == 64 ? ~0ULL : (1ULL << nkeys) - 1;
+	while ((rc = mp_map_step(&it, &k, &vs, &ve)) > 0) {
+		for (i = 0; i < nkeys; i++) {
+			if (k.len != klen[i] || (found >> i & 1) ||
+			    memcmp(k.ptr, keys[i], k.len) != 0)
+				continue;
+			if (mp_next(&vs, ve, &vals[i]) < 0)
+				return -1;
+			found |= 1ULL << i;
+			break;
+		}
+		/*
+		 * Records come from tsa_read, which has checked that the whole
+		 * map is well formed, so the scan may stop once all are found.
+		 */
+		if (found == all)
+			return (int64_t)found;
+	}
+	return rc < 0 ? -1 : (int64_t)found;
+}
+
+int mp_map_get1(const uint8_t *rec, size_t len, const char *key,
+    struct mp_obj *val)
+{
+	int64_t m = mp_map_get(rec, len, &key, 1, val);
+
+	return m < 0 ? -1 : (int)m;
+}
+
+/* ---- packing ---- */
+
+void mp_buf_grow(struct mp_buf *b, size_t need)
+{
+	size_t cap = b->cap ? b->cap : 4096;
+
+	while (cap - b->len < need)
+		cap *= 2;
+	b->p = tsa_realloc(b->p, cap);
+	b->cap = cap;
+}
+
+void mp_buf_free(struct mp_buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+static inline void put1(struct mp_buf *b, uint8_t c)
+{
+	*mp_buf_reserve(b, 1) = c;
+	b->len++;
+}
+
+static inline void put_be(struct mp_buf *b, uint8_t tag, uint64_t v, int n)
+{
+	uint8_t *p = mp_buf_reserve(b, 1 + (size_t)n);
+	int i;
+
+	*p++ = tag;
+	for (i = n - 1; i >= 0; i--)
+		*p++ = (uint8_t)(v >> (8 * i));
+	b->len += 1 + (size_t)n;
+}
+
+void mp_put_nil(struct mp_buf *b) { put1(b, 0xc0); }
+void mp_put_bool(struct mp_buf *b, bool v) { put1(b, v ? 0xc3 : 0xc2); }
+
+void mp_put_uint(struct mp_buf *b, uint64_t v)
+{
+	if (v < 128)
+		put1(b, (uint8_t)v);
+	else if (v < 256)
+		put_be(b, 0xcc, v, 1);
+	else if (v < 65536)
+		put_be(b, 0xcd, v, 2);
+	else if (v < 4294967296ULL)
+		put_be(b, 0xce, v, 4);
+	else
+		put_be(b, 0xcf, v, 8);
+}
+
+void mp_put_int(struct mp_buf *b, int64_t v)
+{
+	if (v >= 0)
+		mp_put_uint(b, (uint64_t)v);
+	else if (v >= -32)
+		put1(b, (uint8_t)(int8_t)v);
+	else if (v >= INT8_MIN)
+		put_be(b, 0xd0, (uint64_t)v, 1);
+	else if (v >= INT16_MIN)
+		put_be(b, 0xd1, (uint64_t)v, 2);
+	else if (v >= INT32_MIN)
+		put_be(b, 0xd2, (uint64_t)v, 4);
+	else
+		put_be(b, 0xd3, (uint64_t)v, 8);
+}
+
+void mp_put_double(struct mp_buf *b, double v)
+{
+	uint64_t u;
+
+	memcpy(&u, &v, 8);
+	put_be(b, 0xcb, u, 8);
+}
+
+static void put_len(struct mp_buf *b, uint8_t fix, uint8_t t8, uint8_t t16,
+    uint8_t t32, size_t n, size_t fixmax)
+{
+	if (n <= fixmax && fix)
+		put1(b, (uint8_t)(fix | n));
+	else if (n < 256 && t8)
+		put_be(b, t8, n, 1);
+	else if (n < 65536)
+		put_be(b, t16, n, 2);
+	else
+		put_be(b, t32, n, 4);
+}
+
+void mp_put_str(struct mp_buf *b, const void *s, size_t n)
+{
+	put_len(b, 0xa0, 0xd9, 0xda, 0xdb, n, 31);
+	mp_put_raw(b, s, n);
+}
+
+void mp_put_cstr(struct mp_buf *b, const char *s) { mp_put_str(b, s, strlen(s)); }
+
+void mp_put_bin(struct mp_buf *b, const void *s, size_t n)
+{
+	put_len(b, 0, 0xc4, 0xc5, 0xc6, n, 0);
+	mp_put_raw(b, s, n);
+}
+
+void mp_put_array(struct mp_buf *b, uint32_t n) { put_len(b, 0x90, 0, 0xdc, 0xdd, n, 15); }
+void mp_put_map(struct mp_buf *b, uint32_t n) { put_len(b, 0x80, 0, 0xde, 0xdf, n, 15); }
+
+static void store_be(uint8_t *p, uint64_t v, int n)
+{
+	for (int i = n - 1; i >= 0; i--)
+		*p++ = (uint8_t)(v >> (8 * i));
+}
+
+/* The smallest of msgpack's three timestamp forms that holds the value. */
+void mp_put_time(struct mp_buf *b, int64_t sec, uint32_t nsec)
+{
+	uint8_t *p;
+
+	if (sec >= 0 && (uint64_t)sec >> 34 == 0) {
+		uint64_t v = (uint64_t)nsec << 34 | (uint64_t)sec;
+		if (v >> 32 == 0) {
+			p = mp_buf_reserve(b, 6);
+			p[0] = 0xd6, p[1] = 0xff;
+			store_be(p + 2, v, 4);
+			b->len += 6;
+		} else {
+			p = mp_buf_reserve(b, 10);
+			p[0] = 0xd7, p[1] = 0xff;
+			store_be(p + 2, v, 8);
+			b->len += 10;
+		}
+	} else {
+		p = mp_buf_reserve(b, 15);
+		p[0] = 0xc7, p[1] = 12, p[2] = 0xff;
+		store_be(p + 3, nsec, 4);
+		store_be(p + 7, (uint64_t)sec, 8);
+		b->len += 15;
+	}
+}
+
+void mp_put_raw(struct mp_buf *b, const void *p, size_t n)
+{
+	memcpy(mp_buf_reserve(b, n), p, n);
+	b->len += n;
+}

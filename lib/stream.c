@@ -1,0 +1,439 @@
+/*
+ * Stream reader and writer.  Both use large buffers and plain read()/write():
+ * at millions of records a second, stdio's 4 KiB blocks and per-call locking
+ * show up in profiles.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "stream.h"
+#include "util.h"
+
+#define READ_CHUNK (1u << 20)
+#define WRITE_FLUSH (1u << 20)
+
+struct tsa_reader {
+	int fd;
+	char *name;
+	uint8_t *buf;
+	size_t cap, start, end;
+	uint64_t consumed;	/* bytes before buf[0], for error offsets */
+	int eof;
+	uint64_t count;
+	uint8_t *hdr;
+	size_t hdrlen;
+};
+
+struct tsa_writer {
+	int fd;
+	char *name;
+	struct mp_buf out;
+	/* record being copied with keys appended */
+	const uint8_t *rec;
+	size_t reclen;
+	struct mp_buf extra;
+	uint32_t nadd;
+	int dedup;
+	size_t keyoff[64];	/* offsets of appended keys in extra, for dedup */
+};
+
+/* ---- reader ---- */
+
+/* Read more input; returns bytes read, 0 at EOF.  Dies on read errors. */
+static size_t fill(struct tsa_reader *r)
+{
+	ssize_t n;
+
+	if (r->start > 0 && (r->start == r->end || r->cap - r->end < READ_CHUNK / 4)) {
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->end -= r->start;
+		r->consumed += r->start;
+		r->start = 0;
+	}
+	if (r->cap - r->end < READ_CHUNK / 4) {
+		r->cap *= 2;
+		r->buf = tsa_realloc(r->buf, r->cap);
+	}
+	do
+		n = read(r->fd, r->buf + r->end, r->cap - r->end);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		tsa_die("%s: %s", r->name, strerror(errno));
+	if (n == 0)
+		r->eof = 1;
+	r->end += (size_t)n;
+	return (size_t)n;
+}
+
+/*
+ * Frame the next object: 1 and its bounds, 0 at a clean EOF, -1 after an
+ * error message.  A partial object is completed by reading more, up to the
+ * record size limit.
+ */
+static int frame(struct tsa_reader *r, const uint8_t **obj, size_t *len)
+{
+	for (;;) {
+		const uint8_t *p = r->buf + r->start, *end = r->buf + r->end;
+		int rc;
+
+		if (p < end) {
+			if (!(*p >= 0x80 && *p <= 0x8f) && *p != 0xde && *p != 0xdf) {
+				tsa_warn("%s: record %llu (byte %llu) is not a map",
+				    r->name, (unsigned long long)r->count + 1,
+				    (unsigned long long)(r->consumed + r->start));
+				return -1;
+			}
+			rc = mp_skip(&p, end);
+			if (rc == 0) {
+				*obj = r->buf + r->start;
+				*len = (size_t)(p - *obj);
+				r->start += *len;
+				return 1;
+			}
+			if (rc == -2) {
+				tsa_warn("%s: record %llu (byte %llu): invalid msgpack",
+				    r->name, (unsigned long long)r->count + 1,
+				    (unsigned long long)(r->consumed + r->start));
+				return -1;
+			}
+			if (r->end - r->start > TSA_MAX_RECORD) {
+				tsa_warn("%s: record %llu (byte %llu): larger than %u bytes or malformed",
+				    r->name, (unsigned long long)r->count + 1,
+				    (unsigned long long)(r->consumed + r->start),
+				    TSA_MAX_RECORD);
+				return -1;
+			}
+		}
+		if (r->eof) {
+			if (p == end)
+				return 0;
+			tsa_warn("%s: record %llu (byte %llu): truncated stream",
+			    r->name, (unsigned long long)r->count + 1,
+			    (unsigned long long)(r->consumed + r->start));
+			return -1;
+		}
+		fill(r);
+	}
+}
+
+static void check_header(struct tsa_reader *r)
+{
+	static const uint8_t pcap_magics[][4] = {
+		{ 0xd4, 0xc3, 0xb2, 0xa1 }, { 0xa1, 0xb2, 0xc3, 0xd4 },
+		{ 0x4d, 0x3c, 0xb2, 0xa1 }, { 0xa1, 0xb2, 0x3c, 0x4d },
+		{ 0x0a, 0x0d, 0x0d, 0x0a },
+	};
+	const uint8_t *h;
+	size_t n;
+	struct mp_obj v;
+	int rc;
+
+	while (!r->eof && r->end - r->start < 4)
+		fill(r);
+	for (size_t i = 0; i < sizeof pcap_magics / 4; i++)
+		if (r->end >= 4 && memcmp(r->buf, pcap_magics[i], 4) == 0)
+			tsa_die("%s: a capture file, not a TSA stream: read it with tsa-capture -r",
+			    r->name);
+	if (r->end == 0)
+		tsa_die("%s: empty input: no TSA stream header", r->name);
+	rc = frame(r, &h, &n);
+	if (rc == 0)
+		tsa_die("%s: empty input: no TSA stream header", r->name);
+	if (rc < 0)
+		tsa_die("%s: not a TSA stream (no valid header)", r->name);
+	if (mp_map_get1(h, n, "tsa", &v) != 1)
+		tsa_die("%s: not a TSA stream (header has no \"tsa\" key)", r->name);
+	if (v.type != MP_UINT || v.u != TSA_STREAM_VERSION)
+		tsa_die("%s: TSA stream version %lld, this tool reads version %d",
+		    r->name, v.type == MP_UINT ? (long long)v.u : -1LL,
+		    TSA_STREAM_VERSION);
+	r->hdr = tsa_malloc(n);
+	memcpy(r->hdr, h, n);
+	r->hdrlen = n;
+}
+
+struct tsa_reader *tsa_reader_open(const char *path)
+{
+	struct tsa_reader *r = tsa_calloc(1, sizeof *r);
+
+	if (!path || strcmp(path, "-") == 0) {
+		r->fd = 0;
+		r->name = tsa_strdup("stdin");
+	} else {
+		r->fd = open(path, O_RDONLY);
+		if (r->fd < 0)
+			tsa_die("%s: %s", path, strerror(errno));
+		r->name = tsa_strdup(path);
+	}
+	if (isatty(r->fd))
+		tsa_die("%s: is a terminal; pipe a TSA stream in (from tsa-capture)",
+		    r->name);
+	r->cap = READ_CHUNK;
+	r->buf = tsa_malloc(r->cap);
+	check_header(r);
+	return r;
+}
+
+const char *tsa_reader_name(const struct tsa_reader *r) { return r->name; }
+
+const uint8_t *tsa_reader_header(const struct tsa_reader *r, size_t *len)
+{
+	*len = r->hdrlen;
+	return r->hdr;
+}
+
+int tsa_read(struct tsa_reader *r, const uint8_t **rec, size_t *len)
+{
+	int rc = frame(r, rec, len);
+
+	if (rc > 0)
+		r->count++;
+	return rc;
+}
+
+uint64_t tsa_reader_count(const struct tsa_reader *r) { return r->count; }
+int tsa_reader_fd(const struct tsa_reader *r) { return r->fd; }
+size_t tsa_reader_buffered(const struct tsa_reader *r) { return r->end - r->start; }
+
+void tsa_reader_close(struct tsa_reader *r)
+{
+	if (!r)
+		return;
+	if (r->fd > 0)
+		close(r->fd);
+	free(r->buf);
+	free(r->hdr);
+	free(r->name);
+	free(r);
+}
+
+/* ---- writer ---- */
+
+struct tsa_writer *tsa_writer_open(const char *path, int allow_tty)
+{
+	struct tsa_writer *w = tsa_calloc(1, sizeof *w);
+
+	if (!path || strcmp(path, "-") == 0) {
+		w->fd = 1;
+		w->name = tsa_strdup("stdout");
+	} else {
+		w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+		if (w->fd < 0)
+			tsa_die("%s: %s", path, strerror(errno));
+		w->name = tsa_strdup(path);
+	}
+	if (!allow_tty && isatty(w->fd))
+		tsa_die("%s: is a terminal; refusing to write binary records there "
+		    "(pipe into tsa-print)", w->name);
+	mp_buf_grow(&w->out, WRITE_FLUSH + 65536);
+	return w;
+}
+
+struct mp_buf *tsa_out(struct tsa_writer *w) { return &w->out; }
+
+void tsa_flush(struct tsa_writer *w)
+{
+	size_t off = 0;
+
+	while (off < w->out.len) {
+		ssize_t n = write(w->fd, w->out.p + off, w->out.len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EPIPE)
+			exit(0);	/* the reader went away: end quietly */
+		if (n < 0)
+			tsa_die("%s: %s", w->name, strerror(errno));
+		off += (size_t)n;
+	}
+	w->out.len = 0;
+}
+
+void tsa_wrote(struct tsa_writer *w)
+{
+	if (w->out.len >= WRITE_FLUSH)
+		tsa_flush(w);
+}
+
+void tsa_writer_close(struct tsa_writer *w)
+{
+	tsa_flush(w);
+	if (w->fd > 1 && close(w->fd) < 0)
+		tsa_die("%s: %s", w->name, strerror(errno));
+	mp_buf_free(&w->out);
+	mp_buf_free(&w->extra);
+	free(w->name);
+	free(w);
+}
+
+/* ---- copying records with keys appended ---- */
+
+void tsa_rec_begin(struct tsa_writer *w, const uint8_t *rec, size_t len)
+{
+	w->rec = rec;
+	w->reclen = len;
+	w->extra.len = 0;
+	w->nadd = 0;
+}
+
+struct mp_buf *tsa_rec_key(struct tsa_writer *w, const char *key)
+{
+	if (w->nadd < 64)
+		w->keyoff[w->nadd] = w->extra.len;
+	w->nadd++;
+	mp_put_cstr(&w->extra, key);
+	return &w->extra;
+}
+
+void tsa_rec_dedup(struct tsa_writer *w, int on) { w->dedup = on; }
+
+/* Is the key k one of the keys appended to the current record? */
+static int appended(const struct tsa_writer *w, const struct mp_obj *k)
+{
+	for (uint32_t i = 0; i < w->nadd && i < 64; i++) {
+		const uint8_t *p = w->extra.p + w->keyoff[i];
+		struct mp_obj a;
+		if (mp_next(&p, w->extra.p + w->extra.len, &a) == 0 &&
+		    a.len == k->len && memcmp(a.ptr, k->ptr, k->len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+void tsa_rec_end(struct tsa_writer *w)
+{
+	const uint8_t *p = w->rec, *end = w->rec + w->reclen;
+	struct mp_obj m;
+
+	if (w->nadd == 0) {
+		mp_put_raw(&w->out, w->rec, w->reclen);
+	} else if (!w->dedup) {
+		/* The record was framed by tsa_read: its header decodes. */
+		if (mp_next(&p, end, &m) < 0 || m.type != MP_MAP)
+			tsa_die("internal error: tsa_rec_end on a non-map");
+		mp_put_map(&w->out, m.len + w->nadd);
+		mp_put_raw(&w->out, p, (size_t)(end - p));
+		mp_put_raw(&w->out, w->extra.p, w->extra.len);
+	} else {
+		/* Copy pair by pair, leaving out keys that are being replaced. */
+		struct mp_map_iter it;
+		struct mp_obj k;
+		const uint8_t *ks, *vs, *ve;
+		struct mp_buf kept = { 0 };
+		uint32_t n = 0;
+
+		mp_map_begin(&it, w->rec, w->reclen);
+		for (;;) {
+			ks = it.p;
+			if (mp_map_step(&it, &k, &vs, &ve) <= 0)
+				break;
+			if (appended(w, &k))
+				continue;
+			mp_put_raw(&kept, ks, (size_t)(ve - ks));
+			n++;
+		}
+		mp_put_map(&w->out, n + w->nadd);
+		mp_put_raw(&w->out, kept.p, kept.len);
+		mp_put_raw(&w->out, w->extra.p, w->extra.len);
+		mp_buf_free(&kept);
+	}
+	tsa_wrote(w);
+}
+
+/* ---- header ---- */
+
+void tsa_put_tools(struct mp_buf *b, const uint8_t *old, size_t oldlen,
+    int argc, char **argv)
+{
+	const uint8_t *p = old, *end = old + oldlen;
+	struct mp_obj a;
+	uint32_t n = 0;
+
+	if (old && mp_next(&p, end, &a) == 0 && a.type == MP_ARRAY)
+		n = a.len;
+	else
+		p = end = NULL;
+	mp_put_array(b, n + 1);
+	if (n)
+		mp_put_raw(b, p, (size_t)(end - p));
+	mp_put_array(b, (uint32_t)argc);
+	for (int i = 0; i < argc; i++)
+		mp_put_cstr(b, argv[i]);
+}
+
+/* Does the tools array name the program argv0 (by its base name)? */
+static int ran_before(const uint8_t *tools, size_t len, const char *argv0)
+{
+	const uint8_t *p = tools, *end = tools + len;
+	const char *base = strrchr(argv0, '/');
+	struct mp_obj a, inv, name;
+
+	base = base ? base + 1 : argv0;
+	if (mp_next(&p, end, &a) < 0 || a.type != MP_ARRAY)
+		return 0;
+	for (uint32_t j = 0; j < a.len; j++) {
+		const uint8_t *q = p;
+		if (mp_next(&q, end, &inv) == 0 && inv.type == MP_ARRAY &&
+		    inv.len > 0 && mp_next(&q, end, &name) == 0 &&
+		    name.type == MP_STR) {
+			const uint8_t *s = memrchr(name.ptr, '/', name.len);
+			size_t off = s ? (size_t)(s + 1 - name.ptr) : 0;
+			if (name.len - off == strlen(base) &&
+			    memcmp(name.ptr + off, base, name.len - off) == 0)
+				return 1;
+		}
+		if (mp_skip(&p, end) < 0)
+			return 0;
+	}
+	return 0;
+}
+
+void tsa_header_pass(struct tsa_writer *w, const struct tsa_reader *r,
+    const char *kind, int argc, char **argv)
+{
+	struct mp_map_iter it;
+	struct mp_obj k;
+	const uint8_t *ks, *vs, *ve, *tools = NULL;
+	size_t toolslen = 0;
+	struct mp_buf body = { 0 };
+	uint32_t n = 0;
+
+	mp_map_begin(&it, r->hdr, r->hdrlen);
+	for (;;) {
+		ks = it.p;
+		if (mp_map_step(&it, &k, &vs, &ve) <= 0)
+			break;
+		if (mp_str_eq(&k, "tools", 5)) {
+			tools = vs;
+			toolslen = (size_t)(ve - vs);
+			continue;
+		}
+		if (kind && mp_str_eq(&k, "kind", 4))
+			continue;
+		mp_put_raw(&body, ks, (size_t)(ve - ks));
+		n++;
+	}
+	if (kind) {
+		mp_put_cstr(&body, "kind");
+		mp_put_cstr(&body, kind);
+		n++;
+	}
+	mp_put_cstr(&body, "tools");
+	tsa_put_tools(&body, tools, toolslen, argc, argv);
+	n++;
+	mp_put_map(&w->out, n);
+	mp_put_raw(&w->out, body.p, body.len);
+	mp_buf_free(&body);
+	/* A stage that already ran on this stream replaces its own keys. */
+	if (tools && ran_before(tools, toolslen, argv[0]))
+		w->dedup = 1;
+	tsa_wrote(w);
+}
+
+int tsa_rec_type(const uint8_t *rec, size_t len, struct mp_obj *t)
+{
+	return mp_map_get1(rec, len, "type", t) == 1;
+}

@@ -1,0 +1,196 @@
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "util.h"
+
+const char *tsa_prog = "tsa";
+
+void tsa_init(const char *argv0)
+{
+	const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
+
+	if (argv0)
+		tsa_prog = slash ? slash + 1 : argv0;
+	/* A closed pipe shows up as EPIPE from write(), where it is handled. */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static void vmsg(const char *fmt, va_list ap)
+{
+	char line[1024];
+
+	vsnprintf(line, sizeof line, fmt, ap);
+	/* One line, always: a message must never break a log into two. */
+	for (char *p = line; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	fprintf(stderr, "%s: %s\n", tsa_prog, line);
+}
+
+void tsa_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+void tsa_die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+void tsa_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try '%s --help' for more information.\n", tsa_prog);
+	exit(2);
+}
+
+void *tsa_malloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		tsa_die("out of memory (%zu bytes)", n);
+	return p;
+}
+
+void *tsa_calloc(size_t n, size_t m)
+{
+	void *p = calloc(n ? n : 1, m ? m : 1);
+
+	if (!p)
+		tsa_die("out of memory (%zu x %zu bytes)", n, m);
+	return p;
+}
+
+void *tsa_realloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (!q)
+		tsa_die("out of memory (%zu bytes)", n);
+	return q;
+}
+
+char *tsa_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(tsa_malloc(n), s, n);
+}
+
+int tsa_parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+	unsigned long long x;
+
+	if (!s || *s < '0' || *s > '9')
+		return 0;
+	errno = 0;
+	x = strtoull(s, &end, 10);
+	if (errno || *end)
+		return 0;
+	*v = x;
+	return 1;
+}
+
+int tsa_parse_double(const char *s, double *v)
+{
+	char *end;
+	double x;
+
+	if (!s || !*s)
+		return 0;
+	errno = 0;
+	x = strtod(s, &end);
+	if (errno || *end || !isfinite(x))
+		return 0;
+	*v = x;
+	return 1;
+}
+
+int tsa_parse_duration(const char *s, uint64_t *ns)
+{
+	static const struct { const char *unit; double mult; } units[] = {
+		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 },
+		{ "m", 60e9 }, { "h", 3600e9 }, { "d", 86400e9 }, { "", 1e9 },
+	};
+	char *end;
+	double x;
+
+	if (!s || *s < '0' || *s > '9')
+		return 0;
+	errno = 0;
+	x = strtod(s, &end);
+	if (errno || !isfinite(x))
+		return 0;
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		if (strcmp(end, units[i].unit) == 0) {
+			x *= units[i].mult;
+			if (x > 1e19)
+				return 0;
+			*ns = (uint64_t)x;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+long tsa_peak_rss_kib(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
+}
+
+/* Civil date from days since 1970-01-01 (Howard Hinnant's algorithm). */
+static void civil(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+void tsa_fmt_time(char out[40], int64_t sec, uint32_t nsec)
+{
+	int64_t days = sec / 86400, rem = sec % 86400, y;
+	unsigned m, d;
+
+	if (rem < 0) {
+		rem += 86400;
+		days--;
+	}
+	civil(days, &y, &m, &d);
+	if (y > 99999)	/* nonsense times stay within the buffer */
+		y = 99999;
+	if (y < -9999)
+		y = -9999;
+	snprintf(out, 40, "%04d-%02u-%02uT%02u:%02u:%02u.%09uZ",
+	    (int)y, m, d, (unsigned)(rem / 3600),
+	    (unsigned)(rem / 60 % 60), (unsigned)(rem % 60), nsec % 1000000000u);
+}
