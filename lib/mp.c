@@ -426,6 +426,8 @@ void mp_put_time(struct mp_buf *b, int64_t sec, uint32_t nsec)
 
 void mp_put_raw(struct mp_buf *b, const void *p, size_t n)
 {
+	if (n == 0)
+		return;	/* p may be NULL then, which memcpy must not see */
 	memcpy(mp_buf_reserve(b, n), p, n);
 	b->len += n;
 }

@@ -1,0 +1,121 @@
+/*
+ * tsa-print: show a TSA stream to a person.  JSON Lines by default (valid for
+ * jq), or aligned columns with -f.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "columns.h"
+#include "show.h"
+
+_Noreturn static void usage(void)
+{
+	printf("Usage: %s [OPTIONS] [FILE...]\n"
+	    "Show TSA records (from FILEs, or stdin; '-' is stdin) as text.\n\n"
+	    "  -f, --fields LIST    aligned columns of these keys (comma-separated),\n"
+	    "                       with a title line; records without any are skipped\n"
+	    "      --delimiter C    column delimiter (default '|')\n"
+	    "      --no-title       no title line in column output\n"
+	    "      --header         also print each stream's header\n"
+	    "  -h, --help           this help\n\n"
+	    "Default output is JSON Lines: addresses as text, times as RFC 3339 UTC\n"
+	    "with nanoseconds, other binary values as hex.\n", tsa_prog);
+	exit(0);
+}
+
+/* stdout failed: a closed pipe ends us quietly, anything else is an error. */
+static void check_out(void)
+{
+	if (!ferror(stdout))
+		return;
+	if (errno == EPIPE)
+		exit(0);
+	tsa_die("stdout: %s", strerror(errno));
+}
+
+static int print_stream(const char *path, int header, struct columns *cols,
+    struct mp_buf *line)
+{
+	struct tsa_reader *r = tsa_reader_open(path);
+	const uint8_t *rec;
+	size_t len;
+	int rc;
+
+	if (header && !cols) {
+		const uint8_t *h = tsa_reader_header(r, &len);
+		line->len = 0;
+		show_json_record(line, h, len);
+		fwrite(line->p, 1, line->len, stdout);
+	}
+	while ((rc = tsa_read(r, &rec, &len)) > 0) {
+		if (cols) {
+			columns_record(cols, rec, len, stdout);
+		} else {
+			line->len = 0;
+			if (show_json_record(line, rec, len) < 0) {
+				tsa_warn("%s: record %llu: malformed", tsa_reader_name(r),
+				    (unsigned long long)tsa_reader_count(r));
+				rc = -1;
+				break;
+			}
+			fwrite(line->p, 1, line->len, stdout);
+		}
+		check_out();
+	}
+	tsa_reader_close(r);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "fields", required_argument, NULL, 'f' },
+		{ "delimiter", required_argument, NULL, 'd' },
+		{ "no-title", no_argument, NULL, 'T' },
+		{ "header", no_argument, NULL, 'H' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *fields = NULL;
+	char delim = '|';
+	int title = 1, header = 0, c, status = 0;
+	struct columns *cols = NULL;
+	struct mp_buf line = { 0 };
+	static char obuf[1 << 20];
+
+	tsa_init(argv[0]);
+	while ((c = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': fields = optarg; break;
+		case 'd':
+			if (strlen(optarg) != 1)
+				tsa_usage("--delimiter: one character");
+			delim = optarg[0];
+			break;
+		case 'T': title = 0; break;
+		case 'H': header = 1; break;
+		case 'h': usage();
+		default: tsa_usage("unknown option");
+		}
+	}
+	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
+	if (fields)
+		cols = columns_new(fields, delim, title);
+	if (optind == argc) {
+		status |= print_stream(NULL, header, cols, &line) < 0;
+	} else {
+		for (int i = optind; i < argc; i++)
+			status |= print_stream(argv[i], header, cols, &line) < 0;
+	}
+	if (cols)
+		columns_finish(cols, stdout);
+	if (show_too_deep)
+		tsa_warn("%lu values nested deeper than %d shown as null",
+		    show_too_deep, SHOW_MAX_DEPTH);
+	fflush(stdout);
+	check_out();
+	mp_buf_free(&line);
+	return status;
+}
