@@ -13,6 +13,8 @@ CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ilib $(SANITIZE) \
            -DTSA_SYSCONFDIR='"$(PREFIX)/etc/tsa"' -DTSA_DATADIR='"$(PREFIX)/share/tsa"'
 LDFLAGS += $(SANITIZE)
+# What libtsa.a itself needs; every tool's link line ends with $(LDLIBS).
+LDLIBS   = -linih -lm
 LIBTSA   = $(OBJ)/libtsa.a
 
 TOOLS    :=

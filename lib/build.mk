@@ -4,3 +4,14 @@ LIBTSA_SRCS := $(wildcard lib/*.c)
 $(LIBTSA): $(patsubst %.c,$(OBJ)/%.o,$(LIBTSA_SRCS))
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
+
+# Unit tests of the library (msgpack-c is their independent decoder) and a
+# pass-through stage, the smallest stage the library allows: the Python-stage
+# test, the EPIPE test and the benchmark use it.
+TESTBINS += $(BIN)/tests/tsa-test-lib $(BIN)/tests/tsa-passthrough
+$(BIN)/tests/tsa-test-lib: $(OBJ)/tests/lib/unit.o $(LIBTSA)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ -lmsgpackc $(LDLIBS)
+$(BIN)/tests/tsa-passthrough: $(OBJ)/tests/lib/passthrough.o $(LIBTSA)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -26,6 +26,7 @@ struct tsa_reader {
 	uint64_t count;
 	uint8_t *hdr;
 	size_t hdrlen;
+	char err[160];		/* why frame() failed */
 };
 
 struct tsa_writer {
@@ -70,8 +71,8 @@ static size_t fill(struct tsa_reader *r)
 }
 
 /*
- * Frame the next object: 1 and its bounds, 0 at a clean EOF, -1 after an
- * error message.  A partial object is completed by reading more, up to the
+ * Frame the next object: 1 and its bounds, 0 at a clean EOF, -1 with the
+ * reason in r->err.  A partial object is completed by reading more, up to the
  * record size limit.
  */
 static int frame(struct tsa_reader *r, const uint8_t **obj, size_t *len)
@@ -82,8 +83,9 @@ static int frame(struct tsa_reader *r, const uint8_t **obj, size_t *len)
 
 		if (p < end) {
 			if (!(*p >= 0x80 && *p <= 0x8f) && *p != 0xde && *p != 0xdf) {
-				tsa_warn("%s: record %llu (byte %llu) is not a map",
-				    r->name, (unsigned long long)r->count + 1,
+				snprintf(r->err, sizeof r->err,
+				    "record %llu (byte %llu) is not a map",
+				    (unsigned long long)r->count + 1,
 				    (unsigned long long)(r->consumed + r->start));
 				return -1;
 			}
@@ -95,14 +97,16 @@ static int frame(struct tsa_reader *r, const uint8_t **obj, size_t *len)
 				return 1;
 			}
 			if (rc == -2) {
-				tsa_warn("%s: record %llu (byte %llu): invalid msgpack",
-				    r->name, (unsigned long long)r->count + 1,
+				snprintf(r->err, sizeof r->err,
+				    "record %llu (byte %llu): invalid msgpack",
+				    (unsigned long long)r->count + 1,
 				    (unsigned long long)(r->consumed + r->start));
 				return -1;
 			}
 			if (r->end - r->start > TSA_MAX_RECORD) {
-				tsa_warn("%s: record %llu (byte %llu): larger than %u bytes or malformed",
-				    r->name, (unsigned long long)r->count + 1,
+				snprintf(r->err, sizeof r->err,
+				    "record %llu (byte %llu): larger than %u bytes or malformed",
+				    (unsigned long long)r->count + 1,
 				    (unsigned long long)(r->consumed + r->start),
 				    TSA_MAX_RECORD);
 				return -1;
@@ -111,8 +115,9 @@ static int frame(struct tsa_reader *r, const uint8_t **obj, size_t *len)
 		if (r->eof) {
 			if (p == end)
 				return 0;
-			tsa_warn("%s: record %llu (byte %llu): truncated stream",
-			    r->name, (unsigned long long)r->count + 1,
+			snprintf(r->err, sizeof r->err,
+			    "record %llu (byte %llu): truncated stream",
+			    (unsigned long long)r->count + 1,
 			    (unsigned long long)(r->consumed + r->start));
 			return -1;
 		}
@@ -144,7 +149,7 @@ static void check_header(struct tsa_reader *r)
 	if (rc == 0)
 		tsa_die("%s: empty input: no TSA stream header", r->name);
 	if (rc < 0)
-		tsa_die("%s: not a TSA stream (no valid header)", r->name);
+		tsa_die("%s: not a TSA stream: %s", r->name, r->err);
 	if (mp_map_get1(h, n, "tsa", &v) != 1)
 		tsa_die("%s: not a TSA stream (header has no \"tsa\" key)", r->name);
 	if (v.type != MP_UINT || v.u != TSA_STREAM_VERSION)
@@ -192,6 +197,8 @@ int tsa_read(struct tsa_reader *r, const uint8_t **rec, size_t *len)
 
 	if (rc > 0)
 		r->count++;
+	else if (rc < 0)
+		tsa_warn("%s: %s", r->name, r->err);
 	return rc;
 }
 

@@ -1,0 +1,440 @@
+/*
+ * Unit tests of the shared library.  msgpack-c serves as the independent
+ * decoder: what mp_put_* writes must read back through it unchanged.
+ */
+#include <fcntl.h>
+#include <msgpack.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tsa.h"
+
+static int checks, failures;
+
+#define CHECK(cond) do { \
+	checks++; \
+	if (!(cond)) { \
+		failures++; \
+		fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+	} \
+} while (0)
+
+/* Decode b with msgpack-c; the caller destroys the result. */
+static int oracle(const struct mp_buf *b, msgpack_unpacked *u, size_t *off)
+{
+	return msgpack_unpack_next(u, (const char *)b->p, b->len, off) ==
+	    MSGPACK_UNPACK_SUCCESS;
+}
+
+static void test_scalars(void)
+{
+	static const int64_t ints[] = {
+		0, 1, 127, 128, 255, 256, 65535, 65536, 4294967295LL,
+		4294967296LL, INT64_MAX, -1, -32, -33, -128, -129, -32768,
+		-32769, INT32_MIN, (int64_t)INT32_MIN - 1, INT64_MIN,
+	};
+	struct mp_buf b = { 0 };
+	msgpack_unpacked u;
+	size_t off = 0;
+
+	for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
+		mp_put_int(&b, ints[i]);
+	mp_put_uint(&b, UINT64_MAX);
+	msgpack_unpacked_init(&u);
+	for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+		CHECK(oracle(&b, &u, &off));
+		if (ints[i] >= 0)
+			CHECK(u.data.type == MSGPACK_OBJECT_POSITIVE_INTEGER &&
+			    u.data.via.u64 == (uint64_t)ints[i]);
+		else
+			CHECK(u.data.type == MSGPACK_OBJECT_NEGATIVE_INTEGER &&
+			    u.data.via.i64 == ints[i]);
+	}
+	CHECK(oracle(&b, &u, &off) && u.data.via.u64 == UINT64_MAX);
+	CHECK(off == b.len);
+
+	/* and our own decoder agrees */
+	const uint8_t *p = b.p, *end = b.p + b.len;
+	struct mp_obj o;
+	int64_t v;
+	for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+		CHECK(mp_next(&p, end, &o) == 0 && mp_obj_int(&o, &v) && v == ints[i]);
+	}
+	CHECK(mp_next(&p, end, &o) == 0 && o.type == MP_UINT && o.u == UINT64_MAX);
+	CHECK(!mp_obj_int(&o, &v));
+	CHECK(p == end && mp_next(&p, end, &o) == -1);
+
+	/* strings and bins at every length boundary */
+	static const size_t lens[] = { 0, 1, 31, 32, 255, 256, 65535, 65536 };
+	char *s = malloc(70000);
+	memset(s, 'x', 70000);
+	b.len = 0;
+	for (size_t i = 0; i < 8; i++) {
+		mp_put_str(&b, s, lens[i]);
+		mp_put_bin(&b, s, lens[i]);
+	}
+	off = 0;
+	for (size_t i = 0; i < 8; i++) {
+		CHECK(oracle(&b, &u, &off) && u.data.type == MSGPACK_OBJECT_STR &&
+		    u.data.via.str.size == lens[i]);
+		CHECK(oracle(&b, &u, &off) && u.data.type == MSGPACK_OBJECT_BIN &&
+		    u.data.via.bin.size == lens[i]);
+	}
+	free(s);
+
+	b.len = 0;
+	mp_put_double(&b, 2.5);
+	mp_put_bool(&b, true);
+	mp_put_nil(&b);
+	off = 0;
+	CHECK(oracle(&b, &u, &off) && u.data.via.f64 == 2.5);
+	CHECK(oracle(&b, &u, &off) && u.data.type == MSGPACK_OBJECT_BOOLEAN && u.data.via.boolean);
+	CHECK(oracle(&b, &u, &off) && u.data.type == MSGPACK_OBJECT_NIL);
+	msgpack_unpacked_destroy(&u);
+	mp_buf_free(&b);
+}
+
+static void test_time(void)
+{
+	static const struct { int64_t sec; uint32_t nsec; size_t len; } t[] = {
+		{ 0, 0, 6 }, { 1700000000, 0, 6 }, { 1700000000, 123456789, 10 },
+		{ (1LL << 34) - 1, 999999999, 10 }, { 1LL << 34, 1, 15 },
+		{ -1, 500, 15 },
+	};
+	struct mp_buf b = { 0 };
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		const uint8_t *p;
+		struct mp_obj o;
+		int64_t sec;
+		uint32_t nsec;
+		msgpack_unpacked u;
+		size_t off = 0;
+
+		b.len = 0;
+		mp_put_time(&b, t[i].sec, t[i].nsec);
+		CHECK(b.len == t[i].len);
+		p = b.p;
+		CHECK(mp_next(&p, b.p + b.len, &o) == 0 && mp_obj_time(&o, &sec, &nsec) &&
+		    sec == t[i].sec && nsec == t[i].nsec);
+		msgpack_unpacked_init(&u);
+		CHECK(oracle(&b, &u, &off) && u.data.type == MSGPACK_OBJECT_EXT &&
+		    u.data.via.ext.type == -1);
+		msgpack_unpacked_destroy(&u);
+	}
+	char txt[40];
+	tsa_fmt_time(txt, 1700000000, 123456789);
+	CHECK(strcmp(txt, "2023-11-14T22:13:20.123456789Z") == 0);
+	tsa_fmt_time(txt, 951782400, 0);	/* leap day */
+	CHECK(strcmp(txt, "2000-02-29T00:00:00.000000000Z") == 0);
+	tsa_fmt_time(txt, -1, 0);
+	CHECK(strcmp(txt, "1969-12-31T23:59:59.000000000Z") == 0);
+	mp_buf_free(&b);
+}
+
+/* A record with nesting, used by the map and truncation tests. */
+static void sample_record(struct mp_buf *b)
+{
+	mp_put_map(b, 5);
+	mp_put_cstr(b, "src_port");
+	mp_put_uint(b, 443);
+	mp_put_cstr(b, "nested");
+	mp_put_array(b, 2);
+	mp_put_map(b, 1);
+	mp_put_cstr(b, "a");
+	mp_put_array(b, 0);
+	mp_put_cstr(b, "b");
+	mp_put_cstr(b, "protocol");
+	mp_put_cstr(b, "tcp");
+	mp_put_cstr(b, "src_addr");
+	mp_put_bin(b, "\x08\x08\x08\x08", 4);
+	mp_put_cstr(b, "timestamp");
+	mp_put_time(b, 1700000000, 5);
+}
+
+static void test_map(void)
+{
+	struct mp_buf b = { 0 };
+	static const char *const keys[] = { "protocol", "missing", "src_port", "nested" };
+	struct mp_obj v[4];
+	int64_t m;
+
+	sample_record(&b);
+	m = mp_map_get(b.p, b.len, keys, 4, v);
+	CHECK(m == (1 | 4 | 8));
+	CHECK(mp_str_eq(&v[0], "tcp", 3));
+	CHECK(v[2].type == MP_UINT && v[2].u == 443);
+	CHECK(v[3].type == MP_ARRAY && v[3].len == 2);
+	CHECK(mp_map_get1(b.p, b.len, "missing", &v[0]) == 0);
+	CHECK(mp_map_get1((const uint8_t *)"\x92\x01\x02", 3, "x", &v[0]) == -1);
+
+	/* Every cut of the record is reported as truncated, never read past. */
+	for (size_t cut = 0; cut < b.len; cut++) {
+		uint8_t *copy = malloc(cut ? cut : 1);
+		const uint8_t *p = copy;
+		memcpy(copy, b.p, cut);
+		CHECK(mp_skip(&p, copy + cut) == -1);
+		free(copy);
+	}
+	const uint8_t *p = b.p;
+	CHECK(mp_skip(&p, b.p + b.len) == 0 && p == b.p + b.len);
+
+	/* A container claiming more elements than bytes is refused at once. */
+	static const uint8_t huge[] = { 0xdd, 0xff, 0xff, 0xff, 0xff, 1, 2 };
+	p = huge;
+	CHECK(mp_skip(&p, huge + sizeof huge) == -1);
+	static const uint8_t bad[] = { 0x92, 0x01, 0xc1 };
+	p = bad;
+	CHECK(mp_skip(&p, bad + sizeof bad) == -2);
+	/* Deep nesting costs no stack. */
+	uint8_t *deep = malloc(1000001);
+	memset(deep, 0x91, 1000000);
+	deep[1000000] = 0x01;
+	p = deep;
+	CHECK(mp_skip(&p, deep + 1000001) == 0);
+	free(deep);
+	mp_buf_free(&b);
+}
+
+static void test_addr(void)
+{
+	struct tsa_cidr c;
+	uint8_t a[16];
+	size_t n;
+
+	CHECK(tsa_cidr_parse("10.1.2.3/8", &c) && c.prefix == 8 && c.addr[1] == 0);
+	CHECK(tsa_addr_parse("10.255.255.255", a, &n) && tsa_cidr_match(&c, a, n));
+	CHECK(tsa_addr_parse("11.0.0.0", a, &n) && !tsa_cidr_match(&c, a, n));
+	CHECK(tsa_addr_parse("::ffff:10.0.0.1", a, &n) && n == 16 && tsa_cidr_match(&c, a, n));
+	CHECK(tsa_cidr_parse("2001:db8::/33", &c));
+	CHECK(tsa_addr_parse("2001:db8:7fff::1", a, &n) && tsa_cidr_match(&c, a, n));
+	CHECK(tsa_addr_parse("2001:db8:8000::1", a, &n) && !tsa_cidr_match(&c, a, n));
+	CHECK(tsa_cidr_parse("0.0.0.0/0", &c) && tsa_addr_parse("1.2.3.4", a, &n) &&
+	    tsa_cidr_match(&c, a, n));
+	CHECK(!tsa_cidr_parse("10.0.0.0/33", &c));
+	CHECK(!tsa_cidr_parse("10.0.0.0/", &c));
+	CHECK(!tsa_cidr_parse("10.0.0/8", &c));
+	CHECK(!tsa_cidr_parse("fe80::/129", &c));
+
+	static const struct { const char *a; enum tsa_addr_scope s; } sc[] = {
+		{ "8.8.8.8", TSA_SCOPE_PUBLIC }, { "192.168.1.1", TSA_SCOPE_PRIVATE },
+		{ "172.31.255.255", TSA_SCOPE_PRIVATE }, { "172.32.0.0", TSA_SCOPE_PUBLIC },
+		{ "127.0.0.1", TSA_SCOPE_LOOPBACK }, { "169.254.1.1", TSA_SCOPE_LINKLOCAL },
+		{ "239.255.255.250", TSA_SCOPE_MULTICAST }, { "255.255.255.255", TSA_SCOPE_MULTICAST },
+		{ "198.51.100.7", TSA_SCOPE_DOCUMENTATION }, { "0.1.2.3", TSA_SCOPE_RESERVED },
+		{ "2a00:1450::1", TSA_SCOPE_PUBLIC }, { "fd00::1", TSA_SCOPE_PRIVATE },
+		{ "fe80::1", TSA_SCOPE_LINKLOCAL }, { "ff02::fb", TSA_SCOPE_MULTICAST },
+		{ "::1", TSA_SCOPE_LOOPBACK }, { "2001:db8::1", TSA_SCOPE_DOCUMENTATION },
+		{ "::ffff:192.168.0.1", TSA_SCOPE_PRIVATE }, { "100.64.0.1", TSA_SCOPE_PRIVATE },
+	};
+	for (size_t i = 0; i < sizeof sc / sizeof sc[0]; i++) {
+		CHECK(tsa_addr_parse(sc[i].a, a, &n));
+		if (tsa_addr_scope(a, n) != sc[i].s)
+			fprintf(stderr, "scope of %s\n", sc[i].a);
+		CHECK(tsa_addr_scope(a, n) == sc[i].s);
+	}
+	char txt[TSA_ADDR_STRLEN];
+	CHECK(strcmp(tsa_addr_fmt((const uint8_t *)"\x01\x02\x03\x04", 4, txt), "1.2.3.4") == 0);
+}
+
+static void test_durations(void)
+{
+	uint64_t ns;
+
+	CHECK(tsa_parse_duration("60s", &ns) && ns == 60000000000ULL);
+	CHECK(tsa_parse_duration("5m", &ns) && ns == 300000000000ULL);
+	CHECK(tsa_parse_duration("250ms", &ns) && ns == 250000000ULL);
+	CHECK(tsa_parse_duration("2", &ns) && ns == 2000000000ULL);
+	CHECK(!tsa_parse_duration("s", &ns));
+	CHECK(!tsa_parse_duration("-1s", &ns));
+	CHECK(!tsa_parse_duration("5 parsecs", &ns));
+}
+
+/* Write a stream with the library's writer into a file and read it back. */
+static void test_stream(const char *dir)
+{
+	char path[512], path2[512];
+	struct tsa_writer *w;
+	struct tsa_reader *r;
+	struct mp_buf rec = { 0 };
+	const uint8_t *p;
+	size_t len;
+	char *argv[] = { "tsa-test", "--flag", NULL };
+
+	snprintf(path, sizeof path, "%s/s1.tsa", dir);
+	w = tsa_writer_open(path, 0);
+	mp_put_map(tsa_out(w), 3);
+	mp_put_cstr(tsa_out(w), "tsa");
+	mp_put_uint(tsa_out(w), 1);
+	mp_put_cstr(tsa_out(w), "custom");
+	mp_put_cstr(tsa_out(w), "kept");
+	mp_put_cstr(tsa_out(w), "tools");
+	tsa_put_tools(tsa_out(w), NULL, 0, 1, argv);
+	sample_record(&rec);
+	for (int i = 0; i < 100000; i++) {
+		mp_put_raw(tsa_out(w), rec.p, rec.len);
+		tsa_wrote(w);
+	}
+	mp_put_map(tsa_out(w), 2);	/* a record type nobody knows */
+	mp_put_cstr(tsa_out(w), "type");
+	mp_put_cstr(tsa_out(w), "future");
+	mp_put_cstr(tsa_out(w), "x");
+	mp_put_uint(tsa_out(w), 7);
+	tsa_writer_close(w);
+
+	/* Pass it through a stage that appends two keys to packet records. */
+	snprintf(path2, sizeof path2, "%s/s2.tsa", dir);
+	r = tsa_reader_open(path);
+	w = tsa_writer_open(path2, 0);
+	tsa_header_pass(w, r, NULL, 2, argv);
+	int n = 0, rc;
+	struct mp_obj t;
+	while ((rc = tsa_read(r, &p, &len)) > 0) {
+		n++;
+		tsa_rec_begin(w, p, len);
+		if (!tsa_rec_type(p, len, &t)) {
+			mp_put_cstr(tsa_rec_key(w, "src_country"), "US");
+			mp_put_uint(tsa_rec_key(w, "extra"), 1);
+		}
+		tsa_rec_end(w);
+	}
+	CHECK(rc == 0 && n == 100001);
+	tsa_reader_close(r);
+	tsa_writer_close(w);
+
+	/* Read back: header tools grew, keys appended after the old ones. */
+	r = tsa_reader_open(path2);
+	const uint8_t *h = tsa_reader_header(r, &len);
+	struct mp_obj v;
+	CHECK(mp_map_get1(h, len, "custom", &v) == 1 && mp_str_eq(&v, "kept", 4));
+	CHECK(mp_map_get1(h, len, "tools", &v) == 1 && v.type == MP_ARRAY && v.len == 2);
+	n = 0;
+	while ((rc = tsa_read(r, &p, &len)) > 0) {
+		struct mp_map_iter it;
+		struct mp_obj k;
+		const uint8_t *vs, *ve;
+		const char *order[] = { "src_port", "nested", "protocol", "src_addr",
+		    "timestamp", "src_country", "extra" };
+		int i = 0, ok = 1;
+		n++;
+		if (tsa_rec_type(p, len, &t)) {
+			CHECK(mp_str_eq(&t, "future", 6));
+			CHECK(len == 16);	/* unchanged */
+			continue;
+		}
+		mp_map_begin(&it, p, len);
+		while (mp_map_step(&it, &k, &vs, &ve) > 0)
+			ok &= i < 7 && mp_str_eq(&k, order[i], strlen(order[i])), i++;
+		if (n == 1 || n == 100000)
+			CHECK(ok && i == 7);
+	}
+	CHECK(rc == 0 && n == 100001);
+	tsa_reader_close(r);
+
+	/* The same stage run again replaces its keys instead of doubling them. */
+	r = tsa_reader_open(path2);
+	snprintf(path, sizeof path, "%s/s3.tsa", dir);
+	w = tsa_writer_open(path, 0);
+	tsa_header_pass(w, r, "other", 2, argv);
+	while ((rc = tsa_read(r, &p, &len)) > 0) {
+		tsa_rec_begin(w, p, len);
+		if (!tsa_rec_type(p, len, &t))
+			mp_put_cstr(tsa_rec_key(w, "src_country"), "DE");
+		tsa_rec_end(w);
+	}
+	tsa_reader_close(r);
+	tsa_writer_close(w);
+	r = tsa_reader_open(path);
+	h = tsa_reader_header(r, &len);
+	CHECK(mp_map_get1(h, len, "kind", &v) == 1 && mp_str_eq(&v, "other", 5));
+	CHECK(tsa_read(r, &p, &len) == 1);
+	CHECK(mp_map_get1(p, len, "src_country", &v) == 1 && mp_str_eq(&v, "DE", 2));
+	struct mp_obj m;
+	const uint8_t *q = p;
+	CHECK(mp_next(&q, p + len, &m) == 0 && m.len == 7);
+	tsa_reader_close(r);
+	mp_buf_free(&rec);
+}
+
+/* A stream cut inside a record: the records before it, then an error. */
+static void test_truncated(const char *dir)
+{
+	char path[512], cut[512];
+	FILE *f;
+	long size;
+	char *data;
+
+	snprintf(path, sizeof path, "%s/s1.tsa", dir);
+	snprintf(cut, sizeof cut, "%s/cut.tsa", dir);
+	f = fopen(path, "rb");
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	rewind(f);
+	data = malloc((size_t)size);
+	CHECK(fread(data, 1, (size_t)size, f) == (size_t)size);
+	fclose(f);
+	f = fopen(cut, "wb");
+	fwrite(data, 1, (size_t)size - 20, f);	/* inside the last records */
+	fclose(f);
+	free(data);
+
+	pid_t pid = fork();
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_WRONLY);
+		dup2(devnull, 2);
+		struct tsa_reader *r = tsa_reader_open(cut);
+		const uint8_t *p;
+		size_t len;
+		int rc, n = 0;
+		while ((rc = tsa_read(r, &p, &len)) > 0)
+			n++;
+		_exit(rc == -1 && n == 99999 ? 0 : 1);
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+static void test_settings(const char *dir)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/settings.ini", dir);
+	f = fopen(path, "w");
+	fprintf(f, "; comment\n[geoip]\nDatabaseFilePath = data/x.mmdb\n"
+	    "[aggregate]\nWindow = 60s ; inline comment\nBuckets = 25\n"
+	    "[app]\nUseLiveCapture = False\nEmpty =\n");
+	fclose(f);
+	tsa_settings_load(path);
+	CHECK(strcmp(tsa_settings_path(), path) == 0);
+	CHECK(strcmp(tsa_setting("AGGREGATE", "window"), "60s") == 0);
+	CHECK(tsa_setting_u64("aggregate", "Buckets", 1) == 25);
+	CHECK(tsa_setting_u64("aggregate", "Absent", 7) == 7);
+	CHECK(tsa_setting_bool("app", "UseLiveCapture", true) == false);
+	CHECK(tsa_setting_bool("app", "Empty", true) == true);
+	char *p = tsa_setting_path("geoip", "DatabaseFilePath", NULL);
+	char want[600];
+	snprintf(want, sizeof want, "%s/data/x.mmdb", dir);
+	CHECK(strcmp(p, want) == 0);
+	free(p);
+}
+
+int main(int argc, char **argv)
+{
+	const char *dir = argc > 1 ? argv[1] : "/tmp";
+
+	tsa_init("tsa-test-lib");
+	test_scalars();
+	test_time();
+	test_map();
+	test_addr();
+	test_durations();
+	test_stream(dir);
+	test_truncated(dir);
+	test_settings(dir);
+	printf("%d checks, %d failed\n", checks, failures);
+	return failures != 0;
+}
