@@ -1,0 +1,135 @@
+/*
+ * Keys out.  The values come pre-packed from the cache (lookup.c), so a
+ * record costs a key pack and a copy per field.
+ */
+#include <string.h>
+
+#include "addr.h"
+#include "annotate.h"
+
+static const char *const keys[2][GEO_NFIELDS] = {
+	{ "src_country", "src_continent", "src_lat", "src_lon", "src_city",
+	  "src_asn", "src_as_org" },
+	{ "dst_country", "dst_continent", "dst_lat", "dst_lon", "dst_city",
+	  "dst_asn", "dst_as_org" },
+};
+static const char *const scope_keys[2] = { "src_scope", "dst_scope" };
+
+static void put_answer(struct tsa_writer *w, enum geo_side side,
+    const uint8_t *ans)
+{
+	unsigned mask = ans[0];
+	const uint8_t *p = ans + 1;
+
+	for (int f = 0; f < GEO_NFIELDS; f++) {
+		if (!(mask & (1u << f)))
+			continue;
+		size_t n = (size_t)p[0] | (size_t)p[1] << 8;
+		mp_put_raw(tsa_rec_key(w, keys[side][f]), p + 2, n);
+		p += 2 + n;
+	}
+}
+
+void geo_annotate(struct tsa_writer *w, enum geo_side side,
+    const struct geo_result *r)
+{
+	if (r->scope != TSA_SCOPE_PUBLIC) {
+		mp_put_cstr(tsa_rec_key(w, scope_keys[side]),
+		    tsa_scope_name((enum tsa_addr_scope)r->scope));
+		return;
+	}
+	if (r->loc)
+		put_answer(w, side, r->loc);
+	if (r->asn)
+		put_answer(w, side, r->asn);
+}
+
+bool geo_is_own_key(const struct mp_obj *key)
+{
+	static const char *const suffix[] = {
+		"country", "continent", "lat", "lon", "city", "asn", "as_org",
+		"scope",
+	};
+
+	if (key->type != MP_STR || key->len < 7 || key->len > 13 ||
+	    (memcmp(key->ptr, "src_", 4) != 0 && memcmp(key->ptr, "dst_", 4) != 0))
+		return false;
+	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++)
+		if (key->len - 4 == strlen(suffix[i]) &&
+		    memcmp(key->ptr + 4, suffix[i], key->len - 4) == 0)
+			return true;
+	return false;
+}
+
+bool geo_strip(const uint8_t *rec, size_t len, struct mp_buf *out)
+{
+	struct mp_map_iter it;
+	struct mp_obj key;
+	const uint8_t *kstart, *vstart, *vend;
+	uint32_t kept = 0;
+	uint8_t hdr[5];
+	struct mp_buf hb = { hdr, 0, sizeof hdr };
+	int rc;
+
+	if (mp_map_begin(&it, rec, len) < 0)
+		return false;
+	/*
+	 * The kept pairs go after room for the largest map header; the real
+	 * header is then written just before them and the whole moved down.
+	 */
+	out->len = 0;
+	mp_buf_reserve(out, 5 + len);
+	out->len = 5;
+	for (kstart = it.p; (rc = mp_map_step(&it, &key, &vstart, &vend)) > 0;
+	    kstart = it.p) {
+		if (geo_is_own_key(&key))
+			continue;
+		mp_put_raw(out, kstart, (size_t)(vend - kstart));
+		kept++;
+	}
+	if (rc < 0)
+		return false;
+	mp_put_map(&hb, kept);
+	memcpy(out->p + 5 - hb.len, hdr, hb.len);
+	memmove(out->p, out->p + 5 - hb.len, out->len - (5 - hb.len));
+	out->len -= 5 - hb.len;
+	return true;
+}
+
+bool geo_header_ran(const uint8_t *hdr, size_t len, const char *tool)
+{
+	struct mp_map_iter it;
+	struct mp_obj key, tools, inv, arg;
+	const uint8_t *p = NULL, *end = NULL, *vs, *ve;
+	size_t tl = strlen(tool);
+	int rc;
+
+	if (mp_map_begin(&it, hdr, len) < 0)
+		return false;
+	while ((rc = mp_map_step(&it, &key, &vs, &ve)) > 0)
+		if (mp_str_eq(&key, "tools", 5)) {
+			p = vs;
+			end = ve;
+			break;
+		}
+	if (!p || mp_next(&p, end, &tools) < 0 || tools.type != MP_ARRAY)
+		return false;
+	for (uint32_t i = 0; i < tools.len; i++) {
+		const uint8_t *next = p;
+		if (mp_skip(&next, end) < 0 || mp_next(&p, end, &inv) < 0)
+			return false;
+		if (inv.type == MP_ARRAY && inv.len > 0 &&
+		    mp_next(&p, end, &arg) == 0 && arg.type == MP_STR) {
+			/* argv[0] may be a path: compare its last component. */
+			const uint8_t *base = arg.ptr;
+			for (uint32_t j = 0; j < arg.len; j++)
+				if (arg.ptr[j] == '/')
+					base = arg.ptr + j + 1;
+			size_t bl = (size_t)(arg.ptr + arg.len - base);
+			if (bl == tl && memcmp(base, tool, tl) == 0)
+				return true;
+		}
+		p = next;
+	}
+	return false;
+}

@@ -1,0 +1,219 @@
+/*
+ * The cache.  Traffic repeats addresses heavily (a flow is many packets),
+ * and a warm libmaxminddb lookup plus the path walks for each field cost
+ * far more than the rest of a record's handling, so:
+ *
+ *  - a 2-way set-associative table keyed on the address remembers, per
+ *    address, its scope and where its answers are;
+ *  - answers are interned by the database record they came from (many
+ *    addresses share one record: every address of a country, in a country
+ *    database), packed once into a fixed arena as msgpack value bytes.
+ *
+ * Nothing here allocates after geo_lookup_new: when the arena or the
+ * intern table fills up, everything is forgotten at once and refilled.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "lookup.h"
+#include "util.h"
+
+struct cache_ent {
+	uint64_t k0, k1;	/* the address, IPv4 in the low bytes of k0 */
+	uint32_t loc, asn;	/* arena offset + 1 of the answers; 0: none */
+	uint8_t len;		/* 4 or 16; 0: empty slot */
+	uint8_t scope;
+	uint8_t older;		/* in e[0] only: which way to replace next */
+};
+
+struct cache_set {
+	struct cache_ent e[2];
+};
+
+struct intern_ent {
+	uint32_t offset;	/* data record offset in its database */
+	uint32_t ans;		/* arena offset + 1; 0: empty slot */
+	uint8_t which;		/* 0 location, 1 ASN database */
+};
+
+struct geo_lookup {
+	const struct geo_db *db[2];
+	struct cache_set *sets;
+	unsigned set_bits;
+	struct intern_ent *intern;
+	uint32_t intern_mask, intern_used, intern_max;
+	uint8_t *arena;
+	size_t arena_len, arena_cap;
+	struct mp_buf scratch;	/* one answer's values while packing */
+	struct geo_stats st;
+};
+
+/*
+ * Upper bound of one answer's bytes: the mask, and per field a length and
+ * a value (strings are at most 1024 bytes, see db.c).
+ */
+#define MAX_ANSWER (1 + GEO_NFIELDS * (2 + 1029))
+
+static const uint64_t golden = 0x9e3779b97f4a7c15ull;
+
+struct geo_lookup *geo_lookup_new(const struct geo_db *loc,
+    const struct geo_db *asn, uint64_t cache_size)
+{
+	struct geo_lookup *g = tsa_calloc(1, sizeof *g);
+	unsigned bits = 1;
+
+	if (cache_size > (1u << 26))
+		cache_size = 1u << 26;
+	while ((2ull << bits) < cache_size)
+		bits++;
+	g->db[0] = loc;
+	g->db[1] = asn;
+	g->set_bits = bits;
+	g->sets = tsa_calloc((size_t)1 << bits, sizeof *g->sets);
+	/* Two answers per cached address at most; intern at half load. */
+	g->intern_mask = (4u << bits) - 1;
+	g->intern_max = 2u << bits;
+	g->intern = tsa_calloc((size_t)g->intern_mask + 1, sizeof *g->intern);
+	/* Room for a typical country or city answer per address. */
+	g->arena_cap = ((size_t)2 << bits) * 64 + 4 * MAX_ANSWER;
+	g->arena = tsa_malloc(g->arena_cap);
+	mp_buf_grow(&g->scratch, MAX_ANSWER);
+	return g;
+}
+
+void geo_lookup_free(struct geo_lookup *g)
+{
+	if (!g)
+		return;
+	free(g->sets);
+	free(g->intern);
+	free(g->arena);
+	mp_buf_free(&g->scratch);
+	free(g);
+}
+
+void geo_lookup_flush(struct geo_lookup *g)
+{
+	memset(g->sets, 0, ((size_t)1 << g->set_bits) * sizeof *g->sets);
+	memset(g->intern, 0, ((size_t)g->intern_mask + 1) * sizeof *g->intern);
+	g->intern_used = 0;
+	g->arena_len = 0;
+}
+
+const struct geo_stats *geo_lookup_stats(const struct geo_lookup *g)
+{
+	return &g->st;
+}
+
+/* The answer for one database record, packed and interned. */
+static uint32_t answer(struct geo_lookup *g, int which, MMDB_entry_s *ent)
+{
+	uint32_t h = (uint32_t)(((ent->offset * 2ull + (uint64_t)which) * golden) >> 32);
+	uint32_t i = h & g->intern_mask;
+	uint32_t off[GEO_NFIELDS], len[GEO_NFIELDS];
+	unsigned mask;
+	uint8_t *p;
+
+	for (; g->intern[i].ans; i = (i + 1) & g->intern_mask)
+		if (g->intern[i].offset == ent->offset && g->intern[i].which == which)
+			return g->intern[i].ans;
+
+	g->scratch.len = 0;
+	mask = geo_db_answer(g->db[which], ent, &g->scratch, off, len);
+	p = g->arena + g->arena_len;
+	*p++ = (uint8_t)mask;
+	for (int f = 0; f < GEO_NFIELDS; f++) {
+		if (!(mask & (1u << f)))
+			continue;
+		p[0] = (uint8_t)len[f];
+		p[1] = (uint8_t)(len[f] >> 8);
+		memcpy(p + 2, g->scratch.p + off[f], len[f]);
+		p += 2 + len[f];
+	}
+	g->intern[i].offset = ent->offset;
+	g->intern[i].which = (uint8_t)which;
+	g->intern[i].ans = (uint32_t)g->arena_len + 1;
+	g->intern_used++;
+	g->arena_len = (size_t)(p - g->arena);
+	return g->intern[i].ans;
+}
+
+static uint32_t resolve(struct geo_lookup *g, int which, const uint8_t *a,
+    size_t len)
+{
+	MMDB_entry_s ent;
+	int rc;
+
+	if (!g->db[which] || !g->db[which]->open)
+		return 0;
+	rc = geo_db_lookup(g->db[which], a, len, &ent);
+	if (rc < 0)
+		g->st.errors++;
+	if (rc <= 0)
+		return 0;
+	return answer(g, which, &ent);
+}
+
+bool geo_lookup(struct geo_lookup *g, const uint8_t *a, size_t len,
+    struct geo_result *r)
+{
+	static const uint8_t mapped[12] = { 0,0,0,0, 0,0,0,0, 0,0,0xff,0xff };
+	uint64_t k0 = 0, k1 = 0, h;
+	struct cache_set *s;
+	struct cache_ent *e;
+
+	if (len == 16 && memcmp(a, mapped, 12) == 0) {
+		a += 12;
+		len = 4;
+	}
+	if (len == 4) {
+		uint32_t v;
+		memcpy(&v, a, 4);
+		k0 = v;
+	} else if (len == 16) {
+		memcpy(&k0, a, 8);
+		memcpy(&k1, a + 8, 8);
+	} else {
+		return false;
+	}
+	g->st.addrs++;
+	h = ((k0 ^ (k1 * golden) ^ len) * golden) >> (64 - g->set_bits);
+	s = &g->sets[h];
+	for (int w = 0; w < 2; w++) {
+		e = &s->e[w];
+		if (e->k0 == k0 && e->k1 == k1 && e->len == len) {
+			s->e[0].older = (uint8_t)!w;
+			g->st.hits++;
+			goto done;
+		}
+	}
+
+	/* A miss: make sure both answers fit before packing either. */
+	if (g->arena_cap - g->arena_len < 2 * MAX_ANSWER ||
+	    g->intern_used + 2 > g->intern_max) {
+		geo_lookup_flush(g);
+		g->st.flushes++;
+	}
+	int w = s->e[0].older;
+	e = &s->e[w];
+	e->k0 = k0;
+	e->k1 = k1;
+	e->len = (uint8_t)len;
+	e->scope = (uint8_t)tsa_addr_scope(a, len);
+	e->loc = e->asn = 0;
+	if (e->scope == TSA_SCOPE_PUBLIC) {
+		e->loc = resolve(g, 0, a, len);
+		e->asn = resolve(g, 1, a, len);
+	}
+	s->e[0].older = (uint8_t)!w;
+done:
+	r->scope = e->scope;
+	r->loc = e->loc ? g->arena + e->loc - 1 : NULL;
+	r->asn = e->asn ? g->arena + e->asn - 1 : NULL;
+	if (e->scope != TSA_SCOPE_PUBLIC)
+		g->st.local++;
+	else if (r->loc && (r->loc[0] & (1u << GEO_COUNTRY)))
+		g->st.found++;
+	return true;
+}

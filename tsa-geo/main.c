@@ -1,0 +1,273 @@
+/*
+ * tsa-geo: add the country (and, where the database has them, continent,
+ * city, coordinates and network) of each record's source and destination
+ * address, from MaxMind-format databases read with libmaxminddb.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "annotate.h"
+#include "db.h"
+#include "lookup.h"
+#include "tsa.h"
+
+_Noreturn static void usage(void)
+{
+	printf("Usage: %s [OPTIONS] [FILE]\n"
+	    "Add src_/dst_country, continent, city, coordinates and network to the\n"
+	    "records of a TSA stream (FILE, or stdin), from MaxMind DB files.\n\n"
+	    "  -d, --database FILE      location database: GeoLite2/GeoIP2 or DB-IP\n"
+	    "                           Country or City, ip-location-db country or city\n"
+	    "                           (default: [geoip] DatabaseFilePath)\n"
+	    "  -a, --asn-database FILE  ASN database: GeoLite2-ASN or ip-location-db asn;\n"
+	    "                           '' for none (default: [geoip] AsnDatabaseFilePath)\n"
+	    "  -c, --cache-size N       addresses remembered with their answers\n"
+	    "                           (default: [geoip] CacheSize)\n"
+	    "  -o, --output FILE        write here instead of stdout\n"
+	    "      --settings FILE      settings file (default: $TSA_SETTINGS, ./settings.ini)\n"
+	    "  -v, --verbose            counts and cache figures on stderr at the end\n"
+	    "  -h, --help               this help\n\n"
+	    "Private, loopback, link-local, multicast, documentation and reserved\n"
+	    "addresses are not looked up: they get src_scope/dst_scope instead.\n"
+	    "SIGHUP reopens the databases (after geoipupdate) between two records.\n",
+	    tsa_prog);
+	exit(0);
+}
+
+static volatile sig_atomic_t hup;
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	hup = 1;
+}
+
+struct geo {
+	struct geo_db loc, asn;
+	char *loc_path, *asn_path;
+	struct geo_lookup *lookup;
+	uint64_t reopens;
+};
+
+static void open_all(struct geo *g)
+{
+	char err[1600];
+
+	if (!geo_db_open(&g->loc, g->loc_path, GEO_ROLE_LOCATION, err, sizeof err))
+		tsa_die("%s", err);
+	if (g->asn_path &&
+	    !geo_db_open(&g->asn, g->asn_path, GEO_ROLE_ASN, err, sizeof err))
+		tsa_die("%s", err);
+}
+
+/*
+ * geoipupdate renames a new file over the old one; the old mapping stays
+ * valid, so a file that cannot be opened (half-written, wrong kind) is
+ * reported and the one in use kept.
+ */
+static void reopen_one(struct geo_db *db, const char *path, enum geo_role role)
+{
+	struct geo_db fresh;
+	char err[1600], built[32];
+	time_t t;
+
+	if (!geo_db_open(&fresh, path, role, err, sizeof err)) {
+		tsa_warn("%s; keeping the database already open", err);
+		return;
+	}
+	geo_db_close(db);
+	*db = fresh;
+	t = (time_t)db->mmdb.metadata.build_epoch;
+	strftime(built, sizeof built, "%Y-%m-%d", gmtime(&t));
+	tsa_warn("%s: reopened (%s, built %s)", path,
+	    db->mmdb.metadata.database_type, built);
+}
+
+static void reopen_all(struct geo *g)
+{
+	hup = 0;
+	reopen_one(&g->loc, g->loc_path, GEO_ROLE_LOCATION);
+	if (g->asn_path)
+		reopen_one(&g->asn, g->asn_path, GEO_ROLE_ASN);
+	geo_lookup_flush(g->lookup);
+	g->reopens++;
+}
+
+/*
+ * Before blocking on input: pass on what is written (a live pipeline must
+ * not sit on records), and wait in poll() so that a SIGHUP while idle
+ * reopens at once rather than at the next record.
+ */
+static void wait_input(struct geo *g, struct tsa_reader *r, struct tsa_writer *w)
+{
+	struct pollfd pfd = { .fd = tsa_reader_fd(r), .events = POLLIN };
+
+	tsa_flush(w);
+	for (;;) {
+		if (hup)
+			reopen_all(g);
+		if (poll(&pfd, 1, -1) >= 0 || errno != EINTR)
+			return;
+	}
+}
+
+static void print_stats(const struct geo *g, uint64_t records, uint64_t bad)
+{
+	const struct geo_stats *s = geo_lookup_stats(g->lookup);
+
+	tsa_warn("%llu records, %llu addresses: %llu with a country, %llu unknown, "
+	    "%llu not looked up (scope); cache hits %.1f%%, %llu flushes; "
+	    "%llu lookup errors, %llu bad addresses, %llu reopens; peak RSS %ld KiB",
+	    (unsigned long long)records, (unsigned long long)s->addrs,
+	    (unsigned long long)s->found,
+	    (unsigned long long)(s->addrs - s->found - s->local),
+	    (unsigned long long)s->local,
+	    s->addrs ? 100.0 * (double)s->hits / (double)s->addrs : 0.0,
+	    (unsigned long long)s->flushes, (unsigned long long)s->errors,
+	    (unsigned long long)bad, (unsigned long long)g->reopens,
+	    tsa_peak_rss_kib());
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "database", required_argument, NULL, 'd' },
+		{ "asn-database", required_argument, NULL, 'a' },
+		{ "cache-size", required_argument, NULL, 'c' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "settings", required_argument, NULL, 'S' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const addr_keys[] = { "src_addr", "dst_addr", "type" };
+	const char *opt_db = NULL, *opt_asn = NULL, *opt_cache = NULL;
+	const char *opt_settings = NULL, *out_path = NULL, *in_path = NULL;
+	int verbose = 0, c, rc;
+	struct geo g = { 0 };
+	uint64_t cache_size, records = 0, bad = 0;
+	struct sigaction sa;
+	struct mp_buf stripped = { 0 };
+	bool rerun;
+
+	tsa_init(argv[0]);
+	while ((c = getopt_long(argc, argv, "d:a:c:o:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': opt_db = optarg; break;
+		case 'a': opt_asn = optarg; break;
+		case 'c': opt_cache = optarg; break;
+		case 'o': out_path = optarg; break;
+		case 'S': opt_settings = optarg; break;
+		case 'v': verbose = 1; break;
+		case 'h': usage();
+		default: tsa_usage("unknown option");
+		}
+	}
+	if (argc - optind > 1)
+		tsa_usage("one input file at most");
+	if (optind < argc)
+		in_path = argv[optind];
+
+	tsa_settings_load(opt_settings);
+	g.loc_path = opt_db ? tsa_strdup(opt_db) :
+	    tsa_setting_path("geoip", "DatabaseFilePath",
+	    TSA_DATADIR "/dbip-country.mmdb");
+	if (!g.loc_path || !*g.loc_path)
+		tsa_usage("no location database: give -d FILE or set "
+		    "[geoip] DatabaseFilePath");
+	g.asn_path = opt_asn ? tsa_strdup(opt_asn) :
+	    tsa_setting_path("geoip", "AsnDatabaseFilePath", NULL);
+	if (g.asn_path && !*g.asn_path) {
+		free(g.asn_path);
+		g.asn_path = NULL;
+	}
+	cache_size = tsa_setting_u64("geoip", "CacheSize", 65536);
+	if (opt_cache && !tsa_parse_u64(opt_cache, &cache_size))
+		tsa_usage("--cache-size: not a number: %s", opt_cache);
+
+	/* Databases first: a missing one is the likeliest mistake. */
+	open_all(&g);
+	g.lookup = geo_lookup_new(&g.loc, g.asn_path ? &g.asn : NULL, cache_size);
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_hup;
+	sa.sa_flags = SA_RESTART;	/* the reader's read() just carries on */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+
+	struct tsa_reader *r = tsa_reader_open(in_path);
+	struct tsa_writer *w = tsa_writer_open(out_path, 0);
+	size_t hlen;
+	const uint8_t *hdr = tsa_reader_header(r, &hlen);
+	/*
+	 * On a stream tsa-geo already annotated, every key of the earlier run
+	 * goes, not only those this run writes again: answers from another
+	 * database (a country file after a city file) must not mix.
+	 */
+	rerun = geo_header_ran(hdr, hlen, "tsa-geo");
+	tsa_header_pass(w, r, NULL, argc, argv);
+	tsa_rec_dedup(w, 0);
+
+	const uint8_t *rec;
+	size_t len;
+	for (;;) {
+		if (hup)
+			reopen_all(&g);
+		if (tsa_reader_buffered(r) == 0)
+			wait_input(&g, r, w);
+		if ((rc = tsa_read(r, &rec, &len)) <= 0)
+			break;
+		records++;
+
+		struct mp_obj v[3];
+		int64_t found = mp_map_get(rec, len, addr_keys, 3, v);
+		if (found < 0 || (found & 4)) {
+			/* Not a packet record: passes through as it is. */
+			tsa_rec_begin(w, rec, len);
+			tsa_rec_end(w);
+			tsa_wrote(w);
+			continue;
+		}
+		if (rerun && geo_strip(rec, len, &stripped)) {
+			/* v[] pointed into rec, which stays valid. */
+			tsa_rec_begin(w, stripped.p, stripped.len);
+		} else {
+			tsa_rec_begin(w, rec, len);
+		}
+		/* src is written before dst is looked up: see geo_lookup(). */
+		for (int side = 0; side < 2; side++) {
+			struct geo_result res;
+			if (!(found & (1 << side)))
+				continue;
+			if (v[side].type != MP_BIN ||
+			    !geo_lookup(g.lookup, v[side].ptr, v[side].len, &res)) {
+				bad++;
+				continue;
+			}
+			geo_annotate(w, (enum geo_side)side, &res);
+		}
+		tsa_rec_end(w);
+		tsa_wrote(w);
+	}
+	tsa_writer_close(w);
+	if (bad)
+		tsa_warn("%s: %llu addresses that are not 4 or 16 bytes of binary "
+		    "left without geolocation", tsa_reader_name(r),
+		    (unsigned long long)bad);
+	if (verbose)
+		print_stats(&g, records, bad);
+	tsa_reader_close(r);
+	geo_lookup_free(g.lookup);
+	geo_db_close(&g.loc);
+	geo_db_close(&g.asn);
+	free(g.loc_path);
+	free(g.asn_path);
+	mp_buf_free(&stripped);
+	return rc < 0;
+}
