@@ -69,7 +69,11 @@ install: all
 	install -m 644 settings.ini $(DESTDIR)$(PREFIX)/etc/tsa/settings.ini
 	$(INSTALL_DATA_HOOKS)
 
+# For scripts: make -s print-TSA_CAPTURE_OBJS
+print-%:
+	@echo $($*)
+
 clean:
-	rm -rf bin bin-asan build build-asan
+	rm -rf bin bin-asan bin-fuzz build build-asan build-fuzz
 
 .PHONY: all tools setup setup-check test asan bench fuzz demo install clean
