@@ -231,6 +231,10 @@ bool geo_db_open(struct geo_db *out, const char *path, enum geo_role role,
 		snprintf(err, errlen, "%s: is a directory", path);
 		return false;
 	}
+	if (st.st_size == 0) {
+		snprintf(err, errlen, "%s: empty file, not a MaxMind DB file", path);
+		return false;
+	}
 	errno = 0;
 	rc = MMDB_open(path, MMDB_MODE_MMAP, &db.mmdb);
 	if (rc == MMDB_FILE_OPEN_ERROR || rc == MMDB_IO_ERROR) {
