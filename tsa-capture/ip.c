@@ -1,0 +1,146 @@
+/*
+ * IPv4 (with options and fragments) and IPv6 (with extension headers).  The
+ * record starts here, once the addresses are known: a frame too short to
+ * hold them makes no record.
+ */
+#include "pkt.h"
+
+#define MAX_EXT_HEADERS 16	/* IPv6 extension headers followed */
+
+static const char *const frag_name[] = { NULL, "first", "later" };
+enum { FRAG_NONE, FRAG_FIRST, FRAG_LATER };
+
+/* Start the record with the keys every packet record has. */
+static void begin(struct pkt *k, unsigned version, const uint8_t *src,
+    const uint8_t *dst, size_t alen, unsigned proto, unsigned ttl, int frag)
+{
+	struct mp_buf *b = k->rec.b;
+
+	rec_begin(&k->rec, b);
+	mp_put_time(KEY(k, "timestamp"), k->sec, k->nsec);
+	mp_put_uint(KEY(k, "length"), k->wirelen);
+	mp_put_uint(KEY(k, "ip_version"), version);
+	mp_put_bin(KEY(k, "src_addr"), src, alen);
+	mp_put_bin(KEY(k, "dst_addr"), dst, alen);
+	switch (proto) {
+	case 1: mp_put_str(KEY(k, "protocol"), "icmp", 4); break;
+	case 6: mp_put_str(KEY(k, "protocol"), "tcp", 3); break;
+	case 17: mp_put_str(KEY(k, "protocol"), "udp", 3); break;
+	case 58: mp_put_str(KEY(k, "protocol"), "icmpv6", 6); break;
+	default: mp_put_uint(KEY(k, "protocol"), proto); break;
+	}
+	mp_put_uint(KEY(k, "ttl"), ttl);
+	if (frag != FRAG_NONE)
+		mp_put_str(KEY(k, "fragment"), frag_name[frag], 5);
+}
+
+static int ipv4(struct pkt *k, const uint8_t *p, const uint8_t *end)
+{
+	const uint8_t *ip_end = end;
+	size_t ihl, total;
+	unsigned off, frag = FRAG_NONE;
+	int ok = 1;
+
+	if (end - p < 20) {
+		pkt_short(k);
+		return 0;
+	}
+	if (p[0] >> 4 != 4) {
+		k->flags |= DEC_MALFORMED;
+		return 0;
+	}
+	ihl = (size_t)(p[0] & 0x0f) * 4;
+	total = rd16(p + 2);
+	if (ihl < 20 || total < ihl) {
+		k->flags |= DEC_MALFORMED;
+		ok = 0;
+	} else if (total > (size_t)(end - p))
+		pkt_short(k);	/* cut by the snapshot length, or bogus */
+	else
+		ip_end = p + total;	/* drop link-layer padding */
+	off = (rd16(p + 6) & 0x1fff) * 8u;
+	if (off != 0)
+		frag = FRAG_LATER;
+	else if (p[6] & 0x20)
+		frag = FRAG_FIRST;
+	begin(k, 4, p + 12, p + 16, 4, p[9], p[8], frag);
+	if (!ok || frag == FRAG_LATER)
+		return 1;
+	if ((size_t)(end - p) < ihl) {
+		pkt_short(k);
+		return 1;
+	}
+	transport_decode(k, p[9], p + ihl, ip_end);
+	return 1;
+}
+
+static int ipv6(struct pkt *k, const uint8_t *p, const uint8_t *end)
+{
+	const uint8_t *ip_end = end, *q;
+	size_t plen, len;
+	unsigned nh;
+	int i, frag = FRAG_NONE, done = 0;
+
+	if (end - p < 40) {
+		pkt_short(k);
+		return 0;
+	}
+	if (p[0] >> 4 != 6) {
+		k->flags |= DEC_MALFORMED;
+		return 0;
+	}
+	plen = rd16(p + 4);
+	if (plen == 0)
+		;		/* jumbogram or segmentation offload: use what is there */
+	else if (plen > (size_t)(end - p) - 40)
+		pkt_short(k);
+	else
+		ip_end = p + 40 + plen;
+	nh = p[6];
+	q = p + 40;
+	for (i = 0; i < MAX_EXT_HEADERS && !done; i++) {
+		switch (nh) {
+		case 0:		/* hop-by-hop options */
+		case 43:	/* routing */
+		case 60:	/* destination options */
+		case 51:	/* authentication header: length in 4-byte units */
+			if (ip_end - q < 2)
+				goto short_;
+			len = nh == 51 ? ((size_t)q[1] + 2) * 4 : ((size_t)q[1] + 1) * 8;
+			if ((size_t)(ip_end - q) < len)
+				goto short_;
+			nh = q[0];
+			q += len;
+			break;
+		case 44:	/* fragment */
+			if (ip_end - q < 8)
+				goto short_;
+			nh = q[0];
+			if (rd16(q + 2) & 0xfff8)
+				frag = FRAG_LATER;
+			else if (q[3] & 1)
+				frag = FRAG_FIRST;
+			q += 8;
+			break;
+		default:
+			done = 1;
+		}
+	}
+	begin(k, 6, p + 8, p + 24, 16, nh, p[7], frag);
+	if (!done)		/* an absurd chain of extension headers */
+		k->flags |= DEC_MALFORMED;
+	else if (frag != FRAG_LATER)
+		transport_decode(k, nh, q, ip_end);
+	return 1;
+short_:
+	begin(k, 6, p + 8, p + 24, 16, nh, p[7], frag);
+	pkt_short(k);
+	return 1;
+}
+
+int ip_decode(struct pkt *k, uint16_t ethertype, const uint8_t *p,
+    const uint8_t *end)
+{
+	k->l3 = p;
+	return ethertype == 0x0800 ? ipv4(k, p, end) : ipv6(k, p, end);
+}

@@ -1,0 +1,371 @@
+/*
+ * tsa-capture: read packets from a capture file or an interface with
+ * libpcap and write the TSA stream: a header, one record per IP packet,
+ * and "stats" records.  The only tool that touches raw packets.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "decode.h"
+#include "progress.h"
+#include "source.h"
+#include "tsa.h"
+
+#define FLUSH_NS 1000000000LL	/* live output reaches the pipe this often */
+
+struct state {
+	struct source src;
+	struct tsa_writer *w;
+	uint64_t limit;		/* -c: stop after this many frames, 0: all */
+	uint64_t frames, decoded, non_ip, truncated, malformed;
+	int64_t last_sec;	/* time of the last packet, for file stats */
+	uint32_t last_nsec;
+};
+
+static volatile sig_atomic_t stop;
+static pcap_t *live_pcap;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+	if (live_pcap)
+		pcap_breakloop(live_pcap);
+}
+
+_Noreturn static void usage(void)
+{
+	printf("Usage: %s [-r FILE | -i IFACE] [OPTIONS] [FILTER...]\n"
+	    "Read packets with libpcap and write the TSA record stream to stdout:\n"
+	    "one record per IP packet, and stats records.\n\n"
+	    "  -r FILE          read a pcap or pcapng file ('-': stdin)\n"
+	    "  -i IFACE         capture live on an interface\n"
+	    "  -c N             stop after N packets\n"
+	    "  -p               not in promiscuous mode\n"
+	    "  -s SNAPLEN       bytes captured per packet (default [capture] SnapLen,\n"
+	    "                   262144)\n"
+	    "  -B KIB           kernel capture buffer in KiB\n"
+	    "  -Z USER          after opening, switch to USER when run as root\n"
+	    "                   (default [capture] User, nobody)\n"
+	    "  -q               no progress display, no summary\n"
+	    "      --settings FILE  settings file (default: $TSA_SETTINGS, ./settings.ini)\n"
+	    "  -h, --help       this help\n\n"
+	    "FILTER is a tcpdump filter expression (pcap-filter(7)), for files too.\n"
+	    "Without -r and -i, [app] UseLiveCapture chooses between [app]\n"
+	    "CaptureInterface and [app] InitFileLocation.\n", tsa_prog);
+	exit(0);
+}
+
+static int64_t now_ns(clockid_t clock)
+{
+	struct timespec t;
+
+	clock_gettime(clock, &t);
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* A stats record.  For a file its time is that of the last packet read, so
+   it sorts with the packets; for a live capture, now. */
+static void put_stats(struct state *st, int final)
+{
+	struct mp_buf *b = tsa_out(st->w);
+	struct pcap_stat ps;
+	int have_ps = st->src.live && pcap_stats(st->src.pcap, &ps) == 0;
+	int64_t sec = st->last_sec;
+	uint32_t nsec = st->last_nsec;
+
+	if (st->src.live || st->frames == 0) {
+		int64_t t = now_ns(CLOCK_REALTIME);
+
+		sec = t / 1000000000;
+		nsec = (uint32_t)(t % 1000000000);
+	}
+	mp_put_map(b, have_ps ? 10 : 7);
+	mp_put_cstr(b, "type");
+	mp_put_cstr(b, "stats");
+	mp_put_cstr(b, "time");
+	mp_put_time(b, sec, nsec);
+	mp_put_cstr(b, "final");
+	mp_put_bool(b, final);
+	if (have_ps) {
+		mp_put_cstr(b, "received");
+		mp_put_uint(b, ps.ps_recv);
+		mp_put_cstr(b, "dropped");
+		mp_put_uint(b, ps.ps_drop);
+		mp_put_cstr(b, "if_dropped");
+		mp_put_uint(b, ps.ps_ifdrop);
+	}
+	mp_put_cstr(b, "decoded");
+	mp_put_uint(b, st->decoded);
+	mp_put_cstr(b, "non_ip");
+	mp_put_uint(b, st->non_ip);
+	mp_put_cstr(b, "truncated");
+	mp_put_uint(b, st->truncated);
+	mp_put_cstr(b, "malformed");
+	mp_put_uint(b, st->malformed);
+	tsa_wrote(st->w);
+}
+
+static void put_header(struct state *st, int argc, char **argv)
+{
+	struct mp_buf *b = tsa_out(st->w);
+
+	mp_put_map(b, 6);
+	mp_put_cstr(b, "tsa");
+	mp_put_uint(b, TSA_STREAM_VERSION);
+	mp_put_cstr(b, "kind");
+	mp_put_cstr(b, "packets");
+	mp_put_cstr(b, "link_type");
+	mp_put_uint(b, (uint64_t)st->src.dlt);
+	mp_put_cstr(b, "snaplen");
+	mp_put_uint(b, (uint64_t)pcap_snapshot(st->src.pcap));
+	mp_put_cstr(b, "source");
+	mp_put_cstr(b, st->src.name);
+	mp_put_cstr(b, "tools");
+	tsa_put_tools(b, NULL, 0, argc, argv);
+	tsa_wrote(st->w);
+}
+
+static void packet(struct state *st, const struct pcap_pkthdr *h,
+    const uint8_t *data)
+{
+	int64_t sec = h->ts.tv_sec;
+	uint64_t nsec = (uint64_t)h->ts.tv_usec * st->src.nsec_mult;
+	int r;
+
+	if (nsec >= 1000000000) {	/* a broken file: keep the time valid */
+		sec += (int64_t)(nsec / 1000000000);
+		nsec %= 1000000000;
+	}
+	st->frames++;
+	st->last_sec = sec;
+	st->last_nsec = (uint32_t)nsec;
+	r = decode_packet(st->src.dlt, data, h->caplen, h->len, sec,
+	    (uint32_t)nsec, tsa_out(st->w));
+	if (r & DEC_RECORD) {
+		st->decoded++;
+		tsa_wrote(st->w);
+	}
+	st->non_ip += (r & DEC_NON_IP) != 0;
+	st->truncated += (r & DEC_TRUNCATED) != 0;
+	st->malformed += (r & DEC_MALFORMED) != 0;
+}
+
+static void dispatch_cb(u_char *user, const struct pcap_pkthdr *h,
+    const u_char *data)
+{
+	struct state *st = (struct state *)user;
+
+	packet(st, h, data);
+	if (st->limit && st->frames >= st->limit)
+		pcap_breakloop(st->src.pcap);
+}
+
+/* Returns 0, or -1 after a read error (the packets before it are out). */
+static int read_file(struct state *st, int quiet)
+{
+	struct progress pr;
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	int rc;
+
+	progress_init(&pr, st->src.file, st->src.size, quiet);
+	while (!stop && (rc = pcap_next_ex(st->src.pcap, &h, &data)) == 1) {
+		packet(st, h, data);
+		if (st->limit && st->frames >= st->limit)
+			break;
+		if (st->frames % PROGRESS_EVERY == 0)
+			progress_tick(&pr, st->frames);
+	}
+	progress_end(&pr, st->frames);
+	if (!stop && rc == PCAP_ERROR) {
+		put_stats(st, 1);
+		tsa_flush(st->w);
+		tsa_warn("%s: %s", st->src.name, pcap_geterr(st->src.pcap));
+		return -1;
+	}
+	put_stats(st, 1);
+	return 0;
+}
+
+static int read_live(struct state *st, uint64_t stats_ns)
+{
+	struct pollfd pfd;
+	int64_t now, next_stats, last_flush;
+	int n;
+
+	if (pcap_setnonblock(st->src.pcap, 1, (char[PCAP_ERRBUF_SIZE]){ 0 }) < 0)
+		tsa_die("%s: %s", st->src.name, pcap_geterr(st->src.pcap));
+	pfd.fd = pcap_get_selectable_fd(st->src.pcap);
+	pfd.events = POLLIN;
+	now = last_flush = now_ns(CLOCK_MONOTONIC);
+	next_stats = stats_ns ? now + (int64_t)stats_ns : INT64_MAX;
+	while (!stop) {
+		n = pcap_dispatch(st->src.pcap, -1, dispatch_cb, (u_char *)st);
+		if (n == PCAP_ERROR_BREAK)
+			break;	/* -c reached, or a signal */
+		if (n < 0) {
+			tsa_flush(st->w);
+			tsa_warn("%s: %s", st->src.name, pcap_geterr(st->src.pcap));
+			put_stats(st, 1);
+			return -1;
+		}
+		now = now_ns(CLOCK_MONOTONIC);
+		if (now >= next_stats) {
+			put_stats(st, 0);
+			next_stats = now + (int64_t)stats_ns;
+		}
+		if (n > 0 && now - last_flush < FLUSH_NS)
+			continue;
+		/* Nothing more waiting (or a second of output pending): send
+		   what we have, then sleep until packets or the next stats. */
+		tsa_flush(st->w);
+		last_flush = now;
+		if (n == 0) {
+			int64_t wait = next_stats - now;
+
+			if (wait > FLUSH_NS)
+				wait = FLUSH_NS;
+			if (poll(&pfd, 1, (int)(wait / 1000000) + 1) < 0 &&
+			    errno != EINTR)
+				tsa_die("poll: %s", strerror(errno));
+		}
+	}
+	put_stats(st, 1);
+	return 0;
+}
+
+static void summary(struct state *st)
+{
+	struct pcap_stat ps;
+
+	if (!st->src.live || pcap_stats(st->src.pcap, &ps) != 0)
+		return;
+	fprintf(stderr, "%llu packets captured (%llu IP), %u received by filter, "
+	    "%u dropped by kernel, %u dropped by interface\n",
+	    (unsigned long long)st->frames, (unsigned long long)st->decoded,
+	    ps.ps_recv, ps.ps_drop, ps.ps_ifdrop);
+}
+
+/* The trailing arguments, joined by spaces, as tcpdump does. */
+static char *join(int argc, char **argv)
+{
+	size_t len = 1;
+	char *s;
+	int i;
+
+	for (i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = tsa_malloc(len);
+	s[0] = '\0';
+	for (i = 0; i < argc; i++) {
+		if (i)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "settings", required_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct state st;
+	const char *file = NULL, *iface = NULL, *user = NULL, *settings = NULL;
+	uint64_t snaplen = 0, buf_kib = 0, v;
+	int c, nopromisc = 0, quiet = 0, have_snaplen = 0, have_buf = 0, rc;
+	struct sigaction sa;
+
+	tsa_init(argv[0]);
+	while ((c = getopt_long(argc, argv, "r:i:c:ps:B:Z:qh", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'r': file = optarg; break;
+		case 'i': iface = optarg; break;
+		case 'c':
+			if (!tsa_parse_u64(optarg, &v) || v == 0)
+				tsa_usage("-c: not a positive number: %s", optarg);
+			st.limit = v;
+			break;
+		case 'p': nopromisc = 1; break;
+		case 's':
+			if (!tsa_parse_u64(optarg, &snaplen) || snaplen > 262144)
+				tsa_usage("-s: snapshot length 0 to 262144: %s", optarg);
+			have_snaplen = 1;
+			break;
+		case 'B':
+			if (!tsa_parse_u64(optarg, &buf_kib) || buf_kib > (1u << 21))
+				tsa_usage("-B: buffer size in KiB up to 2 GiB: %s", optarg);
+			have_buf = 1;
+			break;
+		case 'Z': user = optarg; break;
+		case 'q': quiet = 1; break;
+		case 'S': settings = optarg; break;
+		case 'h': usage();
+		default: tsa_usage("unknown option");
+		}
+	}
+	if (file && iface)
+		tsa_usage("-r and -i exclude each other");
+	tsa_settings_load(settings);
+	if (!file && !iface) {
+		if (tsa_setting_bool("app", "UseLiveCapture", false))
+			iface = tsa_setting_str("app", "CaptureInterface", "eth0");
+		else if ((file = tsa_setting_path("app", "InitFileLocation", "")) ==
+		    NULL || *file == '\0' || file[strlen(file) - 1] == '/')
+			tsa_usage("no input: give -r FILE or -i IFACE, or set [app] "
+			    "InitFileLocation in the settings");
+	}
+	if (!have_snaplen)
+		snaplen = tsa_setting_u64("capture", "SnapLen", 262144);
+	if (snaplen == 0 || snaplen > 262144)
+		snaplen = 262144;	/* 0 means the default, as in tcpdump */
+	if (!nopromisc)
+		nopromisc = !tsa_setting_bool("capture", "Promiscuous", true);
+	if (!user)
+		user = tsa_setting_str("capture", "User", "nobody");
+
+	st.w = tsa_writer_open(NULL, 0);
+	if (iface) {
+		source_open_live(&st.src, iface, (int)snaplen, !nopromisc,
+		    have_buf ? buf_kib * 1024 :
+		    tsa_setting_u64("capture", "BufferSize", 0));
+		live_pcap = st.src.pcap;
+	} else
+		source_open_file(&st.src, file);
+	source_drop_privileges(user);
+	if (optind < argc) {
+		char *expr = join(argc - optind, argv + optind);
+
+		source_filter(&st.src, expr);
+		free(expr);
+	}
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;	/* no SA_RESTART: poll() must wake up */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	put_header(&st, argc, argv);
+	if (st.src.live) {
+		rc = read_live(&st, tsa_setting_u64("capture", "StatsInterval", 5) *
+		    1000000000ull);
+		if (!quiet)
+			summary(&st);
+	} else
+		rc = read_file(&st, quiet);
+	pcap_close(st.src.pcap);
+	tsa_writer_close(st.w);
+	return rc < 0;
+}

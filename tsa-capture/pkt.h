@@ -1,0 +1,114 @@
+/*
+ * State shared by the decoder's layers while one frame is decoded, and the
+ * helpers that pack the record's map.  Internal to tsa-capture.
+ */
+#ifndef TSA_CAPTURE_PKT_H
+#define TSA_CAPTURE_PKT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode.h"
+#include "mp.h"
+
+/* The record being packed: a map whose pair count is fixed up at the end. */
+struct rec {
+	struct mp_buf *b;
+	size_t start;		/* offset of the 3 bytes reserved for the map header */
+	uint32_t n;		/* pairs so far */
+};
+
+/* An array value whose element count is fixed up at the end. */
+struct rec_arr {
+	size_t key_at;		/* where its key starts, to drop an empty array */
+	size_t start;
+	uint32_t n;
+};
+
+struct pkt {
+	struct rec rec;
+	int flags;		/* DEC_* */
+	int64_t sec;
+	uint32_t nsec;
+	uint32_t wirelen;
+	const uint8_t *l3;	/* the IP header */
+	/* Filled by the layers for the keys packed last. */
+	const uint8_t *tcp_hdr_end;	/* SYN/SYN-ACK: end of the TCP header */
+	const uint8_t *http_hdr;	/* HTTP over TCP: the header block */
+	size_t http_hdr_len;
+};
+
+/* Keys are string literals shorter than 32 bytes (msgpack fixstr). */
+#define KEY(k, s) rec_key(&(k)->rec, (s), sizeof(s) - 1)
+
+static inline struct mp_buf *rec_key(struct rec *r, const char *key, size_t n)
+{
+	uint8_t *d = mp_buf_reserve(r->b, n + 1);
+
+	d[0] = (uint8_t)(0xa0 | n);
+	memcpy(d + 1, key, n);
+	r->b->len += n + 1;
+	r->n++;
+	return r->b;
+}
+
+void rec_begin(struct rec *r, struct mp_buf *b);
+void rec_end(struct rec *r);
+#define ARR_BEGIN(k, a, s) rec_arr_begin(&(k)->rec, (a), (s), sizeof(s) - 1)
+void rec_arr_begin(struct rec *r, struct rec_arr *a, const char *key, size_t n);
+void rec_arr_end(struct rec *r, struct rec_arr *a);
+
+/*
+ * A layer ran out of bytes: that is truncation when the frame was cut by
+ * the snapshot length, otherwise the packet is malformed.
+ */
+static inline void pkt_short(struct pkt *k)
+{
+	if (!(k->flags & DEC_TRUNCATED))
+		k->flags |= DEC_MALFORMED;
+}
+
+static inline uint16_t rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+/* link.c: find the network layer.  Returns its EtherType (0x0800 or 0x86dd)
+   and start, or 0 for a frame that carries no IP packet. */
+uint16_t link_decode(struct pkt *k, int dlt, const uint8_t *p,
+    const uint8_t *end, const uint8_t **l3);
+
+/* ip.c: decode IPv4 or IPv6 at p; starts the record once the addresses are
+   known.  Returns 0 when no record was started. */
+int ip_decode(struct pkt *k, uint16_t ethertype, const uint8_t *p,
+    const uint8_t *end);
+
+/* transport.c: the layer above IP (proto), payload [p, end). */
+void transport_decode(struct pkt *k, unsigned proto, const uint8_t *p,
+    const uint8_t *end);
+
+/* dns.c: one DNS message [msg, end). */
+void dns_decode(struct pkt *k, const uint8_t *msg, const uint8_t *end);
+
+/* http.c */
+enum { HTTP_NONE, HTTP_REQUEST, HTTP_RESPONSE };
+int http_start(const uint8_t *p, const uint8_t *end);
+void http_decode(struct pkt *k, int kind, const uint8_t *p,
+    const uint8_t *end, int tcp);
+
+/* tls.c */
+int tls_record_start(const uint8_t *p, const uint8_t *end);
+void tls_decode(struct pkt *k, const uint8_t *p, const uint8_t *end);
+
+/* text.c: bytes from the wire as a msgpack str that is valid UTF-8. */
+size_t text_escape(char *out, size_t cap, const uint8_t *s, size_t n,
+    int escape_dot);
+void put_text(struct mp_buf *b, const uint8_t *s, size_t n);
+
+#endif
