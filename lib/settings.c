@@ -77,6 +77,25 @@ void tsa_settings_load(const char *path)
 		parse(TSA_SYSCONFDIR "/settings.ini");
 }
 
+void tsa_settings_reset(void)
+{
+	for (size_t i = 0; i < nentries; i++) {
+		free(entries[i].section);
+		free(entries[i].key);
+		free(entries[i].value);
+	}
+	free(entries);
+	entries = NULL;
+	nentries = 0;
+	free(loaded_path);
+	loaded_path = NULL;
+}
+
+int tsa_settings_parse_text(const char *text)
+{
+	return ini_parse_string(text, on_pair, NULL);
+}
+
 const char *tsa_settings_path(void)
 {
 	return loaded_path;

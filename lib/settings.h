@@ -17,7 +17,11 @@
  * cannot be read, or a syntax error anywhere, exits 1 with file:line.
  */
 void tsa_settings_load(const char *path);
-const char *tsa_settings_path(void);	/* NULL if none was found */
+const char *tsa_settings_path(void);
+/* Add settings from text (for tests and fuzzing): 0, or the bad line. */
+int tsa_settings_parse_text(const char *text);
+/* Forget every setting. */
+void tsa_settings_reset(void);	/* NULL if none was found */
 
 /* Raw value, or NULL when the key is absent (keys are case-insensitive). */
 const char *tsa_setting(const char *section, const char *key);

@@ -1,0 +1,61 @@
+#!/usr/bin/python3
+"""A user's own stage, in Python with python3-msgpack, between two TSA tools
+keeps the stream intact: every record arrives, in order, with every key and
+value unchanged, plus the key the stage added; the header's tools grow."""
+import os, subprocess, sys, ipaddress
+import msgpack
+
+B = os.environ["TSA_BIN"]
+pcap = os.path.join(os.environ["PCAPS"], "ppp-example.pcap")
+
+STAGE = r'''
+import sys, ipaddress, msgpack
+unpacker = msgpack.Unpacker(sys.stdin.buffer, raw=False)
+out = sys.stdout.buffer
+header = next(unpacker)
+header["tools"].append(sys.argv)
+out.write(msgpack.packb(header))
+for rec in unpacker:
+    if "type" not in rec and "dst_addr" in rec:
+        rec["dst_text"] = str(ipaddress.ip_address(rec["dst_addr"]))
+    out.write(msgpack.packb(rec))
+'''
+
+def records(data):
+    u = msgpack.Unpacker(raw=False, strict_map_key=True)
+    u.feed(data)
+    return list(u)
+
+def run(cmd):
+    return subprocess.run(cmd, shell=True, check=True, stdout=subprocess.PIPE).stdout
+
+direct = run(f"{B}/tsa-capture -q -r {pcap}")
+piped = run(f"{B}/tsa-capture -q -r {pcap} | {B}/tests/tsa-passthrough -a ours"
+            f" | {sys.executable} -c '{STAGE}' | {B}/tests/tsa-passthrough")
+a, b = records(direct), records(piped)
+fail = 0
+if len(a) != len(b) or len(a) < 4000:
+    print(f"FAIL record count: direct {len(a)}, through the Python stage {len(b)}")
+    sys.exit(1)
+ha, hb = a[0], b[0]
+if [t[0].rsplit("/", 1)[-1] for t in hb["tools"]] != ["tsa-capture", "tsa-passthrough", sys.executable.rsplit("/", 1)[-1], "tsa-passthrough"]:
+    print("FAIL tools:", hb["tools"]); fail = 1
+if {k: v for k, v in ha.items() if k != "tools"} != {k: v for k, v in hb.items() if k != "tools"}:
+    print("FAIL header keys changed"); fail = 1
+packets = 0
+for i, (ra, rb) in enumerate(zip(a[1:], b[1:]), 1):
+    if "type" in ra:
+        if ra != rb:
+            print(f"FAIL record {i}: a {ra.get('type')} record changed"); fail = 1
+        continue
+    packets += 1
+    extra = {k: rb[k] for k in rb if k not in ra}
+    want = {"ours": True}
+    if "dst_addr" in ra:
+        want["dst_text"] = str(ipaddress.ip_address(ra["dst_addr"]))
+    # same keys in the same order, same values, then the added ones
+    if list(rb)[:len(ra)] != list(ra) or any(rb[k] != ra[k] for k in ra) or extra != want:
+        print(f"FAIL record {i}: {ra} became {rb}"); fail = 1
+        break
+print(f"{packets} packet records and {len(a) - 1 - packets} others compared")
+sys.exit(fail)
