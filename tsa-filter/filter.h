@@ -1,0 +1,33 @@
+/*
+ * tsa-filter's expression engine as main.c (and the fuzz target) see it:
+ * compile the text once, then decide each record with one scan of its keys.
+ */
+#ifndef TSA_FILTER_FILTER_H
+#define TSA_FILTER_FILTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct filter;
+
+struct filter_error {
+	int col;		/* 1-based byte column in the expression */
+	char msg[240];
+};
+
+/* NULL with *err filled in on a syntax or type error. */
+struct filter *filter_compile(const char *text, struct filter_error *err);
+void filter_free(struct filter *f);
+
+enum filter_verdict {
+	FILTER_PASS,		/* a packet record the expression holds for */
+	FILTER_FAIL,		/* a packet record it does not hold for */
+	FILTER_OTHER,		/* a record with "type": stats, snapshot, alert */
+	FILTER_BAD,		/* not a well-formed map */
+};
+
+/* Allocates nothing; safe on any bytes. */
+enum filter_verdict filter_record(const struct filter *f, const uint8_t *rec,
+    size_t len);
+
+#endif

@@ -1,0 +1,147 @@
+/*
+ * tsa-filter: pass the packet records for which an expression holds.
+ *
+ *   tsa-filter [-o FILE] [--fail FILE] [--count] EXPR [FILE]
+ *
+ * Records with a "type" key (stats, snapshots, alerts) are not packets:
+ * they go through to every output unchanged, so each output stays a
+ * complete stream.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filter.h"
+#include "tsa.h"
+
+static void usage(void)
+{
+	printf("usage: tsa-filter [options] EXPR [FILE]\n"
+	    "Copy the packet records of a TSA stream (FILE or stdin) for which\n"
+	    "EXPR holds; stats, snapshot and alert records always pass.\n"
+	    "\n"
+	    "  -r FILE          read FILE instead of stdin\n"
+	    "  -o, --pass FILE  write passing records to FILE (default stdout)\n"
+	    "  --fail FILE      write the packet records that fail to FILE\n"
+	    "  --count          print records read, passed and failed to stderr\n"
+	    "  --settings FILE  settings file (tsa-filter reads none of its own)\n"
+	    "  --help           this text\n"
+	    "\n"
+	    "EXPR, for example:\n"
+	    "  'protocol == tcp and dst_port in [80, 443]'\n"
+	    "  'not (src_addr in 10.0.0.0/8 or dst_addr in 10.0.0.0/8)'\n"
+	    "  'tls_sni ~ \"*.example.com\" or dns_query_names ~ \"*.cn\"'\n"
+	    "  'dst_country in [CN, RU] and has p0f_label'\n"
+	    "Operators: == != < <= > >= in ~ !~ has and or not ( ).\n"
+	    "See tsa-filter(1) for the grammar.\n");
+	exit(0);
+}
+
+static void copy(struct tsa_writer *w, const uint8_t *rec, size_t len)
+{
+	mp_put_raw(tsa_out(w), rec, len);
+	tsa_wrote(w);
+}
+
+int main(int argc, char **argv)
+{
+	tsa_init(argv[0]);
+	enum { O_FAIL = 256, O_COUNT, O_SETTINGS, O_HELP };
+	static const struct option longopts[] = {
+		{"pass", required_argument, NULL, 'o'},
+		{"fail", required_argument, NULL, O_FAIL},
+		{"count", no_argument, NULL, O_COUNT},
+		{"settings", required_argument, NULL, O_SETTINGS},
+		{"help", no_argument, NULL, O_HELP},
+		{NULL, 0, NULL, 0},
+	};
+	const char *in = NULL, *out = NULL, *failpath = NULL, *settings = NULL;
+	int count = 0, c;
+	while ((c = getopt_long(argc, argv, "r:o:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r': in = optarg; break;
+		case 'o': out = optarg; break;
+		case O_FAIL: failpath = optarg; break;
+		case O_COUNT: count = 1; break;
+		case O_SETTINGS: settings = optarg; break;
+		case O_HELP: usage(); break;
+		default: tsa_usage("unknown option");
+		}
+	}
+	if (optind >= argc)
+		tsa_usage("no filter expression given");
+	const char *text = argv[optind++];
+	if (optind < argc) {
+		if (in)
+			tsa_usage("both -r %s and %s given", in, argv[optind]);
+		in = argv[optind++];
+	}
+	if (optind < argc)
+		tsa_usage("more than one input file (%s)", argv[optind]);
+	if (failpath && (out ? strcmp(out, "-") == 0 : 1) &&
+	    strcmp(failpath, "-") == 0)
+		tsa_usage("--fail and the passing records both go to stdout");
+	tsa_settings_load(settings);
+
+	struct filter_error err;
+	struct filter *f = filter_compile(text, &err);
+	if (!f)
+		tsa_die("expression, column %d: %s", err.col, err.msg);
+
+	struct tsa_reader *r = tsa_reader_open(in);
+	size_t hlen;
+	const uint8_t *hdr = tsa_reader_header(r, &hlen);
+	struct mp_obj kind;
+	if (mp_map_get1(hdr, hlen, "kind", &kind) == 1 &&
+	    mp_str_eq(&kind, "snapshots", 9))
+		tsa_warn("%s: a snapshots stream has no packet records to "
+		    "filter: every record passes", tsa_reader_name(r));
+	struct tsa_writer *w = tsa_writer_open(out, 0);
+	struct tsa_writer *wf = failpath ? tsa_writer_open(failpath, 0) : NULL;
+	tsa_header_pass(w, r, NULL, argc, argv);
+	if (wf)
+		tsa_header_pass(wf, r, NULL, argc, argv);
+
+	uint64_t npass = 0, nfail = 0, nother = 0;
+	const uint8_t *rec;
+	size_t len;
+	int rc;
+	while ((rc = tsa_read(r, &rec, &len)) > 0) {
+		switch (filter_record(f, rec, len)) {
+		case FILTER_PASS:
+			npass++;
+			copy(w, rec, len);
+			break;
+		case FILTER_FAIL:
+			nfail++;
+			if (wf)
+				copy(wf, rec, len);
+			break;
+		case FILTER_OTHER:
+			nother++;
+			copy(w, rec, len);
+			if (wf)
+				copy(wf, rec, len);
+			break;
+		case FILTER_BAD:
+			tsa_warn("%s: record %" PRIu64 ": not a map",
+			    tsa_reader_name(r), tsa_reader_count(r));
+			rc = -1;
+			break;
+		}
+		if (rc < 0)
+			break;
+	}
+	if (wf)
+		tsa_writer_close(wf);
+	tsa_writer_close(w);
+	if (count)
+		fprintf(stderr, "%s: %" PRIu64 " records read, %" PRIu64
+		    " passed, %" PRIu64 " failed; %" PRIu64 " other records "
+		    "copied\n", tsa_prog, npass + nfail, npass, nfail, nother);
+	tsa_reader_close(r);
+	filter_free(f);
+	return rc < 0;
+}
