@@ -114,3 +114,28 @@ GEO_KEYS = {p + k for p in ("src_", "dst_") for k in
 
 def geo_part(rec):
     return {k: v for k, v in rec.items() if k in GEO_KEYS}
+
+
+def mmdblookup_country(db, a):
+    """The oracle: the country mmdblookup finds for address text a, trying
+    the ip-location-db path, then GeoIP2's, then its registered country.
+    None when the database has no record or no country for it."""
+    for path in (["country_code"], ["country", "iso_code"],
+                 ["registered_country", "iso_code"]):
+        p = subprocess.run(["mmdblookup", "--file", db, "--ip", a] + path,
+                           capture_output=True, text=True)
+        if "Could not find an entry" in p.stdout + p.stderr:
+            return None
+        if p.returncode == 0:
+            line = p.stdout.strip()
+            # '"US" <utf8_string>'
+            return line.split('"')[1]
+    return None
+
+
+def default_db():
+    db = os.path.join(TOP, "data", "dbip-country.mmdb")
+    if not os.path.exists(db):
+        print(f"{db} missing: run scripts/setup")
+        sys.exit(77)
+    return db
