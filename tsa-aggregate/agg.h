@@ -1,0 +1,253 @@
+/*
+ * tsa-aggregate's state: a window of per-packet contributions over
+ * fixed-capacity tables.  Every table is allocated once at start-up from
+ * the settings, so memory depends on the window and the table sizes, never
+ * on the length of the capture.
+ */
+#ifndef AGG_H
+#define AGG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tsa.h"
+
+#define NS 1000000000LL
+
+/* One packet record, as far as the aggregator needs it (record.c). */
+struct pkt {
+	int64_t ts;			/* ns since the epoch */
+	uint32_t len;
+	const uint8_t *src, *dst;	/* 4 or 16 bytes */
+	uint8_t slen, dlen;
+	int tcp_flags;			/* -1: not TCP */
+	uint16_t dport;
+	uint8_t dns;			/* 0, DNS_QUERY, DNS_RESPONSE */
+	bool has_dst_port;
+	/* containers: o.ptr is the first element, end bounds the walk */
+	struct mp_obj qnames, ips, cnames, sni, http_host;
+	bool has_qnames, has_ips, has_cnames, has_sni, has_http_host;
+	const uint8_t *end;
+	/* tsa-geo and tsa-p0f keys, per endpoint (0 src, 1 dst) */
+	const uint8_t *country[2];	/* 2 bytes or NULL */
+	struct mp_obj os[2], os_class[2], app[2];
+	bool has_os[2], has_os_class[2], has_app[2];
+	int dist[2];			/* -1 unknown */
+};
+#define DNS_QUERY 1
+#define DNS_RESPONSE 2
+
+/* Is rec a packet record (no "type")?  Fill p; false for other records. */
+enum rec_kind { REC_PACKET, REC_OTHER, REC_BAD };
+enum rec_kind record_parse(const uint8_t *rec, size_t len, struct pkt *p);
+
+/* ---- labels.c: interned short strings (OS labels, classes, apps) ---- */
+#define LABEL_NONE 0
+struct labels;
+struct labels *labels_new(uint32_t cap);
+/* Id of s (interning it); LABEL_NONE when the table is full or s empty. */
+uint16_t labels_id(struct labels *l, const uint8_t *s, size_t n);
+const char *labels_str(const struct labels *l, uint16_t id, size_t *n);
+uint32_t labels_count(const struct labels *l);	/* ids 1 .. count */
+
+/* ---- countries: ISO codes A-Z A-Z, then "local" and "unknown" ---- */
+#define C_LOCAL (26 * 26)
+#define C_UNKNOWN (26 * 26 + 1)
+#define NCOUNTRY (26 * 26 + 2)
+struct country {
+	uint64_t packets, bytes;
+	uint32_t hosts;
+};
+uint16_t country_index(const uint8_t *cc);	/* NULL: C_UNKNOWN */
+/* Name of an index into out[3]; "local" and "unknown" are returned as such. */
+const char *country_name(uint16_t i, char out[3]);
+
+/* ---- hosts.c: addresses of the window, keyed by address ---- */
+struct host {
+	uint8_t addr[16];
+	uint8_t alen;			/* 0: free, or the overflow host */
+	uint8_t alerts;			/* active alert bits (alerts.c) */
+	uint8_t dist;			/* 0xff unknown */
+	uint8_t localnet;		/* in the local networks */
+	uint32_t hash;
+	uint16_t country;		/* country index, fixed at creation */
+	uint16_t os, os_class, app;	/* label ids */
+	uint32_t packets;		/* window packets to or from it */
+	uint32_t rpackets;		/* of which it was a remote endpoint */
+	uint32_t lpackets;		/* of which all endpoints were local */
+	uint32_t syn, synack, ack;	/* TCP packets it sent */
+	uint32_t synack_in;		/* SYN-ACKs it received (answers) */
+	uint32_t dnsq, dnsr_in;		/* DNS queries sent, responses received */
+	uint32_t targets;		/* distinct (host, port) it sent SYNs to */
+	uint64_t bytes;
+};
+/*
+ * Entries stay where they are (the window refers to them by slot); a hash
+ * index over them is what moves.  Slot 0 is the overflow host: addresses
+ * that find the table full are counted there.
+ */
+struct hosts {
+	struct host *h;
+	uint32_t cap;			/* entries, slot 0 included */
+	uint32_t *index, mask;		/* slot numbers; 0 empty */
+	uint32_t *free, nfree;
+	uint64_t overflow;		/* endpoints counted in slot 0 */
+};
+void hosts_init(struct hosts *t, uint32_t entries);
+/* Slot of addr, created if absent (0 when full); UINT32_MAX if absent. */
+uint32_t hosts_get(struct hosts *t, const uint8_t *a, uint8_t alen, bool create);
+/* Drop a host whose packets fell to zero. */
+void hosts_del(struct hosts *t, uint32_t slot);
+uint32_t hosts_used(const struct hosts *t);
+
+/* (source, destination, port) triples a source sent SYNs to, counted. */
+struct pair {
+	uint32_t src, dst;		/* host slots + 1; 0: free */
+	uint16_t port;
+	uint16_t pad;
+	uint32_t refs;
+};
+struct pairs {
+	struct pair *p;
+	uint32_t cap, mask, used, limit;
+	uint64_t overflow;
+};
+void pairs_init(struct pairs *t, uint32_t entries);
+/* Count one more SYN for the triple; true if it is new. */
+bool pairs_add(struct pairs *t, uint32_t src, uint32_t dst, uint16_t port, bool *stored);
+/* One less; true if the triple is gone. */
+bool pairs_sub(struct pairs *t, uint32_t src, uint32_t dst, uint16_t port);
+
+/* ---- local.c: which side of a packet is local ---- */
+struct local {
+	struct tsa_cidr *nets;
+	size_t nnets;
+	bool configured;		/* LocalNetworks given: no guessing */
+	uint32_t guess;			/* host slot + 1 of the capturing host */
+	uint32_t leader;		/* host slot + 1 with the most packets */
+};
+void local_init(struct local *l, const char *spec);
+/* In the local networks (the capturing host aside)?  Once per new host. */
+bool local_net(const struct local *l, const uint8_t *a, uint8_t alen);
+static inline bool local_is(const struct local *l, const struct host *h,
+    uint32_t slot)
+{
+	return h->localnet || (l->guess && l->guess == slot + 1);
+}
+/* Re-guess the capturing host after a packet (window of n packets). */
+void local_guess(struct local *l, const struct hosts *t, uint32_t slot,
+    uint32_t n);
+
+/* ---- domains.c: addresses to registrable domains ---- */
+struct domains;
+struct domains *domains_new(uint32_t cache_entries);
+void domains_learn(struct domains *d, const struct pkt *p);
+/* Domain id of an address, 0 if none. */
+uint32_t domains_of(struct domains *d, const uint8_t *a, uint8_t alen);
+uint32_t domains_root(struct domains *d, uint32_t id);
+uint32_t domains_next(const struct domains *d, uint32_t id);	/* alias cycle */
+const char *domains_name(const struct domains *d, uint32_t id, size_t *n);
+uint32_t domains_cap(const struct domains *d);	/* ids are below this */
+
+/* ---- the aggregator ---- */
+
+/* What one packet added, so that eviction takes exactly that away. */
+struct contrib {
+	int64_t ts;
+	uint32_t len;
+	uint32_t src, dst;		/* host slots, UINT32_MAX: none */
+	uint16_t flags;
+	uint16_t dport;
+};
+#define CF_SRC_REMOTE	0x0001
+#define CF_DST_REMOTE	0x0002
+#define CF_ALL_LOCAL	0x0004
+#define CF_SAME_COUNTRY	0x0008	/* both remote, one country: counted once */
+#define CF_SYN		0x0010
+#define CF_SYNACK	0x0020
+#define CF_ACK		0x0040
+#define CF_DNSQ		0x0080
+#define CF_DNSR		0x0100
+#define CF_PAIR		0x0200	/* SYN counted in the pair table */
+
+struct thresholds {
+	uint64_t syn, synack, dns, scan;
+	double syn_ratio, synack_ratio, dns_ratio, scan_unanswered;
+};
+
+struct agg {
+	/* settings */
+	int64_t window_ns;		/* time window, or 0 */
+	uint32_t window_count;		/* count window, or 0 */
+	int64_t every_ns;
+	uint32_t buckets, top_hosts, top_domains;
+	struct thresholds th;
+	char window_text[32];
+
+	/* the window: a ring of contributions */
+	struct contrib *ring;
+	uint32_t ring_cap, head, n;	/* oldest at head */
+	uint64_t evicted_early;		/* time window cut short by ring_cap */
+
+	uint64_t packets, bytes;	/* window totals */
+	struct country countries[NCOUNTRY];
+	struct hosts hosts;
+	struct pairs pairs;
+	struct labels *labels;
+	struct domains *domains;
+	struct local local;
+
+	/* stream time */
+	bool started;
+	int64_t last_ts, next_snap;
+	uint64_t clamped, epochs;
+
+	/* output */
+	struct tsa_writer *w;
+	uint64_t snapshots, alerts_raised;
+	void *scratch;			/* snapshot.c's work space */
+};
+
+void agg_init(struct agg *a);
+/* Add one packet (its time already made monotonic). */
+void agg_add(struct agg *a, const struct pkt *p);
+/* Drop contributions older than t (time window) or beyond the count. */
+void agg_evict_before(struct agg *a, int64_t t);
+void agg_evict_all(struct agg *a);
+int64_t agg_window_start(const struct agg *a, int64_t end);
+
+/* alerts.c */
+#define AL_SYN_FLOOD	0x01
+#define AL_SYNACK_FLOOD	0x02
+#define AL_DNS_REFL	0x04
+#define AL_SCAN		0x08
+#define AL_ALL		0x0f
+uint8_t alerts_holding(const struct agg *a, const struct host *h);
+/* After a packet: raise alerts that start now on its endpoints. */
+void alerts_check(struct agg *a, uint32_t slot, int64_t now);
+/* Pack the alert map (without a "type" key if !record). */
+void alerts_put(struct mp_buf *b, const struct host *h,
+    uint8_t bit, int64_t start, int64_t end, bool record);
+int alerts_count(uint8_t bits);
+
+/* snapshot.c */
+void snapshot_emit(struct agg *a, int64_t end, bool final);
+
+/* merge.c */
+int merge_main(int nin, char **inputs, int argc, char **argv,
+    const char *out, uint32_t top_hosts, uint32_t top_domains);
+
+/* Put a time in ns as a msgpack timestamp. */
+static inline void put_ns(struct mp_buf *b, int64_t ns)
+{
+	int64_t s = ns / NS, r = ns % NS;
+
+	if (r < 0) {
+		s--;
+		r += NS;
+	}
+	mp_put_time(b, s, (uint32_t)r);
+}
+
+#endif

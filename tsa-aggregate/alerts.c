@@ -1,0 +1,161 @@
+/*
+ * The original's three heuristics, over the window, plus a scan detector:
+ *   syn_flood       a host sent more than SynFloodThreshold SYNs and more
+ *                   than SynFloodRatio times as many SYNs as ACKs
+ *   synack_flood    a host sent more than SynAckFloodThreshold SYN-ACKs and
+ *                   more than SynAckFloodRatio times its ACKs (the victim of
+ *                   a flood with spoofed sources, or a reflector)
+ *   dns_reflection  a host received more than DnsReflectionThreshold DNS
+ *                   responses and more than DnsReflectionRatio times the
+ *                   queries it sent
+ *   scan            a host sent SYNs to more than ScanThreshold distinct
+ *                   (address, port) targets, and at least ScanUnansweredRatio
+ *                   of them got no SYN-ACK back
+ * An alert record is written when a condition starts to hold; the alert is
+ * listed in every snapshot while it holds.  Conditions are raised as packets
+ * arrive and cleared at snapshots, so one that hovers at its threshold is
+ * raised at most once per snapshot interval.
+ */
+#include <stdio.h>
+
+#include "agg.h"
+
+static bool over(uint32_t n, uint64_t threshold, uint32_t base, double ratio)
+{
+	return n > threshold && (double)n > ratio * base;
+}
+
+uint8_t alerts_holding(const struct agg *a, const struct host *h)
+{
+	const struct thresholds *t = &a->th;
+	uint8_t bits = 0;
+
+	if (h->alen == 0)
+		return 0;
+	if (over(h->syn, t->syn, h->ack, t->syn_ratio))
+		bits |= AL_SYN_FLOOD;
+	if (over(h->synack, t->synack, h->ack, t->synack_ratio))
+		bits |= AL_SYNACK_FLOOD;
+	if (over(h->dnsr_in, t->dns, h->dnsq, t->dns_ratio))
+		bits |= AL_DNS_REFL;
+	if (h->targets > t->scan) {
+		uint32_t answered = h->synack_in < h->targets ? h->synack_in : h->targets;
+
+		if ((double)(h->targets - answered) >= t->scan_unanswered * h->targets)
+			bits |= AL_SCAN;
+	}
+	return bits;
+}
+
+int alerts_count(uint8_t bits)
+{
+	return __builtin_popcount(bits);
+}
+
+static const char *alert_name(uint8_t bit)
+{
+	switch (bit) {
+	case AL_SYN_FLOOD: return "syn_flood";
+	case AL_SYNACK_FLOOD: return "synack_flood";
+	case AL_DNS_REFL: return "dns_reflection";
+	default: return "scan";
+	}
+}
+
+static void put_count(struct mp_buf *b, const char *k, uint64_t v)
+{
+	mp_put_cstr(b, k);
+	mp_put_uint(b, v);
+}
+
+void alerts_put(struct mp_buf *b, const struct host *h,
+    uint8_t bit, int64_t start, int64_t end, bool record)
+{
+	char reason[160], addr[TSA_ADDR_STRLEN], cc[3];
+	uint32_t answered = h->synack_in < h->targets ? h->synack_in : h->targets;
+
+	tsa_addr_fmt(h->addr, h->alen, addr);
+	switch (bit) {
+	case AL_SYN_FLOOD:
+		snprintf(reason, sizeof reason,
+		    "SYN flood source: %s sent %u SYNs and %u ACKs",
+		    addr, h->syn, h->ack);
+		break;
+	case AL_SYNACK_FLOOD:
+		snprintf(reason, sizeof reason,
+		    "SYN-ACK flood (DDoS victim or reflector): %s sent %u SYN-ACKs and %u ACKs",
+		    addr, h->synack, h->ack);
+		break;
+	case AL_DNS_REFL:
+		snprintf(reason, sizeof reason,
+		    "DNS reflection victim: %s received %u DNS responses and sent %u queries",
+		    addr, h->dnsr_in, h->dnsq);
+		break;
+	default:
+		snprintf(reason, sizeof reason,
+		    "scan: %s sent SYNs to %u address:port targets, %u answered",
+		    addr, h->targets, answered);
+		break;
+	}
+	mp_put_map(b, record ? 8 : 7);
+	if (record) {
+		mp_put_cstr(b, "type");
+		mp_put_cstr(b, "alert");
+	}
+	mp_put_cstr(b, "alert");
+	mp_put_cstr(b, alert_name(bit));
+	mp_put_cstr(b, "host_addr");
+	mp_put_bin(b, h->addr, h->alen);
+	mp_put_cstr(b, "country");
+	mp_put_cstr(b, country_name(h->country, cc));
+	mp_put_cstr(b, "reason");
+	mp_put_cstr(b, reason);
+	mp_put_cstr(b, "counts");
+	switch (bit) {
+	case AL_SYN_FLOOD:
+		mp_put_map(b, 2);
+		put_count(b, "syn", h->syn);
+		put_count(b, "ack", h->ack);
+		break;
+	case AL_SYNACK_FLOOD:
+		mp_put_map(b, 2);
+		put_count(b, "synack", h->synack);
+		put_count(b, "ack", h->ack);
+		break;
+	case AL_DNS_REFL:
+		mp_put_map(b, 2);
+		put_count(b, "dns_responses", h->dnsr_in);
+		put_count(b, "dns_queries", h->dnsq);
+		break;
+	default:
+		mp_put_map(b, 3);
+		put_count(b, "targets", h->targets);
+		put_count(b, "answered", answered);
+		put_count(b, "syn", h->syn);
+		break;
+	}
+	mp_put_cstr(b, "window_start");
+	put_ns(b, start);
+	mp_put_cstr(b, "window_end");
+	put_ns(b, end);
+}
+
+void alerts_check(struct agg *a, uint32_t slot, int64_t now)
+{
+	struct host *h = &a->hosts.h[slot];
+	uint8_t fresh, bit;
+
+	if (slot == 0)
+		return;
+	fresh = alerts_holding(a, h) & (uint8_t)~h->alerts;
+	if (!fresh)
+		return;
+	h->alerts |= fresh;
+	for (bit = 1; bit <= AL_SCAN; bit <<= 1)
+		if (fresh & bit) {
+			alerts_put(tsa_out(a->w), h, bit,
+			    agg_window_start(a, now), now, true);
+			tsa_wrote(a->w);
+			a->alerts_raised++;
+		}
+}

@@ -1,0 +1,185 @@
+/*
+ * The window's addresses and the (source, destination, port) triples of
+ * SYNs, each in a fixed-capacity open-addressing table with linear probing
+ * and backward-shift deletion, so that a long run leaves no tombstones.
+ */
+#include <stdlib.h>
+
+#include "agg.h"
+
+static uint32_t pow2_above(uint32_t n)
+{
+	uint32_t p = 16;
+
+	while (p < n && p < (1u << 31))
+		p <<= 1;
+	return p;
+}
+
+static uint32_t addr_hash(const uint8_t *a, uint8_t alen)
+{
+	uint64_t x = 0, y = 0;
+
+	if (alen == 4)
+		memcpy(&x, a, 4);
+	else {
+		memcpy(&x, a, 8);
+		memcpy(&y, a + 8, 8);
+	}
+	x ^= y * 0x9e3779b97f4a7c15ULL;
+	x ^= x >> 31;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 29;
+	return (uint32_t)x ^ alen;
+}
+
+void hosts_init(struct hosts *t, uint32_t entries)
+{
+	uint32_t i;
+
+	if (entries < 16)
+		entries = 16;
+	t->cap = entries + 1;
+	t->h = tsa_calloc(t->cap, sizeof *t->h);
+	t->mask = pow2_above(2 * t->cap) - 1;
+	t->index = tsa_calloc((size_t)t->mask + 1, sizeof *t->index);
+	t->free = tsa_malloc(t->cap * sizeof *t->free);
+	t->nfree = 0;
+	/* Hand out low slots first: they stay warm in the cache. */
+	for (i = t->cap - 1; i >= 1; i--)
+		t->free[t->nfree++] = i;
+	t->h[0].country = C_UNKNOWN;
+	t->h[0].dist = 0xff;
+}
+
+uint32_t hosts_get(struct hosts *t, const uint8_t *a, uint8_t alen, bool create)
+{
+	uint32_t h = addr_hash(a, alen), i, s;
+	struct host *e;
+
+	for (i = h & t->mask; (s = t->index[i]) != 0; i = (i + 1) & t->mask) {
+		e = &t->h[s];
+		if (e->hash == h && e->alen == alen && memcmp(e->addr, a, alen) == 0)
+			return s;
+	}
+	if (!create)
+		return UINT32_MAX;
+	if (t->nfree == 0) {
+		t->overflow++;
+		return 0;
+	}
+	s = t->free[--t->nfree];
+	e = &t->h[s];
+	memset(e, 0, sizeof *e);
+	memcpy(e->addr, a, alen);
+	e->alen = alen;
+	e->hash = h;
+	e->dist = 0xff;
+	t->index[i] = s;
+	return s;
+}
+
+void hosts_del(struct hosts *t, uint32_t slot)
+{
+	uint32_t i, j, k;
+	struct host *e = &t->h[slot];
+
+	if (slot == 0 || e->alen == 0)
+		return;
+	for (i = e->hash & t->mask; t->index[i] != slot; i = (i + 1) & t->mask)
+		;
+	/* Backward shift: move later entries of the run into the hole. */
+	for (j = i;;) {
+		j = (j + 1) & t->mask;
+		if (t->index[j] == 0)
+			break;
+		k = t->h[t->index[j]].hash & t->mask;
+		if ((j > i && (k <= i || k > j)) || (j < i && k <= i && k > j)) {
+			t->index[i] = t->index[j];
+			i = j;
+		}
+	}
+	t->index[i] = 0;
+	e->alen = 0;
+	t->free[t->nfree++] = slot;
+}
+
+uint32_t hosts_used(const struct hosts *t)
+{
+	return t->cap - 1 - t->nfree;
+}
+
+/* ---- pairs ---- */
+
+static uint32_t pair_hash(uint32_t src, uint32_t dst, uint16_t port)
+{
+	uint64_t x = (uint64_t)src << 32 ^ dst ^ (uint64_t)port << 48;
+
+	x *= 0x9e3779b97f4a7c15ULL;
+	return (uint32_t)(x >> 32);
+}
+
+void pairs_init(struct pairs *t, uint32_t entries)
+{
+	if (entries < 16)
+		entries = 16;
+	t->limit = entries;
+	t->mask = pow2_above(2 * entries) - 1;
+	t->cap = t->mask + 1;
+	t->p = tsa_calloc(t->cap, sizeof *t->p);
+}
+
+bool pairs_add(struct pairs *t, uint32_t src, uint32_t dst, uint16_t port,
+    bool *stored)
+{
+	uint32_t i;
+	struct pair *e;
+
+	src++;
+	dst++;
+	for (i = pair_hash(src, dst, port) & t->mask; (e = &t->p[i])->src; i = (i + 1) & t->mask)
+		if (e->src == src && e->dst == dst && e->port == port) {
+			e->refs++;
+			*stored = true;
+			return false;
+		}
+	if (t->used >= t->limit) {
+		t->overflow++;
+		*stored = false;
+		return false;
+	}
+	e->src = src;
+	e->dst = dst;
+	e->port = port;
+	e->refs = 1;
+	t->used++;
+	*stored = true;
+	return true;
+}
+
+bool pairs_sub(struct pairs *t, uint32_t src, uint32_t dst, uint16_t port)
+{
+	uint32_t i, j, k;
+	struct pair *e;
+
+	src++;
+	dst++;
+	for (i = pair_hash(src, dst, port) & t->mask; (e = &t->p[i])->src; i = (i + 1) & t->mask)
+		if (e->src == src && e->dst == dst && e->port == port)
+			break;
+	if (!e->src || --e->refs > 0)
+		return false;
+	for (j = i;;) {
+		j = (j + 1) & t->mask;
+		if (!t->p[j].src)
+			break;
+		k = pair_hash(t->p[j].src, t->p[j].dst, t->p[j].port) & t->mask;
+		if ((j > i && (k <= i || k > j)) || (j < i && k <= i && k > j)) {
+			t->p[i] = t->p[j];
+			i = j;
+		}
+	}
+	memset(&t->p[i], 0, sizeof t->p[i]);
+	t->used--;
+	return true;
+}

@@ -1,0 +1,80 @@
+/*
+ * Interned short strings: OS labels, OS classes and applications from
+ * tsa-p0f.  There are a few hundred of them in p0f.fp, so a small fixed
+ * table holds every one a stream can name; a full table answers LABEL_NONE
+ * rather than growing.
+ */
+#include <stdlib.h>
+
+#include "agg.h"
+
+#define LABEL_MAX 96		/* longer labels are cut */
+
+struct labels {
+	uint32_t cap, mask, count;
+	uint16_t *slots;	/* hash slots: id or 0 */
+	char (*str)[LABEL_MAX + 1];
+	uint8_t *len;
+};
+
+static uint32_t hash(const uint8_t *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	while (n--)
+		h = (h ^ *s++) * 16777619u;
+	return h;
+}
+
+struct labels *labels_new(uint32_t cap)
+{
+	struct labels *l = tsa_calloc(1, sizeof *l);
+
+	if (cap > 65535)
+		cap = 65535;
+	l->cap = cap;
+	l->mask = 1;
+	while (l->mask < 2 * cap)
+		l->mask <<= 1;
+	l->slots = tsa_calloc(l->mask, sizeof *l->slots);
+	l->mask--;
+	l->str = tsa_calloc(cap + 1, sizeof *l->str);
+	l->len = tsa_calloc(cap + 1, 1);
+	return l;
+}
+
+uint16_t labels_id(struct labels *l, const uint8_t *s, size_t n)
+{
+	uint32_t i;
+	uint16_t id;
+
+	if (n == 0)
+		return LABEL_NONE;
+	if (n > LABEL_MAX)
+		n = LABEL_MAX;
+	for (i = hash(s, n) & l->mask; (id = l->slots[i]) != 0; i = (i + 1) & l->mask)
+		if (l->len[id] == n && memcmp(l->str[id], s, n) == 0)
+			return id;
+	if (l->count >= l->cap)
+		return LABEL_NONE;
+	id = (uint16_t)++l->count;
+	memcpy(l->str[id], s, n);
+	l->len[id] = (uint8_t)n;
+	l->slots[i] = id;
+	return id;
+}
+
+const char *labels_str(const struct labels *l, uint16_t id, size_t *n)
+{
+	if (id == LABEL_NONE || id > l->count) {
+		*n = 0;
+		return "";
+	}
+	*n = l->len[id];
+	return l->str[id];
+}
+
+uint32_t labels_count(const struct labels *l)
+{
+	return l->count;
+}

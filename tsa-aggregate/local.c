@@ -1,0 +1,84 @@
+/*
+ * The local side of a packet.  With [aggregate] LocalNetworks (or --local)
+ * it is exactly that CIDR list.  Without it, the private, loopback and
+ * link-local ranges (RFC 1918 and RFC 6598 for IPv4, fc00::/7 and fe80::/10
+ * for IPv6), plus the capturing host as the original guessed it: an address
+ * that takes part in about every packet, which a public server capturing its
+ * own traffic would be.
+ */
+#include <stdlib.h>
+
+#include "agg.h"
+
+void local_init(struct local *l, const char *spec)
+{
+	char *copy, *tok, *save = NULL;
+	size_t cap = 0;
+
+	memset(l, 0, sizeof *l);
+	if (!spec)
+		return;
+	copy = tsa_strdup(spec);
+	for (tok = strtok_r(copy, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
+		if (l->nnets == cap) {
+			cap = cap ? 2 * cap : 8;
+			l->nets = tsa_realloc(l->nets, cap * sizeof *l->nets);
+		}
+		if (!tsa_cidr_parse(tok, &l->nets[l->nnets]))
+			tsa_die("LocalNetworks: %s: not an address or CIDR block", tok);
+		l->nnets++;
+	}
+	free(copy);
+	l->configured = l->nnets > 0;
+}
+
+bool local_net(const struct local *l, const uint8_t *a, uint8_t alen)
+{
+	size_t i;
+
+	if (l->configured) {
+		for (i = 0; i < l->nnets; i++)
+			if (tsa_cidr_match(&l->nets[i], a, alen))
+				return true;
+		return false;
+	}
+	switch (tsa_addr_scope(a, alen)) {
+	case TSA_SCOPE_PRIVATE:
+	case TSA_SCOPE_LOOPBACK:
+	case TSA_SCOPE_LINKLOCAL:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * The original took an address that appears in every packet.  In a sliding
+ * window: the host with the most packets (tracked as packets arrive), once
+ * it is in at least 90% of at least GUESS_MIN packets.  It stays the guess
+ * until it leaves the window, or another host leads and it is in at most
+ * half of the packets.
+ */
+#define GUESS_MIN 50
+
+void local_guess(struct local *l, const struct hosts *t, uint32_t slot,
+    uint32_t n)
+{
+	const struct host *lead;
+
+	if (l->configured || slot == 0)
+		return;
+	if (!l->leader || t->h[l->leader - 1].alen == 0 ||
+	    t->h[slot].packets > t->h[l->leader - 1].packets)
+		l->leader = slot + 1;
+	lead = &t->h[l->leader - 1];
+	if (l->guess && l->guess != l->leader) {
+		const struct host *g = &t->h[l->guess - 1];
+
+		if (g->alen == 0 || (uint64_t)g->packets * 2 <= n)
+			l->guess = 0;
+	}
+	if (l->guess != l->leader && n >= GUESS_MIN &&
+	    (uint64_t)lead->packets * 10 >= (uint64_t)n * 9)
+		l->guess = l->leader;
+}

@@ -1,0 +1,335 @@
+/*
+ * tsa-aggregate: the original app's analyzer as one streaming stage.  It
+ * consumes packet records into a sliding window (time or packet count) and
+ * writes a "snapshot" record every --every of stream time, "alert" records
+ * as alerts start, and passes other records through.  With --merge it
+ * combines the snapshot streams of several sensors instead.
+ *
+ * Time is the packets' time, never the clock, so that a file gives the same
+ * snapshots at any speed; only with --live does an idle input let wall-clock
+ * time stand in for stream time, so that snapshots still come when no
+ * packets do.
+ */
+#include <getopt.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "agg.h"
+
+/* A backwards step longer than this starts a new epoch; shorter ones are clamped. */
+#define EPOCH_JUMP NS
+
+_Noreturn static void usage(void)
+{
+	printf("Usage: %s [OPTIONS] [FILE]\n"
+	    "       %s --merge [OPTIONS] FILE...\n"
+	    "Aggregate the packet records of a TSA stream (FILE, or stdin) over a sliding\n"
+	    "window into snapshot records: countries, registrable domains, top hosts,\n"
+	    "OS labels, bandwidth and active alerts; alert records when an alert starts.\n\n"
+	    "  -w, --window W        time (60s, 5m) or the last N packets (20000)\n"
+	    "                        (default: [aggregate] Window)\n"
+	    "  -e, --every D         a snapshot every D of stream time, and one at the end\n"
+	    "                        (default: [aggregate] Every)\n"
+	    "  -b, --buckets N       bandwidth buckets across the window ([aggregate] Buckets)\n"
+	    "      --top-hosts N     hosts listed ([aggregate] TopHosts)\n"
+	    "      --top-domains N   domains listed ([aggregate] TopDomains)\n"
+	    "  -l, --local CIDRS     local networks, comma-separated ([aggregate] LocalNetworks;\n"
+	    "                        default: private, loopback, link-local ranges and the\n"
+	    "                        guessed capturing host)\n"
+	    "      --pass            also pass the packet records through unchanged\n"
+	    "      --live            when the input is idle, let the clock advance stream\n"
+	    "                        time so that snapshots come on time (also when the\n"
+	    "                        header says \"live\": true)\n"
+	    "  -m, --merge           combine snapshot streams of several sensors\n"
+	    "  -o, --output FILE     write here instead of stdout\n"
+	    "      --settings FILE   settings file (default: $TSA_SETTINGS, ./settings.ini)\n"
+	    "  -v, --verbose         counts and table use on stderr at the end\n"
+	    "  -h, --help            this help\n\n"
+	    "Alert thresholds are in the [security] section of the settings.\n",
+	    tsa_prog, tsa_prog);
+	exit(0);
+}
+
+static uint32_t setting_u32(const char *sec, const char *key, uint64_t def,
+    uint64_t min, uint64_t max)
+{
+	uint64_t v = tsa_setting_u64(sec, key, def);
+
+	if (v < min || v > max)
+		tsa_die("%s: [%s] %s: must be %llu to %llu", tsa_settings_path(),
+		    sec, key, (unsigned long long)min, (unsigned long long)max);
+	return (uint32_t)v;
+}
+
+static uint32_t parse_u32(const char *opt, const char *s, uint64_t min, uint64_t max)
+{
+	uint64_t v;
+
+	if (!tsa_parse_u64(s, &v) || v < min || v > max)
+		tsa_usage("%s: %s: must be a number from %llu to %llu", opt, s,
+		    (unsigned long long)min, (unsigned long long)max);
+	return (uint32_t)v;
+}
+
+/* "60s" is a time window, "20000" a count of packets. */
+static void set_window(struct agg *a, const char *s)
+{
+	uint64_t v;
+	const char *p;
+
+	for (p = s; *p >= '0' && *p <= '9'; p++)
+		;
+	if (*s && !*p) {
+		if (!tsa_parse_u64(s, &v) || v < 1 || v > (1u << 30))
+			tsa_usage("window: %s: a count must be 1 to %u packets", s, 1u << 30);
+		a->window_count = (uint32_t)v;
+		a->window_ns = 0;
+		return;
+	}
+	if (!tsa_parse_duration(s, &v) || v == 0 || v > (uint64_t)INT64_MAX / 4)
+		tsa_usage("window: %s: not a duration (60s, 5m) or a packet count", s);
+	a->window_ns = (int64_t)v;
+	a->window_count = 0;
+	snprintf(a->window_text, sizeof a->window_text, "%s", s);
+}
+
+static int64_t wall_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * NS + t.tv_nsec;
+}
+
+static int64_t floor_to(int64_t t, int64_t step)
+{
+	int64_t q = t / step;
+
+	if (t % step < 0)
+		q--;
+	return q * step;
+}
+
+/*
+ * Emit the snapshots due before stream time t.  A time window that has
+ * emptied stops the schedule: after one empty snapshot it resumes at the
+ * last boundary before t, so a gap yields two snapshots, not one per
+ * interval.  A count window does not change in a gap, so the schedule jumps
+ * at once.
+ */
+static void snapshots_until(struct agg *a, int64_t t, bool live)
+{
+	while (t >= a->next_snap) {
+		snapshot_emit(a, a->next_snap, false);
+		a->next_snap += a->every_ns;
+		if (t >= a->next_snap + a->every_ns &&
+		    (!a->window_ns || a->next_snap - a->window_ns > a->last_ts))
+			a->next_snap = floor_to(t, a->every_ns);
+		if (live)
+			tsa_flush(a->w);
+	}
+}
+
+static bool header_live(const struct tsa_reader *r)
+{
+	size_t len;
+	const uint8_t *h = tsa_reader_header(r, &len);
+	struct mp_obj v;
+
+	return mp_map_get1(h, len, "live", &v) == 1 && v.type == MP_BOOL && v.b;
+}
+
+static void check_kind(const struct tsa_reader *r)
+{
+	size_t len;
+	const uint8_t *h = tsa_reader_header(r, &len);
+	struct mp_obj v;
+
+	if (mp_map_get1(h, len, "kind", &v) == 1 && mp_str_eq(&v, "snapshots", 9))
+		tsa_die("%s: already a snapshot stream (use --merge to combine several)",
+		    tsa_reader_name(r));
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "window", required_argument, NULL, 'w' },
+		{ "every", required_argument, NULL, 'e' },
+		{ "buckets", required_argument, NULL, 'b' },
+		{ "top-hosts", required_argument, NULL, 'H' },
+		{ "top-domains", required_argument, NULL, 'D' },
+		{ "local", required_argument, NULL, 'l' },
+		{ "pass", no_argument, NULL, 'P' },
+		{ "live", no_argument, NULL, 'L' },
+		{ "merge", no_argument, NULL, 'm' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "settings", required_argument, NULL, 'S' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *o_window = NULL, *o_every = NULL, *o_buckets = NULL,
+	    *o_hosts = NULL, *o_domains = NULL, *o_local = NULL, *out = NULL,
+	    *settings = NULL;
+	bool pass = false, live = false, merge = false, verbose = false;
+	static struct agg agg;
+	struct agg *a = &agg;
+	struct tsa_reader *r;
+	struct pkt p;
+	const uint8_t *rec;
+	size_t len;
+	uint64_t every, bad = 0, others = 0, npackets = 0;
+	int64_t wall_last = 0;
+	int c, rc;
+
+	tsa_init(argv[0]);
+	while ((c = getopt_long(argc, argv, "w:e:b:l:mo:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'w': o_window = optarg; break;
+		case 'e': o_every = optarg; break;
+		case 'b': o_buckets = optarg; break;
+		case 'H': o_hosts = optarg; break;
+		case 'D': o_domains = optarg; break;
+		case 'l': o_local = optarg; break;
+		case 'P': pass = true; break;
+		case 'L': live = true; break;
+		case 'm': merge = true; break;
+		case 'o': out = optarg; break;
+		case 'S': settings = optarg; break;
+		case 'v': verbose = true; break;
+		case 'h': usage();
+		default: tsa_usage("unknown option");
+		}
+	}
+	tsa_settings_load(settings);
+
+	a->top_hosts = o_hosts ? parse_u32("--top-hosts", o_hosts, 0, 100000) :
+	    setting_u32("aggregate", "TopHosts", 20, 0, 100000);
+	a->top_domains = o_domains ? parse_u32("--top-domains", o_domains, 0, 100000) :
+	    setting_u32("aggregate", "TopDomains", 20, 0, 100000);
+	if (merge) {
+		if (optind >= argc)
+			tsa_usage("--merge needs the snapshot streams to combine");
+		return merge_main(argc - optind, argv + optind, argc, argv, out,
+		    a->top_hosts, a->top_domains);
+	}
+	if (argc - optind > 1)
+		tsa_usage("one input at a time (several with --merge)");
+
+	set_window(a, o_window ? o_window : tsa_setting_str("aggregate", "Window", "60s"));
+	if (!tsa_parse_duration(o_every ? o_every : tsa_setting_str("aggregate", "Every", "10s"),
+	    &every) || every == 0 || every > (uint64_t)INT64_MAX / 4)
+		tsa_usage("every: not a positive duration");
+	a->every_ns = (int64_t)every;
+	a->buckets = o_buckets ? parse_u32("--buckets", o_buckets, 1, 100000) :
+	    setting_u32("aggregate", "Buckets", 25, 1, 100000);
+	a->th.syn = tsa_setting_u64("security", "SynFloodThreshold", 1000);
+	a->th.syn_ratio = tsa_setting_double("security", "SynFloodRatio", 5);
+	a->th.synack = tsa_setting_u64("security", "SynAckFloodThreshold", 1000);
+	a->th.synack_ratio = tsa_setting_double("security", "SynAckFloodRatio", 5);
+	a->th.dns = tsa_setting_u64("security", "DnsReflectionThreshold", 1000);
+	a->th.dns_ratio = tsa_setting_double("security", "DnsReflectionRatio", 5);
+	a->th.scan = tsa_setting_u64("security", "ScanThreshold", 100);
+	a->th.scan_unanswered = tsa_setting_double("security", "ScanUnansweredRatio", 0.8);
+
+	a->ring_cap = a->window_count ? a->window_count :
+	    setting_u32("aggregate", "MaxWindowPackets", 1000000, 1, 1u << 30);
+	a->ring = tsa_malloc((size_t)a->ring_cap * sizeof *a->ring);
+	hosts_init(&a->hosts, setting_u32("aggregate", "HostTableSize", 131072, 16, 1u << 26));
+	pairs_init(&a->pairs, setting_u32("aggregate", "ScanTableSize", 262144, 16, 1u << 26));
+	a->labels = labels_new(4096);
+	a->domains = domains_new(setting_u32("aggregate", "DomainCacheSize", 100000, 16, 1u << 26));
+	local_init(&a->local, o_local ? o_local : tsa_setting("aggregate", "LocalNetworks"));
+
+	r = tsa_reader_open(optind < argc ? argv[optind] : "-");
+	check_kind(r);
+	live = live || header_live(r);
+	a->w = tsa_writer_open(out, 0);
+	tsa_header_pass(a->w, r, "snapshots", argc, argv);
+
+	for (;;) {
+		/* Live and idle: wait no longer than the next snapshot is due. */
+		if (live && a->started && tsa_reader_buffered(r) == 0) {
+			int64_t now = a->last_ts + (wall_ns() - wall_last);
+			struct pollfd pfd = { .fd = tsa_reader_fd(r), .events = POLLIN };
+
+			if (now >= a->next_snap) {
+				snapshots_until(a, now, true);
+				continue;
+			}
+			tsa_flush(a->w);
+			if (poll(&pfd, 1, (int)((a->next_snap - now) / 1000000 + 1)) == 0)
+				continue;
+		}
+		if ((rc = tsa_read(r, &rec, &len)) <= 0)
+			break;
+		switch (record_parse(rec, len, &p)) {
+		case REC_OTHER:
+			mp_put_raw(tsa_out(a->w), rec, len);
+			tsa_wrote(a->w);
+			others++;
+			continue;
+		case REC_BAD:
+			bad++;
+			continue;
+		case REC_PACKET:
+			break;
+		}
+		npackets++;
+		if (!a->started) {
+			a->started = true;
+			a->last_ts = p.ts;
+			a->next_snap = floor_to(p.ts, a->every_ns) + a->every_ns;
+		} else if (p.ts < a->last_ts) {
+			if (a->last_ts - p.ts > EPOCH_JUMP) {
+				/* The stream went back in time (files catted): start afresh. */
+				snapshot_emit(a, a->last_ts, false);
+				agg_evict_all(a);
+				a->epochs++;
+				a->last_ts = p.ts;
+				a->next_snap = floor_to(p.ts, a->every_ns) + a->every_ns;
+			} else {
+				p.ts = a->last_ts;
+				a->clamped++;
+			}
+		}
+		snapshots_until(a, p.ts, live);
+		if (a->window_ns)
+			agg_evict_before(a, p.ts - a->window_ns);
+		if (p.has_ips || p.has_sni || p.has_http_host)
+			domains_learn(a->domains, &p);
+		agg_add(a, &p);
+		a->last_ts = p.ts;
+		if (live)
+			wall_last = wall_ns();
+		if (pass) {
+			mp_put_raw(tsa_out(a->w), rec, len);
+			tsa_wrote(a->w);
+		}
+	}
+	if (a->started)
+		snapshot_emit(a, a->last_ts, true);
+	if (bad)
+		tsa_warn("%s: %llu packet records without time or addresses skipped",
+		    tsa_reader_name(r), (unsigned long long)bad);
+	if (a->hosts.overflow)
+		tsa_warn("host table full (HostTableSize): %llu endpoints counted as one",
+		    (unsigned long long)a->hosts.overflow);
+	if (a->evicted_early)
+		tsa_warn("%llu packets left the %s window early (MaxWindowPackets %u)",
+		    (unsigned long long)a->evicted_early, a->window_text, a->ring_cap);
+	if (verbose)
+		fprintf(stderr, "%s: %llu packets, %llu other records, %llu snapshots, "
+		    "%llu alerts, %llu times clamped, %llu epochs, hosts %u/%u, "
+		    "scan targets overflow %llu, peak RSS %ld KiB\n", tsa_prog,
+		    (unsigned long long)npackets, (unsigned long long)others,
+		    (unsigned long long)a->snapshots, (unsigned long long)a->alerts_raised,
+		    (unsigned long long)a->clamped, (unsigned long long)a->epochs,
+		    hosts_used(&a->hosts), a->hosts.cap - 1,
+		    (unsigned long long)a->pairs.overflow, tsa_peak_rss_kib());
+	tsa_writer_close(a->w);
+	tsa_reader_close(r);
+	return rc < 0;
+}

@@ -1,0 +1,464 @@
+/*
+ * A snapshot of the window, packed as a "snapshot" record (docs/stream.md).
+ * Built from the tables at snapshot time: one pass over the host table, one
+ * over the window's contributions for the bandwidth buckets.  The work
+ * space is allocated at the first snapshot and reused.
+ */
+#include <stdlib.h>
+
+#include "agg.h"
+
+#define SET_MAX 8		/* countries, OS labels, apps, dists per domain */
+#define ALIAS_MAX 15
+
+struct dgroup {
+	uint32_t root, best, hosts;
+	uint64_t packets, bytes, bestp;
+	uint16_t cc[SET_MAX], os[SET_MAX], app[SET_MAX];
+	uint8_t dist[SET_MAX];
+	uint8_t ncc, nos, napp, ndist;
+};
+
+struct scratch {
+	uint32_t *order;		/* host slots */
+	uint32_t *gidx;			/* domain root -> dgroup + 1 */
+	uint64_t *mpackets;		/* domain id -> packets of its hosts */
+	uint32_t *touched, ntouched;	/* domain ids used */
+	uint32_t *hdomain;		/* host slot -> domain id */
+	struct dgroup *groups;
+	uint32_t ngroups;
+	uint64_t *ospackets;
+	uint32_t *oshosts;
+	uint16_t *osclass, *osorder;
+	uint64_t *bbytes;
+};
+
+static struct scratch *scratch(struct agg *a)
+{
+	struct scratch *s = a->scratch;
+	uint32_t dcap = domains_cap(a->domains), nl = 65536;
+
+	if (s)
+		return s;
+	s = tsa_calloc(1, sizeof *s);
+	s->order = tsa_malloc(a->hosts.cap * sizeof *s->order);
+	s->hdomain = tsa_malloc(a->hosts.cap * sizeof *s->hdomain);
+	s->groups = tsa_malloc(a->hosts.cap * sizeof *s->groups);
+	s->gidx = tsa_calloc(dcap, sizeof *s->gidx);
+	s->mpackets = tsa_calloc(dcap, sizeof *s->mpackets);
+	s->touched = tsa_malloc(dcap * sizeof *s->touched);
+	s->ospackets = tsa_calloc(nl, sizeof *s->ospackets);
+	s->oshosts = tsa_calloc(nl, sizeof *s->oshosts);
+	s->osclass = tsa_calloc(nl, sizeof *s->osclass);
+	s->osorder = tsa_malloc(nl * sizeof *s->osorder);
+	s->bbytes = tsa_calloc(a->buckets, sizeof *s->bbytes);
+	a->scratch = s;
+	return s;
+}
+
+static void put_label(struct agg *a, struct mp_buf *b, uint16_t id)
+{
+	size_t n;
+	const char *s = labels_str(a->labels, id, &n);
+
+	mp_put_str(b, s, n);
+}
+
+static void put_kv_uint(struct mp_buf *b, const char *k, uint64_t v)
+{
+	mp_put_cstr(b, k);
+	mp_put_uint(b, v);
+}
+
+/* ---- sorting (qsort with a context through a static: snapshots are rare) ---- */
+
+static const struct agg *sort_agg;
+
+static int by_country(const void *x, const void *y)
+{
+	const struct country *c = sort_agg->countries;
+	uint16_t i = *(const uint16_t *)x, j = *(const uint16_t *)y;
+
+	if (c[i].packets != c[j].packets)
+		return c[i].packets > c[j].packets ? -1 : 1;
+	return i < j ? -1 : i > j;
+}
+
+static int by_host(const void *x, const void *y)
+{
+	const struct host *h = sort_agg->hosts.h;
+	uint32_t i = *(const uint32_t *)x, j = *(const uint32_t *)y;
+
+	if (h[i].packets != h[j].packets)
+		return h[i].packets > h[j].packets ? -1 : 1;
+	if (h[i].bytes != h[j].bytes)
+		return h[i].bytes > h[j].bytes ? -1 : 1;
+	if (h[i].alen != h[j].alen)
+		return h[i].alen < h[j].alen ? -1 : 1;
+	return memcmp(h[i].addr, h[j].addr, h[i].alen);
+}
+
+static int by_group(const void *x, const void *y)
+{
+	const struct dgroup *g = x, *k = y;
+	size_t n1, n2;
+	const char *s1, *s2;
+	int c;
+
+	if (g->packets != k->packets)
+		return g->packets > k->packets ? -1 : 1;
+	s1 = domains_name(sort_agg->domains, g->best, &n1);
+	s2 = domains_name(sort_agg->domains, k->best, &n2);
+	c = memcmp(s1, s2, n1 < n2 ? n1 : n2);
+	return c ? c : (n1 > n2) - (n1 < n2);
+}
+
+static const struct scratch *sort_scratch;
+
+static int by_os(const void *x, const void *y)
+{
+	uint16_t i = *(const uint16_t *)x, j = *(const uint16_t *)y;
+	const uint64_t *p = sort_scratch->ospackets;
+
+	if (p[i] != p[j])
+		return p[i] > p[j] ? -1 : 1;
+	return i < j ? -1 : i > j;
+}
+
+/* ---- sections ---- */
+
+static void put_countries(struct agg *a, struct mp_buf *b)
+{
+	uint16_t list[NCOUNTRY], i, n = 0;
+	char cc[3];
+
+	for (i = 0; i < NCOUNTRY; i++)
+		if (a->countries[i].packets)
+			list[n++] = i;
+	sort_agg = a;
+	qsort(list, n, sizeof *list, by_country);
+	mp_put_cstr(b, "countries");
+	mp_put_array(b, n);
+	for (i = 0; i < n; i++) {
+		const struct country *c = &a->countries[list[i]];
+
+		mp_put_map(b, 4);
+		mp_put_cstr(b, "country");
+		mp_put_cstr(b, country_name(list[i], cc));
+		put_kv_uint(b, "packets", c->packets);
+		put_kv_uint(b, "bytes", c->bytes);
+		put_kv_uint(b, "hosts", c->hosts);
+	}
+}
+
+static void set_add16(uint16_t *set, uint8_t *n, uint16_t v)
+{
+	uint8_t i;
+
+	for (i = 0; i < *n; i++)
+		if (set[i] == v)
+			return;
+	if (*n < SET_MAX)
+		set[(*n)++] = v;
+}
+
+/* Group the remote hosts by alias group of their domain. */
+static void group_domains(struct agg *a, struct scratch *s, uint32_t nremote)
+{
+	uint32_t i, id, r;
+	struct dgroup *g;
+
+	s->ngroups = 0;
+	s->ntouched = 0;
+	for (i = 0; i < nremote; i++) {
+		const struct host *h = &a->hosts.h[s->order[i]];
+
+		id = s->hdomain[s->order[i]];
+		if (!id)
+			continue;
+		if (!s->mpackets[id])
+			s->touched[s->ntouched++] = id;
+		s->mpackets[id] += h->packets;
+		r = domains_root(a->domains, id);
+		if (!s->gidx[r]) {
+			g = &s->groups[s->ngroups++];
+			memset(g, 0, sizeof *g);
+			g->root = r;
+			s->gidx[r] = s->ngroups;
+		}
+		g = &s->groups[s->gidx[r] - 1];
+		g->hosts++;
+		g->packets += h->packets;
+		g->bytes += h->bytes;
+		set_add16(g->cc, &g->ncc, h->country);
+		if (h->os)
+			set_add16(g->os, &g->nos, h->os);
+		if (h->app)
+			set_add16(g->app, &g->napp, h->app);
+		if (h->dist != 0xff) {
+			uint8_t k;
+
+			for (k = 0; k < g->ndist && g->dist[k] != h->dist; k++)
+				;
+			if (k == g->ndist && g->ndist < SET_MAX)
+				g->dist[g->ndist++] = h->dist;
+		}
+	}
+	/* The group shows as its member with the most packets. */
+	for (i = 0; i < s->ntouched; i++) {
+		id = s->touched[i];
+		g = &s->groups[s->gidx[domains_root(a->domains, id)] - 1];
+		if (s->mpackets[id] > g->bestp ||
+		    (s->mpackets[id] == g->bestp && id < g->best)) {
+			g->bestp = s->mpackets[id];
+			g->best = id;
+		}
+	}
+}
+
+static void put_domain(struct agg *a, struct mp_buf *b, const struct dgroup *g)
+{
+	const char *name;
+	size_t n;
+	uint32_t m, k, naliases = 0, aliases[ALIAS_MAX];
+	char cc[3];
+
+	for (m = domains_next(a->domains, g->root), k = 0;
+	    naliases < ALIAS_MAX && k < 1000; m = domains_next(a->domains, m), k++) {
+		if (m != g->best)
+			aliases[naliases++] = m;
+		if (m == g->root)
+			break;
+	}
+	mp_put_map(b, 8 + (naliases > 0));
+	mp_put_cstr(b, "domain");
+	name = domains_name(a->domains, g->best, &n);
+	mp_put_str(b, name, n);
+	if (naliases) {
+		mp_put_cstr(b, "aliases");
+		mp_put_array(b, naliases);
+		for (k = 0; k < naliases; k++) {
+			name = domains_name(a->domains, aliases[k], &n);
+			mp_put_str(b, name, n);
+		}
+	}
+	put_kv_uint(b, "packets", g->packets);
+	put_kv_uint(b, "bytes", g->bytes);
+	put_kv_uint(b, "hosts", g->hosts);
+	mp_put_cstr(b, "countries");
+	mp_put_array(b, g->ncc);
+	for (k = 0; k < g->ncc; k++)
+		mp_put_cstr(b, country_name(g->cc[k], cc));
+	mp_put_cstr(b, "os");
+	mp_put_array(b, g->nos);
+	for (k = 0; k < g->nos; k++)
+		put_label(a, b, g->os[k]);
+	mp_put_cstr(b, "apps");
+	mp_put_array(b, g->napp);
+	for (k = 0; k < g->napp; k++)
+		put_label(a, b, g->app[k]);
+	mp_put_cstr(b, "dists");
+	mp_put_array(b, g->ndist);
+	for (k = 0; k < g->ndist; k++)
+		mp_put_uint(b, g->dist[k]);
+}
+
+static void put_host(struct agg *a, struct mp_buf *b, uint32_t slot, uint32_t dom)
+{
+	const struct host *h = &a->hosts.h[slot];
+	char cc[3];
+	const char *name;
+	size_t n;
+
+	mp_put_map(b, 4 + !!h->os + !!h->os_class + !!h->app + (h->dist != 0xff) + !!dom);
+	mp_put_cstr(b, "addr");
+	mp_put_bin(b, h->addr, h->alen);
+	mp_put_cstr(b, "country");
+	mp_put_cstr(b, country_name(h->country, cc));
+	if (h->os) {
+		mp_put_cstr(b, "os");
+		put_label(a, b, h->os);
+	}
+	if (h->os_class) {
+		mp_put_cstr(b, "os_class");
+		put_label(a, b, h->os_class);
+	}
+	if (h->app) {
+		mp_put_cstr(b, "app");
+		put_label(a, b, h->app);
+	}
+	if (h->dist != 0xff)
+		put_kv_uint(b, "dist", h->dist);
+	if (dom) {
+		name = domains_name(a->domains, dom, &n);
+		mp_put_cstr(b, "domain");
+		mp_put_str(b, name, n);
+	}
+	put_kv_uint(b, "packets", h->packets);
+	put_kv_uint(b, "bytes", h->bytes);
+}
+
+static void put_os(struct agg *a, struct mp_buf *b, struct scratch *s,
+    uint32_t nhosts)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < nhosts; i++) {
+		const struct host *h = &a->hosts.h[s->order[i]];
+
+		if (!h->os)
+			continue;
+		if (!s->oshosts[h->os])
+			s->osorder[n++] = h->os;
+		s->oshosts[h->os]++;
+		s->ospackets[h->os] += h->packets;
+		if (h->os_class)
+			s->osclass[h->os] = h->os_class;
+	}
+	sort_scratch = s;
+	qsort(s->osorder, n, sizeof *s->osorder, by_os);
+	mp_put_cstr(b, "os");
+	mp_put_array(b, n);
+	for (i = 0; i < n; i++) {
+		uint16_t id = s->osorder[i];
+
+		mp_put_map(b, 3 + !!s->osclass[id]);
+		mp_put_cstr(b, "os");
+		put_label(a, b, id);
+		if (s->osclass[id]) {
+			mp_put_cstr(b, "class");
+			put_label(a, b, s->osclass[id]);
+		}
+		put_kv_uint(b, "hosts", s->oshosts[id]);
+		put_kv_uint(b, "packets", s->ospackets[id]);
+		s->oshosts[id] = 0;
+		s->ospackets[id] = 0;
+		s->osclass[id] = 0;
+	}
+}
+
+static void put_bandwidth(struct agg *a, struct mp_buf *b, struct scratch *s,
+    int64_t start, int64_t end)
+{
+	int64_t span = end - start, bucket = span / (int64_t)a->buckets;
+	uint32_t i, k;
+	double secs;
+
+	if (bucket <= 0)
+		bucket = 1;
+	memset(s->bbytes, 0, a->buckets * sizeof *s->bbytes);
+	for (i = 0, k = a->head; i < a->n; i++, k = k + 1 == a->ring_cap ? 0 : k + 1) {
+		int64_t off = a->ring[k].ts - start;
+		uint64_t j = off <= 0 ? 0 : (uint64_t)(off / bucket);
+
+		if (j >= a->buckets)
+			j = a->buckets - 1;
+		s->bbytes[j] += a->ring[k].len;
+	}
+	secs = (double)bucket / NS;
+	mp_put_cstr(b, "bandwidth");
+	mp_put_map(b, 5);
+	mp_put_cstr(b, "start");
+	put_ns(b, start);
+	put_kv_uint(b, "bucket_ns", (uint64_t)bucket);
+	mp_put_cstr(b, "bps");
+	mp_put_array(b, a->buckets);
+	for (i = 0; i < a->buckets; i++)
+		mp_put_double(b, span > 0 ? (double)s->bbytes[i] * 8 / secs : 0);
+	mp_put_cstr(b, "bytes");
+	mp_put_array(b, a->buckets);
+	for (i = 0; i < a->buckets; i++)
+		mp_put_uint(b, s->bbytes[i]);
+	mp_put_cstr(b, "avg_bps");
+	mp_put_double(b, span > 0 ? (double)a->bytes * 8 / ((double)span / NS) : 0);
+}
+
+void snapshot_emit(struct agg *a, int64_t end, bool final)
+{
+	struct scratch *s = scratch(a);
+	struct mp_buf *b = tsa_out(a->w);
+	int64_t start;
+	uint32_t i, nhosts = 0, nremote, nalerts = 0, ntop;
+	struct host *h;
+
+	if (a->window_ns)
+		agg_evict_before(a, end - a->window_ns);
+	start = agg_window_start(a, end);
+
+	/* Remote hosts first (they make the hosts and domains tables), then local. */
+	for (i = 1; i < a->hosts.cap; i++) {
+		h = &a->hosts.h[i];
+		if (h->alen && h->rpackets && !local_is(&a->local, h, i))
+			s->order[nhosts++] = i;
+	}
+	nremote = nhosts;
+	for (i = 1; i < a->hosts.cap; i++) {
+		h = &a->hosts.h[i];
+		if (h->alen && !(h->rpackets && !local_is(&a->local, h, i)))
+			s->order[nhosts++] = i;
+	}
+	for (i = 0; i < nhosts; i++) {
+		h = &a->hosts.h[s->order[i]];
+		h->alerts &= alerts_holding(a, h);
+		nalerts += (uint32_t)alerts_count(h->alerts);
+		s->hdomain[s->order[i]] = i < nremote ?
+		    domains_of(a->domains, h->addr, h->alen) : 0;
+	}
+
+	mp_put_map(b, 12 + final);
+	mp_put_cstr(b, "type");
+	mp_put_cstr(b, "snapshot");
+	mp_put_cstr(b, "window_start");
+	put_ns(b, start);
+	mp_put_cstr(b, "window_end");
+	put_ns(b, end);
+	mp_put_cstr(b, "window");
+	if (a->window_ns)
+		mp_put_cstr(b, a->window_text);
+	else
+		mp_put_uint(b, a->window_count);
+	if (final) {
+		mp_put_cstr(b, "final");
+		mp_put_bool(b, true);
+	}
+	put_kv_uint(b, "packets", a->packets);
+	put_kv_uint(b, "bytes", a->bytes);
+	put_countries(a, b);
+
+	group_domains(a, s, nremote);
+	sort_agg = a;
+	qsort(s->groups, s->ngroups, sizeof *s->groups, by_group);
+	ntop = s->ngroups < a->top_domains ? s->ngroups : a->top_domains;
+	mp_put_cstr(b, "domains");
+	mp_put_array(b, ntop);
+	for (i = 0; i < ntop; i++)
+		put_domain(a, b, &s->groups[i]);
+	for (i = 0; i < s->ngroups; i++)
+		s->gidx[s->groups[i].root] = 0;
+	for (i = 0; i < s->ntouched; i++)
+		s->mpackets[s->touched[i]] = 0;
+
+	put_os(a, b, s, nhosts);
+
+	qsort(s->order, nremote, sizeof *s->order, by_host);
+	ntop = nremote < a->top_hosts ? nremote : a->top_hosts;
+	mp_put_cstr(b, "hosts");
+	mp_put_array(b, ntop);
+	for (i = 0; i < ntop; i++)
+		put_host(a, b, s->order[i], s->hdomain[s->order[i]]);
+
+	put_bandwidth(a, b, s, start, end);
+
+	mp_put_cstr(b, "alerts");
+	mp_put_array(b, nalerts);
+	for (i = 0; i < nhosts; i++) {
+		uint8_t bit;
+
+		h = &a->hosts.h[s->order[i]];
+		for (bit = 1; bit <= AL_SCAN; bit <<= 1)
+			if (h->alerts & bit)
+				alerts_put(b, h, bit, start, end, false);
+	}
+	tsa_wrote(a->w);
+	a->snapshots++;
+}
