@@ -1,0 +1,134 @@
+#!/usr/bin/python3
+"""Write fixed snapshot streams for the tsa-plot tests (docs/stream.md,
+"Snapshot records"), the way tsa-aggregate writes them.
+
+    snapshot.py [--count N] [--empty] > snaps.tsa
+
+Every value is fixed, so scripts written from it can be compared with a
+golden file.  The countries carry known values, so a test knows which
+countries must be coloured and which grey; the names include markup and
+quotes, so a test can check they are escaped.
+"""
+import argparse
+import ipaddress
+import sys
+
+import msgpack
+
+T0 = 1764144000  # 2025-11-26 08:00:00 UTC
+
+
+def ts(sec, nsec=0):
+    return msgpack.Timestamp(sec, nsec)
+
+
+def addr(text):
+    return ipaddress.ip_address(text).packed
+
+
+COUNTRIES = [
+    # code, packets, bytes, hosts
+    ("US", 120000, 150000000, 40),
+    ("DE", 45000, 52000000, 12),
+    ("local", 30000, 9000000, 6),
+    ("BR", 9000, 7400000, 5),
+    ("CN", 5200, 3100000, 7),
+    ("JP", 2100, 1900000, 3),
+    ("GB", 1500, 1200000, 4),
+    ("FR", 900, 700000, 2),
+    ("IN", 450, 300000, 2),
+    ("SG", 300, 250000, 1),     # too small to see: drawn as a dot
+    ("RU", 120, 80000, 1),
+    ("AU", 60, 40000, 1),
+    ("unknown", 40, 3000, 2),
+    ("ZA", 12, 2000, 1),
+    ("MT", 7, 900, 1),          # Malta: a dot too
+    ("CA", 3, 300, 1),
+]
+
+DOMAINS = [
+    {"domain": "google.com", "aliases": ["googleusercontent.com", "gstatic.com"],
+     "packets": 52000, "bytes": 61000000, "countries": ["US", "DE"],
+     "os": ["Linux 3.11 and newer"], "apps": ["Chrome 11 or newer"],
+     "dists": [12, 14]},
+    {"domain": "netflix.com", "packets": 21000, "bytes": 30000000,
+     "countries": ["US"], "os": [], "apps": [], "dists": [9]},
+    {"domain": "<script>alert(1)</script>.example", "packets": 4000,
+     "bytes": 200000, "countries": ["CN"], "os": ["Windows 7 or 8"],
+     "apps": [], "dists": []},
+    {"domain": "o'reilly.com", "packets": 1200, "bytes": 900000,
+     "countries": ["US"], "os": ["Mac OS X"], "apps": ["Safari"],
+     "dists": [17]},
+    {"domain": "bücher.de", "packets": 800, "bytes": 640000,
+     "countries": ["DE"], "os": [], "apps": [], "dists": [11]},
+]
+
+HOSTS = [
+    {"addr": addr("142.250.74.46"), "country": "US",
+     "os": "Linux 3.11 and newer", "dist": 12, "domain": "google.com",
+     "packets": 30000, "bytes": 40000000},
+    {"addr": addr("2a00:1450:4001:82b::200e"), "country": "DE",
+     "domain": "google.com", "packets": 9000, "bytes": 9000000},
+    {"addr": addr("192.168.1.20"), "country": "local",
+     "os": "Windows 7 or 8", "dist": 0, "packets": 8000,
+     "bytes": 2000000},
+]
+
+OS = [
+    {"os": "Linux 3.11 and newer", "class": "unix", "hosts": 31,
+     "packets": 80000},
+    {"os": "Windows 7 or 8", "class": "win", "hosts": 12, "packets": 30000},
+    {"os": "Mac OS X", "class": "unix", "hosts": 4, "packets": 9000},
+    {"os": "Android <b>x</b>", "class": "unix", "hosts": 2, "packets": 600},
+]
+
+ALERTS = [
+    {"type": "alert", "alert": "syn_flood", "host_addr": addr("203.0.113.9"),
+     "reason": "1200 SYN but 3 ACK from 203.0.113.9 & friends <b>",
+     "counts": {"syn": 1200, "ack": 3},
+     "window_start": ts(T0), "window_end": ts(T0 + 60)},
+]
+
+
+def snapshot(k, empty=False):
+    start = T0 + 10 * k
+    if empty:
+        return {"type": "snapshot", "window_start": ts(start),
+                "window_end": ts(start + 60), "window": "60s",
+                "packets": 0, "bytes": 0, "countries": [], "domains": [],
+                "hosts": [], "os": [], "alerts": [],
+                "bandwidth": {"start": ts(start), "bucket_ns": 2400000000,
+                              "bps": [], "bytes": [], "avg_bps": 0.0}}
+    n = 25
+    vol = [int(400000 + 300000 * ((i * 7) % 11) / 10) for i in range(n)]
+    return {
+        "type": "snapshot",
+        "window_start": ts(start), "window_end": ts(start + 60),
+        "window": "60s",
+        "packets": sum(c[1] for c in COUNTRIES),
+        "bytes": sum(c[2] for c in COUNTRIES),
+        "countries": [{"country": c, "packets": p, "bytes": b, "hosts": h}
+                      for c, p, b, h in COUNTRIES],
+        "domains": DOMAINS, "hosts": HOSTS,
+        "bandwidth": {"start": ts(start), "bucket_ns": 2400000000,
+                      "bps": [v * 8 / 2.4 for v in vol], "bytes": vol,
+                      "avg_bps": sum(vol) * 8 / 60.0},
+        "os": OS, "alerts": ALERTS,
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--count", type=int, default=1)
+    ap.add_argument("--empty", action="store_true")
+    a = ap.parse_args()
+    out = sys.stdout.buffer
+    out.write(msgpack.packb({"tsa": 1, "kind": "snapshots",
+                             "tools": [["snapshot.py"]]}))
+    for k in range(a.count):
+        out.write(msgpack.packb(snapshot(k, a.empty)))
+    out.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,239 @@
+/*
+ * Horizontal bar charts: top countries (by packets and by bytes), top
+ * domains, operating systems.  Names go into the y tics as quoted strings;
+ * each panel's datablock holds "rank value label" rows, the label being
+ * the value in human units printed at the end of its bar.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tsa.h"
+#include "plot.h"
+#include "units.h"
+
+#define BAR_PACKETS "0x3182bd"
+#define BAR_BYTES "0xe6550d"
+#define BAR_HOSTS "0x31a354"
+#define NAME_MAX_CHARS 34
+
+struct bar {
+	const char *name;
+	double value;
+	char label[64];
+};
+
+/*
+ * Names longer than a tic label should be: cut at a character boundary
+ * (never inside a UTF-8 sequence) with an ellipsis.
+ */
+static void put_name(FILE *f, const char *name)
+{
+	size_t len = strlen(name), cut = 0, chars = 0;
+	char buf[NAME_MAX_CHARS * 4 + 8];
+
+	while (cut < len && chars < NAME_MAX_CHARS) {
+		cut++;
+		while (cut < len && ((unsigned char)name[cut] & 0xc0) == 0x80)
+			cut++;
+		chars++;
+	}
+	if (cut == len) {
+		gp_quote(f, name);
+		return;
+	}
+	memcpy(buf, name, cut);
+	memcpy(buf + cut, "\xe2\x80\xa6", 4);	/* U+2026 and the NUL */
+	gp_quote(f, buf);
+}
+
+static const char *fmt_x(int bytes)
+{
+	return bytes ? "%.0s %cB" : "%.0s%c";
+}
+
+/*
+ * One panel.  block names the datablock ("$packets"); colour is a
+ * gnuplot colour constant; bytes says how the x axis counts.
+ */
+static void panel(FILE *f, const char *title, const char *block,
+    const struct bar *b, size_t n, const char *colour, int bytes)
+{
+	double max = 0;
+
+	fprintf(f, "\n%s << EOD\n", block);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "%zu %.17g \"%s\"\n", i + 1, b[i].value,
+		    b[i].label);
+		if (b[i].value > max)
+			max = b[i].value;
+	}
+	fprintf(f, "EOD\n");
+	fprintf(f, "set title ");
+	gp_quote(f, title);
+	fprintf(f, " font ',12'\n");
+	fprintf(f, "set ytics scale 0 (");
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "%s", i ? ", " : "");
+		put_name(f, b[i].name);
+		fprintf(f, " %zu", i + 1);
+	}
+	fprintf(f, ")\n");
+	/* Room at the right for the value labels. */
+	fprintf(f, "set xrange [0:%.17g]\n", max > 0 ? max * 1.22 : 1);
+	fprintf(f, "set yrange [%zu.6:0.4]\n", n ? n : 1);
+	fprintf(f, "set format x '%s'\n", fmt_x(bytes));
+	if (n == 0) {
+		fprintf(f, "set label 1 'nothing in this window' at graph 0.5, "
+		    "graph 0.5 center textcolor rgb '#777777'\n"
+		    "unset ytics\nplot NaN notitle\nunset label 1\n"
+		    "set ytics\n");
+		return;
+	}
+	fprintf(f, "plot %s using (0):1:(0):2:($1 - 0.36):($1 + 0.36) with "
+	    "boxxyerror fillcolor rgb %s fillstyle solid noborder notitle, \\\n"
+	    "     %s using 2:1:3 with labels left offset character 0.5, 0 "
+	    "notitle\n", block, colour, block);
+}
+
+/* The common frame of every bar chart. */
+static void chart_begin(FILE *f, const struct plot_ctx *c, const char *png,
+    const char *what, const char *heading, int panels, int h)
+{
+	char span[96], line[256];
+
+	gp_begin(f, c, png, what, c->width, h);
+	fmt_span(span, sizeof span, c->s->start_ns, c->s->end_ns);
+	snprintf(line, sizeof line, "%s    %s", heading, span);
+	fprintf(f, "set border 3 lc rgb '#888888'\nset xtics nomirror "
+	    "scale 0.5\nset grid xtics lc rgb '#dddddd' lt 1\n"
+	    "set key off\nset style fill solid\n"
+	    "set ytics textcolor rgb '#222222'\n");
+	fprintf(f, "set lmargin 30\nset rmargin 4\n");
+	fprintf(f, "set multiplot layout 1, %d title ", panels);
+	gp_quote(f, line);
+	fprintf(f, " font ',14'\n");
+}
+
+static void chart_end(FILE *f)
+{
+	fprintf(f, "unset multiplot\n");
+	gp_end(f);
+}
+
+static int chart_height(const struct plot_ctx *c, size_t n)
+{
+	/* 26 px a bar plus the frame, within the map's height. */
+	int h = 150 + 26 * (int)(n < 5 ? 5 : n);
+
+	return h > c->height ? c->height : h;
+}
+
+static int by_bytes(const void *a, const void *b)
+{
+	const struct country_row *x = *(const struct country_row *const *)a;
+	const struct country_row *y = *(const struct country_row *const *)b;
+
+	return x->bytes < y->bytes ? 1 : x->bytes > y->bytes ? -1 :
+	    strcmp(x->country, y->country);
+}
+
+static int by_packets(const void *a, const void *b)
+{
+	const struct country_row *x = *(const struct country_row *const *)a;
+	const struct country_row *y = *(const struct country_row *const *)b;
+
+	return x->packets < y->packets ? 1 : x->packets > y->packets ? -1 :
+	    strcmp(x->country, y->country);
+}
+
+void countries_script(FILE *f, const struct plot_ctx *c)
+{
+	const struct snapshot *s = c->s;
+	const struct country_row **rows = tsa_calloc(s->ncountries + 1,
+	    sizeof *rows);
+	struct bar *b = tsa_calloc(c->top, sizeof *b);
+	size_t n = 0, k;
+	char title[64];
+
+	for (size_t i = 0; i < s->ncountries; i++)
+		if (s->countries[i].country)
+			rows[n++] = &s->countries[i];
+	k = n < c->top ? n : c->top;
+
+	chart_begin(f, c, "countries", "Top countries by packets and by bytes",
+	    "Top countries", 2, chart_height(c, k));
+	/* The stream sorts by packets; sort anyway, a stage may not have. */
+	qsort(rows, n, sizeof *rows, by_packets);
+	for (size_t i = 0; i < k; i++) {
+		b[i].name = country_label(c, rows[i]->country);
+		b[i].value = (double)rows[i]->packets;
+		units_count(b[i].label, b[i].value);
+	}
+	snprintf(title, sizeof title, "by packets (top %zu of %zu)", k, n);
+	panel(f, title, "$packets", b, k, BAR_PACKETS, 0);
+	qsort(rows, n, sizeof *rows, by_bytes);
+	for (size_t i = 0; i < k; i++) {
+		b[i].name = country_label(c, rows[i]->country);
+		b[i].value = (double)rows[i]->bytes;
+		units_bytes(b[i].label, b[i].value);
+	}
+	snprintf(title, sizeof title, "by bytes (top %zu of %zu)", k, n);
+	panel(f, title, "$bytes", b, k, BAR_BYTES, 1);
+	chart_end(f);
+	free(rows);
+	free(b);
+}
+
+void domains_script(FILE *f, const struct plot_ctx *c)
+{
+	const struct snapshot *s = c->s;
+	size_t k = 0;
+	struct bar *b = tsa_calloc(c->top, sizeof *b);
+	char cnt[UNITS_LEN], by[UNITS_LEN];
+
+	for (size_t i = 0; i < s->ndomains && k < c->top; i++) {
+		const struct domain_row *d = &s->domains[i];
+		if (!d->domain)
+			continue;
+		b[k].name = d->domain;
+		b[k].value = (double)d->packets;
+		snprintf(b[k].label, sizeof b[k].label, "%s packets, %s",
+		    units_count(cnt, (double)d->packets),
+		    units_bytes(by, (double)d->bytes));
+		k++;
+	}
+	chart_begin(f, c, "domains", "Top registrable domains by packets",
+	    "Top domains", 1, chart_height(c, k));
+	panel(f, "packets per registrable domain", "$domains", b, k,
+	    BAR_PACKETS, 0);
+	chart_end(f);
+	free(b);
+}
+
+void os_script(FILE *f, const struct plot_ctx *c)
+{
+	const struct snapshot *s = c->s;
+	size_t k = 0;
+	struct bar *b = tsa_calloc(c->top, sizeof *b);
+	size_t *row = tsa_calloc(c->top, sizeof *row);
+
+	for (size_t i = 0; i < s->nos && k < c->top; i++)
+		if (s->os[i].os)
+			row[k++] = i;
+	chart_begin(f, c, "os", "Operating systems (p0f) by hosts and packets",
+	    "Operating systems (p0f)", 2, chart_height(c, k));
+	for (size_t i = 0; i < k; i++) {
+		b[i].name = s->os[row[i]].os;
+		b[i].value = (double)s->os[row[i]].hosts;
+		units_count(b[i].label, b[i].value);
+	}
+	panel(f, "hosts", "$hosts", b, k, BAR_HOSTS, 0);
+	for (size_t i = 0; i < k; i++) {
+		b[i].value = (double)s->os[row[i]].packets;
+		units_count(b[i].label, b[i].value);
+	}
+	panel(f, "packets", "$packets", b, k, BAR_PACKETS, 0);
+	chart_end(f);
+	free(b);
+	free(row);
+}

@@ -1,0 +1,26 @@
+/*
+ * index.html: the original app's dashboard as one static page - the maps
+ * and charts, and the tables the pictures cannot show well.  No script:
+ * it opens from the file system or any static web server.
+ */
+#ifndef TSA_PLOT_HTML_H
+#define TSA_PLOT_HTML_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "plot.h"
+
+struct html_page {
+	const struct region *const *regions;	/* drawn besides the world */
+	size_t nregions;
+	int no_png;		/* --script-only: link the scripts instead */
+	unsigned refresh;	/* seconds between reloads; 0: final page */
+	uint64_t serial;	/* snapshot number: busts image caches */
+};
+
+/* Write dir/index.html atomically. */
+void html_write(const char *dir, const struct plot_ctx *c,
+    const struct html_page *page);
+
+#endif

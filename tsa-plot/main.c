@@ -1,0 +1,350 @@
+/*
+ * tsa-plot: draw tsa-aggregate's snapshots as gnuplot scripts, PNGs and a
+ * static dashboard page.
+ *
+ * For each snapshot (or only the last, with --last) it writes one script
+ * per figure into the output directory, runs gnuplot on them, and writes
+ * index.html.  Every file is replaced atomically, so a browser pointed at
+ * the directory during a live capture always sees a whole set.  The page
+ * reloads itself while the stream runs; the final render at the end of the
+ * stream drops the reload.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tsa.h"
+#include "gnuplot.h"
+#include "html.h"
+#include "output.h"
+#include "plot.h"
+#include "snapshot.h"
+
+#define MAX_REGIONS 8
+
+_Noreturn static void usage(void)
+{
+	printf(
+"usage: tsa-plot [-o DIR] [options] [FILE]\n"
+"Draw tsa-aggregate's snapshot records (FILE or standard input) as gnuplot\n"
+"scripts, PNGs and an index.html dashboard in DIR.\n"
+"\n"
+"  -o, --output DIR     output directory ([plot] OutputDirectory, 'out')\n"
+"      --last           draw only the last snapshot of the stream\n"
+"      --script-only    write the gnuplot scripts and the page, run nothing\n"
+"  -m, --metric WHAT    colour the maps by 'packets' or 'bytes' ([plot] Metric)\n"
+"  -r, --region NAME    also draw a region: europe, asia, africa,\n"
+"                       north-america, south-america, oceania, or 'all';\n"
+"                       repeatable ([plot] Regions, comma-separated)\n"
+"      --size WxH       map size in pixels ([plot] Width, Height: 1600x900)\n"
+"      --top N          bars per chart ([plot] Top, 15)\n"
+"      --refresh SECS   reload interval of the live page ([plot] Refresh, 10)\n"
+"  -D, --data FILE      map data file ([plot] MapData; default: the source\n"
+"                       tree's tsa-plot/world.dat, else " TSA_DATADIR "/world.dat)\n"
+"      --gnuplot PROG   the gnuplot to run ([plot] Gnuplot, 'gnuplot')\n"
+"      --settings FILE  settings file\n"
+"  -h, --help           this help\n"
+"\n"
+"Files: world.png (and REGION.png), countries.png, domains.png, os.png,\n"
+"bandwidth.png, each with its NAME.gp script, and index.html.\n");
+	exit(0);
+}
+
+struct opts {
+	const char *input, *outdir, *data, *gnuplot;
+	char *owned[2];		/* paths from the settings, to free */
+	int last, script_only;
+	enum metric metric;
+	const struct region *regions[MAX_REGIONS];
+	size_t nregions;
+	int width, height;
+	size_t top;
+	unsigned refresh;
+};
+
+static void add_region(struct opts *o, const char *name)
+{
+	if (strcmp(name, "all") == 0) {
+		for (const struct region *r = regions + 1; r->name; r++)
+			add_region(o, r->name);
+		return;
+	}
+	const struct region *r = region_find(name);
+	if (!r || r == regions)
+		tsa_usage("unknown region '%s'", name);
+	for (size_t i = 0; i < o->nregions; i++)
+		if (o->regions[i] == r)
+			return;
+	if (o->nregions < MAX_REGIONS)
+		o->regions[o->nregions++] = r;
+}
+
+static void add_regions(struct opts *o, const char *list)
+{
+	char *copy = tsa_strdup(list), *save = NULL;
+
+	for (char *t = strtok_r(copy, ", ", &save); t;
+	    t = strtok_r(NULL, ", ", &save))
+		add_region(o, t);
+	free(copy);
+}
+
+static enum metric parse_metric(const char *s)
+{
+	if (strcmp(s, "packets") == 0)
+		return METRIC_PACKETS;
+	if (strcmp(s, "bytes") == 0)
+		return METRIC_BYTES;
+	tsa_usage("metric must be 'packets' or 'bytes', not '%s'", s);
+}
+
+static void parse_size(const char *arg, int *w, int *h)
+{
+	char s[64], *x;
+	uint64_t a, b;
+
+	snprintf(s, sizeof s, "%s", arg);
+	if (!(x = strchr(s, 'x')))
+		tsa_usage("size must be WIDTHxHEIGHT, not '%s'", arg);
+	*x = 0;
+	if (!tsa_parse_u64(s, &a) || !tsa_parse_u64(x + 1, &b) || a < 480 ||
+	    b < 300 || a > 8000 || b > 8000)
+		tsa_usage("size must be between 480x300 and 8000x8000");
+	*w = (int)a;
+	*h = (int)b;
+}
+
+static void parse_args(int argc, char **argv, struct opts *o)
+{
+	enum { O_LAST = 256, O_SCRIPT, O_SIZE, O_TOP, O_REFRESH, O_GNUPLOT,
+		O_SETTINGS };
+	static const struct option lopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "last", no_argument, NULL, O_LAST },
+		{ "script-only", no_argument, NULL, O_SCRIPT },
+		{ "metric", required_argument, NULL, 'm' },
+		{ "region", required_argument, NULL, 'r' },
+		{ "size", required_argument, NULL, O_SIZE },
+		{ "top", required_argument, NULL, O_TOP },
+		{ "refresh", required_argument, NULL, O_REFRESH },
+		{ "data", required_argument, NULL, 'D' },
+		{ "gnuplot", required_argument, NULL, O_GNUPLOT },
+		{ "settings", required_argument, NULL, O_SETTINGS },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *settings = NULL, *metric = NULL, *size = NULL;
+	const char *top = NULL, *refresh = NULL;
+	const char *cli_regions[MAX_REGIONS * 2];
+	size_t ncli = 0;
+	uint64_t v;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "o:m:r:D:h", lopts, NULL)) != -1)
+		switch (c) {
+		case 'o': o->outdir = optarg; break;
+		case O_LAST: o->last = 1; break;
+		case O_SCRIPT: o->script_only = 1; break;
+		case 'm': metric = optarg; break;
+		case 'r':
+			if (ncli < MAX_REGIONS * 2)
+				cli_regions[ncli++] = optarg;
+			break;
+		case O_SIZE: size = optarg; break;
+		case O_TOP: top = optarg; break;
+		case O_REFRESH: refresh = optarg; break;
+		case 'D': o->data = optarg; break;
+		case O_GNUPLOT: o->gnuplot = optarg; break;
+		case O_SETTINGS: settings = optarg; break;
+		case 'h': usage();
+		default: tsa_usage("unknown option");
+		}
+	if (argc - optind > 1)
+		tsa_usage("one input file at most");
+	o->input = optind < argc ? argv[optind] : "-";
+
+	/* Settings first, flags override them. */
+	tsa_settings_load(settings);
+	if (!o->outdir)
+		o->outdir = o->owned[0] = tsa_setting_path("plot",
+		    "OutputDirectory", "out");
+	if (!o->data)
+		o->data = o->owned[1] = tsa_setting_path("plot", "MapData",
+		    NULL);
+	if (!o->gnuplot)
+		o->gnuplot = tsa_setting_str("plot", "Gnuplot", "gnuplot");
+	o->metric = parse_metric(metric ? metric :
+	    tsa_setting_str("plot", "Metric", "packets"));
+	o->width = (int)tsa_setting_u64("plot", "Width", 1600);
+	o->height = (int)tsa_setting_u64("plot", "Height", 900);
+	if (size)
+		parse_size(size, &o->width, &o->height);
+	if (o->width < 480 || o->height < 300 || o->width > 8000 ||
+	    o->height > 8000)
+		tsa_die("%s: [plot] Width and Height must be between 480x300 "
+		    "and 8000x8000", tsa_settings_path());
+	o->top = tsa_setting_u64("plot", "Top", 15);
+	if (top && (!tsa_parse_u64(top, &v) || (o->top = v) == 0))
+		tsa_usage("--top needs a positive number");
+	if (o->top == 0 || o->top > 100)
+		o->top = o->top ? 100 : 15;
+	o->refresh = (unsigned)tsa_setting_u64("plot", "Refresh", 10);
+	if (refresh) {
+		if (!tsa_parse_u64(refresh, &v) || v == 0 || v > 86400)
+			tsa_usage("--refresh needs seconds between 1 and 86400");
+		o->refresh = (unsigned)v;
+	}
+	if (ncli)
+		for (size_t i = 0; i < ncli; i++)
+			add_regions(o, cli_regions[i]);
+	else
+		add_regions(o, tsa_setting_str("plot", "Regions", ""));
+}
+
+/* Write one script through a temporary file. */
+typedef void (*script_fn)(FILE *, const struct plot_ctx *);
+
+static void write_script(const char *dir, const char *name,
+    const struct plot_ctx *c, script_fn fn, const struct region *rg)
+{
+	struct outfile of;
+	char file[64];
+	FILE *f;
+
+	snprintf(file, sizeof file, "%s.gp", name);
+	f = outfile_open(&of, dir, file);
+	if (fn)
+		fn(f, c);
+	else
+		world_script(f, c, rg);
+	outfile_commit(&of);
+}
+
+/*
+ * Draw one snapshot: the scripts, the PNGs, the page.  Returns the number
+ * of figures gnuplot failed to draw.
+ */
+static size_t render(const struct opts *o, const struct plot_ctx *c,
+    const struct html_page *page)
+{
+	static const struct {
+		const char *name;
+		script_fn fn;
+	} charts[] = {
+		{ "countries", countries_script },
+		{ "domains", domains_script },
+		{ "os", os_script },
+		{ "bandwidth", bandwidth_script },
+	};
+	struct gp_job jobs[1 + MAX_REGIONS + 4];
+	size_t n = 0, failed = 0;
+
+	memset(jobs, 0, sizeof jobs);
+	/* The maps first: they take longest, so they start first. */
+	write_script(o->outdir, "world", c, NULL, regions);
+	jobs[n++].name = "world";
+	for (size_t i = 0; i < o->nregions; i++) {
+		write_script(o->outdir, o->regions[i]->name, c, NULL,
+		    o->regions[i]);
+		jobs[n++].name = (char *)o->regions[i]->name;
+	}
+	for (size_t i = 0; i < sizeof charts / sizeof charts[0]; i++) {
+		write_script(o->outdir, charts[i].name, c, charts[i].fn, NULL);
+		jobs[n++].name = (char *)charts[i].name;
+	}
+	if (!o->script_only)
+		failed = gnuplot_run(o->gnuplot, o->outdir, jobs, n, 2);
+	html_write(o->outdir, c, page);
+	return failed;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct tsa_reader *r;
+	struct plot_ctx c;
+	struct worlddata *world;
+	struct html_page page = { 0 };
+	struct snapshot snap;
+	struct mp_buf last = { 0 };
+	const uint8_t *rec;
+	size_t len, failed = 0;
+	uint64_t nsnap = 0, other = 0, bad = 0;
+	int rc;
+
+	tsa_init(argv[0]);
+	parse_args(argc, argv, &o);
+
+	world = worlddata_load(o.data);
+	c = (struct plot_ctx){
+		.w = world,
+		.width = o.width, .height = o.height,
+		.metric = o.metric, .top = o.top, .font = "DejaVu Sans",
+	};
+	page.regions = o.regions;
+	page.nregions = o.nregions;
+	page.no_png = o.script_only;
+
+	r = tsa_reader_open(o.input);
+	output_dir(o.outdir);
+	while ((rc = tsa_read(r, &rec, &len)) > 0) {
+		struct mp_obj t;
+		if (tsa_rec_type(rec, len, &t) != 1 ||
+		    !mp_str_eq(&t, "snapshot", 8)) {
+			other++;
+			continue;
+		}
+		nsnap++;
+		if (o.last) {
+			/* Keep the bytes: the reader reuses its buffer. */
+			last.len = 0;
+			memcpy(mp_buf_reserve(&last, len), rec, len);
+			last.len = len;
+			continue;
+		}
+		if (snapshot_decode(rec, len, &snap) < 0) {
+			tsa_warn("%s: snapshot %llu: malformed, skipped",
+			    tsa_reader_name(r), (unsigned long long)nsnap);
+			bad++;
+			snapshot_free(&snap);
+			continue;
+		}
+		c.s = &snap;
+		page.refresh = o.refresh;	/* live: the page reloads */
+		page.serial = nsnap;
+		failed += render(&o, &c, &page);
+		/* The final page must show this snapshot: keep it. */
+		last.len = 0;
+		memcpy(mp_buf_reserve(&last, len), rec, len);
+		last.len = len;
+		snapshot_free(&snap);
+	}
+
+	if (last.len && snapshot_decode(last.p, last.len, &snap) == 0) {
+		c.s = &snap;
+		page.refresh = 0;
+		page.serial = nsnap;
+		if (o.last)
+			failed += render(&o, &c, &page);
+		else	/* the pictures are drawn: only the page changes */
+			html_write(o.outdir, &c, &page);
+		snapshot_free(&snap);
+	} else if (last.len) {
+		tsa_warn("%s: last snapshot malformed", tsa_reader_name(r));
+		bad++;
+	}
+	if (nsnap == 0 && rc == 0)
+		tsa_warn("%s: no snapshot records (%llu other records); "
+		    "pipe packets through tsa-aggregate first",
+		    tsa_reader_name(r), (unsigned long long)other);
+	tsa_reader_close(r);
+	mp_buf_free(&last);
+	worlddata_free(world);
+	free(o.owned[0]);
+	free(o.owned[1]);
+	if (rc < 0)
+		return 1;
+	return nsnap == 0 || failed || bad ? 1 : 0;
+}

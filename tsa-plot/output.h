@@ -1,0 +1,28 @@
+/*
+ * Files a viewer may be looking at while they change: each is written to a
+ * hidden temporary name in the same directory and renamed over the old one
+ * when whole, so a browser never loads half a page or half a picture.
+ */
+#ifndef TSA_PLOT_OUTPUT_H
+#define TSA_PLOT_OUTPUT_H
+
+#include <stdio.h>
+
+struct outfile {
+	char *path, *tmp;
+	FILE *f;
+};
+
+/* dir/name; the caller frees. */
+char *path_join(const char *dir, const char *name);
+/* dir/.name.PID.tmp, the temporary name of dir/name; the caller frees. */
+char *path_tmp(const char *dir, const char *name);
+/* Create the directory (one level) if it is missing; exits on failure. */
+void output_dir(const char *dir);
+
+/* Open the temporary file; exits on failure. */
+FILE *outfile_open(struct outfile *o, const char *dir, const char *name);
+/* Close and rename into place; exits on a write error. */
+void outfile_commit(struct outfile *o);
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * What every figure needs to know, and the figures tsa-plot writes.  Each
+ * writer emits one self-contained gnuplot script: all data sits in inline
+ * datablocks, and the PNG name is a variable the caller may override
+ * (gnuplot -e "outfile='x.png'"), so a script can be edited and re-run
+ * alone.
+ */
+#ifndef TSA_PLOT_PLOT_H
+#define TSA_PLOT_PLOT_H
+
+#include <stdio.h>
+
+#include "snapshot.h"
+#include "worlddata.h"
+
+enum metric { METRIC_PACKETS, METRIC_BYTES };
+
+struct plot_ctx {
+	const struct snapshot *s;
+	const struct worlddata *w;
+	int width, height;	/* of the maps; charts derive theirs */
+	enum metric metric;
+	size_t top;		/* bars per chart */
+	const char *font;	/* "DejaVu Sans" */
+};
+
+/* A map view: the world or one of the original app's regions. */
+struct region {
+	const char *name;	/* "world", "europe", ... (the PNG's name) */
+	const char *title;	/* "Europe" */
+	double lon0, lon1, lat0, lat1;
+};
+extern const struct region regions[];	/* world first; ends with name NULL */
+const struct region *region_find(const char *name);
+
+void world_script(FILE *f, const struct plot_ctx *c, const struct region *r);
+void countries_script(FILE *f, const struct plot_ctx *c);
+void domains_script(FILE *f, const struct plot_ctx *c);
+void os_script(FILE *f, const struct plot_ctx *c);
+void bandwidth_script(FILE *f, const struct plot_ctx *c);
+
+/* Shared pieces of the scripts (gp.c). */
+void gp_begin(FILE *f, const struct plot_ctx *c, const char *png,
+    const char *what, int w, int h);
+void gp_end(FILE *f);
+/* s as a gnuplot single-quoted string, control characters shown as '?'. */
+void gp_quote(FILE *f, const char *s);
+/* "2026-11-26 07:00:00 - 07:01:00 UTC" */
+void fmt_span(char *out, size_t n, int64_t start_ns, int64_t end_ns);
+/* A country's name for labels: "Germany", "Local networks", the code. */
+const char *country_label(const struct plot_ctx *c, const char *code);
+
+#endif

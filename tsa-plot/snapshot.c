@@ -1,0 +1,397 @@
+/*
+ * Decode a snapshot record.  Every value is read from its own byte range
+ * (the map iterator hands out [start, end) per value), so a malformed or
+ * mistyped field can only leave that field empty.  Array lengths are
+ * checked against the bytes left before anything is allocated: an element
+ * takes at least one byte, so a hostile count cannot ask for more memory
+ * than the record's size allows.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tsa.h"
+#include "snapshot.h"
+
+struct range {
+	const uint8_t *p, *end;
+};
+
+static bool obj(struct range r, struct mp_obj *o)
+{
+	return mp_next(&r.p, r.end, o) == 0;
+}
+
+static char *str(struct range r)
+{
+	struct mp_obj o;
+	char *s;
+
+	if (!obj(r, &o) || o.type != MP_STR)
+		return NULL;
+	s = tsa_malloc(o.len + 1);
+	memcpy(s, o.ptr, o.len);
+	s[o.len] = 0;
+	/* A NUL inside would silently cut the text: show it as '?'. */
+	for (uint32_t i = 0; i < o.len; i++)
+		if (s[i] == 0)
+			s[i] = '?';
+	return s;
+}
+
+static uint64_t u64(struct range r)
+{
+	struct mp_obj o;
+	int64_t v;
+
+	if (!obj(r, &o) || !mp_obj_int(&o, &v) || v < 0)
+		return 0;
+	return (uint64_t)v;
+}
+
+static double num(struct range r, bool *ok)
+{
+	struct mp_obj o;
+	double v = 0;
+
+	*ok = obj(r, &o) && mp_obj_num(&o, &v);
+	return *ok ? v : 0;
+}
+
+/* A timestamp as nanoseconds since the epoch; 0 if absent or out of range. */
+static int64_t ns_time(struct range r)
+{
+	struct mp_obj o;
+	int64_t sec;
+	uint32_t nsec;
+
+	if (!obj(r, &o) || !mp_obj_time(&o, &sec, &nsec))
+		return 0;
+	if (sec < -9000000000LL || sec > 9000000000LL)
+		return 0;
+	return sec * 1000000000LL + nsec;
+}
+
+static size_t addr(struct range r, uint8_t out[16])
+{
+	struct mp_obj o;
+
+	if (!obj(r, &o) || o.type != MP_BIN || (o.len != 4 && o.len != 16))
+		return 0;
+	memcpy(out, o.ptr, o.len);
+	return o.len;
+}
+
+/*
+ * Start an array: returns its element count (0 if r is not an array or
+ * claims more elements than bytes) and leaves *it at the first element.
+ */
+static size_t array(struct range r, struct range *it)
+{
+	struct mp_obj o;
+
+	*it = r;
+	if (mp_next(&it->p, it->end, &o) < 0 || o.type != MP_ARRAY)
+		return 0;
+	if (o.len > (size_t)(it->end - it->p))
+		return 0;
+	return o.len;
+}
+
+/* The next element of an array as its own range; false when malformed. */
+static bool element(struct range *it, struct range *el)
+{
+	el->p = it->p;
+	if (mp_skip(&it->p, it->end) < 0)
+		return false;
+	el->end = it->p;
+	return true;
+}
+
+/* Iterate the pairs of a map: name is the key, *v the value's range. */
+static bool map_next(struct mp_map_iter *mi, struct mp_obj *key,
+    struct range *v)
+{
+	return mp_map_step(mi, key, &v->p, &v->end) == 1;
+}
+
+#define KEY(k, s) mp_str_eq(&(k), s, sizeof s - 1)
+
+static void strlist(struct range r, struct strlist *l)
+{
+	struct range it, el;
+	size_t n = array(r, &it);
+
+	l->v = tsa_calloc(n ? n : 1, sizeof *l->v);
+	l->n = 0;
+	for (size_t i = 0; i < n && element(&it, &el); i++) {
+		char *s = str(el);
+		if (s)
+			l->v[l->n++] = s;
+	}
+}
+
+static void strlist_free(struct strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+/*
+ * Decode an array of maps: for each element, field(row, key, value) is
+ * called per pair.  Rows are sized by size; *n counts the decoded ones.
+ */
+typedef void (*field_fn)(void *row, struct mp_obj key, struct range v);
+
+static void *rows(struct range r, size_t size, size_t *n, field_fn field)
+{
+	struct range it, el;
+	size_t want = array(r, &it);
+	char *out = tsa_calloc(want ? want : 1, size);
+
+	*n = 0;
+	for (size_t i = 0; i < want && element(&it, &el); i++) {
+		struct mp_map_iter mi;
+		struct mp_obj k;
+		struct range v;
+		void *row = out + *n * size;
+
+		if (mp_map_begin(&mi, el.p, (size_t)(el.end - el.p)) < 0)
+			continue;
+		while (map_next(&mi, &k, &v))
+			field(row, k, v);
+		(*n)++;
+	}
+	return out;
+}
+
+static void country_field(void *row, struct mp_obj k, struct range v)
+{
+	struct country_row *c = row;
+
+	if (KEY(k, "country") && !c->country)
+		c->country = str(v);
+	else if (KEY(k, "packets"))
+		c->packets = u64(v);
+	else if (KEY(k, "bytes"))
+		c->bytes = u64(v);
+	else if (KEY(k, "hosts"))
+		c->hosts = u64(v);
+}
+
+static void domain_field(void *row, struct mp_obj k, struct range v)
+{
+	struct domain_row *d = row;
+
+	if (KEY(k, "domain") && !d->domain)
+		d->domain = str(v);
+	else if (KEY(k, "packets"))
+		d->packets = u64(v);
+	else if (KEY(k, "bytes"))
+		d->bytes = u64(v);
+	else if (KEY(k, "aliases") && !d->aliases.v)
+		strlist(v, &d->aliases);
+	else if (KEY(k, "countries") && !d->countries.v)
+		strlist(v, &d->countries);
+	else if (KEY(k, "os") && !d->os.v)
+		strlist(v, &d->os);
+	else if (KEY(k, "apps") && !d->apps.v)
+		strlist(v, &d->apps);
+	else if (KEY(k, "dists") && !d->dists) {
+		struct range it, el;
+		size_t n = array(v, &it);
+		struct mp_obj o;
+		int64_t x;
+
+		d->dists = tsa_calloc(n ? n : 1, sizeof *d->dists);
+		for (size_t i = 0; i < n && element(&it, &el); i++)
+			if (obj(el, &o) && mp_obj_int(&o, &x))
+				d->dists[d->ndists++] = x;
+	}
+}
+
+static void host_field(void *row, struct mp_obj k, struct range v)
+{
+	struct host_row *h = row;
+	struct mp_obj o;
+
+	if (KEY(k, "addr"))
+		h->addrlen = addr(v, h->addr);
+	else if (KEY(k, "country") && !h->country)
+		h->country = str(v);
+	else if (KEY(k, "os") && !h->os)
+		h->os = str(v);
+	else if (KEY(k, "domain") && !h->domain)
+		h->domain = str(v);
+	else if (KEY(k, "dist"))
+		h->has_dist = obj(v, &o) && mp_obj_int(&o, &h->dist);
+	else if (KEY(k, "packets"))
+		h->packets = u64(v);
+	else if (KEY(k, "bytes"))
+		h->bytes = u64(v);
+}
+
+static void os_field(void *row, struct mp_obj k, struct range v)
+{
+	struct os_row *o = row;
+
+	if (KEY(k, "os") && !o->os)
+		o->os = str(v);
+	else if (KEY(k, "class") && !o->class)
+		o->class = str(v);
+	else if (KEY(k, "hosts"))
+		o->hosts = u64(v);
+	else if (KEY(k, "packets"))
+		o->packets = u64(v);
+}
+
+static void alert_field(void *row, struct mp_obj k, struct range v)
+{
+	struct alert_row *a = row;
+
+	if (KEY(k, "alert") && !a->alert)
+		a->alert = str(v);
+	else if (KEY(k, "reason") && !a->reason)
+		a->reason = str(v);
+	else if (KEY(k, "host_addr"))
+		a->addrlen = addr(v, a->addr);
+	else if (KEY(k, "counts") && !a->counts) {
+		struct mp_map_iter mi;
+		struct mp_obj ck;
+		struct range cv;
+		size_t cap = (size_t)(v.end - v.p);
+
+		/* Each pair takes at least two bytes. */
+		a->counts = tsa_calloc(cap / 2 + 1, sizeof *a->counts);
+		if (mp_map_begin(&mi, v.p, cap) < 0)
+			return;
+		while (map_next(&mi, &ck, &cv) && a->ncounts < cap / 2 + 1) {
+			struct count_pair *c = &a->counts[a->ncounts++];
+			c->key = tsa_malloc(ck.len + 1);
+			memcpy(c->key, ck.ptr, ck.len);
+			c->key[ck.len] = 0;
+			c->n = u64(cv);
+		}
+	}
+}
+
+static void bandwidth(struct range r, struct bandwidth *b)
+{
+	struct mp_map_iter mi;
+	struct mp_obj k;
+	struct range v, it, el;
+	bool ok;
+
+	if (mp_map_begin(&mi, r.p, (size_t)(r.end - r.p)) < 0)
+		return;
+	while (map_next(&mi, &k, &v)) {
+		if (KEY(k, "start"))
+			b->start_ns = ns_time(v);
+		else if (KEY(k, "bucket_ns"))
+			b->bucket_ns = u64(v);
+		else if (KEY(k, "avg_bps"))
+			b->avg_bps = num(v, &b->has_avg);
+		else if (KEY(k, "bps") && !b->bps) {
+			size_t n = array(v, &it);
+			b->bps = tsa_calloc(n ? n : 1, sizeof *b->bps);
+			for (size_t i = 0; i < n && element(&it, &el); i++) {
+				double x = num(el, &ok);
+				b->bps[b->nbps++] = ok && x >= 0 ? x : 0;
+			}
+		} else if (KEY(k, "bytes") && !b->bytes) {
+			size_t n = array(v, &it);
+			b->bytes = tsa_calloc(n ? n : 1, sizeof *b->bytes);
+			for (size_t i = 0; i < n && element(&it, &el); i++)
+				b->bytes[b->nbytes++] = u64(el);
+		}
+	}
+}
+
+int snapshot_decode(const uint8_t *rec, size_t len, struct snapshot *s)
+{
+	struct mp_map_iter mi;
+	struct mp_obj k, o;
+	struct range v;
+	int rc;
+
+	memset(s, 0, sizeof *s);
+	if (mp_map_begin(&mi, rec, len) < 0)
+		return -1;
+	while ((rc = mp_map_step(&mi, &k, &v.p, &v.end)) == 1) {
+		if (KEY(k, "window_start"))
+			s->start_ns = ns_time(v);
+		else if (KEY(k, "window_end"))
+			s->end_ns = ns_time(v);
+		else if (KEY(k, "window") && !s->window) {
+			/* a duration text, or a count of packets */
+			if (obj(v, &o) && o.type == MP_UINT) {
+				s->window = tsa_malloc(32);
+				snprintf(s->window, 32, "%llu packets",
+				    (unsigned long long)o.u);
+			} else
+				s->window = str(v);
+		} else if (KEY(k, "packets"))
+			s->packets = u64(v);
+		else if (KEY(k, "bytes"))
+			s->bytes = u64(v);
+		else if (KEY(k, "countries") && !s->countries)
+			s->countries = rows(v, sizeof *s->countries,
+			    &s->ncountries, country_field);
+		else if (KEY(k, "domains") && !s->domains)
+			s->domains = rows(v, sizeof *s->domains, &s->ndomains,
+			    domain_field);
+		else if (KEY(k, "hosts") && !s->hosts)
+			s->hosts = rows(v, sizeof *s->hosts, &s->nhosts,
+			    host_field);
+		else if (KEY(k, "os") && !s->os)
+			s->os = rows(v, sizeof *s->os, &s->nos, os_field);
+		else if (KEY(k, "alerts") && !s->alerts)
+			s->alerts = rows(v, sizeof *s->alerts, &s->nalerts,
+			    alert_field);
+		else if (KEY(k, "bandwidth") && !s->bw.bps)
+			bandwidth(v, &s->bw);
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+void snapshot_free(struct snapshot *s)
+{
+	for (size_t i = 0; i < s->ncountries; i++)
+		free(s->countries[i].country);
+	for (size_t i = 0; i < s->ndomains; i++) {
+		struct domain_row *d = &s->domains[i];
+		free(d->domain);
+		strlist_free(&d->aliases);
+		strlist_free(&d->countries);
+		strlist_free(&d->os);
+		strlist_free(&d->apps);
+		free(d->dists);
+	}
+	for (size_t i = 0; i < s->nhosts; i++) {
+		free(s->hosts[i].country);
+		free(s->hosts[i].os);
+		free(s->hosts[i].domain);
+	}
+	for (size_t i = 0; i < s->nos; i++) {
+		free(s->os[i].os);
+		free(s->os[i].class);
+	}
+	for (size_t i = 0; i < s->nalerts; i++) {
+		struct alert_row *a = &s->alerts[i];
+		free(a->alert);
+		free(a->reason);
+		for (size_t j = 0; j < a->ncounts; j++)
+			free(a->counts[j].key);
+		free(a->counts);
+	}
+	free(s->countries);
+	free(s->domains);
+	free(s->hosts);
+	free(s->os);
+	free(s->alerts);
+	free(s->bw.bps);
+	free(s->bw.bytes);
+	free(s->window);
+	memset(s, 0, sizeof *s);
+}

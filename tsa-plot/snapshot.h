@@ -1,0 +1,95 @@
+/*
+ * A snapshot record (docs/stream.md "Snapshot records") decoded into plain
+ * C values.  tsa-plot decodes one snapshot at a time, a few per minute, so
+ * this is the one place where the tool builds a tree: every string is
+ * copied, so the record's bytes may go away.  Missing or mistyped fields
+ * are left empty (zero, NULL, no entries): a partial snapshot still draws.
+ */
+#ifndef TSA_PLOT_SNAPSHOT_H
+#define TSA_PLOT_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct strlist {
+	char **v;
+	size_t n;
+};
+
+struct country_row {
+	char *country;		/* alpha-2, "local" or "unknown" */
+	uint64_t packets, bytes, hosts;
+};
+
+struct domain_row {
+	char *domain;
+	struct strlist aliases, countries, os, apps;
+	int64_t *dists;
+	size_t ndists;
+	uint64_t packets, bytes;
+};
+
+struct host_row {
+	uint8_t addr[16];
+	size_t addrlen;		/* 0 when absent */
+	char *country, *os, *domain;	/* NULL when absent */
+	int64_t dist;
+	bool has_dist;
+	uint64_t packets, bytes;
+};
+
+struct os_row {
+	char *os, *class;
+	uint64_t hosts, packets;
+};
+
+struct count_pair {
+	char *key;
+	uint64_t n;
+};
+
+struct alert_row {
+	char *alert, *reason;
+	uint8_t addr[16];
+	size_t addrlen;
+	struct count_pair *counts;
+	size_t ncounts;
+};
+
+struct bandwidth {
+	int64_t start_ns;	/* since the epoch; 0 when absent */
+	uint64_t bucket_ns;
+	double *bps;
+	size_t nbps;
+	uint64_t *bytes;
+	size_t nbytes;
+	double avg_bps;
+	bool has_avg;
+};
+
+struct snapshot {
+	int64_t start_ns, end_ns;	/* window_start, window_end */
+	char *window;		/* "60s", or "20000 packets" */
+	uint64_t packets, bytes;
+	struct country_row *countries;
+	size_t ncountries;
+	struct domain_row *domains;
+	size_t ndomains;
+	struct host_row *hosts;
+	size_t nhosts;
+	struct os_row *os;
+	size_t nos;
+	struct alert_row *alerts;
+	size_t nalerts;
+	struct bandwidth bw;
+};
+
+/*
+ * Decode rec (a map whose "type" is "snapshot").  Returns 0, or -1 if the
+ * bytes are not a well-formed map; *s is then empty but still freeable.
+ */
+int snapshot_decode(const uint8_t *rec, size_t len, struct snapshot *s);
+void snapshot_free(struct snapshot *s);
+
+#endif
