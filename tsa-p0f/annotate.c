@@ -1,0 +1,380 @@
+/*
+ * Records in, records out.  The order of events follows p0f's
+ * flow_dispatch(): a SYN opens a connection and is fingerprinted; a
+ * SYN+ACK counts only for a connection whose SYN was seen, once; the first
+ * GET or HEAD request of a connection and the response to it are
+ * fingerprinted; FIN and RST end the connection.  A SYN matching an
+ * application signature (nmap and the like) ends its connection at once
+ * and leaves the host's OS alone.
+ *
+ * Every other record costs one mp_map_get() pass for the keys below and
+ * two host lookups.
+ */
+#include <string.h>
+
+#include "annotate.h"
+#include "hosts.h"
+#include "http_sig.h"
+#include "mtu.h"
+#include "tcp_sig.h"
+#include "uptime.h"
+
+struct annotate_stats annotate_stats;
+
+static const struct p0f_db *db;
+static bool compat;
+
+enum { K_TS, K_SRC, K_DST, K_SPORT, K_DPORT, K_FLAGS, K_TCPH, K_HTTPH,
+    K_TRUNC, NKEYS };
+static const char *const keys[NKEYS] = {
+	[K_TS] = "timestamp", [K_SRC] = "src_addr", [K_DST] = "dst_addr",
+	[K_SPORT] = "src_port", [K_DPORT] = "dst_port",
+	[K_FLAGS] = "tcp_flags", [K_TCPH] = "tcp_headers",
+	[K_HTTPH] = "http_headers", [K_TRUNC] = "truncated",
+};
+
+/* One packet record's fields. */
+struct pkt {
+	const uint8_t *src, *dst;
+	uint8_t alen;
+	uint16_t sport, dport;
+	int64_t ms;		/* capture time in milliseconds */
+	int64_t sec;
+};
+
+void annotate_init(const struct p0f_db *d, bool c)
+{
+	db = d;
+	compat = c;
+}
+
+static void put_str(struct tsa_writer *w, const char *key, const char *s)
+{
+	mp_put_str(tsa_rec_key(w, key), s, strlen(s));
+}
+
+static void put_uint(struct tsa_writer *w, const char *key, uint64_t v)
+{
+	mp_put_uint(tsa_rec_key(w, key), v);
+}
+
+/* p0f_label, p0f_class, p0f_name, p0f_flavor for a match. */
+static void put_label(struct tsa_writer *w, const struct p0f_label *l)
+{
+	put_str(w, "p0f_label", l->full);
+	put_str(w, "p0f_class", l->class_id < 0 ? "!" :
+	    db->classes[l->class_id]);
+	put_str(w, "p0f_name", l->name);
+	if (l->flavor)
+		put_str(w, "p0f_flavor", l->flavor);
+}
+
+static bool check_uptime(struct flow *f, struct host *h, int to_srv,
+    uint32_t ts1, int64_t ms, struct uptime *u)
+{
+	const struct sig_hist *ref = to_srv ? &h->syn : &h->synack;
+
+	if (!ts1 || f->tps[to_srv] || !ref->valid || !ref->ts1)
+		return false;
+	switch (uptime_estimate(ref->ts1, ref->ms, ts1, ms, u)) {
+	case UPTIME_BAD:
+		f->tps[to_srv] = -1;
+		return false;
+	case UPTIME_WAIT:
+		return false;
+	default:
+		break;
+	}
+	f->tps[to_srv] = (int32_t)u->hz;
+	h->up_known = true;
+	h->up_min = u->up_min;
+	h->up_mod_days = u->mod_days;
+	h->up_ms = ms;
+	return true;
+}
+
+/*
+ * A SYN or SYN+ACK.  The signature is computed and written for every such
+ * record; the host and connection tables change only where p0f's would.
+ */
+static void tcp_record(struct tsa_writer *w, const struct pkt *p,
+    const struct mp_obj *hdrs, bool truncated)
+{
+	struct tcp_pkt pk;
+	struct tcp_match m;
+	struct flow *f = NULL;
+	struct host *h;
+	struct uptime up;
+	char raw[P0F_RAW_SIG_MAX];
+	size_t rawlen;
+	int to_srv = 1, is_syn;
+	bool observe = true, has_up = false;
+	uint16_t syn_mss = 0, mtu;
+
+	switch (tcp_pkt_parse(hdrs->ptr, hdrs->len, compat, &pk)) {
+	case TCP_PARSE_OK:
+		break;
+	case TCP_PARSE_IGNORED:
+		annotate_stats.ignored++;
+		return;
+	default:
+		annotate_stats.bad_headers++;
+		return;
+	}
+	/* p0f reads neither cut-short frames nor IPv6 extension headers. */
+	if (compat && (truncated || pk.ext_hdrs)) {
+		annotate_stats.ignored++;
+		return;
+	}
+	is_syn = (pk.flags & (TCP_SYN | TCP_ACK)) == TCP_SYN;
+	f = flow_find(p->src, p->dst, p->alen, p->sport, p->dport, p->sec,
+	    &to_srv);
+	if (is_syn) {
+		/* A retransmitted SYN changes nothing. */
+		if (f && to_srv && f->next_cli_seq - 1 == pk.seq)
+			observe = false;
+		else {
+			if (f)
+				flow_end(f);
+			f = flow_new(p->src, p->dst, p->alen, p->sport,
+			    p->dport, p->sec);
+			f->next_cli_seq = pk.seq + 1;
+			host_get(p->src, p->alen, p->sec);
+			host_get(p->dst, p->alen, p->sec);
+		}
+		to_srv = 1;
+		annotate_stats.syn++;
+	} else {
+		/* Stray, backwards or repeated SYN+ACKs are not p0f's. */
+		if (!f || to_srv || f->acked)
+			observe = false;
+		else {
+			f->acked = true;
+			syn_mss = f->syn_mss;
+		}
+		to_srv = 0;
+		annotate_stats.synack++;
+	}
+	tcp_sig_match(db, to_srv, &pk, syn_mss, compat ? 0 : Q_FLOW, &m);
+	rawlen = tcp_sig_format(&pk, syn_mss, raw);
+	mp_put_str(tsa_rec_key(w, "p0f_raw_sig"), raw, rawlen);
+	if (m.sig) {
+		put_label(w, m.sig->label);
+		put_str(w, "p0f_match", m.fuzzy ? "fuzzy" :
+		    m.sig->label->generic ? "generic" : "exact");
+	} else
+		put_str(w, "p0f_match", "none");
+	put_uint(w, "p0f_dist", m.dist);
+	if (!observe)
+		return;
+	h = host_get(p->src, p->alen, p->sec);
+	if (!(m.sig && m.sig->bad_ttl))
+		h->dist = m.dist;
+	if (is_syn)
+		f->syn_mss = pk.mss;
+	if (m.sig && m.sig->label->class_id == -1) {
+		/* A tool, not an OS: p0f stops following the connection. */
+		nat_verify_app(h, to_srv, m.sig->label, p->sec);
+		flow_end(f);
+		return;
+	}
+	nat_score_tcp(h, to_srv, &pk, &m, f->cli_port, p->ms);
+	if ((mtu = mtu_of(&pk))) {
+		const char *link = mtu_link(db, mtu);
+
+		put_uint(w, "p0f_mtu", mtu);
+		if (link) {
+			put_str(w, "p0f_link", link);
+			h->link = link;
+		}
+	}
+	has_up = check_uptime(f, h, to_srv, pk.ts1, p->ms, &up);
+	if (has_up) {
+		put_uint(w, "p0f_uptime_min", up.up_min);
+		mp_put_double(tsa_rec_key(w, "p0f_uptime_hz"), up.raw_hz);
+	}
+	host_remember_sig(h, to_srv, &pk, &m, p->ms);
+	if (!is_syn)
+		f->next_srv_seq = pk.seq + 1;
+}
+
+/* The start of an HTTP request or response on a connection p0f follows. */
+static void http_record(struct tsa_writer *w, const struct pkt *p,
+    const struct mp_obj *hdrs)
+{
+	struct http_msg msg;
+	struct http_match hm;
+	struct host *h;
+	struct flow *f;
+	const char *lang;
+	char raw[1024];
+	size_t rawlen;
+	int to_srv;
+	bool has_lang;
+
+	f = flow_find(p->src, p->dst, p->alen, p->sport, p->dport, p->sec,
+	    &to_srv);
+	if (!f || f->in_http < 0)
+		return;
+	if (!f->acked) {
+		/* Data before the handshake completed: p0f gives up. */
+		flow_end(f);
+		return;
+	}
+	if (to_srv ? f->in_http == 1 : f->in_http != 1) {
+		/* A second request, or a response before any request. */
+		if (!to_srv)
+			flow_end(f);
+		return;
+	}
+	switch (http_msg_parse(db, to_srv, hdrs->ptr, hdrs->len, &msg)) {
+	case HTTP_OK:
+		break;
+	case HTTP_INCOMPLETE:
+		f->in_http = -1;
+		return;
+	default:
+		flow_end(f);
+		return;
+	}
+	annotate_stats.http++;
+	http_sig_match(db, to_srv, &msg, &hm);
+	rawlen = http_sig_format(db, to_srv, &msg, raw, sizeof raw);
+	mp_put_str(tsa_rec_key(w, "p0f_http_raw_sig"), raw, rawlen);
+	if (hm.sig) {
+		put_str(w, "p0f_http_label", hm.sig->label->full);
+		put_str(w, "p0f_http_match", hm.sig->label->generic ?
+		    "generic" : "exact");
+	} else
+		put_str(w, "p0f_http_match", "none");
+	if (hm.dishonest)
+		mp_put_bool(tsa_rec_key(w, "p0f_http_dishonest"), true);
+	h = host_get(p->src, p->alen, p->sec);
+	lang = to_srv ? http_msg_lang(&msg, &has_lang) : NULL;
+	if (lang) {
+		put_str(w, "p0f_lang", lang);
+		h->lang = lang;
+	}
+	nat_score_http(h, to_srv, db, &msg, &hm, f->srv_port, p->sec);
+	if (hm.sig) {
+		const struct p0f_label *l = hm.sig->label;
+
+		if (l->class_id != -1) {
+			h->os = l;
+			if (to_srv)
+				h->http_req_os = l;
+		} else {
+			h->app = l;
+			if (hm.dishonest)
+				h->bad_sw = 2;
+		}
+	}
+	if (to_srv)
+		f->in_http = 1;
+	else {
+		h->http_resp_seen = true;
+		h->http_resp = hm.sig ? hm.sig->label : NULL;
+		h->http_resp_port = f->srv_port;
+		/* Both directions done: p0f stops following the connection. */
+		flow_end(f);
+	}
+}
+
+/* What is known of one endpoint, as src_... or dst_... keys. */
+static void put_host(struct tsa_writer *w, const struct host *h,
+    const char *const k[], int64_t ms)
+{
+	if (h->os) {
+		put_str(w, k[0], h->os->full);
+		put_str(w, k[1], h->os->name);
+		put_str(w, k[2], db->classes[h->os->class_id]);
+	}
+	if (h->dist >= 0)
+		put_uint(w, k[3], (uint64_t)h->dist);
+	if (h->link)
+		put_str(w, k[4], h->link);
+	if (h->up_known)
+		put_uint(w, k[5], h->up_min + (uint64_t)(ms > h->up_ms ?
+		    (ms - h->up_ms) / 60000 : 0));
+	if (h->app) {
+		put_str(w, k[6], h->app->full);
+		put_str(w, k[7], h->app->name);
+	}
+	if (h->lang)
+		put_str(w, k[8], h->lang);
+	if (h->last_nat)
+		mp_put_bool(tsa_rec_key(w, k[9]), true);
+	if (h->last_chg)
+		mp_put_bool(tsa_rec_key(w, k[10]), true);
+	if (h->bad_sw)
+		put_uint(w, k[11], h->bad_sw);
+}
+
+static const char *const src_keys[] = {
+	"src_os", "src_os_name", "src_os_class", "src_dist", "src_link",
+	"src_uptime_min", "src_app", "src_app_name", "src_lang", "src_nat",
+	"src_os_change", "src_bad_sw",
+};
+static const char *const dst_keys[] = {
+	"dst_os", "dst_os_name", "dst_os_class", "dst_dist", "dst_link",
+	"dst_uptime_min", "dst_app", "dst_app_name", "dst_lang", "dst_nat",
+	"dst_os_change", "dst_bad_sw",
+};
+
+void annotate_record(struct tsa_writer *w, const uint8_t *rec, size_t len)
+{
+	struct mp_obj v[NKEYS];
+	struct pkt p;
+	struct host *h;
+	int64_t found = mp_map_get(rec, len, keys, NKEYS, v);
+	int64_t sec = 0;
+	uint32_t nsec = 0;
+
+	tsa_rec_begin(w, rec, len);
+	/* Not a packet record (stats, snapshots...): copied unchanged. */
+	if (found < 0 || !(found & 1 << K_SRC) || !(found & 1 << K_DST) ||
+	    v[K_SRC].type != MP_BIN || v[K_DST].type != MP_BIN ||
+	    v[K_SRC].len != v[K_DST].len ||
+	    (v[K_SRC].len != 4 && v[K_SRC].len != 16)) {
+		tsa_rec_end(w);
+		return;
+	}
+	p.src = v[K_SRC].ptr;
+	p.dst = v[K_DST].ptr;
+	p.alen = (uint8_t)v[K_SRC].len;
+	if ((found & 1 << K_TS) && mp_obj_time(&v[K_TS], &sec, &nsec)) {
+		p.sec = sec;
+		p.ms = sec * 1000 + nsec / 1000000;
+	} else
+		p.sec = p.ms = 0;
+	if ((found & 1 << K_FLAGS) && v[K_FLAGS].type == MP_UINT &&
+	    (found & 1 << K_SPORT) && v[K_SPORT].type == MP_UINT &&
+	    (found & 1 << K_DPORT) && v[K_DPORT].type == MP_UINT) {
+		uint64_t fl = v[K_FLAGS].u;
+
+		p.sport = (uint16_t)v[K_SPORT].u;
+		p.dport = (uint16_t)v[K_DPORT].u;
+		if (fl & TCP_SYN && !(fl & (TCP_RST | TCP_FIN))) {
+			if ((found & 1 << K_TCPH) && v[K_TCPH].type == MP_BIN)
+				tcp_record(w, &p, &v[K_TCPH],
+				    (found & 1 << K_TRUNC) &&
+				    v[K_TRUNC].type == MP_BOOL && v[K_TRUNC].b);
+			else
+				annotate_stats.no_headers++;
+		} else if (fl & (TCP_FIN | TCP_RST)) {
+			int to_srv;
+			struct flow *f = flow_find(p.src, p.dst, p.alen,
+			    p.sport, p.dport, p.sec, &to_srv);
+
+			if (f)
+				flow_end(f);
+		}
+		if ((found & 1 << K_HTTPH) && v[K_HTTPH].type == MP_BIN)
+			http_record(w, &p, &v[K_HTTPH]);
+	}
+	if ((h = host_find(p.src, p.alen, p.sec)))
+		put_host(w, h, src_keys, p.ms);
+	if ((h = host_find(p.dst, p.alen, p.sec)))
+		put_host(w, h, dst_keys, p.ms);
+	tsa_rec_end(w);
+}

@@ -1,0 +1,32 @@
+/*
+ * The per-record work: fingerprint SYN, SYN+ACK and HTTP records, keep
+ * the host and connection tables up to date the way p0f does, and append
+ * what is known of both endpoints to every packet record.
+ */
+#ifndef P0F_ANNOTATE_H
+#define P0F_ANNOTATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sig_read.h"
+#include "tsa.h"
+
+struct annotate_stats {
+	uint64_t syn, synack, http;	/* records fingerprinted */
+	uint64_t no_headers;		/* SYN or SYN+ACK without tcp_headers */
+	uint64_t bad_headers;		/* tcp_headers cut short or malformed */
+	uint64_t ignored;		/* headers p0f would not fingerprint */
+};
+extern struct annotate_stats annotate_stats;
+
+/*
+ * compat: reproduce p0f 3.09b exactly (the IPv6 flow label counts as a
+ * quirk; truncated packets and IPv6 extension headers are skipped).
+ */
+void annotate_init(const struct p0f_db *db, bool compat);
+
+/* Copy one record to w with the fingerprint keys appended. */
+void annotate_record(struct tsa_writer *w, const uint8_t *rec, size_t len);
+
+#endif

@@ -1,0 +1,570 @@
+/*
+ * The host cache and the connection table, and p0f's NAT scoring.
+ *
+ * Both tables are arrays of fixed capacity with a hash index and a list by
+ * age.  Hosts are created by SYNs only (as in p0f), so the per-record path
+ * looks hosts up but never creates them.  p0f drops the oldest 10% when a
+ * table overflows; here the single oldest entry makes room, which keeps
+ * the cost per packet constant.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hosts.h"
+#include "util.h"
+
+#define NONE		UINT32_MAX
+#define CONN_MAX_AGE	30		/* s, p0f's -t default */
+#define HOST_IDLE_LIMIT	(120 * 60)	/* s */
+
+/* p0f's NAT detection constants (config.h). */
+#define MAX_NAT_TS	(1000 * 60 * 60 * 24)	/* ms */
+#define TSTAMP_GRACE	100			/* ms */
+#define MAX_TSCALE	1500			/* Hz */
+#define MIN_PORT_DROP	64
+#define SMALL_TTL_CHG	2
+#define LOCAL_TTL_LIMIT	5
+#define NEAR_TTL_LIMIT	9
+
+struct hosts_stats hosts_stats;
+
+/* ---- a fixed-capacity hash table with an age list ---- */
+
+struct table {
+	uint32_t cap, count, mask;
+	uint32_t *bucket, *chain, *older, *newer, *hash;
+	uint32_t oldest, newest, free_head;
+	size_t keylen;
+	uint8_t *keys;
+};
+
+static uint32_t hash_key(const uint8_t *k, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+
+	for (; n >= 8; k += 8, n -= 8) {
+		uint64_t w;
+
+		memcpy(&w, k, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	for (; n; k++, n--)
+		h = (h ^ *k) * 0x100000001b3ull;
+	h ^= h >> 29;
+	return (uint32_t)(h * 0xc4ceb9fe1a85ec53ull >> 32);
+}
+
+static void t_init(struct table *t, uint32_t cap, size_t keylen)
+{
+	uint32_t nb = 16;
+
+	while (nb < cap * 2u && nb < (1u << 30))
+		nb <<= 1;
+	t->cap = cap;
+	t->count = 0;
+	t->mask = nb - 1;
+	t->keylen = keylen;
+	t->bucket = tsa_malloc(nb * sizeof *t->bucket);
+	memset(t->bucket, 0xff, nb * sizeof *t->bucket);
+	t->chain = tsa_malloc(cap * sizeof *t->chain);
+	t->older = tsa_malloc(cap * sizeof *t->older);
+	t->newer = tsa_malloc(cap * sizeof *t->newer);
+	t->hash = tsa_malloc(cap * sizeof *t->hash);
+	t->keys = tsa_calloc(cap, keylen);
+	for (uint32_t i = 0; i < cap; i++)
+		t->chain[i] = i + 1 < cap ? i + 1 : NONE;
+	t->free_head = 0;
+	t->oldest = t->newest = NONE;
+}
+
+static void t_free(struct table *t)
+{
+	free(t->bucket);
+	free(t->chain);
+	free(t->older);
+	free(t->newer);
+	free(t->hash);
+	free(t->keys);
+	memset(t, 0, sizeof *t);
+}
+
+static uint32_t t_find(const struct table *t, const uint8_t *key, uint32_t h)
+{
+	for (uint32_t i = t->bucket[h & t->mask]; i != NONE; i = t->chain[i])
+		if (t->hash[i] == h &&
+		    memcmp(t->keys + (size_t)i * t->keylen, key, t->keylen) == 0)
+			return i;
+	return NONE;
+}
+
+static void age_unlink(struct table *t, uint32_t i)
+{
+	if (t->older[i] != NONE)
+		t->newer[t->older[i]] = t->newer[i];
+	else
+		t->oldest = t->newer[i];
+	if (t->newer[i] != NONE)
+		t->older[t->newer[i]] = t->older[i];
+	else
+		t->newest = t->older[i];
+}
+
+static void age_append(struct table *t, uint32_t i)
+{
+	t->older[i] = t->newest;
+	t->newer[i] = NONE;
+	if (t->newest != NONE)
+		t->newer[t->newest] = i;
+	else
+		t->oldest = i;
+	t->newest = i;
+}
+
+static void t_touch(struct table *t, uint32_t i)
+{
+	if (t->newest != i) {
+		age_unlink(t, i);
+		age_append(t, i);
+	}
+}
+
+static void t_remove(struct table *t, uint32_t i)
+{
+	uint32_t *p = &t->bucket[t->hash[i] & t->mask];
+
+	while (*p != i)
+		p = &t->chain[*p];
+	*p = t->chain[i];
+	age_unlink(t, i);
+	t->chain[i] = t->free_head;
+	t->free_head = i;
+	t->count--;
+}
+
+/* Insert a key known to be absent; the oldest entry goes if full. */
+static uint32_t t_insert(struct table *t, const uint8_t *key, uint32_t h,
+    uint64_t *evicted)
+{
+	uint32_t i;
+
+	if (t->free_head == NONE) {
+		t_remove(t, t->oldest);
+		(*evicted)++;
+	}
+	i = t->free_head;
+	t->free_head = t->chain[i];
+	memcpy(t->keys + (size_t)i * t->keylen, key, t->keylen);
+	t->hash[i] = h;
+	t->chain[i] = t->bucket[h & t->mask];
+	t->bucket[h & t->mask] = i;
+	age_append(t, i);
+	t->count++;
+	return i;
+}
+
+/* ---- hosts and flows ---- */
+
+#define HOST_KEY 17		/* address padded to 16 bytes, then its length */
+#define FLOW_KEY 37		/* client, server, client port, server port, len */
+
+static struct table host_t, flow_t;
+static struct host *host_v;
+static struct flow *flow_v;
+
+void hosts_init(uint32_t max_hosts, uint32_t max_flows)
+{
+	t_init(&host_t, max_hosts, HOST_KEY);
+	t_init(&flow_t, max_flows, FLOW_KEY);
+	host_v = tsa_calloc(max_hosts, sizeof *host_v);
+	flow_v = tsa_calloc(max_flows, sizeof *flow_v);
+}
+
+void hosts_free(void)
+{
+	t_free(&host_t);
+	t_free(&flow_t);
+	free(host_v);
+	free(flow_v);
+	host_v = NULL;
+	flow_v = NULL;
+}
+
+static void host_key(uint8_t k[HOST_KEY], const uint8_t *addr, uint8_t alen)
+{
+	memset(k, 0, HOST_KEY);
+	memcpy(k, addr, alen);
+	k[16] = alen;
+}
+
+struct host *host_find(const uint8_t *addr, uint8_t alen, int64_t now)
+{
+	uint8_t k[HOST_KEY];
+	uint32_t h, i;
+
+	host_key(k, addr, alen);
+	h = hash_key(k, HOST_KEY);
+	if ((i = t_find(&host_t, k, h)) == NONE)
+		return NULL;
+	if (now - host_v[i].last_seen > HOST_IDLE_LIMIT) {
+		t_remove(&host_t, i);
+		return NULL;
+	}
+	return &host_v[i];
+}
+
+struct host *host_get(const uint8_t *addr, uint8_t alen, int64_t now)
+{
+	uint8_t k[HOST_KEY];
+	uint32_t h, i;
+	struct host *hd;
+
+	host_key(k, addr, alen);
+	h = hash_key(k, HOST_KEY);
+	i = t_find(&host_t, k, h);
+	if (i != NONE && now - host_v[i].last_seen <= HOST_IDLE_LIMIT) {
+		t_touch(&host_t, i);
+		host_v[i].last_seen = now;
+		return &host_v[i];
+	}
+	if (i != NONE)
+		t_remove(&host_t, i);
+	i = t_insert(&host_t, k, h, &hosts_stats.hosts_evicted);
+	hd = &host_v[i];
+	memset(hd, 0, sizeof *hd);
+	hd->last_seen = now;
+	hd->dist = -1;
+	return hd;
+}
+
+static void flow_key(uint8_t k[FLOW_KEY], const uint8_t *cli,
+    const uint8_t *srv, uint8_t alen, uint16_t cport, uint16_t sport)
+{
+	memset(k, 0, FLOW_KEY);
+	memcpy(k, cli, alen);
+	memcpy(k + 16, srv, alen);
+	memcpy(k + 32, &cport, 2);
+	memcpy(k + 34, &sport, 2);
+	k[36] = alen;
+}
+
+static struct flow *flow_lookup(const uint8_t *cli, const uint8_t *srv,
+    uint8_t alen, uint16_t cport, uint16_t sport, int64_t now)
+{
+	uint8_t k[FLOW_KEY];
+	uint32_t h, i;
+
+	flow_key(k, cli, srv, alen, cport, sport);
+	h = hash_key(k, FLOW_KEY);
+	if ((i = t_find(&flow_t, k, h)) == NONE)
+		return NULL;
+	if (now - flow_v[i].created > CONN_MAX_AGE) {
+		t_remove(&flow_t, i);
+		return NULL;
+	}
+	return &flow_v[i];
+}
+
+struct flow *flow_find(const uint8_t *src, const uint8_t *dst, uint8_t alen,
+    uint16_t sport, uint16_t dport, int64_t now, int *to_srv)
+{
+	struct flow *f;
+
+	if ((f = flow_lookup(src, dst, alen, sport, dport, now))) {
+		*to_srv = 1;
+		return f;
+	}
+	if ((f = flow_lookup(dst, src, alen, dport, sport, now)))
+		*to_srv = 0;
+	return f;
+}
+
+struct flow *flow_new(const uint8_t *src, const uint8_t *dst, uint8_t alen,
+    uint16_t sport, uint16_t dport, int64_t now)
+{
+	uint8_t k[FLOW_KEY];
+	uint32_t h, i;
+	struct flow *f;
+
+	flow_key(k, src, dst, alen, sport, dport);
+	h = hash_key(k, FLOW_KEY);
+	if ((i = t_find(&flow_t, k, h)) != NONE)
+		t_remove(&flow_t, i);
+	i = t_insert(&flow_t, k, h, &hosts_stats.flows_evicted);
+	f = &flow_v[i];
+	memset(f, 0, sizeof *f);
+	f->created = now;
+	memcpy(f->cli, src, alen);
+	memcpy(f->srv, dst, alen);
+	f->alen = alen;
+	f->cli_port = sport;
+	f->srv_port = dport;
+	return f;
+}
+
+void flow_end(struct flow *f)
+{
+	t_remove(&flow_t, (uint32_t)(f - flow_v));
+}
+
+/* ---- NAT and host-change detection ---- */
+
+uint32_t layout_hash(const uint8_t *opt, unsigned n)
+{
+	return hash_key(opt, n);
+}
+
+/*
+ * p0f keeps the last 32 scores per host and direction; a run of large ones
+ * means several systems share the address (NAT, proxy, load balancer), a
+ * single large one that the host changed (reboot into another OS, address
+ * reuse).
+ */
+void nat_add_score(struct host *h, int to_srv, uint16_t reason,
+    uint8_t score, int64_t now)
+{
+	uint8_t *s = h->scores[to_srv ? 1 : 0];
+	unsigned over5 = 0, over2 = 0, over1 = 0, over0 = 0;
+
+	memmove(s, s + 1, NAT_SCORES - 1);
+	s[NAT_SCORES - 1] = score;
+	h->nat_reasons |= reason;
+	if (!score)
+		return;
+	for (int i = 0; i < NAT_SCORES; i++) {
+		if (s[i] >= 6)
+			over5++;
+		if (s[i] >= 3)
+			over2++;
+		if (s[i] >= 2)
+			over1++;
+		if (s[i] >= 1)
+			over0++;
+	}
+	if (over5 > 2 || over2 > 4 || over1 > 6 || over0 > 8) {
+		h->last_nat = now;
+		memset(s, 0, NAT_SCORES);
+		h->nat_reasons = 0;
+	} else if (score > 1)
+		h->last_chg = now;
+}
+
+void nat_verify_app(struct host *h, int to_srv, const struct p0f_label *app,
+    int64_t now)
+{
+	unsigned i;
+
+	if (!h->os)
+		return;
+	for (i = 0; i < app->nsys; i++) {
+		uint32_t s = app->sys[i];
+
+		if (s & P0F_SYS_CLASS ?
+		    (int)(s & ~P0F_SYS_CLASS) == h->os->class_id :
+		    (int)s == h->os->name_id)
+			break;
+	}
+	if (i == app->nsys)
+		nat_add_score(h, to_srv, NAT_APP_SIG, 4, now);
+	else
+		nat_add_score(h, to_srv, 0, 0, now);
+}
+
+void nat_score_tcp(struct host *h, int to_srv, const struct tcp_pkt *pk,
+    const struct tcp_match *m, uint16_t cli_port, int64_t now_ms)
+{
+	struct sig_hist *ref = to_srv ? &h->syn : &h->synack;
+	const struct tcp_sig_rec *sig = m->sig;
+	uint32_t layout = layout_hash(pk->opt, pk->nopt);
+	uint16_t reason = 0;
+	unsigned score = 0;
+	bool diff_already = false;
+	int64_t now = now_ms / 1000;
+
+	if (!ref->valid) {
+		if (sig && h->os && h->os->name_id != sig->label->name_id) {
+			reason |= NAT_OS_SIG;
+			score += 8;
+		}
+		goto update;
+	}
+	if (!sig || !ref->sig) {
+		/* Unknown signatures: weak evidence, maybe a userland tool. */
+		if ((pk->quirks ^ ref->quirks) &
+		    ~(uint32_t)(Q_ECN | Q_DF | Q_NZ_ID | Q_ZERO_ID)) {
+			reason |= NAT_UNK_DIFF;
+			score += 2;
+		} else if (to_srv && layout != ref->layout) {
+			reason |= NAT_UNK_DIFF;
+			score += 1;
+		}
+		if (to_srv && sig != ref->sig) {
+			reason |= NAT_TO_UNK;
+			score += 1;
+		}
+	} else if (ref->sig->label->name_id != sig->label->name_id) {
+		reason |= NAT_OS_SIG;
+		score += 8;
+		diff_already = true;
+	} else if (to_srv) {
+		if (ref->sig->label != sig->label) {
+			reason |= NAT_OS_SIG;
+			score += 2;
+		} else if (ref->sig != sig) {
+			reason |= NAT_OS_SIG;
+			score += 1;
+		} else if (m->fuzzy != ref->fuzzy) {
+			reason |= NAT_FUZZY;
+			score += 1;
+		}
+	}
+	if (!diff_already && sig && h->os &&
+	    h->os->name_id != sig->label->name_id) {
+		reason |= NAT_OS_SIG;
+		score += 8;
+		diff_already = true;
+	}
+	{
+		int ttl_diff = (int)pk->ttl - ref->ttl;
+
+		if (!diff_already && ttl_diff && (!sig || !sig->bad_ttl) &&
+		    (!ref->sig || !ref->sig->bad_ttl) &&
+		    (m->dist <= NEAR_TTL_LIMIT || ttl_diff > 1)) {
+			int a = ttl_diff < 0 ? -ttl_diff : ttl_diff;
+
+			score += m->dist > LOCAL_TTL_LIMIT &&
+			    a <= SMALL_TTL_CHG ? 1 : 4;
+			reason |= NAT_TTL;
+		}
+	}
+	if (to_srv && h->last_port && cli_port < h->last_port &&
+	    h->last_port - cli_port >= MIN_PORT_DROP) {
+		reason |= NAT_PORT;
+		score += 1;
+	}
+	if (pk->mss != ref->mss) {
+		reason |= NAT_MSS;
+		score += 1;
+	}
+	/* Consistent timestamps halve the score; a jump adds to it. */
+	if (score && pk->ts1 && ref->ts1) {
+		uint64_t ms_diff = (uint64_t)(now_ms - ref->ms);
+
+		if (ms_diff < MAX_NAT_TS) {
+			uint64_t use = ms_diff < TSTAMP_GRACE ? TSTAMP_GRACE :
+			    ms_diff;
+			uint64_t max_ts = use * MAX_TSCALE / 1000;
+			uint32_t ts_diff = pk->ts1 - ref->ts1;
+
+			if (ts_diff > max_ts && (ms_diff >= TSTAMP_GRACE ||
+			    (uint32_t)~ts_diff > max_ts)) {
+				score += 4;
+				reason |= NAT_TS;
+			} else
+				score /= 2;
+		}
+	}
+update:
+	nat_add_score(h, to_srv, reason, score > 255 ? 255 : (uint8_t)score,
+	    now);
+	if (sig)
+		h->os = sig->label;
+	h->last_port = cli_port;
+}
+
+void host_remember_sig(struct host *h, int to_srv, const struct tcp_pkt *pk,
+    const struct tcp_match *m, int64_t now_ms)
+{
+	struct sig_hist *ref = to_srv ? &h->syn : &h->synack;
+
+	ref->valid = true;
+	ref->sig = m->sig;
+	ref->fuzzy = m->fuzzy;
+	ref->quirks = pk->quirks;
+	ref->layout = layout_hash(pk->opt, pk->nopt);
+	ref->ttl = pk->ttl;
+	ref->dist = m->dist;
+	ref->mss = pk->mss;
+	ref->ts1 = pk->ts1;
+	ref->ms = now_ms;
+}
+
+/*
+ * HTTP's part (p0f's fp_http.c score_nat): unknown signatures are taken to
+ * be applications, so only a server that goes from known to unknown, an
+ * application on the wrong OS, a server whose software changes (load
+ * balancing), a User-Agent naming another OS, or Via / X-Forwarded-For
+ * count.  p0f's 'Date' check is not done.
+ */
+void nat_score_http(struct host *h, int to_srv, const struct p0f_db *db,
+    const struct http_msg *msg, const struct http_match *hm,
+    uint16_t srv_port, int64_t now)
+{
+	const struct p0f_label *m = hm->sig ? hm->sig->label : NULL;
+	const struct p0f_label *ref = to_srv ? h->http_req_os : h->http_resp;
+	bool ref_seen = to_srv ? h->http_req_os != NULL :
+	    h->http_resp_seen && h->http_resp_port == srv_port;
+	uint16_t reason = 0;
+	unsigned score = 0;
+
+	if (!ref_seen)
+		ref = NULL;
+	if (!m) {
+		if (!to_srv && ref) {
+			score += 4;
+			reason |= NAT_TO_UNK;
+		}
+	} else if (m->class_id == -1) {
+		nat_verify_app(h, to_srv, m, now);
+		if (!to_srv && ref) {
+			if (ref->name_id != m->name_id) {
+				score += 8;
+				reason |= NAT_APP_LB;
+			} else if (ref != m) {
+				score += 2;
+				reason |= NAT_APP_LB;
+			}
+		}
+	} else {
+		bool diff_already = false;
+
+		if (ref && ref->name_id != m->name_id) {
+			score += 8;
+			reason |= NAT_OS_SIG;
+			diff_already = true;
+		} else if (ref && ref != m) {
+			score += 2;
+			reason |= NAT_OS_SIG;
+		} else if (!ref && ref_seen) {
+			score += 4;
+			reason |= NAT_TO_UNK;
+		}
+		if (!diff_already && (!h->os || h->os->name_id != m->name_id)) {
+			score += 4;
+			reason |= NAT_OS_SIG;
+		}
+	}
+	/* An honest-looking User-Agent that names another OS. */
+	if (to_srv && m && m->class_id == -1 && msg->sw && !hm->dishonest) {
+		unsigned i;
+
+		for (i = 0; i < db->nua; i++)
+			if (http_contains(msg->sw, msg->swlen, db->ua[i].text))
+				break;
+		if (i < db->nua) {
+			if (!h->os || db->ua[i].name_id != h->os->name_id) {
+				score += 4;
+				reason |= NAT_APP_UA;
+				if (!h->bad_sw)
+					h->bad_sw = 1;
+			} else
+				h->bad_sw = 0;
+		}
+	}
+	if (msg->via) {
+		score += 8;
+		reason |= NAT_APP_VIA;
+	}
+	nat_add_score(h, to_srv, reason, score > 255 ? 255 : (uint8_t)score,
+	    now);
+}

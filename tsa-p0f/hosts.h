@@ -1,0 +1,133 @@
+/*
+ * What tsa-p0f remembers, in fixed-size tables allocated at start so that
+ * memory never grows with the capture: hosts (p0f's host cache: the OS,
+ * distance, link, uptime, application and language of each address, and
+ * its NAT scores) and connections (p0f's flows: the handshake state that
+ * decides which SYN+ACK and HTTP messages are fingerprinted).  When a
+ * table is full the entry used longest ago makes room.
+ */
+#ifndef P0F_HOSTS_H
+#define P0F_HOSTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "http_sig.h"
+#include "sig_read.h"
+#include "tcp_sig.h"
+
+#define NAT_SCORES 32
+
+/* The last SYN (or SYN+ACK) a host sent: compared with the next one. */
+struct sig_hist {
+	bool valid;
+	bool fuzzy;
+	const struct tcp_sig_rec *sig;	/* NULL: unknown */
+	uint32_t quirks;
+	uint32_t layout;	/* hash of the option layout */
+	uint8_t ttl, dist;
+	uint16_t mss;
+	uint32_t ts1;
+	int64_t ms;		/* when it was seen */
+};
+
+/* NAT and host-change reasons, as p0f reports them. */
+enum {
+	NAT_APP_SIG = 1 << 0, NAT_OS_SIG = 1 << 1, NAT_UNK_DIFF = 1 << 2,
+	NAT_TO_UNK = 1 << 3, NAT_TS = 1 << 4, NAT_TTL = 1 << 5,
+	NAT_PORT = 1 << 6, NAT_MSS = 1 << 7, NAT_FUZZY = 1 << 8,
+	NAT_APP_VIA = 1 << 9, NAT_APP_LB = 1 << 11, NAT_APP_UA = 1 << 12,
+};
+
+struct host {
+	int64_t last_seen;	/* seconds */
+	struct sig_hist syn, synack;
+	const struct p0f_label *os;	/* last OS match (TCP or HTTP) */
+	const char *link;
+	const struct p0f_label *app;	/* last HTTP application */
+	const char *lang;
+	int16_t dist;		/* -1: unknown */
+	uint8_t bad_sw;		/* 1: UA names another OS, 2: forged */
+	bool up_known;
+	uint32_t up_min, up_mod_days;
+	int64_t up_ms;		/* when up_min was measured */
+	uint16_t last_port;
+	uint16_t http_resp_port;
+	bool http_resp_seen;	/* a response was fingerprinted */
+	const struct p0f_label *http_resp;	/* its match, if any */
+	const struct p0f_label *http_req_os;	/* OS match of a request */
+	uint16_t nat_reasons;
+	uint8_t scores[2][NAT_SCORES];	/* [0] as server, [1] as client */
+	int64_t last_nat, last_chg;	/* seconds, 0: never */
+};
+
+struct flow {
+	int64_t created;	/* seconds */
+	uint8_t cli[16], srv[16], alen;
+	uint16_t cli_port, srv_port;
+	uint32_t next_cli_seq, next_srv_seq;
+	uint16_t syn_mss;
+	int32_t tps[2];		/* [0] server, [1] client clock: 0 unknown,
+				   -1 unusable, else Hz */
+	bool acked;
+	int8_t in_http;		/* 0 not yet, 1 request done, -1 given up */
+};
+
+void hosts_init(uint32_t max_hosts, uint32_t max_flows);
+void hosts_free(void);
+
+/* The host for addr (4 or 16 bytes), or NULL; one idle too long is gone. */
+struct host *host_find(const uint8_t *addr, uint8_t alen, int64_t now);
+/* Find or create, and mark as recently used. */
+struct host *host_get(const uint8_t *addr, uint8_t alen, int64_t now);
+
+/*
+ * The connection a packet belongs to and its direction (*to_srv 1: from
+ * the client).  NULL when there is none or it is older than p0f's 30 s.
+ */
+struct flow *flow_find(const uint8_t *src, const uint8_t *dst, uint8_t alen,
+    uint16_t sport, uint16_t dport, int64_t now, int *to_srv);
+/* A new connection from a SYN (replacing any with the same ends). */
+struct flow *flow_new(const uint8_t *src, const uint8_t *dst, uint8_t alen,
+    uint16_t sport, uint16_t dport, int64_t now);
+void flow_end(struct flow *f);
+
+/* Counts for the statistics line. */
+struct hosts_stats {
+	uint64_t hosts_evicted, flows_evicted;
+};
+extern struct hosts_stats hosts_stats;
+
+/* ---- NAT and host-change detection (p0f's add_nat_score & co) ---- */
+
+/* Record a score for the host as client (to_srv 1) or server. */
+void nat_add_score(struct host *h, int to_srv, uint16_t reason,
+    uint8_t score, int64_t now);
+
+/*
+ * Compare a new OS-level TCP signature with what the host showed before
+ * and score the differences.  cli_port: the connection's client port.
+ */
+void nat_score_tcp(struct host *h, int to_srv, const struct tcp_pkt *pk,
+    const struct tcp_match *m, uint16_t cli_port, int64_t now_ms);
+
+/*
+ * Keep the signature as the host's last SYN (to_srv) or SYN+ACK, after
+ * the uptime check has used the previous one.
+ */
+void host_remember_sig(struct host *h, int to_srv, const struct tcp_pkt *pk,
+    const struct tcp_match *m, int64_t now_ms);
+
+/* An application runs on the host: is it one for the host's OS? */
+void nat_verify_app(struct host *h, int to_srv, const struct p0f_label *app,
+    int64_t now);
+
+/* The same for an HTTP request (to_srv) or response. */
+void nat_score_http(struct host *h, int to_srv, const struct p0f_db *db,
+    const struct http_msg *msg, const struct http_match *hm,
+    uint16_t srv_port, int64_t now);
+
+/* Hash of an option layout, to tell whether two SYNs differ in it. */
+uint32_t layout_hash(const uint8_t *opt, unsigned n);
+
+#endif

@@ -1,0 +1,348 @@
+/*
+ * HTTP fingerprinting as p0f 3.09b does it (README section 5, fp_http.c):
+ * only GET and HEAD requests and the responses to them; header names are
+ * compared exactly (case matters); a signature lists headers in order,
+ * each perhaps optional ("?Referer": may be missing, but not elsewhere) or
+ * with a substring its value must contain; other headers may come between.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "http_sig.h"
+#include "languages.h"
+#include "util.h"
+
+#define HTTP_MAX_URL	1024	/* longest start line */
+#define HTTP_MAX_HDR_NAME 32
+#define HTTP_MAX_HDR_VAL 1024
+#define HTTP_MAX_SHOW	200	/* longest value shown in a raw signature */
+
+/* Headers p0f marks optional ('?') and shows without a value. */
+static const char *const req_optional[] = {
+	"Cookie", "Referer", "Origin", "Range", "If-Modified-Since",
+	"If-None-Match", "Via", "X-Forwarded-For", "Authorization",
+	"Proxy-Authorization", "Cache-Control", NULL
+};
+static const char *const resp_optional[] = {
+	"Set-Cookie", "Last-Modified", "ETag", "Content-Length",
+	"Content-Disposition", "Cache-Control", "Expires", "Pragma", "Location",
+	"Refresh", "Content-Range", "Vary", NULL
+};
+/* Headers normally present, listed in the raw signature when absent. */
+static const char *const req_common[] = {
+	"Host", "User-Agent", "Connection", "Accept", "Accept-Encoding",
+	"Accept-Language", "Accept-Charset", "Keep-Alive", NULL
+};
+static const char *const resp_common[] = {
+	"Content-Type", "Connection", "Keep-Alive", "Accept-Ranges", "Date",
+	NULL
+};
+/* Headers whose values depend on the request, shown without them. */
+static const char *const req_skipval[] = { "Host", "User-Agent", NULL };
+static const char *const resp_skipval[] = {
+	"Date", "Content-Type", "Server", NULL
+};
+
+bool http_contains(const uint8_t *v, size_t n, const char *needle)
+{
+	const uint8_t *nul = memchr(v, 0, n);
+
+	if (nul)
+		n = (size_t)(nul - v);
+	return memmem(v, n, needle, strlen(needle)) != NULL;
+}
+
+static bool is_name_char(uint8_t c)
+{
+	return isalnum(c) || c == '-' || c == '_';
+}
+
+/* The start line: p0f's checks for "is this HTTP at all". */
+static enum http_parse start_line(int to_srv, const uint8_t *b, size_t len,
+    struct http_msg *m, size_t *pos)
+{
+	const uint8_t *sig;
+	size_t off;
+
+	if (len < (to_srv ? 15u : 13u))
+		return HTTP_INCOMPLETE;
+	if (to_srv && memcmp(b, "GET /", 5) != 0 && memcmp(b, "HEAD /", 6) != 0)
+		return HTTP_NOT_FOR_P0F;
+	for (off = 0; off < len && off < HTTP_MAX_URL && b[off] != '\n'; off++)
+		if (b[off] != '\r' && (b[off] < 0x20 || b[off] > 0x7f))
+			return HTTP_NOT_FOR_P0F;
+	if (off == HTTP_MAX_URL || off < (to_srv ? 14u : 13u))
+		return HTTP_NOT_FOR_P0F;
+	if (off == len)
+		return HTTP_INCOMPLETE;
+	if (to_srv) {
+		sig = b + off - 8;
+		if (b[off - 1] == '\r')
+			sig--;
+	} else
+		sig = b;
+	if (memcmp(sig, "HTTP/1.", 7) != 0)
+		return HTTP_NOT_FOR_P0F;
+	m->ver = sig[7] == '1';
+	*pos = off + 1;
+	return HTTP_OK;
+}
+
+enum http_parse http_msg_parse(const struct p0f_db *db, int to_srv,
+    const uint8_t *b, size_t len, struct http_msg *m)
+{
+	enum http_parse rc;
+	size_t off;
+
+	memset(m, 0, sizeof *m);
+	if ((rc = start_line(to_srv, b, len, m, &off)) != HTTP_OK)
+		return rc;
+	while (off < len) {
+		struct http_hdr_seen *h;
+		size_t name = off, nlen = 0, vstart, vlen = 0;
+
+		if (b[off] == '\r' || b[off] == '\n')
+			return HTTP_OK;
+		if (m->nhdr >= P0F_HTTP_MAX_HDRS)
+			return HTTP_NOT_FOR_P0F;
+		while (off < len && is_name_char(b[off]) &&
+		    nlen <= HTTP_MAX_HDR_NAME) {
+			off++;
+			nlen++;
+		}
+		if (off == len)
+			return HTTP_INCOMPLETE;
+		if (!nlen || b[off] != ':' || nlen > HTTP_MAX_HDR_NAME)
+			return HTTP_NOT_FOR_P0F;
+		off++;
+		if (off < len && (b[off] == ' ' || b[off] == '\t'))
+			off++;
+		vstart = off;
+		while (off < len && vlen <= HTTP_MAX_HDR_VAL && b[off] != '\n') {
+			off++;
+			vlen++;
+		}
+		if (vlen > HTTP_MAX_HDR_VAL)
+			return HTTP_NOT_FOR_P0F;
+		if (off == len)
+			return HTTP_INCOMPLETE;
+		if (b[off - 1] == '\r' && vlen)
+			vlen--;
+		h = &m->hdr[m->nhdr++];
+		h->id = p0f_db_hdr_id(db, (const char *)b + name, nlen);
+		h->name = b + name;
+		h->nlen = (uint16_t)nlen;
+		h->vlen = (uint16_t)vlen;
+		h->val = vlen ? b + vstart : NULL;
+		if (vlen) {
+			if (h->id == (to_srv ? HDR_UA : HDR_SERVER)) {
+				m->sw = h->val;
+				m->swlen = h->vlen;
+			} else if (to_srv && h->id == HDR_AL) {
+				m->lang = h->val;
+				m->langlen = h->vlen;
+			} else if (h->id == HDR_VIA || h->id == HDR_XFF)
+				m->via = h->val;
+		}
+		off++;
+	}
+	/*
+	 * The block ended right after a header line.  A record's header block
+	 * may leave out the blank line that ends it; as long as it was not cut
+	 * at the 4 KiB limit it is complete.
+	 */
+	return len < 4096 && b[len - 1] == '\n' ? HTTP_OK : HTTP_INCOMPLETE;
+}
+
+static bool sig_matches(const struct http_sig_rec *rs, const struct http_msg *m)
+{
+	unsigned th = 0;
+
+	if (rs->ver != -1 && rs->ver != m->ver)
+		return false;
+	for (unsigned rh = 0; rh < rs->nhdr; rh++) {
+		const struct http_sig_hdr *r = &rs->hdr[rh];
+		unsigned from = th;
+
+		while (th < m->nhdr && m->hdr[th].id != r->id)
+			th++;
+		if (th == m->nhdr) {
+			if (!r->optional)
+				return false;
+			/* Missing is fine; out of order is not. */
+			for (unsigned i = 0; i < m->nhdr; i++)
+				if (m->hdr[i].id == r->id)
+					return false;
+			th = from;
+			continue;
+		}
+		if (r->value && (!m->hdr[th].val ||
+		    !http_contains(m->hdr[th].val, m->hdr[th].vlen, r->value)))
+			return false;
+		th++;
+	}
+	for (unsigned i = 0; i < rs->nmiss; i++)
+		for (unsigned j = 0; j < m->nhdr; j++)
+			if (m->hdr[j].id == rs->miss[i])
+				return false;
+	return true;
+}
+
+void http_sig_match(const struct p0f_db *db, int to_srv,
+    const struct http_msg *m, struct http_match *r)
+{
+	const struct http_sig_rec *gmatch = NULL;
+
+	r->sig = NULL;
+	r->dishonest = false;
+	for (unsigned i = 0; i < db->nhttp[to_srv]; i++) {
+		const struct http_sig_rec *rs = &db->http[to_srv][i];
+
+		if (!sig_matches(rs, m))
+			continue;
+		if (!rs->label->generic) {
+			r->sig = rs;
+			break;
+		}
+		if (!gmatch)
+			gmatch = rs;
+	}
+	if (!r->sig)
+		r->sig = gmatch;
+	if (r->sig && r->sig->sw && m->sw &&
+	    !http_contains(m->sw, m->swlen, r->sig->sw))
+		r->dishonest = true;
+}
+
+const char *http_msg_lang(const struct http_msg *m, bool *has_lang)
+{
+	const uint8_t *l = m->lang;
+
+	*has_lang = false;
+	if (!l || m->langlen < 2 || !isalpha(l[0]) || !isalpha(l[1]) ||
+	    (m->langlen > 2 && isalpha(l[2])))
+		return NULL;
+	*has_lang = true;
+	return p0f_language((const char *)l);
+}
+
+/* ---- raw signature text ---- */
+
+struct out {
+	char *p;
+	size_t len, cap;
+};
+
+static void put(struct out *o, const void *s, size_t n)
+{
+	if (o->len + 1 >= o->cap)
+		return;
+	if (n > o->cap - 1 - o->len)
+		n = o->cap - 1 - o->len;
+	memcpy(o->p + o->len, s, n);
+	o->len += n;
+	o->p[o->len] = 0;
+}
+
+static void puts_(struct out *o, const char *s)
+{
+	put(o, s, strlen(s));
+}
+
+/* A value as p0f shows it: printable ASCII up to a ']' (or '|'). */
+static void put_clean(struct out *o, const uint8_t *v, size_t n, bool bar,
+    bool brackets)
+{
+	size_t i = 0;
+
+	while (i < n && i < HTTP_MAX_SHOW && v[i] >= 0x20 && v[i] < 0x80 &&
+	    v[i] != ']' && !(bar && v[i] == '|'))
+		i++;
+	if (!i)
+		return;
+	if (brackets)
+		puts_(o, "=[");
+	put(o, v, i);
+	if (brackets)
+		puts_(o, "]");
+}
+
+enum { HF_OPT_REQ = 1, HF_OPT_RESP = 2, HF_SKIP_REQ = 4, HF_SKIP_RESP = 8 };
+
+static void flag(struct p0f_db *db, const char *const *list, uint8_t f)
+{
+	for (; *list; list++)
+		db->hdr_flags[p0f_db_hdr_register(db, *list, strlen(*list))] |= f;
+}
+
+void http_sig_prepare(struct p0f_db *db)
+{
+	static const char *const *const common[2] = { resp_common, req_common };
+	unsigned n = db->nhdr_names + 64;
+
+	/* Register every listed name first: the flags array is sized once. */
+	db->hdr_flags = tsa_calloc(n, 1);
+	flag(db, req_optional, HF_OPT_REQ);
+	flag(db, resp_optional, HF_OPT_RESP);
+	flag(db, req_skipval, HF_SKIP_REQ);
+	flag(db, resp_skipval, HF_SKIP_RESP);
+	for (int d = 0; d < 2; d++)
+		for (const char *const *c = common[d]; *c; c++)
+			db->common[d][db->ncommon[d]++] =
+			    p0f_db_hdr_register(db, *c, strlen(*c));
+}
+
+size_t http_sig_format(const struct p0f_db *db, int to_srv,
+    const struct http_msg *m, char *buf, size_t cap)
+{
+	struct out o = { buf, 0, cap };
+	bool first = true;
+	char ver[3] = { (char)('0' + m->ver), ':', 0 };
+
+	if (cap)
+		buf[0] = 0;
+	puts_(&o, ver);
+	for (unsigned i = 0; i < m->nhdr; i++) {
+		const struct http_hdr_seen *h = &m->hdr[i];
+
+		if (!first)
+			puts_(&o, ",");
+		first = false;
+		if (h->id >= 0) {
+			uint8_t f = db->hdr_flags[h->id];
+			bool opt = f & (to_srv ? HF_OPT_REQ : HF_OPT_RESP);
+
+			if (opt)
+				puts_(&o, "?");
+			puts_(&o, db->hdr_names[h->id]);
+			if (h->val && !opt &&
+			    !(f & (to_srv ? HF_SKIP_REQ : HF_SKIP_RESP)))
+				put_clean(&o, h->val, h->vlen, true, true);
+		} else {
+			put(&o, h->name, h->nlen);
+			if (h->val)
+				put_clean(&o, h->val, h->vlen, false, true);
+		}
+	}
+	puts_(&o, ":");
+	first = true;
+	for (unsigned c = 0; c < db->ncommon[to_srv]; c++) {
+		int id = db->common[to_srv][c];
+		unsigned i;
+
+		for (i = 0; i < m->nhdr; i++)
+			if (m->hdr[i].id == id)
+				break;
+		if (i < m->nhdr)
+			continue;
+		if (!first)
+			puts_(&o, ",");
+		first = false;
+		puts_(&o, db->hdr_names[id]);
+	}
+	puts_(&o, ":");
+	if (m->sw)
+		put_clean(&o, m->sw, m->swlen, false, false);
+	return o.len;
+}

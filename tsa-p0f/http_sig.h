@@ -1,0 +1,70 @@
+/*
+ * HTTP fingerprints: the order of headers, which ones are absent, and the
+ * software a request or response claims (User-Agent, Server), matched
+ * against p0f.fp's [http:request] and [http:response] signatures.
+ */
+#ifndef P0F_HTTP_SIG_H
+#define P0F_HTTP_SIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sig_read.h"
+
+/* A header as seen: its id in the database, or its own name when unknown. */
+struct http_hdr_seen {
+	int id;			/* -1: not a header the database names */
+	uint16_t nlen, vlen;
+	const uint8_t *name;
+	const uint8_t *val;	/* NULL when empty */
+};
+
+/* A request or response header block, pointing into the record. */
+struct http_msg {
+	int8_t ver;		/* 0: HTTP/1.0, 1: HTTP/1.1 */
+	unsigned nhdr;
+	struct http_hdr_seen hdr[P0F_HTTP_MAX_HDRS];
+	const uint8_t *sw, *lang, *via;	/* values, NULL if absent */
+	uint16_t swlen, langlen;
+};
+
+/*
+ * Register the header names p0f treats specially (optional, shown without
+ * value, normally present); called by the database reader.
+ */
+void http_sig_prepare(struct p0f_db *db);
+
+enum http_parse { HTTP_OK, HTTP_NOT_FOR_P0F, HTTP_INCOMPLETE };
+
+/*
+ * Parse a header block (start line to the blank line) the way p0f does.
+ * NOT_FOR_P0F: a request other than GET or HEAD, or something p0f rejects
+ * as not HTTP; INCOMPLETE: the block ends before the blank line.
+ */
+enum http_parse http_msg_parse(const struct p0f_db *db, int to_srv,
+    const uint8_t *buf, size_t len, struct http_msg *m);
+
+struct http_match {
+	const struct http_sig_rec *sig;	/* NULL: no match */
+	bool dishonest;		/* User-Agent/Server contradicts the match */
+};
+
+void http_sig_match(const struct p0f_db *db, int to_srv,
+    const struct http_msg *m, struct http_match *r);
+
+/* p0f's raw_sig text for the message, at most cap-1 bytes; its length. */
+size_t http_sig_format(const struct p0f_db *db, int to_srv,
+    const struct http_msg *m, char *out, size_t cap);
+
+/*
+ * The language of a request's Accept-Language as p0f names it; NULL with
+ * *has_lang false when there is no two-letter tag, NULL with *has_lang true
+ * when the tag is not a language p0f knows.
+ */
+const char *http_msg_lang(const struct http_msg *m, bool *has_lang);
+
+/* Does the value (up to any NUL, as p0f's C strings) contain needle? */
+bool http_contains(const uint8_t *v, size_t n, const char *needle);
+
+#endif

@@ -1,0 +1,8 @@
+/* Language names for two-letter ISO 639-1 codes (lower case, as p0f). */
+#ifndef P0F_LANGUAGES_H
+#define P0F_LANGUAGES_H
+
+/* The name for code[0..1], or NULL when the code is not a language. */
+const char *p0f_language(const char code[2]);
+
+#endif

@@ -1,0 +1,497 @@
+/*
+ * SYN and SYN+ACK fingerprinting, following p0f 3.09b's rules (its README,
+ * section 5, and the behaviour of its fp_tcp.c and process.c):
+ *
+ *  - quirks come from the IP and TCP headers; TCP options are walked the
+ *    way p0f walks them, so malformed options give the same 'bad', 'opt+'
+ *    and layout that p0f prints;
+ *  - a window size is explained as a multiple of the MSS, of the MSS less
+ *    12 (timestamps), of common Ethernet MSS values, of the MTU, or (on a
+ *    SYN+ACK) of the peer's MSS, in p0f's order;
+ *  - a signature matches exactly, or generically (a 'g' label, used only
+ *    when no specific one fits), or fuzzily: 'df' or 'id+' gone, 'id-' or
+ *    'ecn' appeared, or the TTL out of range.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tcp_sig.h"
+
+#define IP4_MBZ	0x8000
+#define IP4_DF	0x4000
+#define IP4_MF	0x2000
+
+#define TCPOPT_EOL	0
+#define TCPOPT_NOP	1
+#define TCPOPT_MSS	2
+#define TCPOPT_WS	3
+#define TCPOPT_SACKOK	4
+#define TCPOPT_SACK	5
+#define TCPOPT_TS	8
+
+#define MIN_TCP4	40	/* IPv4 + TCP headers without options */
+#define MIN_TCP6	60
+
+/* p0f-sendsyn's probe MSS, printed as '*' in a SYN+ACK signature. */
+#define SPECIAL_MSS	1331
+
+static inline uint16_t rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+/* IPv6 extension headers p0f's README counts as 'olen'. */
+static bool ip6_ext(uint8_t nh)
+{
+	return nh == 0 || nh == 43 || nh == 60;
+}
+
+static enum tcp_parse parse_ip(const uint8_t *h, size_t len,
+    struct tcp_pkt *pk, size_t *ip_len, uint32_t *ip_total)
+{
+	if (len < 1)
+		return TCP_PARSE_SHORT;
+	if (h[0] >> 4 == 4) {
+		size_t hl = (size_t)(h[0] & 15) * 4;
+		uint16_t fo;
+
+		if (len < 20)
+			return TCP_PARSE_SHORT;
+		if (hl < 20)
+			return TCP_PARSE_BAD;
+		if (len < hl)
+			return TCP_PARSE_SHORT;
+		if (h[9] != 6)
+			return TCP_PARSE_IGNORED;
+		fo = rd16(h + 6);
+		/* p0f looks at unfragmented segments only. */
+		if (fo & ~(IP4_DF | IP4_MBZ))
+			return TCP_PARSE_IGNORED;
+		pk->ver = 4;
+		pk->olen = (uint8_t)(hl - 20);
+		pk->tos = h[1] >> 2;
+		pk->ttl = h[8];
+		if (h[1] & 3)
+			pk->quirks |= Q_ECN;
+		if (fo & IP4_MBZ)
+			pk->quirks |= Q_NZ_MBZ;
+		if (fo & IP4_DF) {
+			pk->quirks |= Q_DF;
+			if (rd16(h + 4))
+				pk->quirks |= Q_NZ_ID;
+		} else if (!rd16(h + 4))
+			pk->quirks |= Q_ZERO_ID;
+		*ip_len = hl;
+		*ip_total = rd16(h + 2);
+		return TCP_PARSE_OK;
+	}
+	if (h[0] >> 4 == 6) {
+		uint32_t vt;
+		size_t off = 40;
+		uint8_t nh;
+
+		if (len < 40)
+			return TCP_PARSE_SHORT;
+		vt = rd32(h);
+		nh = h[6];
+		/* Hop-by-hop, routing and destination options headers. */
+		while (ip6_ext(nh)) {
+			if (len < off + 8)
+				return TCP_PARSE_SHORT;
+			nh = h[off];
+			off += ((size_t)h[off + 1] + 1) * 8;
+			pk->ext_hdrs = true;
+		}
+		if (len < off)
+			return TCP_PARSE_SHORT;
+		if (nh != 6)
+			return TCP_PARSE_IGNORED;
+		pk->ver = 6;
+		pk->olen = off - 40 > 255 ? 255 : (uint8_t)(off - 40);
+		pk->tos = (uint8_t)((vt >> 22) & 0x3f);
+		pk->ttl = h[7];
+		if (vt & 0xfffff)
+			pk->quirks |= Q_FLOW;
+		if ((vt >> 20) & 3)
+			pk->quirks |= Q_ECN;
+		*ip_len = off;
+		*ip_total = (uint32_t)rd16(h + 4) + 40;
+		return TCP_PARSE_OK;
+	}
+	return TCP_PARSE_BAD;
+}
+
+/*
+ * Walk the options as p0f does, including where it gives up ('bad') and
+ * how it judges the bytes after an end-of-options ('opt+').
+ */
+static void parse_options(const uint8_t *d, const uint8_t *end,
+    struct tcp_pkt *pk)
+{
+	while (d < end && pk->nopt < P0F_MAX_OPT) {
+		uint8_t kind = *d++;
+
+		pk->opt[pk->nopt++] = kind;
+		switch (kind) {
+		case TCPOPT_EOL:
+			pk->eol_pad = (uint8_t)(end - d);
+			/* p0f stops at the first non-zero byte, past it. */
+			while (d < end && !*d++)
+				;
+			if (d != end) {
+				pk->quirks |= Q_OPT_EOL_NZ;
+				d = end;
+			}
+			break;
+		case TCPOPT_NOP:
+			break;
+		case TCPOPT_MSS:
+			if (end - d < 3)
+				goto bad;
+			if (*d != 4)
+				pk->quirks |= Q_OPT_BAD;
+			pk->mss = rd16(d + 1);
+			d += 3;
+			break;
+		case TCPOPT_WS:
+			if (end - d < 2)
+				goto bad;
+			if (*d != 3)
+				pk->quirks |= Q_OPT_BAD;
+			pk->wscale = d[1];
+			if (pk->wscale > 14)
+				pk->quirks |= Q_EXWS;
+			d += 2;
+			break;
+		case TCPOPT_SACKOK:
+			if (end - d < 1)
+				goto bad;
+			if (*d != 2)
+				pk->quirks |= Q_OPT_BAD;
+			d++;
+			break;
+		case TCPOPT_SACK:
+			if (d == end || *d < 10 || *d > 34 ||
+			    *d - 1 > end - d)
+				goto bad;
+			d += *d - 1;
+			break;
+		case TCPOPT_TS:
+			if (end - d < 9)
+				goto bad;
+			if (*d != 10)
+				pk->quirks |= Q_OPT_BAD;
+			pk->ts1 = rd32(d + 1);
+			if (!pk->ts1)
+				pk->quirks |= Q_TS1_ZERO;
+			if ((pk->flags & (TCP_SYN | TCP_ACK | TCP_FIN |
+			    TCP_RST)) == TCP_SYN && rd32(d + 5))
+				pk->quirks |= Q_TS2_NZ;
+			d += 9;
+			break;
+		default:
+			if (d == end || *d < 2 || *d > 40 || *d - 1 > end - d)
+				goto bad;
+			d += *d - 1;
+		}
+	}
+	if (d == end)
+		return;
+bad:
+	pk->quirks |= Q_OPT_BAD;
+}
+
+enum tcp_parse tcp_pkt_parse(const uint8_t *h, size_t len, bool compat,
+    struct tcp_pkt *pk)
+{
+	const uint8_t *t;
+	size_t ip_len, doff, tlen;
+	uint32_t ip_total;
+	uint8_t fl, type;
+	enum tcp_parse rc;
+
+	memset(pk, 0, sizeof *pk);
+	if ((rc = parse_ip(h, len, pk, &ip_len, &ip_total)) != TCP_PARSE_OK)
+		return rc;
+	t = h + ip_len;
+	tlen = len - ip_len;
+	if (tlen < 20)
+		return TCP_PARSE_SHORT;
+	doff = (size_t)(t[12] >> 4) * 4;
+	if (doff < 20)
+		return TCP_PARSE_BAD;
+	if (tlen < doff)
+		return TCP_PARSE_SHORT;
+	/* The IP length must leave room for both headers. */
+	if (ip_total < ip_len + doff)
+		return TCP_PARSE_BAD;
+	pk->pay_len = ip_total - (uint32_t)(ip_len + doff);
+	pk->tot_hdr = (uint16_t)(ip_len + doff);
+	fl = t[13];
+	pk->flags = fl;
+	type = fl & (TCP_SYN | TCP_ACK | TCP_FIN | TCP_RST);
+	if (((fl & TCP_SYN) && (fl & (TCP_FIN | TCP_RST))) ||
+	    ((fl & TCP_FIN) && (fl & TCP_RST)) || !type)
+		return TCP_PARSE_IGNORED;
+	pk->win = rd16(t + 14);
+	pk->seq = rd32(t + 4);
+	if ((fl & 0xc0) || (t[12] & 1))
+		pk->quirks |= Q_ECN;
+	if (!pk->seq)
+		pk->quirks |= Q_ZERO_SEQ;
+	if (fl & TCP_ACK) {
+		if (!rd32(t + 8))
+			pk->quirks |= Q_ZERO_ACK;
+	} else if (!(fl & TCP_RST)) {
+		/*
+		 * p0f 3.09b tests "RD32(ack) & !(flags & RST)": a bitwise
+		 * AND with 1, so on little-endian hosts it sees only the
+		 * lowest bit of the ACK field's first byte.  compat keeps
+		 * that; otherwise any non-zero ACK number counts.
+		 */
+		if (compat ? (t[8] & 1) : rd32(t + 8) != 0)
+			pk->quirks |= Q_NZ_ACK;
+	}
+	if (fl & TCP_URG)
+		pk->quirks |= Q_URG;
+	else if (rd16(t + 18))
+		pk->quirks |= Q_NZ_URG;
+	if (fl & TCP_PSH)
+		pk->quirks |= Q_PUSH;
+	parse_options(t + 20, t + doff, pk);
+	return TCP_PARSE_OK;
+}
+
+uint8_t tcp_guess_dist(uint8_t ttl)
+{
+	if (ttl <= 32)
+		return 32 - ttl;
+	if (ttl <= 64)
+		return 64 - ttl;
+	if (ttl <= 128)
+		return 128 - ttl;
+	return 255 - ttl;
+}
+
+/*
+ * Is the window a multiple of something derived from the MSS or MTU?
+ * Returns the multiplier (as p0f's 16-bit signed value) or -1; *use_mtu
+ * tells which kind.  The order of the tests is p0f's.
+ */
+static int detect_win_multi(const struct tcp_pkt *pk, bool *use_mtu,
+    uint16_t syn_mss)
+{
+	int win = pk->win, mss = pk->mss;
+	int div[12];
+	bool mtu[12];
+	int n = 0;
+
+	if (!win || mss < 100)
+		return -1;
+#define TRY(d, m) do { div[n] = (d); mtu[n] = (m); n++; } while (0)
+	TRY(mss, false);
+	if (pk->ts1)
+		TRY(mss - 12, false);
+	TRY(1500 - MIN_TCP4, false);
+	TRY(1500 - MIN_TCP4 - 12, false);
+	if (pk->ver == 6) {
+		TRY(1500 - MIN_TCP6, false);
+		TRY(1500 - MIN_TCP6 - 12, false);
+	}
+	TRY(mss + MIN_TCP4, true);
+	TRY(mss + pk->tot_hdr, true);
+	if (pk->ver == 6)
+		TRY(mss + MIN_TCP6, true);
+	TRY(1500, true);
+	if (syn_mss) {
+		TRY(syn_mss, false);
+		TRY(syn_mss - 12, false);
+	}
+#undef TRY
+	for (int i = 0; i < n; i++) {
+		if (div[i] == 0 || win % div[i])
+			continue;
+		*use_mtu = mtu[i];
+		return (int16_t)(win / div[i]);
+	}
+	return -1;
+}
+
+static bool same_layout(const struct tcp_sig_rec *s, const struct tcp_pkt *pk)
+{
+	return s->nopt == pk->nopt && memcmp(s->opt, pk->opt, pk->nopt) == 0;
+}
+
+void tcp_sig_match(const struct p0f_db *db, int to_srv,
+    const struct tcp_pkt *pk, uint16_t syn_mss, uint32_t ignore,
+    struct tcp_match *m)
+{
+	const struct tcp_sig_rec *fmatch = NULL, *gmatch = NULL;
+	const struct tcp_sig_rec *sigs = db->tcp[to_srv];
+	uint32_t quirks = pk->quirks & ~ignore;
+	bool use_mtu = false;
+	int win_multi = detect_win_multi(pk, &use_mtu, syn_mss);
+
+	m->sig = NULL;
+	m->fuzzy = false;
+	m->dist = 0;
+	for (unsigned i = 0; i < db->ntcp[to_srv]; i++) {
+		const struct tcp_sig_rec *r = &sigs[i];
+		uint32_t rq = r->quirks & ~ignore;
+		bool fuzzy = false;
+
+		if (!same_layout(r, pk))
+			continue;
+		/* A '*' signature ignores the other IP version's quirks. */
+		if (r->ver == -1)
+			rq &= pk->ver == 4 ? ~(uint32_t)Q_FLOW :
+			    ~(uint32_t)(Q_DF | Q_NZ_ID | Q_ZERO_ID);
+		if (rq != quirks) {
+			uint32_t deleted = (rq ^ quirks) & rq;
+			uint32_t added = (rq ^ quirks) & quirks;
+
+			if (fmatch || (deleted & ~(uint32_t)(Q_DF | Q_NZ_ID)) ||
+			    (added & ~(uint32_t)(Q_ZERO_ID | Q_ECN)))
+				continue;
+			fuzzy = true;
+		}
+		if (r->eol_pad != pk->eol_pad || r->olen != pk->olen)
+			continue;
+		if (r->bad_ttl) {
+			if (r->ttl < pk->ttl)
+				continue;
+		} else if (r->ttl < pk->ttl || r->ttl - pk->ttl > P0F_MAX_DIST)
+			fuzzy = true;
+		if (r->mss != -1 && r->mss != pk->mss)
+			continue;
+		if (r->wscale != -1 && r->wscale != pk->wscale)
+			continue;
+		if (r->pclass != -1 && r->pclass != (pk->pay_len != 0))
+			continue;
+		switch (r->win_type) {
+		case P0F_WIN_NORMAL:
+			if (r->win != pk->win)
+				continue;
+			break;
+		case P0F_WIN_MOD:
+			if (pk->win % r->win)
+				continue;
+			break;
+		case P0F_WIN_MSS:
+			if (use_mtu || r->win != win_multi)
+				continue;
+			break;
+		case P0F_WIN_MTU:
+			if (!use_mtu || r->win != win_multi)
+				continue;
+			break;
+		default:
+			break;
+		}
+		if (!fuzzy) {
+			if (!r->label->generic) {
+				m->sig = r;
+				m->dist = (uint8_t)(r->ttl - pk->ttl);
+				return;
+			}
+			if (!gmatch)
+				gmatch = r;
+		} else if (!fmatch)
+			fmatch = r;
+	}
+	if (gmatch) {
+		m->sig = gmatch;
+		m->dist = (uint8_t)(gmatch->ttl - pk->ttl);
+		return;
+	}
+	/* p0f gives no fuzzy matches to userland tools. */
+	if (fmatch && fmatch->label->class_id == -1)
+		return;
+	if (!fmatch || fmatch->ttl < pk->ttl ||
+	    (!fmatch->bad_ttl && fmatch->ttl - pk->ttl > P0F_MAX_DIST))
+		m->dist = tcp_guess_dist(pk->ttl);
+	else
+		m->dist = (uint8_t)(fmatch->ttl - pk->ttl);
+	m->sig = fmatch;
+	m->fuzzy = fmatch != NULL;
+}
+
+/* A bounded appender for the signature text. */
+struct out {
+	char *p;
+	size_t len, cap;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void put(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (o->len >= o->cap)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(o->p + o->len, o->cap - o->len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		o->len += (size_t)n < o->cap - o->len ? (size_t)n :
+		    o->cap - o->len - 1;
+}
+
+static const char *const opt_text[] = {
+	[TCPOPT_NOP] = "nop", [TCPOPT_MSS] = "mss", [TCPOPT_WS] = "ws",
+	[TCPOPT_SACKOK] = "sok", [TCPOPT_SACK] = "sack", [TCPOPT_TS] = "ts",
+};
+
+size_t tcp_sig_format(const struct tcp_pkt *pk, uint16_t syn_mss,
+    char buf[P0F_RAW_SIG_MAX])
+{
+	struct out o = { buf, 0, P0F_RAW_SIG_MAX };
+	uint8_t dist = tcp_guess_dist(pk->ttl);
+	bool use_mtu = false;
+	int wm;
+
+	buf[0] = 0;
+	if (dist > P0F_MAX_DIST)
+		put(&o, "%u:%u+?:%u:", pk->ver, pk->ttl, pk->olen);
+	else
+		put(&o, "%u:%u+%u:%u:", pk->ver, pk->ttl, dist, pk->olen);
+	if (pk->mss == SPECIAL_MSS &&
+	    (pk->flags & (TCP_SYN | TCP_ACK | TCP_FIN | TCP_RST)) ==
+	    (TCP_SYN | TCP_ACK))
+		put(&o, "*:");
+	else
+		put(&o, "%u:", pk->mss);
+	wm = detect_win_multi(pk, &use_mtu, syn_mss);
+	if (wm > 0)
+		put(&o, "%s*%d", use_mtu ? "mtu" : "mss", wm);
+	else
+		put(&o, "%u", pk->win);
+	put(&o, ",%u:", pk->wscale);
+	for (unsigned i = 0; i < pk->nopt; i++) {
+		const char *sep = i ? "," : "";
+		uint8_t k = pk->opt[i];
+
+		if (k == TCPOPT_EOL)
+			put(&o, "%seol+%u", sep, pk->eol_pad);
+		else if (k < sizeof opt_text / sizeof *opt_text && opt_text[k])
+			put(&o, "%s%s", sep, opt_text[k]);
+		else
+			put(&o, "%s?%u", sep, k);
+	}
+	put(&o, ":");
+	for (int q = 0, first = 1; q < P0F_NQUIRKS; q++)
+		if (pk->quirks & (1u << q)) {
+			put(&o, "%s%s", first ? "" : ",", p0f_quirk_names[q]);
+			first = 0;
+		}
+	put(&o, pk->pay_len ? ":+" : ":0");
+	return o.len;
+}

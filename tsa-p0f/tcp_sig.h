@@ -1,0 +1,81 @@
+/*
+ * SYN and SYN+ACK fingerprints: what p0f reads from the raw IP and TCP
+ * headers, its raw signature text, and the search through p0f.fp with
+ * p0f's generic and fuzzy rules.
+ */
+#ifndef P0F_TCP_SIG_H
+#define P0F_TCP_SIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sig_read.h"
+
+#define TCP_FIN 0x01
+#define TCP_SYN 0x02
+#define TCP_RST 0x04
+#define TCP_PSH 0x08
+#define TCP_ACK 0x10
+#define TCP_URG 0x20
+
+#define P0F_MAX_DIST 35		/* TTL distance for a non-fuzzy match */
+#define P0F_RAW_SIG_MAX 320	/* longest raw signature text, NUL included */
+
+/* What a SYN or SYN+ACK shows (p0f's packet_data). */
+struct tcp_pkt {
+	uint8_t ver;		/* 4 or 6 */
+	uint8_t ttl;
+	uint8_t olen;		/* IPv4 options / IPv6 extension headers */
+	uint8_t tos;
+	uint8_t flags;		/* TCP flags byte */
+	uint8_t wscale;
+	uint8_t nopt, eol_pad;
+	uint8_t opt[P0F_MAX_OPT];
+	uint16_t tot_hdr;	/* IP and TCP header bytes */
+	uint16_t win, mss;	/* mss 0: no MSS option */
+	uint32_t quirks;
+	uint32_t seq;
+	uint32_t ts1;		/* own timestamp, 0 if none */
+	uint32_t pay_len;
+	bool ext_hdrs;		/* IPv6 extension headers (p0f ignores these) */
+};
+
+enum tcp_parse { TCP_PARSE_OK, TCP_PARSE_SHORT, TCP_PARSE_BAD,
+    TCP_PARSE_IGNORED };
+
+/*
+ * Decode raw headers (IP header with options or extension headers, then the
+ * TCP header with options).  SHORT: the bytes end early; BAD: the headers
+ * contradict themselves; IGNORED: not a TCP segment p0f fingerprints (a
+ * fragment, a silly flag combination).  compat reproduces p0f 3.09b's
+ * reading of the ACK field (see tcp_sig.c).
+ */
+enum tcp_parse tcp_pkt_parse(const uint8_t *h, size_t len, bool compat,
+    struct tcp_pkt *pk);
+
+/* The outcome of a match. */
+struct tcp_match {
+	const struct tcp_sig_rec *sig;	/* NULL: no match */
+	bool fuzzy;
+	uint8_t dist;
+};
+
+/*
+ * Find the signature for pk.  to_srv: 1 for a SYN, 0 for a SYN+ACK;
+ * syn_mss: the MSS of the SYN that opened the flow (0 if unknown), which
+ * p0f uses to explain SYN+ACK windows.  ignore: quirks left out of the
+ * comparison (tsa-p0f ignores 'flow' unless in compat mode).
+ */
+void tcp_sig_match(const struct p0f_db *db, int to_srv,
+    const struct tcp_pkt *pk, uint16_t syn_mss, uint32_t ignore,
+    struct tcp_match *m);
+
+/* p0f's raw_sig text; returns its length. */
+size_t tcp_sig_format(const struct tcp_pkt *pk, uint16_t syn_mss,
+    char out[P0F_RAW_SIG_MAX]);
+
+/* p0f's guess at the distance when no signature gives the initial TTL. */
+uint8_t tcp_guess_dist(uint8_t ttl);
+
+#endif
