@@ -116,18 +116,23 @@ void dns_decode(struct pkt *k, const uint8_t *msg, const uint8_t *end)
 	struct rec_arr a;
 	int n, bad = 0;
 
-	if (end - msg < 12) {
+	/* The flags are enough to tell a query from a response. */
+	if (end - msg < 4) {
 		pkt_short(k);
 		return;
 	}
 	flags = rd16(msg + 2);
-	qd = rd16(msg + 4);
-	an = rd16(msg + 6);
 	if (flags & 0x8000) {
 		mp_put_str(KEY(k, "dns_query_resp"), "response", 8);
 		mp_put_uint(KEY(k, "dns_rcode"), flags & 0x0f);
 	} else
 		mp_put_str(KEY(k, "dns_query_resp"), "query", 5);
+	if (end - msg < 12) {
+		pkt_short(k);
+		return;
+	}
+	qd = rd16(msg + 4);
+	an = rd16(msg + 6);
 
 	p = msg + 12;
 	ARR_BEGIN(k, &a, "dns_query_names");

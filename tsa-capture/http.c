@@ -62,10 +62,13 @@ int http_start(const uint8_t *p, const uint8_t *end)
 		return HTTP_RESPONSE;
 	for (i = 0; i < n && i < 32 && tchar(p[i]); i++)
 		;
-	if (i == 0 || i == n || p[i] != ' ')
+	if (i == 0 || i == n)
 		return HTTP_NONE;
-	if (known_method(p, i))
+	/* A known method may end the line: "OPTIONS\n" is a (bad) request. */
+	if ((p[i] == ' ' || p[i] == '\r' || p[i] == '\n') && known_method(p, i))
 		return HTTP_REQUEST;
+	if (p[i] != ' ')
+		return HTTP_NONE;
 	/* Another token: only with the whole request line. */
 	for (t = i + 1; t < n && p[t] > ' ' && p[t] < 0x7f; t++)
 		;
@@ -94,9 +97,11 @@ static void request_line(struct pkt *k, const uint8_t *p, const uint8_t *end)
 {
 	const uint8_t *m = p, *u;
 
-	while (p < end && *p != ' ')
+	while (p < end && *p != ' ' && *p != '\r' && *p != '\n')
 		p++;
 	put_text(KEY(k, "http_method"), m, (size_t)(p - m));
+	if (p == end || *p != ' ')
+		return;
 	u = ++p;
 	while (p < end && *p != ' ' && *p != '\r' && *p != '\n')
 		p++;

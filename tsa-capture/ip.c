@@ -50,8 +50,12 @@ static int ipv4(struct pkt *k, const uint8_t *p, const uint8_t *end)
 		return 0;
 	}
 	ihl = (size_t)(p[0] & 0x0f) * 4;
+	if (ihl < 20) {		/* then the addresses are not where we look */
+		k->flags |= DEC_MALFORMED;
+		return 0;
+	}
 	total = rd16(p + 2);
-	if (ihl < 20 || total < ihl) {
+	if (total < ihl) {
 		k->flags |= DEC_MALFORMED;
 		ok = 0;
 	} else if (total > (size_t)(end - p))

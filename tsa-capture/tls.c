@@ -31,7 +31,15 @@ void tls_decode(struct pkt *k, const uint8_t *p, const uint8_t *end)
 	const uint8_t *ext_end;
 	size_t len;
 
-	if (p[0] != 22 || end - p < 9 || p[5] != 1)	/* handshake, ClientHello */
+	/* Records before the handshake (a TLS 1.3 client may send a
+	   change_cipher_spec first) are skipped. */
+	while (tls_record_start(p, end) && p[0] != 22) {
+		len = rd16(p + 3);
+		if ((size_t)(end - p - 5) < len)
+			return;
+		p += 5 + len;
+	}
+	if (end - p < 9 || p[0] != 22 || p[5] != 1)	/* handshake, ClientHello */
 		return;
 	len = rd16(p + 3);
 	if ((size_t)(end - p - 5) > len)

@@ -97,7 +97,7 @@ static void tcp(struct pkt *k, const uint8_t *p, const uint8_t *end)
 	if (flags & 0x02)	/* SYN or SYN+ACK: headers for tsa-p0f */
 		k->tcp_hdr_end = p + hlen;
 	p += hlen;
-	if ((dns_port(sport) || dns_port(dport)) && end - p >= 2 + 12)
+	if ((dns_port(sport) || dns_port(dport)) && end - p >= 2 + 4)
 		which = APP_DNS;
 	else if ((hk = http_start(p, end)) != HTTP_NONE)
 		which = APP_HTTP;
@@ -128,7 +128,7 @@ static void udp(struct pkt *k, const uint8_t *p, const uint8_t *end)
 	if (ulen >= 8 && ulen < (size_t)(end - p))
 		end = p + ulen;
 	p += 8;
-	if ((dns_port(sport) || dns_port(dport)) && end - p >= 12)
+	if ((dns_port(sport) || dns_port(dport)) && end - p >= 4)
 		which = APP_DNS;
 	else if ((hk = http_start(p, end)) != HTTP_NONE)
 		which = APP_HTTP;	/* SSDP and other HTTP over UDP */
