@@ -15,9 +15,9 @@ void gp_begin(FILE *f, const struct plot_ctx *c, const char *png,
 {
 	double pt = h < 500 ? 9 : h < 800 ? 10 : 11;
 
-	fprintf(f, "# %s, written by tsa-plot.  Self-contained: every value is\n"
-	    "# in the datablocks below; run it again with 'gnuplot %s.gp'.\n",
-	    what, png);
+	fprintf(f, "# %s, written by tsa-plot.\n"
+	    "# Self-contained: every value is in this file, so it can be "
+	    "edited and\n# run again alone: gnuplot %s.gp\n", what, png);
 	fprintf(f, "if (!exists(\"outfile\")) outfile = '%s.png'\n", png);
 	fprintf(f, "set terminal pngcairo size %d,%d noenhanced font '%s,%g'"
 	    " background rgb 'white'\n", w, h, c->font, pt);

@@ -52,7 +52,7 @@ static const char *const stops[] = {
 #define BORDER "0xffffff"
 
 /* Pixels of the layout. */
-#define TITLE_BAND 72
+#define TITLE_BAND 80
 #define KEY_BAND 92
 #define SIDE 16
 #define DOT_PX 6.0		/* countries smaller than this become dots */

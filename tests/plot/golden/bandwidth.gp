@@ -1,0 +1,66 @@
+# Bandwidth and traffic volume over the window, written by tsa-plot.
+# Self-contained: every value is in this file, so it can be edited and
+# run again alone: gnuplot bandwidth.gp
+if (!exists("outfile")) outfile = 'bandwidth.png'
+set terminal pngcairo size 1000,420 noenhanced font 'DejaVu Sans,9' background rgb 'white'
+set output outfile
+set encoding utf8
+
+# time (s since the epoch, bucket middle), bits/s, bytes in the bucket
+$bw << EOD
+1764144001.200 1333333.3333333335 400000
+1764144003.600 2033333.3333333335 610000
+1764144006.000 1633333.3333333335 490000
+1764144008.400 2333333.3333333335 700000
+1764144010.800 1933333.3333333335 580000
+1764144013.200 1533333.3333333335 460000
+1764144015.600 2233333.3333333335 670000
+1764144018.000 1833333.3333333335 550000
+1764144020.400 1433333.3333333335 430000
+1764144022.800 2133333.3333333335 640000
+1764144025.200 1733333.3333333335 520000
+1764144027.600 1333333.3333333335 400000
+1764144030.000 2033333.3333333335 610000
+1764144032.400 1633333.3333333335 490000
+1764144034.800 2333333.3333333335 700000
+1764144037.200 1933333.3333333335 580000
+1764144039.600 1533333.3333333335 460000
+1764144042.000 2233333.3333333335 670000
+1764144044.400 1833333.3333333335 550000
+1764144046.800 1433333.3333333335 430000
+1764144049.200 2133333.3333333335 640000
+1764144051.600 1733333.3333333335 520000
+1764144054.000 1333333.3333333335 400000
+1764144056.400 2033333.3333333335 610000
+1764144058.800 1633333.3333333335 490000
+EOD
+AVG = 1813333.3333333333
+STEP = 2.400000
+set xdata time
+set timefmt '%s'
+set format x '%H:%M:%S'
+set xrange [1764144000.000:1764144060.000]
+set border 3 lc rgb '#888888'
+set xtics nomirror scale 0.5
+set ytics nomirror scale 0.5
+set grid lc rgb '#dddddd' lt 1
+set yrange [0:*]
+set lmargin 12
+set rmargin 4
+set multiplot layout 2, 1 title 'Bandwidth    2025-11-26 08:00:00 - 08:01:00 UTC    average 1.81 Mbit/s, peak 2.33 Mbit/s' font ',14'
+set title 'bits per second' font ',12'
+set ylabel 'Mbit/s'
+set format y '%g'
+set key top right
+BPS = 1e+06
+plot $bw using 1:($2 / BPS) with filledcurves y1=0 fillcolor rgb 0x9ecae1 fillstyle solid 0.6 notitle, \
+     $bw using 1:($2 / BPS) with lines linecolor rgb 0x3182bd linewidth 2 title 'bits/s', \
+     AVG / BPS with lines dashtype 2 linecolor rgb 0xe6550d linewidth 1.5 title 'average 1.81 Mbit/s'
+set title 'traffic volume per 2.4 s bucket' font ',12'
+set ylabel 'kB'
+unset key
+VOL = 1000
+set boxwidth STEP * 0.85 absolute
+plot $bw using 1:($3 / VOL) with boxes fillcolor rgb 0xfd8d3c fillstyle solid 0.8 noborder notitle
+unset multiplot
+unset output
