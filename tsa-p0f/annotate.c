@@ -21,8 +21,13 @@
 
 struct annotate_stats annotate_stats;
 
+/* p0f looks for expired connections and hosts every 50 packets. */
+#define EXPIRE_INTERVAL 50
+
 static const struct p0f_db *db;
 static bool compat;
+static uint64_t packets;
+static int64_t last_expire;
 
 enum { K_TS, K_SRC, K_DST, K_SPORT, K_DPORT, K_FLAGS, K_TCPH, K_HTTPH,
     K_TRUNC, NKEYS };
@@ -95,7 +100,9 @@ static bool check_uptime(struct flow *f, struct host *h, int to_srv,
 
 /*
  * A SYN or SYN+ACK.  The signature is computed and written for every such
- * record; the host and connection tables change only where p0f's would.
+ * record (in compat mode only for those p0f reports: not for retransmitted
+ * SYNs or SYN+ACKs without their SYN); the host and connection tables
+ * change only where p0f's would.
  */
 static void tcp_record(struct tsa_writer *w, const struct pkt *p,
     const struct mp_obj *hdrs, bool truncated)
@@ -111,7 +118,7 @@ static void tcp_record(struct tsa_writer *w, const struct pkt *p,
 	bool observe = true, has_up = false;
 	uint16_t syn_mss = 0, mtu;
 
-	switch (tcp_pkt_parse(hdrs->ptr, hdrs->len, compat, &pk)) {
+	switch (tcp_pkt_parse(hdrs->ptr, hdrs->len, &pk)) {
 	case TCP_PARSE_OK:
 		break;
 	case TCP_PARSE_IGNORED:
@@ -127,7 +134,7 @@ static void tcp_record(struct tsa_writer *w, const struct pkt *p,
 		return;
 	}
 	is_syn = (pk.flags & (TCP_SYN | TCP_ACK)) == TCP_SYN;
-	f = flow_find(p->src, p->dst, p->alen, p->sport, p->dport, p->sec,
+	f = flow_find(p->src, p->dst, p->alen, p->sport, p->dport,
 	    &to_srv);
 	if (is_syn) {
 		/* A retransmitted SYN changes nothing. */
@@ -155,6 +162,9 @@ static void tcp_record(struct tsa_writer *w, const struct pkt *p,
 		to_srv = 0;
 		annotate_stats.synack++;
 	}
+	/* In compat mode only what p0f would report is written. */
+	if (compat && !observe)
+		return;
 	tcp_sig_match(db, to_srv, &pk, syn_mss, compat ? 0 : Q_FLOW, &m);
 	rawlen = tcp_sig_format(&pk, syn_mss, raw);
 	mp_put_str(tsa_rec_key(w, "p0f_raw_sig"), raw, rawlen);
@@ -191,6 +201,7 @@ static void tcp_record(struct tsa_writer *w, const struct pkt *p,
 	has_up = check_uptime(f, h, to_srv, pk.ts1, p->ms, &up);
 	if (has_up) {
 		put_uint(w, "p0f_uptime_min", up.up_min);
+		put_uint(w, "p0f_uptime_mod_days", up.mod_days);
 		mp_put_double(tsa_rec_key(w, "p0f_uptime_hz"), up.raw_hz);
 	}
 	host_remember_sig(h, to_srv, &pk, &m, p->ms);
@@ -212,7 +223,7 @@ static void http_record(struct tsa_writer *w, const struct pkt *p,
 	int to_srv;
 	bool has_lang;
 
-	f = flow_find(p->src, p->dst, p->alen, p->sport, p->dport, p->sec,
+	f = flow_find(p->src, p->dst, p->alen, p->sport, p->dport,
 	    &to_srv);
 	if (!f || f->in_http < 0)
 		return;
@@ -347,6 +358,10 @@ void annotate_record(struct tsa_writer *w, const uint8_t *rec, size_t len)
 		p.ms = sec * 1000 + nsec / 1000000;
 	} else
 		p.sec = p.ms = 0;
+	if (++packets % EXPIRE_INTERVAL == 0 && p.sec != last_expire) {
+		hosts_expire(p.sec);
+		last_expire = p.sec;
+	}
 	if ((found & 1 << K_FLAGS) && v[K_FLAGS].type == MP_UINT &&
 	    (found & 1 << K_SPORT) && v[K_SPORT].type == MP_UINT &&
 	    (found & 1 << K_DPORT) && v[K_DPORT].type == MP_UINT) {
@@ -364,7 +379,7 @@ void annotate_record(struct tsa_writer *w, const uint8_t *rec, size_t len)
 		} else if (fl & (TCP_FIN | TCP_RST)) {
 			int to_srv;
 			struct flow *f = flow_find(p.src, p.dst, p.alen,
-			    p.sport, p.dport, p.sec, &to_srv);
+			    p.sport, p.dport, &to_srv);
 
 			if (f)
 				flow_end(f);
@@ -372,9 +387,9 @@ void annotate_record(struct tsa_writer *w, const uint8_t *rec, size_t len)
 		if ((found & 1 << K_HTTPH) && v[K_HTTPH].type == MP_BIN)
 			http_record(w, &p, &v[K_HTTPH]);
 	}
-	if ((h = host_find(p.src, p.alen, p.sec)))
+	if ((h = host_find(p.src, p.alen)))
 		put_host(w, h, src_keys, p.ms);
-	if ((h = host_find(p.dst, p.alen, p.sec)))
+	if ((h = host_find(p.dst, p.alen)))
 		put_host(w, h, dst_keys, p.ms);
 	tsa_rec_end(w);
 }

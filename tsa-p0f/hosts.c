@@ -197,7 +197,7 @@ static void host_key(uint8_t k[HOST_KEY], const uint8_t *addr, uint8_t alen)
 	k[16] = alen;
 }
 
-struct host *host_find(const uint8_t *addr, uint8_t alen, int64_t now)
+struct host *host_find(const uint8_t *addr, uint8_t alen)
 {
 	uint8_t k[HOST_KEY];
 	uint32_t h, i;
@@ -206,10 +206,6 @@ struct host *host_find(const uint8_t *addr, uint8_t alen, int64_t now)
 	h = hash_key(k, HOST_KEY);
 	if ((i = t_find(&host_t, k, h)) == NONE)
 		return NULL;
-	if (now - host_v[i].last_seen > HOST_IDLE_LIMIT) {
-		t_remove(&host_t, i);
-		return NULL;
-	}
 	return &host_v[i];
 }
 
@@ -221,14 +217,11 @@ struct host *host_get(const uint8_t *addr, uint8_t alen, int64_t now)
 
 	host_key(k, addr, alen);
 	h = hash_key(k, HOST_KEY);
-	i = t_find(&host_t, k, h);
-	if (i != NONE && now - host_v[i].last_seen <= HOST_IDLE_LIMIT) {
+	if ((i = t_find(&host_t, k, h)) != NONE) {
 		t_touch(&host_t, i);
 		host_v[i].last_seen = now;
 		return &host_v[i];
 	}
-	if (i != NONE)
-		t_remove(&host_t, i);
 	i = t_insert(&host_t, k, h, &hosts_stats.hosts_evicted);
 	hd = &host_v[i];
 	memset(hd, 0, sizeof *hd);
@@ -249,7 +242,7 @@ static void flow_key(uint8_t k[FLOW_KEY], const uint8_t *cli,
 }
 
 static struct flow *flow_lookup(const uint8_t *cli, const uint8_t *srv,
-    uint8_t alen, uint16_t cport, uint16_t sport, int64_t now)
+    uint8_t alen, uint16_t cport, uint16_t sport)
 {
 	uint8_t k[FLOW_KEY];
 	uint32_t h, i;
@@ -258,23 +251,19 @@ static struct flow *flow_lookup(const uint8_t *cli, const uint8_t *srv,
 	h = hash_key(k, FLOW_KEY);
 	if ((i = t_find(&flow_t, k, h)) == NONE)
 		return NULL;
-	if (now - flow_v[i].created > CONN_MAX_AGE) {
-		t_remove(&flow_t, i);
-		return NULL;
-	}
 	return &flow_v[i];
 }
 
 struct flow *flow_find(const uint8_t *src, const uint8_t *dst, uint8_t alen,
-    uint16_t sport, uint16_t dport, int64_t now, int *to_srv)
+    uint16_t sport, uint16_t dport, int *to_srv)
 {
 	struct flow *f;
 
-	if ((f = flow_lookup(src, dst, alen, sport, dport, now))) {
+	if ((f = flow_lookup(src, dst, alen, sport, dport))) {
 		*to_srv = 1;
 		return f;
 	}
-	if ((f = flow_lookup(dst, src, alen, dport, sport, now)))
+	if ((f = flow_lookup(dst, src, alen, dport, sport)))
 		*to_srv = 0;
 	return f;
 }
@@ -305,6 +294,21 @@ struct flow *flow_new(const uint8_t *src, const uint8_t *dst, uint8_t alen,
 void flow_end(struct flow *f)
 {
 	t_remove(&flow_t, (uint32_t)(f - flow_v));
+}
+
+/*
+ * p0f's expire_cache(): connections live 30 s from their SYN, hosts two
+ * hours from their last connection.  Both lists are in that order, so the
+ * sweep stops at the first entry still young enough.
+ */
+void hosts_expire(int64_t now)
+{
+	while (flow_t.oldest != NONE &&
+	    now - flow_v[flow_t.oldest].created > CONN_MAX_AGE)
+		t_remove(&flow_t, flow_t.oldest);
+	while (host_t.oldest != NONE &&
+	    now - host_v[host_t.oldest].last_seen > HOST_IDLE_LIMIT)
+		t_remove(&host_t, host_t.oldest);
 }
 
 /* ---- NAT and host-change detection ---- */

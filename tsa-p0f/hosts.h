@@ -76,21 +76,27 @@ struct flow {
 void hosts_init(uint32_t max_hosts, uint32_t max_flows);
 void hosts_free(void);
 
-/* The host for addr (4 or 16 bytes), or NULL; one idle too long is gone. */
-struct host *host_find(const uint8_t *addr, uint8_t alen, int64_t now);
+/* The host for addr (4 or 16 bytes), or NULL. */
+struct host *host_find(const uint8_t *addr, uint8_t alen);
 /* Find or create, and mark as recently used. */
 struct host *host_get(const uint8_t *addr, uint8_t alen, int64_t now);
 
 /*
  * The connection a packet belongs to and its direction (*to_srv 1: from
- * the client).  NULL when there is none or it is older than p0f's 30 s.
+ * the client), or NULL.
  */
 struct flow *flow_find(const uint8_t *src, const uint8_t *dst, uint8_t alen,
-    uint16_t sport, uint16_t dport, int64_t now, int *to_srv);
+    uint16_t sport, uint16_t dport, int *to_srv);
 /* A new connection from a SYN (replacing any with the same ends). */
 struct flow *flow_new(const uint8_t *src, const uint8_t *dst, uint8_t alen,
     uint16_t sport, uint16_t dport, int64_t now);
 void flow_end(struct flow *f);
+
+/*
+ * Forget connections older than 30 s and hosts idle for two hours, as p0f
+ * does every 50 packets (when the second has changed).
+ */
+void hosts_expire(int64_t now);
 
 /* Counts for the statistics line. */
 struct hosts_stats {

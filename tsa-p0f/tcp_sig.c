@@ -208,8 +208,7 @@ bad:
 	pk->quirks |= Q_OPT_BAD;
 }
 
-enum tcp_parse tcp_pkt_parse(const uint8_t *h, size_t len, bool compat,
-    struct tcp_pkt *pk)
+enum tcp_parse tcp_pkt_parse(const uint8_t *h, size_t len, struct tcp_pkt *pk)
 {
 	const uint8_t *t;
 	size_t ip_len, doff, tlen;
@@ -249,15 +248,14 @@ enum tcp_parse tcp_pkt_parse(const uint8_t *h, size_t len, bool compat,
 	if (fl & TCP_ACK) {
 		if (!rd32(t + 8))
 			pk->quirks |= Q_ZERO_ACK;
-	} else if (!(fl & TCP_RST)) {
+	} else if (!(fl & TCP_RST) && (t[8] & 1)) {
 		/*
-		 * p0f 3.09b tests "RD32(ack) & !(flags & RST)": a bitwise
-		 * AND with 1, so on little-endian hosts it sees only the
-		 * lowest bit of the ACK field's first byte.  compat keeps
-		 * that; otherwise any non-zero ACK number counts.
+		 * p0f 3.09b tests "RD32(ack) & !(flags & RST)": a bitwise AND
+		 * with 1, so on little-endian hosts it sees only the lowest
+		 * bit of the ACK field's first byte.  Its signatures were
+		 * collected that way, so the same test is kept here.
 		 */
-		if (compat ? (t[8] & 1) : rd32(t + 8) != 0)
-			pk->quirks |= Q_NZ_ACK;
+		pk->quirks |= Q_NZ_ACK;
 	}
 	if (fl & TCP_URG)
 		pk->quirks |= Q_URG;

@@ -48,11 +48,9 @@ enum tcp_parse { TCP_PARSE_OK, TCP_PARSE_SHORT, TCP_PARSE_BAD,
  * Decode raw headers (IP header with options or extension headers, then the
  * TCP header with options).  SHORT: the bytes end early; BAD: the headers
  * contradict themselves; IGNORED: not a TCP segment p0f fingerprints (a
- * fragment, a silly flag combination).  compat reproduces p0f 3.09b's
- * reading of the ACK field (see tcp_sig.c).
+ * fragment, a silly flag combination).
  */
-enum tcp_parse tcp_pkt_parse(const uint8_t *h, size_t len, bool compat,
-    struct tcp_pkt *pk);
+enum tcp_parse tcp_pkt_parse(const uint8_t *h, size_t len, struct tcp_pkt *pk);
 
 /* The outcome of a match. */
 struct tcp_match {

@@ -105,7 +105,9 @@ def compare(path, capture):
             return None
         return lst[i - 1] if 0 < i <= len(lst) else None
 
+    prev = {}
     for o in obs:
+        last, prev = prev, o
         mod = o.get("mod")
         if mod not in ("syn", "syn+ack", "mtu", "http request",
                        "http response", "uptime"):
@@ -154,16 +156,22 @@ def compare(path, capture):
                 diffs.append((mod, fwd, want_app, want_lang, o["raw_sig"],
                               got_app, got_lang, r and r["p0f_http_raw_sig"]))
         elif mod == "uptime":
+            # p0f measures on the SYN or SYN+ACK (logged right after it)
+            # and on later packets of the connection; records carry TCP
+            # timestamps only on SYN and SYN+ACK.
+            same = all(last.get(k) == o.get(k) for k in ("cli", "srv", "subj"))
+            if not (same and last.get("mod") in ("syn", "syn+ack", "mtu")):
+                stats["uptime (later packet)"][0] += 1
+                continue
             stats[mod][0] += 1
             want = o.get("uptime")
-            # tsa-p0f measures on SYN and SYN+ACK: look at the connection's
             r = find(fwd + ("syn" if subj_cli else "syn+ack",), "last")
             got = None
             if r and "p0f_uptime_min" in r:
                 m = r["p0f_uptime_min"]
-                got = "%d days %d hrs %d min" % (m // 1440, m // 60 % 24,
-                                                 m % 60)
-            ok = got is not None and want.startswith(got + " (")
+                got = "%d days %d hrs %d min (modulo %d days)" % (
+                    m // 1440, m // 60 % 24, m % 60, r["p0f_uptime_mod_days"])
+            ok = got == want
             stats[mod][1] += ok
             if not ok:
                 diffs.append((mod, fwd, want, got))

@@ -1,0 +1,121 @@
+"""Helpers for the tsa-p0f tests: build packets and streams, run tsa-p0f
+and p0f, collect failures."""
+import os
+import struct
+import subprocess
+import sys
+
+import msgpack
+
+BIN = os.environ.get("TSA_BIN", "bin")
+TMP = os.environ.get("TSA_TMP", "/tmp")
+PCAPS = os.environ.get("PCAPS", "../shared/pcaps")
+TSA_P0F = os.path.join(BIN, "tsa-p0f")
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def done():
+    if failures:
+        print("%d failure(s)" % len(failures))
+        sys.exit(1)
+    print("ok")
+    sys.exit(0)
+
+
+def stream(recs, header=None):
+    h = header or {"tsa": 1, "kind": "packets", "tools": [["test"]]}
+    return b"".join(msgpack.packb(x) for x in [h] + list(recs))
+
+
+def run(args, data, check_rc=True):
+    """Run tsa-p0f; returns (rc, header, records, stderr)."""
+    p = subprocess.run([TSA_P0F] + args, input=data, capture_output=True)
+    if check_rc and p.returncode != 0:
+        print(p.stderr.decode())
+        raise SystemExit("tsa-p0f failed: %d" % p.returncode)
+    u = msgpack.Unpacker(raw=False)
+    u.feed(p.stdout)
+    out = list(u)
+    return p.returncode, out[0] if out else None, out[1:], p.stderr.decode()
+
+
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+
+def tcp_hdr(sport, dport, flags, win, opts=b"", seq=1000, ack=0, urg=0):
+    opts += b"\0" * (-len(opts) % 4)
+    doff = (20 + len(opts)) // 4
+    return struct.pack("!HHIIBBHHH", sport, dport, seq, ack, doff << 4, flags,
+                       win, 0, urg) + opts
+
+
+def ipv4(src, dst, payload, ttl=64, df=True, ident=1234, tos=0):
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, tos, 20 + len(payload), ident,
+                      0x4000 if df else 0, ttl, 6, 0, bytes(src), bytes(dst))
+    hdr = hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:]
+    return hdr + payload
+
+
+def ipv6(src, dst, payload, hlim=64, flow=0):
+    return struct.pack("!IHBB16s16s", 6 << 28 | flow, len(payload), 6, hlim,
+                       bytes(src), bytes(dst)) + payload
+
+
+def linux_opts(mss=1460, ws=7, ts1=12345678):
+    """mss,sok,ts,nop,ws as Linux sends them."""
+    return (struct.pack("!BBH", 2, 4, mss) + b"\x04\x02" +
+            struct.pack("!BBII", 8, 10, ts1, 0) + b"\x01" +
+            struct.pack("!BBB", 3, 3, ws))
+
+
+def write_pcap(path, packets, link=101):
+    """packets: (seconds, raw IP bytes)."""
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, link))
+        for t, data in packets:
+            sec, usec = int(t), int(round((t - int(t)) * 1e6))
+            f.write(struct.pack("<IIII", sec, usec, len(data), len(data)))
+            f.write(data)
+
+
+def run_p0f(pcap):
+    """p0f's log lines for a capture, as dicts."""
+    log = os.path.join(TMP, "p0f-%d.log" % os.getpid())
+    if os.path.exists(log):
+        os.unlink(log)
+    subprocess.run(["p0f", "-r", pcap, "-o", log], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    obs = []
+    with open(log, encoding="latin-1") as f:
+        for line in f:
+            d = {}
+            body = line.rstrip("\n").split("] ", 1)[1]
+            for part in body.split("|"):
+                k, _, v = part.partition("=")
+                d.setdefault(k, v)
+            if "|raw_sig=" in body:
+                d["raw_sig"] = body.split("|raw_sig=", 1)[1]
+            obs.append(d)
+    return obs
+
+
+def have_p0f():
+    return subprocess.run(["sh", "-c", "command -v p0f"],
+                          capture_output=True).returncode == 0
+
+
+def skip(why):
+    print(why)
+    sys.exit(77)
