@@ -1,0 +1,108 @@
+#!/usr/bin/python3
+# The tool around the expression: inputs (stdin, -r, a file argument),
+# outputs (-o, --fail), the header, usage errors, damaged input, a snapshots
+# stream, and a reader that goes away.
+import os
+import subprocess
+import sys
+
+import msgpack
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from filterlib import (FILTER, TMP, fail, finish, ip, run, split_stream,
+                       stream)
+
+records = [{"protocol": "tcp", "dst_port": 443, "src_addr": ip("10.0.0.1")},
+           {"type": "stats", "final": False},
+           {"protocol": "udp", "dst_port": 53, "src_addr": ip("10.0.0.2")},
+           {"protocol": "tcp", "dst_port": 80, "src_addr": ip("::1")}]
+data, raws = stream(records, {"tsa": 1, "kind": "packets", "link_type": 1,
+                              "source": "x.pcap", "extra": [1, {"a": 2}],
+                              "tools": [["tsa-capture", "-r", "x.pcap"]]})
+path = os.path.join(TMP, "in.tsa")
+with open(path, "wb") as f:
+    f.write(data)
+EXPR = "protocol == tcp"
+
+
+def expect(cond, what):
+    if cond:
+        print("ok", what)
+    else:
+        fail(what)
+
+
+# stdin, -r and a file argument give the same records
+rc0, out0, err0 = run([EXPR], data)
+h, got = split_stream(out0)
+expect(rc0 == 0 and err0 == "" and got == [raws[0], raws[1], raws[3]],
+       "stdin: the tcp records and the stats record, unchanged")
+expect({k: v for k, v in h.items() if k != "tools"} ==
+       {"tsa": 1, "kind": "packets", "link_type": 1, "source": "x.pcap",
+        "extra": [1, {"a": 2}]} and list(h) == ["tsa", "kind", "link_type",
+                                               "source", "extra", "tools"],
+       "header keys copied in order")
+expect(h["tools"] == [["tsa-capture", "-r", "x.pcap"], [FILTER, EXPR]],
+       "invocation appended to tools")
+for args in (["-r", path, EXPR], [EXPR, path], [EXPR, "-r", path]):
+    rc, out, err = run(args, b"")
+    expect(rc == 0 and split_stream(out)[1] == got, f"{args}: same records")
+
+# -o and --fail
+o, fl = os.path.join(TMP, "pass.tsa"), os.path.join(TMP, "fail.tsa")
+rc, out, err = run(["-o", o, "--fail", fl, EXPR, path], b"")
+with open(o, "rb") as f:
+    po = split_stream(f.read())
+with open(fl, "rb") as f:
+    pf = split_stream(f.read())
+expect(rc == 0 and out == b"" and po[1] == got and
+       pf[1] == [raws[1], raws[2]] and pf[0]["tools"][-1][0] == FILTER,
+       "-o and --fail split the stream, each with a header")
+rc, out, err = run(["--pass", o, "--count", EXPR, path], b"")
+expect(rc == 0 and err == "tsa-filter: 3 records read, 2 passed, 1 failed; "
+       "1 other records copied\n", "--count line: " + err.strip())
+
+# usage errors: status 2
+for args, what in (([], "no filter expression given"),
+                   (["-r", path, EXPR, path], "both -r"),
+                   ([EXPR, path, path], "more than one input file"),
+                   (["--fail", "-", EXPR], "both go to stdout"),
+                   (["--bogus", EXPR], "")):
+    rc, out, err = run(args, data)
+    expect(rc == 2 and what in err and out == b"", f"usage {args}: {err!r}")
+rc, out, err = run(["--help"], b"")
+expect(rc == 0 and b"usage: tsa-filter" in out, "--help")
+rc, out, err = run(["--settings", os.path.join(TMP, "none.ini"), EXPR], data)
+expect(rc == 1 and "none.ini" in err and out == b"", "missing settings file")
+
+# damaged input: a capture file, not a stream; a stream cut short
+pcap = os.path.join(os.environ.get("PCAPS", "../shared/pcaps"),
+                    "zeek-wikipedia.pcap")
+if os.path.exists(pcap):
+    rc, out, err = run([EXPR, pcap], b"")
+    expect(rc == 1 and err.startswith("tsa-filter: " + pcap + ": ") and
+           err.count("\n") == 1, "a pcap: " + err.strip())
+cut = data[:len(data) - 3]
+rc, out, err = run([EXPR], cut)
+expect(rc == 1 and split_stream(out)[1] == [raws[0], raws[1]] and
+       err.startswith("tsa-filter: stdin: record 4"),
+       "cut short: records before the damage kept, " + err.strip())
+rc, out, err = run([EXPR], msgpack.packb({"tsa": 1}) + b"\x93\x01\x02\x03")
+expect(rc == 1 and out and "not a map" in err, "a record that is not a map: "
+       + err.strip())
+
+# a snapshots stream: nothing to filter, said once
+snap, sraws = stream([{"type": "snapshot", "packets": 5}],
+                     {"tsa": 1, "kind": "snapshots", "tools": []})
+rc, out, err = run([EXPR], snap)
+expect(rc == 0 and split_stream(out)[1] == sraws and "snapshots" in err,
+       "snapshots stream passes, with a warning")
+
+# a reader that goes away: quiet, status 0
+big, _ = stream([records[0]] * 200000)
+p = subprocess.run(f"'{FILTER}' '{EXPR}' | head -c 10 >/dev/null; "
+                   "echo ${PIPESTATUS[0]}", shell=True, input=big,
+                   capture_output=True, executable="/bin/bash")
+expect(p.stdout == b"0\n" and p.stderr == b"", "closed pipe: status "
+       f"{p.stdout!r}, stderr {p.stderr!r}")
+finish()
