@@ -113,11 +113,11 @@ static int64_t floor_to(int64_t t, int64_t step)
 }
 
 /*
- * Emit the snapshots due before stream time t.  A time window that has
- * emptied stops the schedule: after one empty snapshot it resumes at the
- * last boundary before t, so a gap yields two snapshots, not one per
- * interval.  A count window does not change in a gap, so the schedule jumps
- * at once.
+ * Emit the snapshots due before stream time t.  In a gap, a time window
+ * drains snapshot by snapshot; once the next one would be empty, the
+ * schedule jumps to the last boundary before t, so a gap yields one empty
+ * snapshot, not one per interval.  A count window does not change in a gap,
+ * so there the schedule jumps at once.
  */
 static void snapshots_until(struct agg *a, int64_t t, bool live)
 {
