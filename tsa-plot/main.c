@@ -142,7 +142,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	uint64_t v;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "o:m:r:D:h", lopts, NULL)) != -1)
+	opterr = 0;	/* our own messages, in the usual form */
+	while ((c = getopt_long(argc, argv, ":o:m:r:D:h", lopts, NULL)) != -1)
 		switch (c) {
 		case 'o': o->outdir = optarg; break;
 		case O_LAST: o->last = 1; break;
@@ -159,7 +160,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case O_GNUPLOT: o->gnuplot = optarg; break;
 		case O_SETTINGS: settings = optarg; break;
 		case 'h': usage();
-		default: tsa_usage("unknown option");
+		case ':': tsa_usage("%s needs an argument", argv[optind - 1]);
+		default: tsa_usage("unknown option '%s'", argv[optind - 1]);
 		}
 	if (argc - optind > 1)
 		tsa_usage("one input file at most");
