@@ -71,6 +71,11 @@ const char *country_label(const struct plot_ctx *c, const char *code)
 		return "Local networks";
 	if (strcmp(code, "unknown") == 0)
 		return "Unknown (not in the database)";
+	/* Region codes some databases use for blocks without a country. */
+	if (strcmp(code, "EU") == 0)
+		return "Europe (no country)";
+	if (strcmp(code, "AP") == 0)
+		return "Asia/Pacific (no country)";
 	name = worlddata_name(c->w, code);
 	return name ? name : code;
 }
