@@ -1,0 +1,90 @@
+#!/bin/sh
+# Bad input: every case gives one line on stderr that names the file or the
+# interface, and the documented exit status.
+set -u
+cap="$TSA_BIN/tsa-capture"
+t="$TSA_TMP"
+fail=0
+
+as=""	# a command prefix that runs tsa-capture as another user
+
+# expect STATUS PATTERN -- ARGS...: run tsa-capture, check status, that
+# stderr is one line (usage errors add a "Try --help" line), and that it
+# matches PATTERN (grep -E).
+expect() {
+	want=$1 pat=$2
+	shift 3
+	$as "$cap" "$@" >"$t/out" 2>"$t/err"
+	rc=$?
+	lines=$(grep -vc "^Try 'tsa-capture --help'" "$t/err")
+	if [ "$rc" -ne "$want" ] || [ "$lines" -ne 1 ] || ! grep -Eq "$pat" "$t/err"; then
+		echo "FAIL: tsa-capture $*: status $rc (want $want), stderr:"
+		sed 's/^/    /' "$t/err"
+		fail=1
+	else
+		echo "ok: tsa-capture $*: $(cat "$t/err")"
+	fi
+}
+
+expect 1 "^tsa-capture: $t/missing.pcap: No such file or directory$" -- -r "$t/missing.pcap"
+
+printf 'this is not a capture file\n' >"$t/text.pcap"
+expect 1 "^tsa-capture: $t/text.pcap: not a capture file" -- -r "$t/text.pcap"
+
+: >"$t/empty.pcap"
+expect 1 "^tsa-capture: $t/empty.pcap: empty file" -- -r "$t/empty.pcap"
+
+expect 1 "^tsa-capture: $t: is a directory$" -- -r "$t"
+
+expect 1 "^tsa-capture: .*ppp-many_interfaces-1.pcapng: an interface has a type 0 different" \
+    -- -r "$PCAPS/ppp-many_interfaces-1.pcapng"
+
+# A pcap of link type 189 (USB packets), which carries no IP.
+printf '\324\303\262\241\002\000\004\000\000\000\000\000\000\000\000\000\377\377\000\000\275\000\000\000' >"$t/usb.pcap"
+expect 1 "^tsa-capture: $t/usb.pcap: unsupported link type USB_LINUX \\(189\\)$" -- -r "$t/usb.pcap"
+
+expect 1 "^tsa-capture: nosuch0: no such interface$" -- -i nosuch0
+expect 1 "^tsa-capture: filter 'tcp port http-ish': " -- -r "$PCAPS/zeek-wikipedia.pcap" tcp port http-ish
+expect 2 "^tsa-capture: -r and -i exclude each other$" -- -r x -i lo
+expect 2 "^tsa-capture: -c: not a positive number: many$" -- -r x -c many
+
+# No permission, as an unprivileged user: a capture file it cannot read, and
+# a live capture.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	cp "$PCAPS/zeek-wikipedia.pcap" "$t/secret.pcap"
+	chmod 600 "$t/secret.pcap"
+	chmod 755 "$t"
+	as="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+	expect 1 "^tsa-capture: $t/secret.pcap: Permission denied$" -- -r "$t/secret.pcap"
+	expect 1 "^tsa-capture: lo: permission denied" -- -i lo
+	as=""
+else
+	echo "skipped the permission cases: not root or no setpriv"
+fi
+
+# A file cut in the middle of a packet: every complete packet is written,
+# with the final stats record, then the error (status 1), as tcpdump does.
+head -c 10000 "$PCAPS/zeek-wikipedia.pcap" >"$t/cut.pcap"
+expect 1 "^tsa-capture: $t/cut.pcap: truncated dump file" -- -r "$t/cut.pcap"
+"$PY" - "$t/out" "$t/cut.pcap" <<'PYEOF' || fail=1
+import struct, sys, msgpack
+recs = list(msgpack.Unpacker(open(sys.argv[1], "rb"), raw=False))
+data = open(sys.argv[2], "rb").read()
+# Count the complete records of the cut file independently.
+off, frames = 24, 0
+while off + 16 <= len(data):
+    incl = struct.unpack_from("<I", data, off + 8)[0]
+    if off + 16 + incl > len(data):
+        break
+    frames += 1
+    off += 16 + incl
+stats = recs[-1]
+assert recs[0]["tsa"] == 1 and stats["type"] == "stats" and stats["final"], stats
+pkts = [r for r in recs[1:] if "type" not in r]
+print("cut file: %d complete frames, %d records, stats %r" % (frames, len(pkts), stats))
+assert len(pkts) == stats["decoded"]
+assert stats["decoded"] + stats["non_ip"] == frames, (frames, stats)
+assert 0 < len(pkts) < 126
+PYEOF
+
+exit $fail
