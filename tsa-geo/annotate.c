@@ -15,33 +15,84 @@ static const char *const keys[2][GEO_NFIELDS] = {
 };
 static const char *const scope_keys[2] = { "src_scope", "dst_scope" };
 
-static void put_answer(struct tsa_writer *w, enum geo_side side,
-    const uint8_t *ans)
-{
-	unsigned mask = ans[0];
-	const uint8_t *p = ans + 1;
+#define NSCOPES (TSA_SCOPE_RESERVED + 1)
+/* Pairs "src_scope": "link-local" and the like, packed at start. */
+static uint8_t scope_pairs[2][NSCOPES][48];
 
-	for (int f = 0; f < GEO_NFIELDS; f++) {
-		if (!(mask & (1u << f)))
-			continue;
-		size_t n = (size_t)p[0] | (size_t)p[1] << 8;
-		mp_put_raw(tsa_rec_key(w, keys[side][f]), p + 2, n);
-		p += 2 + n;
-	}
+const char *geo_key(int side, enum geo_field f)
+{
+	return keys[side][f];
 }
 
-void geo_annotate(struct tsa_writer *w, enum geo_side side,
-    const struct geo_result *r)
+void geo_annotate_init(void)
 {
-	if (r->scope != TSA_SCOPE_PUBLIC) {
-		mp_put_cstr(tsa_rec_key(w, scope_keys[side]),
-		    tsa_scope_name((enum tsa_addr_scope)r->scope));
-		return;
+	for (int side = 0; side < 2; side++)
+		for (int s = 0; s < NSCOPES; s++) {
+			uint8_t *p = scope_pairs[side][s];
+			struct mp_buf b = { p + 3, 0, sizeof scope_pairs[0][0] - 3 };
+			mp_put_cstr(&b, scope_keys[side]);
+			mp_put_cstr(&b, tsa_scope_name((enum tsa_addr_scope)s));
+			/* The names are short: the buffer never grows. */
+			p[0] = 1;
+			p[1] = (uint8_t)b.len;
+			p[2] = 0;
+		}
+}
+
+int geo_result_pairs(const struct geo_result *r, int side,
+    const uint8_t **out)
+{
+	int n = 0;
+
+	if (r->scope != TSA_SCOPE_PUBLIC && r->scope < NSCOPES) {
+		out[0] = scope_pairs[side][r->scope];
+		return 1;
 	}
 	if (r->loc)
-		put_answer(w, side, r->loc);
+		out[n++] = geo_answer_pairs(r->loc, side);
 	if (r->asn)
-		put_answer(w, side, r->asn);
+		out[n++] = geo_answer_pairs(r->asn, side);
+	return n;
+}
+
+void geo_write(struct tsa_writer *w, const uint8_t *rec, size_t len,
+    const uint8_t *const *pairs, int npairs)
+{
+	struct mp_buf *out = tsa_out(w);
+	uint32_t n, add = 0;
+	size_t hl, extra = 0;
+
+	for (int i = 0; i < npairs; i++) {
+		add += pairs[i][0];
+		extra += geo_pairs_len(pairs[i]);
+	}
+	if (add == 0) {
+		mp_put_raw(out, rec, len);
+		tsa_wrote(w);
+		return;
+	}
+	/* The caller has checked that rec is a whole map. */
+	if (rec[0] >= 0x80 && rec[0] <= 0x8f) {
+		n = rec[0] & 0x0f;
+		hl = 1;
+	} else if (rec[0] == 0xde) {
+		n = (uint32_t)rec[1] << 8 | rec[2];
+		hl = 3;
+	} else {
+		n = (uint32_t)rec[1] << 24 | (uint32_t)rec[2] << 16 |
+		    (uint32_t)rec[3] << 8 | rec[4];
+		hl = 5;
+	}
+	mp_buf_reserve(out, 5 + len + extra);
+	mp_put_map(out, n + add);
+	memcpy(out->p + out->len, rec + hl, len - hl);
+	out->len += len - hl;
+	for (int i = 0; i < npairs; i++) {
+		size_t pl = geo_pairs_len(pairs[i]);
+		memcpy(out->p + out->len, pairs[i] + 3, pl);
+		out->len += pl;
+	}
+	tsa_wrote(w);
 }
 
 bool geo_is_own_key(const struct mp_obj *key)

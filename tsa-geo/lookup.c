@@ -14,8 +14,10 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "addr.h"
+#include "annotate.h"
 #include "lookup.h"
 #include "util.h"
 
@@ -45,17 +47,40 @@ struct geo_lookup {
 	uint32_t intern_mask, intern_used, intern_max;
 	uint8_t *arena;
 	size_t arena_len, arena_cap;
-	struct mp_buf scratch;	/* one answer's values while packing */
+	struct mp_buf values;	/* one answer's values while packing */
+	struct mp_buf pairs;	/* and its keys and values */
 	struct geo_stats st;
 };
 
 /*
- * Upper bound of one answer's bytes: the mask, and per field a length and
- * a value (strings are at most 1024 bytes, see db.c).
+ * Upper bound of one answer's bytes: the mask, and per side a count, a
+ * length, and per field a key (at most 13 bytes) and a value (strings are
+ * at most 1024 bytes, see db.c).
  */
-#define MAX_ANSWER (1 + GEO_NFIELDS * (2 + 1029))
+#define MAX_PAIRS (GEO_NFIELDS * (1 + 13 + 3 + 1024))
+#define MAX_ANSWER (1 + 2 * (3 + MAX_PAIRS))
 
 static const uint64_t golden = 0x9e3779b97f4a7c15ull;
+
+/*
+ * The address table is read at random, once or twice per record: on 4 KiB
+ * pages nearly every lookup would also miss the TLB, so ask for huge pages
+ * (where transparent huge pages are set to "madvise").  Zeroed.
+ */
+static void *table(size_t n, size_t size)
+{
+	size_t bytes = n * size, huge = (size_t)2 << 20;
+	void *p;
+
+	if (bytes < huge)
+		return tsa_calloc(n, size);
+	bytes = (bytes + huge - 1) & ~(huge - 1);
+	if (posix_memalign(&p, huge, bytes) != 0)
+		return tsa_calloc(n, size);
+	madvise(p, bytes, MADV_HUGEPAGE);
+	memset(p, 0, bytes);
+	return p;
+}
 
 struct geo_lookup *geo_lookup_new(const struct geo_db *loc,
     const struct geo_db *asn, uint64_t cache_size)
@@ -70,15 +95,16 @@ struct geo_lookup *geo_lookup_new(const struct geo_db *loc,
 	g->db[0] = loc;
 	g->db[1] = asn;
 	g->set_bits = bits;
-	g->sets = tsa_calloc((size_t)1 << bits, sizeof *g->sets);
+	g->sets = table((size_t)1 << bits, sizeof *g->sets);
 	/* Two answers per cached address at most; intern at half load. */
 	g->intern_mask = (4u << bits) - 1;
 	g->intern_max = 2u << bits;
 	g->intern = tsa_calloc((size_t)g->intern_mask + 1, sizeof *g->intern);
 	/* Room for a typical country or city answer per address. */
-	g->arena_cap = ((size_t)2 << bits) * 64 + 4 * MAX_ANSWER;
+	g->arena_cap = ((size_t)2 << bits) * 128 + 4 * MAX_ANSWER;
 	g->arena = tsa_malloc(g->arena_cap);
-	mp_buf_grow(&g->scratch, MAX_ANSWER);
+	mp_buf_grow(&g->values, MAX_ANSWER);
+	mp_buf_grow(&g->pairs, MAX_ANSWER);
 	return g;
 }
 
@@ -89,7 +115,8 @@ void geo_lookup_free(struct geo_lookup *g)
 	free(g->sets);
 	free(g->intern);
 	free(g->arena);
-	mp_buf_free(&g->scratch);
+	mp_buf_free(&g->values);
+	mp_buf_free(&g->pairs);
 	free(g);
 }
 
@@ -112,30 +139,41 @@ static uint32_t answer(struct geo_lookup *g, int which, MMDB_entry_s *ent)
 	uint32_t h = (uint32_t)(((ent->offset * 2ull + (uint64_t)which) * golden) >> 32);
 	uint32_t i = h & g->intern_mask;
 	uint32_t off[GEO_NFIELDS], len[GEO_NFIELDS];
+	struct mp_buf *b = &g->pairs;
 	unsigned mask;
-	uint8_t *p;
 
 	for (; g->intern[i].ans; i = (i + 1) & g->intern_mask)
 		if (g->intern[i].offset == ent->offset && g->intern[i].which == which)
 			return g->intern[i].ans;
 
-	g->scratch.len = 0;
-	mask = geo_db_answer(g->db[which], ent, &g->scratch, off, len);
-	p = g->arena + g->arena_len;
-	*p++ = (uint8_t)mask;
-	for (int f = 0; f < GEO_NFIELDS; f++) {
-		if (!(mask & (1u << f)))
-			continue;
-		p[0] = (uint8_t)len[f];
-		p[1] = (uint8_t)(len[f] >> 8);
-		memcpy(p + 2, g->scratch.p + off[f], len[f]);
-		p += 2 + len[f];
+	g->values.len = 0;
+	mask = geo_db_answer(g->db[which], ent, &g->values, off, len);
+	b->len = 0;
+	mp_buf_reserve(b, 1);
+	b->p[b->len++] = (uint8_t)mask;
+	for (int side = 0; side < 2; side++) {
+		size_t start = b->len;
+		uint8_t n = 0;
+		mp_buf_reserve(b, 3);
+		b->len += 3;
+		for (int f = 0; f < GEO_NFIELDS; f++) {
+			if (!(mask & (1u << f)))
+				continue;
+			mp_put_cstr(b, geo_key(side, (enum geo_field)f));
+			mp_put_raw(b, g->values.p + off[f], len[f]);
+			n++;
+		}
+		size_t plen = b->len - start - 3;
+		b->p[start] = n;
+		b->p[start + 1] = (uint8_t)plen;
+		b->p[start + 2] = (uint8_t)(plen >> 8);
 	}
+	memcpy(g->arena + g->arena_len, b->p, b->len);
 	g->intern[i].offset = ent->offset;
 	g->intern[i].which = (uint8_t)which;
 	g->intern[i].ans = (uint32_t)g->arena_len + 1;
 	g->intern_used++;
-	g->arena_len = (size_t)(p - g->arena);
+	g->arena_len += b->len;
 	return g->intern[i].ans;
 }
 
@@ -155,31 +193,69 @@ static uint32_t resolve(struct geo_lookup *g, int which, const uint8_t *a,
 	return answer(g, which, &ent);
 }
 
-bool geo_lookup(struct geo_lookup *g, const uint8_t *a, size_t len,
-    struct geo_result *r)
+void geo_lookup_begin(struct geo_lookup *g)
+{
+	/* Two addresses, two answers each. */
+	if (g->arena_cap - g->arena_len < 4 * MAX_ANSWER ||
+	    g->intern_used + 4 > g->intern_max) {
+		geo_lookup_flush(g);
+		g->st.flushes++;
+	}
+}
+
+/*
+ * The cache key of an address: IPv4 (also IPv4-mapped IPv6) in the low
+ * bytes of k0.  Returns the length to look up, or 0 for a bad one.
+ */
+static inline size_t cache_key(const uint8_t **a, size_t len, uint64_t *k0,
+    uint64_t *k1)
 {
 	static const uint8_t mapped[12] = { 0,0,0,0, 0,0,0,0, 0,0,0xff,0xff };
-	uint64_t k0 = 0, k1 = 0, h;
-	struct cache_set *s;
-	struct cache_ent *e;
 
-	if (len == 16 && memcmp(a, mapped, 12) == 0) {
-		a += 12;
+	if (len == 16 && memcmp(*a, mapped, 12) == 0) {
+		*a += 12;
 		len = 4;
 	}
 	if (len == 4) {
 		uint32_t v;
-		memcpy(&v, a, 4);
-		k0 = v;
+		memcpy(&v, *a, 4);
+		*k0 = v;
+		*k1 = 0;
 	} else if (len == 16) {
-		memcpy(&k0, a, 8);
-		memcpy(&k1, a + 8, 8);
+		memcpy(k0, *a, 8);
+		memcpy(k1, *a + 8, 8);
 	} else {
-		return false;
+		return 0;
 	}
+	return len;
+}
+
+static inline struct cache_set *cache_set(const struct geo_lookup *g,
+    uint64_t k0, uint64_t k1, size_t len)
+{
+	return &g->sets[((k0 ^ (k1 * golden) ^ len) * golden) >> (64 - g->set_bits)];
+}
+
+void geo_lookup_prefetch(const struct geo_lookup *g, const uint8_t *a,
+    size_t len)
+{
+	uint64_t k0, k1;
+
+	if ((len = cache_key(&a, len, &k0, &k1)) != 0)
+		__builtin_prefetch(cache_set(g, k0, k1, len));
+}
+
+bool geo_lookup(struct geo_lookup *g, const uint8_t *a, size_t len,
+    struct geo_result *r)
+{
+	uint64_t k0, k1;
+	struct cache_set *s;
+	struct cache_ent *e;
+
+	if ((len = cache_key(&a, len, &k0, &k1)) == 0)
+		return false;
 	g->st.addrs++;
-	h = ((k0 ^ (k1 * golden) ^ len) * golden) >> (64 - g->set_bits);
-	s = &g->sets[h];
+	s = cache_set(g, k0, k1, len);
 	for (int w = 0; w < 2; w++) {
 		e = &s->e[w];
 		if (e->k0 == k0 && e->k1 == k1 && e->len == len) {
@@ -189,12 +265,6 @@ bool geo_lookup(struct geo_lookup *g, const uint8_t *a, size_t len,
 		}
 	}
 
-	/* A miss: make sure both answers fit before packing either. */
-	if (g->arena_cap - g->arena_len < 2 * MAX_ANSWER ||
-	    g->intern_used + 2 > g->intern_max) {
-		geo_lookup_flush(g);
-		g->st.flushes++;
-	}
 	int w = s->e[0].older;
 	e = &s->e[w];
 	e->k0 = k0;

@@ -15,6 +15,7 @@
 #include "annotate.h"
 #include "db.h"
 #include "lookup.h"
+#include "record.h"
 #include "tsa.h"
 
 _Noreturn static void usage(void)
@@ -146,7 +147,6 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char *const addr_keys[] = { "src_addr", "dst_addr", "type" };
 	const char *opt_db = NULL, *opt_asn = NULL, *opt_cache = NULL;
 	const char *opt_settings = NULL, *out_path = NULL, *in_path = NULL;
 	int verbose = 0, c, rc;
@@ -195,6 +195,8 @@ int main(int argc, char **argv)
 	open_all(&g);
 	g.lookup = geo_lookup_new(&g.loc, g.asn_path ? &g.asn : NULL, cache_size);
 
+	geo_rec_init();
+	geo_annotate_init();
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_hup;
 	sa.sa_flags = SA_RESTART;	/* the reader's read() just carries on */
@@ -212,7 +214,6 @@ int main(int argc, char **argv)
 	 */
 	rerun = geo_header_ran(hdr, hlen, "tsa-geo");
 	tsa_header_pass(w, r, NULL, argc, argv);
-	tsa_rec_dedup(w, 0);
 
 	const uint8_t *rec;
 	size_t len;
@@ -225,35 +226,32 @@ int main(int argc, char **argv)
 			break;
 		records++;
 
-		struct mp_obj v[3];
-		int64_t found = mp_map_get(rec, len, addr_keys, 3, v);
-		if (found < 0 || (found & 4)) {
+		struct geo_rec gr;
+		if (!geo_rec_scan(rec, len, &gr, g.lookup) || gr.typed) {
 			/* Not a packet record: passes through as it is. */
-			tsa_rec_begin(w, rec, len);
-			tsa_rec_end(w);
-			tsa_wrote(w);
+			geo_write(w, rec, len, NULL, 0);
 			continue;
 		}
 		if (rerun && geo_strip(rec, len, &stripped)) {
-			/* v[] pointed into rec, which stays valid. */
-			tsa_rec_begin(w, stripped.p, stripped.len);
-		} else {
-			tsa_rec_begin(w, rec, len);
+			/* gr pointed into rec, which stays valid. */
+			rec = stripped.p;
+			len = stripped.len;
 		}
-		/* src is written before dst is looked up: see geo_lookup(). */
+		const uint8_t *pairs[4];
+		int np = 0;
+		geo_lookup_begin(g.lookup);
 		for (int side = 0; side < 2; side++) {
 			struct geo_result res;
-			if (!(found & (1 << side)))
+			if (!gr.has[side])
 				continue;
-			if (v[side].type != MP_BIN ||
-			    !geo_lookup(g.lookup, v[side].ptr, v[side].len, &res)) {
+			if (gr.addr[side].type != MP_BIN || !geo_lookup(g.lookup,
+			    gr.addr[side].ptr, gr.addr[side].len, &res)) {
 				bad++;
 				continue;
 			}
-			geo_annotate(w, (enum geo_side)side, &res);
+			np += geo_result_pairs(&res, side, pairs + np);
 		}
-		tsa_rec_end(w);
-		tsa_wrote(w);
+		geo_write(w, rec, len, pairs, np);
 	}
 	tsa_writer_close(w);
 	if (bad)
