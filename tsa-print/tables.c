@@ -1,0 +1,348 @@
+/*
+ * Snapshot and alert records as text.  A snapshot becomes a title block
+ * (window, totals, bandwidth) and one table per list - countries, domains,
+ * hosts, OS labels, alerts - with right-aligned numbers, left-aligned
+ * names, and the share of the window's packets and bytes, like rwstats:
+ *
+ *   Countries (6)
+ *   country |packets |%packets |  bytes |%bytes |hosts
+ *   IL      |   4086 |   88.23 |3539639 | 94.68 |    7
+ *
+ * The shares of countries and domains can add up to more than 100%: a
+ * packet counts for each remote endpoint's country and domain.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "show.h"
+#include "tables.h"
+
+#define MAX_COLS 10
+
+struct col {
+	const char *title;
+	const char *key;
+	enum { TEXT, NUM, PCT_PACKETS, PCT_BYTES } kind;
+};
+
+static void puts_buf(struct mp_buf *b, const char *s)
+{
+	mp_put_raw(b, s, strlen(s));
+}
+
+static void printf_buf(struct mp_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void printf_buf(struct mp_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char tmp[256];
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		mp_put_raw(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+/* The raw value of key in the map at rec: its bounds, or false. */
+static bool find(const uint8_t *rec, const uint8_t *end, const char *key,
+    const uint8_t **vs, const uint8_t **ve)
+{
+	struct mp_map_iter it;
+	struct mp_obj k;
+	size_t n = strlen(key);
+
+	if (mp_map_begin(&it, rec, (size_t)(end - rec)) < 0)
+		return false;
+	while (mp_map_step(&it, &k, vs, ve) > 0)
+		if (k.type == MP_STR && k.len == n && memcmp(k.ptr, key, n) == 0)
+			return true;
+	return false;
+}
+
+static bool find_obj(const uint8_t *rec, const uint8_t *end, const char *key,
+    struct mp_obj *o)
+{
+	const uint8_t *vs, *ve;
+
+	return find(rec, end, key, &vs, &ve) && mp_next(&vs, ve, o) == 0;
+}
+
+static double num(const uint8_t *rec, const uint8_t *end, const char *key)
+{
+	struct mp_obj o;
+	double v;
+
+	return find_obj(rec, end, key, &o) && mp_obj_num(&o, &v) ? v : 0;
+}
+
+static void put_time(struct mp_buf *b, const uint8_t *rec, const uint8_t *end,
+    const char *key)
+{
+	struct mp_obj o;
+	int64_t sec;
+	uint32_t nsec;
+	char t[40];
+
+	if (find_obj(rec, end, key, &o) && mp_obj_time(&o, &sec, &nsec)) {
+		tsa_fmt_time(t, sec, nsec);
+		puts_buf(b, t);
+	} else
+		puts_buf(b, "?");
+}
+
+/* 1234567 -> "1.23 M" style, for bits per second and bytes. */
+static void put_si(struct mp_buf *b, double v, const char *unit)
+{
+	static const char *const prefix[] = { "", "k", "M", "G", "T", "P" };
+	int i = 0;
+
+	while (fabs(v) >= 1000 && i < 5) {
+		v /= 1000;
+		i++;
+	}
+	printf_buf(b, i ? "%.2f %s%s" : "%.0f %s%s", v, prefix[i], unit);
+}
+
+/* A cell's text: the value of key in the row map, or a share of a total. */
+static void cell(struct mp_buf *b, const uint8_t *row, const uint8_t *end,
+    const struct col *c, double packets, double bytes)
+{
+	const uint8_t *vs, *ve;
+	struct mp_obj o;
+	double v;
+
+	if (!find(row, end, c->key, &vs, &ve))
+		return;
+	if (c->kind == PCT_PACKETS || c->kind == PCT_BYTES) {
+		double total = c->kind == PCT_PACKETS ? packets : bytes;
+		const uint8_t *p = vs;
+
+		if (mp_next(&p, ve, &o) == 0 && mp_obj_num(&o, &v) && total > 0)
+			printf_buf(b, "%.2f", 100 * v / total);
+		return;
+	}
+	show_text(b, vs, ve, (const uint8_t *)c->key, strlen(c->key));
+}
+
+/*
+ * One table: the title, a header line and a row per element of the array
+ * value, columns as wide as their widest cell.
+ */
+static void table(struct mp_buf *out, const char *title, const uint8_t *rec,
+    const uint8_t *end, const char *key, const struct col *cols, int ncols,
+    double packets, double bytes)
+{
+	const uint8_t *vs, *ve, *p, *row;
+	struct mp_obj a;
+	struct mp_buf cells = { 0 };
+	size_t *off = NULL, width[MAX_COLS];
+	uint32_t i, n;
+	int j;
+
+	if (!find(rec, end, key, &vs, &ve) || mp_next(&vs, ve, &a) < 0 ||
+	    a.type != MP_ARRAY)
+		return;
+	n = a.len;
+	printf_buf(out, "\n%s (%u)\n", title, n);
+	if (n == 0) {
+		puts_buf(out, "  (none)\n");
+		return;
+	}
+	/* cells[i][j] start at off[i * (ncols + 1) + j] */
+	off = tsa_malloc(((size_t)n * (ncols + 1) + 1) * sizeof *off);
+	for (j = 0; j < ncols; j++)
+		width[j] = strlen(cols[j].title);
+	p = vs;
+	for (i = 0; i < n; i++) {
+		row = p;
+		if (mp_skip(&p, ve) < 0) {
+			n = i;
+			break;
+		}
+		for (j = 0; j < ncols; j++) {
+			off[(size_t)i * (ncols + 1) + j] = cells.len;
+			cell(&cells, row, p, &cols[j], packets, bytes);
+			if (cells.len - off[(size_t)i * (ncols + 1) + j] > width[j])
+				width[j] = cells.len - off[(size_t)i * (ncols + 1) + j];
+		}
+		off[(size_t)i * (ncols + 1) + ncols] = cells.len;
+	}
+	for (j = 0; j < ncols; j++)
+		if (j + 1 < ncols)
+			printf_buf(out, "%*s|", cols[j].kind == TEXT ?
+			    -(int)width[j] : (int)width[j], cols[j].title);
+		else
+			printf_buf(out, "%*s\n", cols[j].kind == TEXT ? 0 :
+			    (int)width[j], cols[j].title);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < ncols; j++) {
+			size_t s = off[(size_t)i * (ncols + 1) + j];
+			size_t e = off[(size_t)i * (ncols + 1) + j + 1];
+			size_t w = e - s, pad = width[j] - w;
+
+			if (cols[j].kind != TEXT)
+				while (pad--)
+					puts_buf(out, " ");
+			mp_put_raw(out, cells.p + s, w);
+			if (cols[j].kind == TEXT && j + 1 < ncols)
+				while (pad--)
+					puts_buf(out, " ");
+			puts_buf(out, j + 1 < ncols ? "|" : "\n");
+		}
+	}
+	free(off);
+	mp_buf_free(&cells);
+}
+
+/* Bandwidth: average, peak bucket, and a one-line chart of the buckets. */
+static void bandwidth(struct mp_buf *out, const uint8_t *rec, const uint8_t *end)
+{
+	static const char bars[] = " .:-=+*#%@";
+	const uint8_t *vs, *ve, *p;
+	struct mp_obj a, o;
+	double v, peak = 0, bucket;
+	uint32_t i, at = 0, n;
+
+	if (!find(rec, end, "bandwidth", &vs, &ve))
+		return;
+	bucket = num(vs, ve, "bucket_ns") / 1e9;
+	puts_buf(out, "Bandwidth: average ");
+	put_si(out, num(vs, ve, "avg_bps"), "bit/s");
+	if (!find(vs, ve, "bps", &p, &ve) || mp_next(&p, ve, &a) < 0 || a.type != MP_ARRAY) {
+		puts_buf(out, "\n");
+		return;
+	}
+	n = a.len;
+	{
+		const uint8_t *q = p;
+
+		for (i = 0; i < n && mp_next(&q, ve, &o) == 0; i++)
+			if (mp_obj_num(&o, &v) && v > peak) {
+				peak = v;
+				at = i;
+			}
+	}
+	puts_buf(out, ", peak ");
+	put_si(out, peak, "bit/s");
+	printf_buf(out, " at +%.1fs; %u buckets of %.3gs\n  [", at * bucket, n, bucket);
+	for (i = 0; i < n && mp_next(&p, ve, &o) == 0; i++) {
+		int level = 0;
+
+		if (mp_obj_num(&o, &v) && peak > 0 && v > 0)
+			level = 1 + (int)(v / peak * (sizeof bars - 3) + 0.5);
+		if (level > (int)sizeof bars - 2)
+			level = (int)sizeof bars - 2;
+		mp_put_raw(out, &bars[level], 1);
+	}
+	puts_buf(out, "]\n");
+}
+
+static void snapshot(struct mp_buf *out, const uint8_t *rec, const uint8_t *end)
+{
+	static const struct col countries[] = {
+		{ "country", "country", TEXT }, { "packets", "packets", NUM },
+		{ "%packets", "packets", PCT_PACKETS }, { "bytes", "bytes", NUM },
+		{ "%bytes", "bytes", PCT_BYTES }, { "hosts", "hosts", NUM },
+	};
+	static const struct col domains[] = {
+		{ "domain", "domain", TEXT }, { "packets", "packets", NUM },
+		{ "%packets", "packets", PCT_PACKETS }, { "bytes", "bytes", NUM },
+		{ "%bytes", "bytes", PCT_BYTES }, { "hosts", "hosts", NUM },
+		{ "countries", "countries", TEXT }, { "os", "os", TEXT },
+		{ "aliases", "aliases", TEXT },
+	};
+	static const struct col hosts[] = {
+		{ "addr", "addr", TEXT }, { "country", "country", TEXT },
+		{ "packets", "packets", NUM }, { "%packets", "packets", PCT_PACKETS },
+		{ "bytes", "bytes", NUM }, { "%bytes", "bytes", PCT_BYTES },
+		{ "os", "os", TEXT }, { "dist", "dist", NUM }, { "domain", "domain", TEXT },
+	};
+	static const struct col os[] = {
+		{ "os", "os", TEXT }, { "class", "class", TEXT },
+		{ "hosts", "hosts", NUM }, { "packets", "packets", NUM },
+		{ "%packets", "packets", PCT_PACKETS },
+	};
+	static const struct col alerts[] = {
+		{ "alert", "alert", TEXT }, { "host_addr", "host_addr", TEXT },
+		{ "country", "country", TEXT }, { "reason", "reason", TEXT },
+	};
+	double packets = num(rec, end, "packets"), bytes = num(rec, end, "bytes");
+	const uint8_t *vs, *ve;
+	struct mp_obj o;
+
+	puts_buf(out, "== Snapshot ");
+	put_time(out, rec, end, "window_start");
+	puts_buf(out, " .. ");
+	put_time(out, rec, end, "window_end");
+	if (find(rec, end, "window", &vs, &ve)) {
+		puts_buf(out, " (window ");
+		show_text(out, vs, ve, NULL, 0);
+		if (find_obj(rec, end, "window", &o) && o.type != MP_STR)
+			puts_buf(out, " packets");
+		puts_buf(out, ")");
+	}
+	if (find_obj(rec, end, "final", &o) && o.type == MP_BOOL && o.b)
+		puts_buf(out, " final");
+	if (find_obj(rec, end, "sensors", &o) && o.type == MP_UINT)
+		printf_buf(out, " from %llu sensors", (unsigned long long)o.u);
+	puts_buf(out, " ==\n");
+	printf_buf(out, "%.0f packets, %.0f bytes (", packets, bytes);
+	put_si(out, bytes, "B");
+	puts_buf(out, ")\n");
+	bandwidth(out, rec, end);
+	table(out, "Countries", rec, end, "countries", countries, 6, packets, bytes);
+	table(out, "Domains", rec, end, "domains", domains, 9, packets, bytes);
+	table(out, "Top hosts", rec, end, "hosts", hosts, 9, packets, bytes);
+	table(out, "Operating systems", rec, end, "os", os, 5, packets, bytes);
+	table(out, "Active alerts", rec, end, "alerts", alerts, 4, packets, bytes);
+	puts_buf(out, "\n");
+}
+
+static void alert(struct mp_buf *out, const uint8_t *rec, const uint8_t *end)
+{
+	const uint8_t *vs, *ve;
+
+	puts_buf(out, "ALERT ");
+	put_time(out, rec, end, "window_end");
+	puts_buf(out, " ");
+	if (find(rec, end, "alert", &vs, &ve))
+		show_text(out, vs, ve, NULL, 0);
+	if (find(rec, end, "country", &vs, &ve)) {
+		puts_buf(out, " (");
+		show_text(out, vs, ve, NULL, 0);
+		puts_buf(out, ")");
+	}
+	puts_buf(out, ": ");
+	if (find(rec, end, "reason", &vs, &ve))
+		show_text(out, vs, ve, NULL, 0);
+	if (find(rec, end, "counts", &vs, &ve)) {
+		puts_buf(out, " ");
+		show_text(out, vs, ve, NULL, 0);
+	}
+	puts_buf(out, "\n");
+}
+
+int tables_record(struct mp_buf *out, const uint8_t *rec, size_t len)
+{
+	struct mp_obj t;
+	const uint8_t *end = rec + len;
+
+	switch (mp_map_get1(rec, len, "type", &t)) {
+	case -1: return -1;
+	case 0: return 0;
+	}
+	if (mp_str_eq(&t, "snapshot", 8)) {
+		snapshot(out, rec, end);
+		return 1;
+	}
+	if (mp_str_eq(&t, "alert", 5)) {
+		alert(out, rec, end);
+		return 1;
+	}
+	return 0;
+}
