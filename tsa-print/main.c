@@ -9,6 +9,7 @@
 
 #include "columns.h"
 #include "show.h"
+#include "tables.h"
 
 _Noreturn static void usage(void)
 {
@@ -19,6 +20,9 @@ _Noreturn static void usage(void)
 	    "      --delimiter C    column delimiter (default '|')\n"
 	    "      --no-title       no title line in column output\n"
 	    "      --header         also print each stream's header\n"
+	    "      --tables         snapshots and alerts as tables (the default for\n"
+	    "                       streams of kind \"snapshots\"); other records as JSON\n"
+	    "      --json           JSON Lines for every stream\n"
 	    "  -h, --help           this help\n\n"
 	    "Default output is JSON Lines: addresses as text, times as RFC 3339 UTC\n"
 	    "with nanoseconds, other binary values as hex.\n", tsa_prog);
@@ -35,13 +39,27 @@ static void check_out(void)
 	tsa_die("stdout: %s", strerror(errno));
 }
 
+/* --tables, --json, or by the header's kind */
+static enum { AUTO, TABLES, JSON } mode = AUTO;
+
+static int use_tables(const struct tsa_reader *r)
+{
+	size_t len;
+	const uint8_t *h = tsa_reader_header(r, &len);
+	struct mp_obj kind;
+
+	if (mode != AUTO)
+		return mode == TABLES;
+	return mp_map_get1(h, len, "kind", &kind) == 1 && mp_str_eq(&kind, "snapshots", 9);
+}
+
 static int print_stream(const char *path, int header, struct columns *cols,
     struct mp_buf *line)
 {
 	struct tsa_reader *r = tsa_reader_open(path);
 	const uint8_t *rec;
 	size_t len;
-	int rc;
+	int rc, tables = !cols && use_tables(r), t;
 
 	if (header && !cols) {
 		const uint8_t *h = tsa_reader_header(r, &len);
@@ -54,7 +72,8 @@ static int print_stream(const char *path, int header, struct columns *cols,
 			columns_record(cols, rec, len, stdout);
 		} else {
 			line->len = 0;
-			if (show_json_record(line, rec, len) < 0) {
+			t = tables ? tables_record(line, rec, len) : 0;
+			if (t < 0 || (t == 0 && show_json_record(line, rec, len) < 0)) {
 				tsa_warn("%s: record %llu: malformed", tsa_reader_name(r),
 				    (unsigned long long)tsa_reader_count(r));
 				rc = -1;
@@ -75,6 +94,8 @@ int main(int argc, char **argv)
 		{ "delimiter", required_argument, NULL, 'd' },
 		{ "no-title", no_argument, NULL, 'T' },
 		{ "header", no_argument, NULL, 'H' },
+		{ "tables", no_argument, NULL, 't' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -96,6 +117,8 @@ int main(int argc, char **argv)
 			break;
 		case 'T': title = 0; break;
 		case 'H': header = 1; break;
+		case 't': mode = TABLES; break;
+		case 'j': mode = JSON; break;
 		case 'h': usage();
 		default: tsa_usage("unknown option");
 		}
