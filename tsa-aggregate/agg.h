@@ -15,7 +15,11 @@
 
 #define NS 1000000000LL
 
-/* One packet record, as far as the aggregator needs it (record.c). */
+/*
+ * One packet record, as far as the aggregator needs it (record.c).  The
+ * fields before `qnames` are cleared for each record; the mp_obj fields are
+ * valid only when their has_ flag is set.
+ */
 struct pkt {
 	int64_t ts;			/* ns since the epoch */
 	uint32_t len;
@@ -25,15 +29,15 @@ struct pkt {
 	uint16_t dport;
 	uint8_t dns;			/* 0, DNS_QUERY, DNS_RESPONSE */
 	bool has_dst_port;
-	/* containers: o.ptr is the first element, end bounds the walk */
-	struct mp_obj qnames, ips, cnames, sni, http_host;
 	bool has_qnames, has_ips, has_cnames, has_sni, has_http_host;
-	const uint8_t *end;
+	bool has_os[2], has_os_class[2], has_app[2];
+	const uint8_t *end;		/* bounds the walks of the arrays */
 	/* tsa-geo and tsa-p0f keys, per endpoint (0 src, 1 dst) */
 	const uint8_t *country[2];	/* 2 bytes or NULL */
-	struct mp_obj os[2], os_class[2], app[2];
-	bool has_os[2], has_os_class[2], has_app[2];
 	int dist[2];			/* -1 unknown */
+	/* containers: o.ptr is the first element */
+	struct mp_obj qnames, ips, cnames, sni, http_host;
+	struct mp_obj os[2], os_class[2], app[2];
 };
 #define DNS_QUERY 1
 #define DNS_RESPONSE 2

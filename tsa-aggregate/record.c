@@ -1,9 +1,71 @@
 /*
  * One pass over a packet record's keys.  mp_map_get compares every key
  * against every wanted name; here the key's length picks the few candidates,
- * which keeps the per-record cost at one walk of the map.
+ * and the walk skips the common value encodings inline (mp_skip for the
+ * rest), so the per-record cost is one cheap walk of the map.  Only the
+ * values of wanted keys are decoded.
  */
+#include <stddef.h>
+
 #include "agg.h"
+
+static inline uint32_t be16(const uint8_t *p) { return (uint32_t)p[0] << 8 | p[1]; }
+
+/*
+ * Step *pp past one object; -1 if it does not fit before end.  Scalars,
+ * strings, bins and timestamps inline; containers and rare encodings by
+ * mp_skip.
+ */
+static inline int skip(const uint8_t **pp, const uint8_t *end)
+{
+	const uint8_t *p = *pp;
+	size_t n, avail = (size_t)(end - p);
+	uint8_t c;
+
+	if (avail < 1)
+		return -1;
+	c = p[0];
+	if (c <= 0x7f || c >= 0xe0 || c == 0xc0 || c == 0xc2 || c == 0xc3)
+		n = 1;
+	else if (c >= 0xa0 && c <= 0xbf)
+		n = 1 + (size_t)(c & 0x1f);
+	else if ((c == 0xd9 || c == 0xc4) && avail >= 2)
+		n = 2 + (size_t)p[1];
+	else if ((c == 0xda || c == 0xc5) && avail >= 3)
+		n = 3 + (size_t)be16(p + 1);
+	else if (c == 0xcc || c == 0xd0)
+		n = 2;
+	else if (c == 0xcd || c == 0xd1)
+		n = 3;
+	else if (c == 0xce || c == 0xd2 || c == 0xca || c == 0xd6)
+		n = 5 + (c == 0xd6);
+	else if (c == 0xcf || c == 0xd3 || c == 0xcb)
+		n = 9;
+	else if (c == 0xd7)
+		n = 10;
+	else
+		return mp_skip(pp, end) < 0 ? -1 : 0;
+	if (n > avail)
+		return -1;
+	*pp = p + n;
+	return 0;
+}
+
+/* A key: fixstr or str8 inline, else mp_next. */
+static inline int key(const uint8_t **pp, const uint8_t *end, struct mp_obj *k)
+{
+	const uint8_t *p = *pp;
+	size_t avail = (size_t)(end - p);
+
+	if (avail >= 1 && p[0] >= 0xa0 && p[0] <= 0xbf && avail >= 1 + (size_t)(p[0] & 0x1f)) {
+		k->type = MP_STR;
+		k->len = p[0] & 0x1f;
+		k->ptr = p + 1;
+		*pp = p + 1 + k->len;
+		return 0;
+	}
+	return mp_next(pp, end, k);
+}
 
 #define IS(k, s) ((k).len == sizeof(s) - 1 && memcmp((k).ptr, s, sizeof(s) - 1) == 0)
 
@@ -92,15 +154,22 @@ enum rec_kind record_parse(const uint8_t *rec, size_t len, struct pkt *p)
 	int64_t sec;
 	uint32_t nsec;
 	bool have_ts = false;
-	int rc;
 
-	memset(p, 0, sizeof *p);
+	memset(p, 0, offsetof(struct pkt, qnames));
 	p->tcp_flags = -1;
 	p->dist[0] = p->dist[1] = -1;
 	p->end = rec + len;
-	if (mp_map_begin(&it, rec, len) < 0)
+	it.p = rec;
+	it.end = rec + len;
+	if (mp_next(&it.p, it.end, &o) < 0 || o.type != MP_MAP)
 		return REC_BAD;
-	while ((rc = mp_map_step(&it, &k, &vs, &ve)) > 0) {
+	for (it.left = o.len; it.left > 0; it.left--) {
+		if (key(&it.p, it.end, &k) < 0 || k.type != MP_STR)
+			return REC_BAD;
+		vs = it.p;
+		if (skip(&it.p, it.end) < 0)
+			return REC_BAD;
+		ve = it.p;
 		if (k.len > 4 && memcmp(k.ptr, "src_", 4) == 0) {
 			if (IS(k, "src_addr"))
 				get_addr(vs, ve, &p->src, &p->slen);
@@ -169,8 +238,6 @@ enum rec_kind record_parse(const uint8_t *rec, size_t len, struct pkt *p)
 			break;
 		}
 	}
-	if (rc < 0)
-		return REC_BAD;
 	/* A packet record without addresses or time cannot be placed. */
 	if (!have_ts || !p->src || !p->dst)
 		return REC_BAD;
