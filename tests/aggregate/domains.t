@@ -1,0 +1,115 @@
+#!/usr/bin/python3
+"""Names, hosts, OS labels and the local side on streams built here: CNAME
+chains, SNI, HTTP Host, aliases, address literals, the bounded cache, the
+capturing-host guess, and streams without the geo and p0f keys."""
+import os, sys
+sys.path.insert(0, os.path.join(os.environ["TSA_TOP"], "tests/aggregate"))
+from agg import *
+
+T = 1700000000
+ME = "192.168.1.10"
+
+
+def resp(t, q, ips, cnames=()):
+    r = pkt(t, "192.168.1.1", ME, 120, protocol="udp", src_port=53, dst_port=40000,
+            application_type="dns", dns_query_resp="response", dns_query_names=[q],
+            dns_resp_ips=list(ips))
+    if cnames:
+        r["dns_cnames"] = list(cnames)
+    return r
+
+
+def to(t, dst, n=1, length=100, **kw):
+    return [pkt(t + i * 0.001, ME, dst, length, **kw) for i in range(n)]
+
+
+recs = [
+    # a CNAME chain: www.Example.COM -> edge.cdn-provider.net -> 1.1.1.1,
+    # then the target asked on its own -> 2.2.2.2: both are example.com
+    resp(T, "www.Example.COM", ["1.1.1.1"], ["edge.cdn-provider.net"]),
+    resp(T + 0.1, "edge.cdn-provider.net", ["2.2.2.2"]),
+    # a name that is a public suffix, and a single label, stay whole
+    resp(T + 0.2, "co.uk", ["7.7.7.7"]),
+    resp(T + 0.3, "intranet", ["8.8.4.4"]),
+    # a.example.org, then SNI b.example.net for the same address: aliases
+    resp(T + 0.4, "a.example.org", ["6.6.6.6"]),
+] + to(T + 1, "1.1.1.1", 3) + to(T + 2, "2.2.2.2", 2, length=50) \
+  + to(T + 3, "3.3.3.3", 1, tls_sni="api.GitHub.com") + to(T + 3.5, "3.3.3.3", 4) \
+  + to(T + 4, "4.4.4.4", 2, http_host="WWW.BBC.CO.UK:8080") \
+  + to(T + 5, "5.5.5.5", 2, http_host="5.5.5.5:80") \
+  + to(T + 5.5, "9.9.9.9", 1, http_host="[2001:db8::1]:8080") \
+  + to(T + 6, "6.6.6.6", 1) + to(T + 6.5, "6.6.6.6", 5, tls_sni="b.example.net") \
+  + to(T + 7, "7.7.7.7", 1) + to(T + 7.5, "8.8.4.4", 1) \
+  + to(T + 8, "192.168.1.20", 3, http_host="router.lan")
+_, out = run(recs, "-w", "1h", "-e", "1h", "--top-domains", "100")
+s = snapshots(out)[-1]
+got = {d["domain"]: (d["packets"], d["bytes"], d["hosts"], d.get("aliases", []))
+       for d in s["domains"]}
+same("domains", got, {
+    "example.com": (5, 400, 2, []),
+    "github.com": (5, 500, 1, []),
+    "bbc.co.uk": (2, 200, 1, []),
+    "example.net": (6, 600, 1, ["example.org"]),
+    "co.uk": (1, 100, 1, []),
+    "intranet": (1, 100, 1, []),
+})
+hosts = {str(ipaddress.ip_address(h["addr"])): h.get("domain") for h in s["hosts"]}
+same("address literals name nothing", (hosts["5.5.5.5"], hosts["9.9.9.9"]), (None, None))
+same("local hosts are not in the hosts list", "192.168.1.20" in hosts or ME in hosts, False)
+same("no geo keys: public addresses are unknown, private local",
+     {c["country"]: c["packets"] for c in s["countries"]},
+     {"unknown": 3 + 2 + 5 + 2 + 2 + 1 + 6 + 1 + 1, "local": 5 + 3})
+same("no p0f keys: no OS table", s["os"], [])
+
+# The cache holds DomainCacheSize addresses: the oldest names are forgotten.
+recs = [resp(T + i, f"n{i}.example{i}.com", [f"10.1.0.{i}".replace("10.1", "11.1")])
+        for i in range(20)] + [pkt(T + 30 + i, ME, f"11.1.0.{i}") for i in range(20)]
+_, out = run(recs, "-w", "1h", "-e", "1h", "--top-domains", "100",
+             settings="[aggregate]\nDomainCacheSize = 16\n")
+names = sorted(d["domain"] for d in snapshots(out)[-1]["domains"])
+same("cache of 16: the last 16 names kept", names,
+     sorted(f"example{i}.com" for i in range(4, 20)))
+
+# Geo and p0f keys, as tsa-geo and tsa-p0f add them.
+recs = [pkt(T + i, ME, "1.1.1.1", 100, src_scope="private", dst_country="AU",
+            dst_os="Linux 3.11 and newer", dst_os_class="unix", dst_dist=12,
+            dst_app="nginx 1.x", src_os="Windows 7 or 8", src_os_class="win")
+        for i in range(3)] + \
+       [pkt(T + 5, ME, "2.2.2.2", 100, dst_country="FR", dst_os="Linux 3.11 and newer",
+            dst_os_class="unix", dst_dist=7)] + \
+       [resp(T + 6, "one.one.example", ["1.1.1.1", "2.2.2.2"])]
+_, out = run(recs, "-w", "1h", "-e", "1h")
+s = snapshots(out)[-1]
+same("countries from the geo keys",
+     sorted((c["country"], c["packets"], c["hosts"]) for c in s["countries"]),
+     [("AU", 3, 1), ("FR", 1, 1), ("local", 1, 2)])   # the DNS answer, both ends local
+h = {str(ipaddress.ip_address(x["addr"])): x for x in s["hosts"]}["1.1.1.1"]
+same("host: country, OS, class, app, distance",
+     (h["country"], h["os"], h["os_class"], h["app"], h["dist"], h["domain"], h["packets"]),
+     ("AU", "Linux 3.11 and newer", "unix", "nginx 1.x", 12, "one.example", 3))
+d = s["domains"][0]
+same("domain: countries, OS, apps, distances of its hosts",
+     (d["domain"], sorted(d["countries"]), d["os"], d["apps"], sorted(d["dists"]), d["hosts"]),
+     ("one.example", ["AU", "FR"], ["Linux 3.11 and newer"], ["nginx 1.x"], [7, 12], 2))
+same("OS table: local hosts too",
+     sorted((o["os"], o.get("class"), o["hosts"], o["packets"]) for o in s["os"]),
+     [("Linux 3.11 and newer", "unix", 2, 4), ("Windows 7 or 8", "win", 1, 5)])
+
+# The capturing host guess: a public address in every packet becomes local
+# once it is in 90% of 50 packets; before that it counted as remote.
+recs = [pkt(T + i * 0.01, "1.2.3.4", f"5.6.{i % 100}.1", 60, src_country="US",
+            dst_country="DE") for i in range(500)]
+_, out = run(recs, "-w", "1h", "-e", "1h")
+s = snapshots(out)[-1]
+same("guess: capturing host's country only before the guess",
+     {c["country"]: c["packets"] for c in s["countries"]}, {"DE": 500, "US": 50})
+same("guess: not among the remote hosts",
+     "1.2.3.4" in [str(ipaddress.ip_address(x["addr"])) for x in s["hosts"]], False)
+_, out = run(recs, "-w", "1h", "-e", "1h", "-l", "1.2.3.0/24")
+same("LocalNetworks: exactly the list",
+     {c["country"]: c["packets"] for c in snapshots(out)[-1]["countries"]}, {"DE": 500})
+_, out = run(recs, "-w", "1h", "-e", "1h", "-l", "10.0.0.0/8")
+same("LocalNetworks: no guess",
+     {c["country"]: c["packets"] for c in snapshots(out)[-1]["countries"]},
+     {"DE": 500, "US": 500})
+done()
