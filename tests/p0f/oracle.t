@@ -1,12 +1,13 @@
 #!/usr/bin/python3
 # Agreement with p0f 3.09b on every capture of the corpus that libpcap
-# opens: each SYN, SYN+ACK, MTU, HTTP request/response and uptime
+# opens, and on 100000 packets of generated traffic (tsa-gen): each SYN, SYN+ACK, MTU, HTTP request/response and uptime
 # observation p0f logs must be tsa-capture | tsa-p0f --compat's too (same
 # label, raw signature, link, application, language, uptime), in at least
 # 99.5% of the observations of each kind; every other difference must be
 # one of the known ones below, each with its reason.
 import glob
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -29,6 +30,11 @@ capture = os.path.join(BIN, "tsa-capture") + " -r"
 files = sorted(glob.glob(os.path.join(PCAPS, "*.pcap")) +
                glob.glob(os.path.join(PCAPS, "*.pcapng")))
 check(len(files) > 20, "%d capture files found" % len(files))
+gen = os.path.join(BIN, "tsa-gen")
+if os.path.exists(gen):
+    path = os.path.join(TMP, "generated.pcap")
+    subprocess.run([gen, "-n", "100000", "-s", "7", "-o", path], check=True)
+    files.append(path)
 total = {}
 for path in files:
     stats, diffs = compare.compare(path, capture)
