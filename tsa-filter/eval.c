@@ -4,8 +4,6 @@
  * No allocation, no text formatting or parsing: numbers compare as numbers,
  * addresses as bytes against CIDR blocks, times as (seconds, nanoseconds).
  */
-#include <string.h>
-
 #include "expr.h"
 #include "glob.h"
 #include "mp.h"
@@ -26,7 +24,7 @@ static int cmp3_d(double a, double b)
 	return (a > b) - (a < b);
 }
 
-static bool holds(enum cmp_op op, int c)
+static inline bool holds(enum cmp_op op, int c)
 {
 	switch (op) {
 	case OP_EQ: return c == 0;
@@ -76,9 +74,8 @@ static bool test(enum cmp_op op, bool fold, const struct lit *l,
 			return holds(op, cmp3_i(v->i, l->i));
 		return (l->has & L_NUM) && holds(op, cmp3_d((double)v->i, l->d));
 	case MP_FLOAT:
-		/* NaN on either side: every comparison is false, as in C. */
-		if (op == OP_MATCH || !(l->has & L_NUM) || v->f != v->f ||
-		    l->d != l->d)
+		/* A NaN compares false with everything, as in C. */
+		if (op == OP_MATCH || !(l->has & L_NUM) || v->f != v->f)
 			return false;
 		return holds(op, cmp3_d(v->f, l->d));
 	case MP_STR:

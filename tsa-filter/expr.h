@@ -117,6 +117,8 @@ struct filter {
 	size_t nlits;
 	const char *keys[FILTER_MAX_KEYS];
 	uint32_t klen[FILTER_MAX_KEYS];
+	uint64_t khead[FILTER_MAX_KEYS];	/* first 8 bytes, if that long */
+	uint64_t klen_mask;	/* bit n: a key of length n (mod 64) */
 	int nkeys;
 	uint32_t root;
 };

@@ -47,6 +47,12 @@ static const struct field fields[] = {
 	{"p0f_name", F_STR, false},
 	{"p0f_flavor", F_STR, false},
 	{"p0f_match", F_STR, false},
+	{"p0f_dist", F_NUM, false},
+	{"p0f_mtu", F_NUM, false},
+	{"p0f_link", F_STR, false},
+	{"p0f_uptime_min", F_NUM, false},
+	{"p0f_uptime_mod_days", F_NUM, false},
+	{"p0f_uptime_hz", F_NUM, false},
 };
 
 static const struct field endpoint_fields[] = {
@@ -61,6 +67,7 @@ static const struct field endpoint_fields[] = {
 	{"scope", F_STR, false},
 	{"os", F_STR, false},
 	{"os_class", F_STR, false},
+	{"os_name", F_STR, false},
 	{"dist", F_NUM, false},
 	{"link", F_STR, false},
 	{"uptime_min", F_NUM, false},

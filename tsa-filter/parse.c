@@ -90,6 +90,19 @@ static char *copy(const char *s, size_t n)
 	return c;
 }
 
+/* The key and what scan_record compares first. */
+static int add_key(struct filter *f, char *key)
+{
+	size_t n = strlen(key);
+	f->keys[f->nkeys] = key;
+	f->klen[f->nkeys] = (uint32_t)n;
+	f->khead[f->nkeys] = 0;
+	if (n >= 8)
+		memcpy(&f->khead[f->nkeys], key, 8);
+	f->klen_mask |= 1ull << (n & 63);
+	return f->nkeys++;
+}
+
 /* The index of the field in keys[], adding it on first use. */
 static int intern(struct parser *p, const struct token *t)
 {
@@ -104,9 +117,7 @@ static int intern(struct parser *p, const struct token *t)
 	if (f->nkeys == FILTER_MAX_KEYS)
 		return fail(p, t->col, "more than %d different fields",
 		    FILTER_MAX_KEYS - 1);
-	f->keys[f->nkeys] = copy(t->text, t->len);
-	f->klen[f->nkeys] = (uint32_t)t->len;
-	return f->nkeys++;
+	return add_key(f, copy(t->text, t->len));
 }
 
 static int parse_or(struct parser *p);
@@ -368,9 +379,7 @@ struct filter *filter_compile(const char *text, struct filter_error *err)
 {
 	char b1[64];
 	struct filter *f = tsa_calloc(1, sizeof *f);
-	f->keys[0] = tsa_strdup("type");
-	f->klen[0] = 4;
-	f->nkeys = 1;
+	add_key(f, tsa_strdup("type"));
 	struct parser p = {.f = f, .err = err};
 	lex_init(&p.lx, text);
 	int root = -1;

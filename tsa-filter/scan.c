@@ -55,9 +55,15 @@ int scan_record(const struct filter *f, const uint8_t *rec, size_t len,
 	const uint8_t *p = rec, *end = rec + len;
 	struct mp_obj o;
 	uint64_t got = 0;
-	if (mp_next(&p, end, &o) < 0 || o.type != MP_MAP)
-		return -1;
-	for (uint32_t left = o.len; left > 0; left--) {
+	uint32_t left;
+	if (len > 0 && (*p & 0xf0) == 0x80) {	/* fixmap */
+		left = *p++ & 0x0f;
+	} else {
+		if (mp_next(&p, end, &o) < 0 || o.type != MP_MAP)
+			return -1;
+		left = o.len;
+	}
+	for (; left > 0; left--) {
 		/* the key */
 		const uint8_t *key;
 		size_t klen;
@@ -86,12 +92,21 @@ int scan_record(const struct filter *f, const uint8_t *rec, size_t len,
 		} else {
 			p += n;
 		}
-		/* One of ours?  (Length, last byte: dst_port and dst_addr
-		   differ only at the end.) */
+		/* One of ours?  Most keys differ in length from all of ours;
+		   the rest are compared as 8-byte words, then bytes. */
+		if (!(f->klen_mask >> (klen & 63) & 1))
+			continue;
+		uint64_t head = 0;
+		if (klen >= 8)
+			memcpy(&head, key, 8);
 		for (int i = 0; i < f->nkeys; i++) {
-			if (klen != f->klen[i] ||
-			    key[klen - 1] != (uint8_t)f->keys[i][klen - 1] ||
-			    memcmp(key, f->keys[i], klen) != 0)
+			if (klen != f->klen[i] || head != f->khead[i])
+				continue;
+			const char *fk = f->keys[i];
+			size_t j = klen >= 8 ? 8 : 0;
+			while (j < klen && key[j] == (uint8_t)fk[j])
+				j++;
+			if (j < klen)
 				continue;
 			if (i == 0)	/* keys[0] is "type" */
 				return 1;
