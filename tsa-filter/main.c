@@ -80,9 +80,9 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		tsa_usage("more than one input file (%s)", argv[optind]);
-	if (failpath && (out ? strcmp(out, "-") == 0 : 1) &&
-	    strcmp(failpath, "-") == 0)
-		tsa_usage("--fail and the passing records both go to stdout");
+	if (failpath && strcmp(failpath, out ? out : "-") == 0)
+		tsa_usage("--fail and the passing records both go to %s",
+		    out && strcmp(out, "-") != 0 ? out : "stdout");
 	tsa_settings_load(settings);
 
 	struct filter_error err;

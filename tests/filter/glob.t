@@ -40,7 +40,7 @@ for _ in range(400):
     records.append({"label": rand_text(), "tls_sni": rand_text()})
 data, raws = stream(records)
 
-for _ in range(60):
+for _ in range(40):
     pat = rand_pattern()
     q = '"' + pat + '"'
     check_split(f"label ~ {q}", data, raws,

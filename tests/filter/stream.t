@@ -67,6 +67,7 @@ for args, what in (([], "no filter expression given"),
                    (["-r", path, EXPR, path], "both -r"),
                    ([EXPR, path, path], "more than one input file"),
                    (["--fail", "-", EXPR], "both go to stdout"),
+                   (["-o", o, "--fail", o, EXPR], "both go to " + o),
                    (["--bogus", EXPR], "")):
     rc, out, err = run(args, data)
     expect(rc == 2 and what in err and out == b"", f"usage {args}: {err!r}")
