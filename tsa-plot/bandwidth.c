@@ -3,7 +3,6 @@
  * above, bytes per bucket below.  Rows are "time bps bytes", time in
  * seconds since the epoch at the bucket's middle, shown as UTC clock time.
  */
-#include <math.h>
 #include <string.h>
 
 #include "tsa.h"
@@ -43,12 +42,15 @@ void bandwidth_script(FILE *f, const struct plot_ctx *c)
 		t0 = c->s->start_ns / 1e9;
 	if (step <= 0 && n && c->s->end_ns > c->s->start_ns)
 		step = (c->s->end_ns - c->s->start_ns) / 1e9 / (double)n;
+	/* A running mean: a sum of absurd rates must not overflow to inf,
+	 * which gnuplot would read as an undefined variable. */
 	for (size_t i = 0; i < bw->nbps; i++) {
-		avg += bw->bps[i];
+		avg += (bw->bps[i] - avg) / (double)(i + 1);
 		if (bw->bps[i] > peak)
 			peak = bw->bps[i];
 	}
-	avg = bw->has_avg ? bw->avg_bps : bw->nbps ? avg / (double)bw->nbps : 0;
+	if (bw->has_avg && bw->avg_bps >= 0)
+		avg = bw->avg_bps;
 	for (size_t i = 0; i < bw->nbytes; i++)
 		if ((double)bw->bytes[i] > maxbytes)
 			maxbytes = (double)bw->bytes[i];

@@ -6,6 +6,7 @@
  * takes at least one byte, so a hostile count cannot ask for more memory
  * than the record's size allows.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +55,8 @@ static double num(struct range r, bool *ok)
 	struct mp_obj o;
 	double v = 0;
 
-	*ok = obj(r, &o) && mp_obj_num(&o, &v);
+	/* NaN and infinities would reach gnuplot as words it cannot read. */
+	*ok = obj(r, &o) && mp_obj_num(&o, &v) && isfinite(v);
 	return *ok ? v : 0;
 }
 
