@@ -123,10 +123,10 @@ void dns_decode(struct pkt *k, const uint8_t *msg, const uint8_t *end)
 	}
 	flags = rd16(msg + 2);
 	if (flags & 0x8000) {
-		mp_put_str(KEY(k, "dns_query_resp"), "response", 8);
-		mp_put_uint(KEY(k, "dns_rcode"), flags & 0x0f);
+		PUT_LIT(KEY(k, "dns_query_resp"), "response");
+		put_uint(KEY(k, "dns_rcode"), flags & 0x0f);
 	} else
-		mp_put_str(KEY(k, "dns_query_resp"), "query", 5);
+		PUT_LIT(KEY(k, "dns_query_resp"), "query");
 	if (end - msg < 12) {
 		pkt_short(k);
 		return;

@@ -11,16 +11,20 @@
 #define HEADER_MAX 4096		/* bytes of header block given to tsa-p0f */
 
 /* Methods of HTTP, WebDAV, SSDP and friends, as protocol analyzers know them. */
-static const char *const methods[] = {
-	"GET", "PUT", "POST", "HEAD", "COPY", "LOCK", "MOVE", "POLL",
-	"BCOPY", "BMOVE", "MKCOL", "TRACE", "PATCH", "LABEL", "MERGE",
-	"DELETE", "SEARCH", "UNLOCK", "REPORT", "UPDATE", "NOTIFY",
-	"BDELETE", "CONNECT", "OPTIONS", "CHECKIN", "PROPFIND", "CHECKOUT",
-	"M-SEARCH", "CCM_POST", "SUBSCRIBE", "PROPPATCH", "BPROPFIND",
-	"BPROPPATCH", "UNCHECKOUT", "MKACTIVITY", "MKWORKSPACE",
-	"UNSUBSCRIBE", "RPC_CONNECT", "RPC_IN_DATA", "RPC_OUT_DATA",
-	"VERSION-CONTROL", "BASELINE-CONTROL", "ORDERPATCH", "ACL",
+#define M(s) { s, sizeof(s) - 1 }
+static const struct { const char *s; size_t n; } methods[] = {
+	M("GET"), M("PUT"), M("POST"), M("HEAD"), M("COPY"), M("LOCK"),
+	M("MOVE"), M("POLL"), M("BCOPY"), M("BMOVE"), M("MKCOL"), M("TRACE"),
+	M("PATCH"), M("LABEL"), M("MERGE"), M("DELETE"), M("SEARCH"),
+	M("UNLOCK"), M("REPORT"), M("UPDATE"), M("NOTIFY"), M("BDELETE"),
+	M("CONNECT"), M("OPTIONS"), M("CHECKIN"), M("PROPFIND"),
+	M("CHECKOUT"), M("M-SEARCH"), M("CCM_POST"), M("SUBSCRIBE"),
+	M("PROPPATCH"), M("BPROPFIND"), M("BPROPPATCH"), M("UNCHECKOUT"),
+	M("MKACTIVITY"), M("MKWORKSPACE"), M("UNSUBSCRIBE"), M("RPC_CONNECT"),
+	M("RPC_IN_DATA"), M("RPC_OUT_DATA"), M("VERSION-CONTROL"),
+	M("BASELINE-CONTROL"), M("ORDERPATCH"), M("ACL"),
 };
+#undef M
 
 /* RFC 9110 token characters. */
 static int tchar(uint8_t c)
@@ -48,7 +52,7 @@ static int known_method(const uint8_t *p, size_t n)
 	size_t i;
 
 	for (i = 0; i < sizeof methods / sizeof methods[0]; i++)
-		if (strlen(methods[i]) == n && memcmp(methods[i], p, n) == 0)
+		if (methods[i].n == n && memcmp(methods[i].s, p, n) == 0)
 			return 1;
 	return 0;
 }
@@ -57,6 +61,10 @@ int http_start(const uint8_t *p, const uint8_t *end)
 {
 	size_t n = (size_t)(end - p), i, t;
 
+	/* Most segments are neither: binary data, TLS.  A start line begins
+	   with a letter (methods are tokens, in practice upper case). */
+	if (n == 0 || !((p[0] >= 'A' && p[0] <= 'Z') || (p[0] >= 'a' && p[0] <= 'z')))
+		return HTTP_NONE;
 	if (n >= 12 && version(p, n) && p[8] == ' ' && digit(p[9]) &&
 	    digit(p[10]) && digit(p[11]))
 		return HTTP_RESPONSE;
@@ -111,7 +119,7 @@ static void request_line(struct pkt *k, const uint8_t *p, const uint8_t *end)
 
 static void status_line(struct pkt *k, const uint8_t *p)
 {
-	mp_put_uint(KEY(k, "http_status"),
+	put_uint(KEY(k, "http_status"),
 	    (unsigned)(p[9] - '0') * 100 + (unsigned)(p[10] - '0') * 10 +
 	    (unsigned)(p[11] - '0'));
 }
@@ -124,10 +132,10 @@ void http_decode(struct pkt *k, int kind, const uint8_t *p,
 	int want_host = kind == HTTP_REQUEST;	/* the first Host header counts */
 
 	if (kind == HTTP_REQUEST) {
-		mp_put_str(KEY(k, "http_req_resp"), "request", 7);
+		PUT_LIT(KEY(k, "http_req_resp"), "request");
 		request_line(k, p, end);
 	} else {
-		mp_put_str(KEY(k, "http_req_resp"), "response", 8);
+		PUT_LIT(KEY(k, "http_req_resp"), "response");
 		status_line(k, p);
 	}
 	/* Header lines up to the blank line. */

@@ -18,20 +18,20 @@ static void begin(struct pkt *k, unsigned version, const uint8_t *src,
 
 	rec_begin(&k->rec, b);
 	mp_put_time(KEY(k, "timestamp"), k->sec, k->nsec);
-	mp_put_uint(KEY(k, "length"), k->wirelen);
-	mp_put_uint(KEY(k, "ip_version"), version);
+	put_uint(KEY(k, "length"), k->wirelen);
+	put_uint(KEY(k, "ip_version"), version);
 	mp_put_bin(KEY(k, "src_addr"), src, alen);
 	mp_put_bin(KEY(k, "dst_addr"), dst, alen);
 	switch (proto) {
-	case 1: mp_put_str(KEY(k, "protocol"), "icmp", 4); break;
-	case 6: mp_put_str(KEY(k, "protocol"), "tcp", 3); break;
-	case 17: mp_put_str(KEY(k, "protocol"), "udp", 3); break;
-	case 58: mp_put_str(KEY(k, "protocol"), "icmpv6", 6); break;
-	default: mp_put_uint(KEY(k, "protocol"), proto); break;
+	case 1: PUT_LIT(KEY(k, "protocol"), "icmp"); break;
+	case 6: PUT_LIT(KEY(k, "protocol"), "tcp"); break;
+	case 17: PUT_LIT(KEY(k, "protocol"), "udp"); break;
+	case 58: PUT_LIT(KEY(k, "protocol"), "icmpv6"); break;
+	default: put_uint(KEY(k, "protocol"), proto); break;
 	}
-	mp_put_uint(KEY(k, "ttl"), ttl);
+	put_uint(KEY(k, "ttl"), ttl);
 	if (frag != FRAG_NONE)
-		mp_put_str(KEY(k, "fragment"), frag_name[frag], 5);
+		put_fixstr(KEY(k, "fragment"), frag_name[frag], 5);
 }
 
 static int ipv4(struct pkt *k, const uint8_t *p, const uint8_t *end)

@@ -52,6 +52,27 @@ static inline struct mp_buf *rec_key(struct rec *r, const char *key, size_t n)
 	return r->b;
 }
 
+/* Inline packers for the values every record has (the library's are calls). */
+static inline void put_uint(struct mp_buf *b, uint64_t v)
+{
+	if (v < 128) {
+		*mp_buf_reserve(b, 1) = (uint8_t)v;
+		b->len++;
+	} else
+		mp_put_uint(b, v);
+}
+
+/* A string literal shorter than 32 bytes. */
+#define PUT_LIT(b, s) put_fixstr((b), (s), sizeof(s) - 1)
+static inline void put_fixstr(struct mp_buf *b, const char *s, size_t n)
+{
+	uint8_t *d = mp_buf_reserve(b, n + 1);
+
+	d[0] = (uint8_t)(0xa0 | n);
+	memcpy(d + 1, s, n);
+	b->len += n + 1;
+}
+
 void rec_begin(struct rec *r, struct mp_buf *b);
 void rec_end(struct rec *r);
 #define ARR_BEGIN(k, a, s) rec_arr_begin(&(k)->rec, (a), (s), sizeof(s) - 1)

@@ -35,13 +35,13 @@ static void put_tcp_op(struct mp_buf *b, unsigned flags)
 		memcpy(s + n, order[i].name, 3);
 		n += 3;
 	}
-	mp_put_str(b, s, n);
+	put_fixstr(b, s, n);
 }
 
 static void app(struct pkt *k, int which, int http_kind, const uint8_t *p,
     const uint8_t *end, int tcp)
 {
-	mp_put_str(KEY(k, "application_type"), app_name[which].s,
+	put_fixstr(KEY(k, "application_type"), app_name[which].s,
 	    app_name[which].n);
 	switch (which) {
 	case APP_DNS:
@@ -75,14 +75,14 @@ static void tcp(struct pkt *k, const uint8_t *p, const uint8_t *end)
 	}
 	sport = rd16(p);
 	dport = rd16(p + 2);
-	mp_put_uint(KEY(k, "src_port"), sport);
-	mp_put_uint(KEY(k, "dst_port"), dport);
+	put_uint(KEY(k, "src_port"), sport);
+	put_uint(KEY(k, "dst_port"), dport);
 	if (end - p < 14) {
 		pkt_short(k);
 		return;
 	}
 	flags = p[13];
-	mp_put_uint(KEY(k, "tcp_flags"), flags);
+	put_uint(KEY(k, "tcp_flags"), flags);
 	if (flags)
 		put_tcp_op(KEY(k, "tcp_op"), flags);
 	hlen = (size_t)(p[12] >> 4) * 4;
@@ -118,8 +118,8 @@ static void udp(struct pkt *k, const uint8_t *p, const uint8_t *end)
 	}
 	sport = rd16(p);
 	dport = rd16(p + 2);
-	mp_put_uint(KEY(k, "src_port"), sport);
-	mp_put_uint(KEY(k, "dst_port"), dport);
+	put_uint(KEY(k, "src_port"), sport);
+	put_uint(KEY(k, "dst_port"), dport);
 	if (end - p < 8) {
 		pkt_short(k);
 		return;
@@ -141,8 +141,8 @@ static void icmp(struct pkt *k, const uint8_t *p, const uint8_t *end)
 		pkt_short(k);
 		return;
 	}
-	mp_put_uint(KEY(k, "icmp_type"), p[0]);
-	mp_put_uint(KEY(k, "icmp_code"), p[1]);
+	put_uint(KEY(k, "icmp_type"), p[0]);
+	put_uint(KEY(k, "icmp_code"), p[1]);
 }
 
 void transport_decode(struct pkt *k, unsigned proto, const uint8_t *p,
