@@ -58,6 +58,12 @@ static void put_str(struct tsa_writer *w, const char *key, const char *s)
 	mp_put_str(tsa_rec_key(w, key), s, strlen(s));
 }
 
+static void put_strn(struct tsa_writer *w, const char *key, const char *s,
+    size_t n)
+{
+	mp_put_str(tsa_rec_key(w, key), s, n);
+}
+
 static void put_uint(struct tsa_writer *w, const char *key, uint64_t v)
 {
 	mp_put_uint(tsa_rec_key(w, key), v);
@@ -93,7 +99,6 @@ static bool check_uptime(struct flow *f, struct host *h, int to_srv,
 	f->tps[to_srv] = (int32_t)u->hz;
 	h->up_known = true;
 	h->up_min = u->up_min;
-	h->up_mod_days = u->mod_days;
 	h->up_ms = ms;
 	return true;
 }
@@ -122,7 +127,6 @@ static void tcp_record(struct tsa_writer *w, const struct pkt *p,
 	case TCP_PARSE_OK:
 		break;
 	case TCP_PARSE_IGNORED:
-		annotate_stats.ignored++;
 		return;
 	default:
 		annotate_stats.bad_headers++;
@@ -130,7 +134,6 @@ static void tcp_record(struct tsa_writer *w, const struct pkt *p,
 	}
 	/* p0f reads neither cut-short frames nor IPv6 extension headers. */
 	if (compat && (truncated || pk.ext_hdrs)) {
-		annotate_stats.ignored++;
 		return;
 	}
 	is_syn = (pk.flags & (TCP_SYN | TCP_ACK)) == TCP_SYN;
@@ -150,7 +153,6 @@ static void tcp_record(struct tsa_writer *w, const struct pkt *p,
 			host_get(p->dst, p->alen, p->sec);
 		}
 		to_srv = 1;
-		annotate_stats.syn++;
 	} else {
 		/* Stray, backwards or repeated SYN+ACKs are not p0f's. */
 		if (!f || to_srv || f->acked)
@@ -160,7 +162,6 @@ static void tcp_record(struct tsa_writer *w, const struct pkt *p,
 			syn_mss = f->syn_mss;
 		}
 		to_srv = 0;
-		annotate_stats.synack++;
 	}
 	/* In compat mode only what p0f would report is written. */
 	if (compat && !observe)
@@ -205,8 +206,6 @@ static void tcp_record(struct tsa_writer *w, const struct pkt *p,
 		mp_put_double(tsa_rec_key(w, "p0f_uptime_hz"), up.raw_hz);
 	}
 	host_remember_sig(h, to_srv, &pk, &m, p->ms);
-	if (!is_syn)
-		f->next_srv_seq = pk.seq + 1;
 }
 
 /* The start of an HTTP request or response on a connection p0f follows. */
@@ -248,7 +247,6 @@ static void http_record(struct tsa_writer *w, const struct pkt *p,
 		flow_end(f);
 		return;
 	}
-	annotate_stats.http++;
 	http_sig_match(db, to_srv, &msg, &hm);
 	rawlen = http_sig_format(db, to_srv, &msg, raw, sizeof raw);
 	mp_put_str(tsa_rec_key(w, "p0f_http_raw_sig"), raw, rawlen);
@@ -296,8 +294,8 @@ static void put_host(struct tsa_writer *w, const struct host *h,
     const char *const k[], int64_t ms)
 {
 	if (h->os) {
-		put_str(w, k[0], h->os->full);
-		put_str(w, k[1], h->os->name);
+		put_strn(w, k[0], h->os->full, h->os->full_len);
+		put_strn(w, k[1], h->os->name, h->os->name_len);
 		put_str(w, k[2], db->classes[h->os->class_id]);
 	}
 	if (h->dist >= 0)
@@ -308,8 +306,8 @@ static void put_host(struct tsa_writer *w, const struct host *h,
 		put_uint(w, k[5], h->up_min + (uint64_t)(ms > h->up_ms ?
 		    (ms - h->up_ms) / 60000 : 0));
 	if (h->app) {
-		put_str(w, k[6], h->app->full);
-		put_str(w, k[7], h->app->name);
+		put_strn(w, k[6], h->app->full, h->app->full_len);
+		put_strn(w, k[7], h->app->name, h->app->name_len);
 	}
 	if (h->lang)
 		put_str(w, k[8], h->lang);

@@ -13,10 +13,8 @@
 #include "tsa.h"
 
 struct annotate_stats {
-	uint64_t syn, synack, http;	/* records fingerprinted */
 	uint64_t no_headers;		/* SYN or SYN+ACK without tcp_headers */
 	uint64_t bad_headers;		/* tcp_headers cut short or malformed */
-	uint64_t ignored;		/* headers p0f would not fingerprint */
 };
 extern struct annotate_stats annotate_stats;
 

@@ -55,6 +55,21 @@ static uint32_t hash_key(const uint8_t *k, size_t n)
 	return (uint32_t)(h * 0xc4ceb9fe1a85ec53ull >> 32);
 }
 
+/* Keys are short and of fixed length: compare them a word at a time. */
+static inline bool same_key(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	uint64_t x, y, d = 0;
+
+	for (; n >= 8; a += 8, b += 8, n -= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		d |= x ^ y;
+	}
+	while (n--)
+		d |= (uint64_t)(*a++ ^ *b++);
+	return d == 0;
+}
+
 static void t_init(struct table *t, uint32_t cap, size_t keylen)
 {
 	uint32_t nb = 16;
@@ -92,8 +107,8 @@ static void t_free(struct table *t)
 static uint32_t t_find(const struct table *t, const uint8_t *key, uint32_t h)
 {
 	for (uint32_t i = t->bucket[h & t->mask]; i != NONE; i = t->chain[i])
-		if (t->hash[i] == h &&
-		    memcmp(t->keys + (size_t)i * t->keylen, key, t->keylen) == 0)
+		if (t->hash[i] == h && same_key(t->keys + (size_t)i * t->keylen,
+		    key, t->keylen))
 			return i;
 	return NONE;
 }
@@ -283,9 +298,6 @@ struct flow *flow_new(const uint8_t *src, const uint8_t *dst, uint8_t alen,
 	f = &flow_v[i];
 	memset(f, 0, sizeof *f);
 	f->created = now;
-	memcpy(f->cli, src, alen);
-	memcpy(f->srv, dst, alen);
-	f->alen = alen;
 	f->cli_port = sport;
 	f->srv_port = dport;
 	return f;
@@ -487,7 +499,6 @@ void host_remember_sig(struct host *h, int to_srv, const struct tcp_pkt *pk,
 	ref->quirks = pk->quirks;
 	ref->layout = layout_hash(pk->opt, pk->nopt);
 	ref->ttl = pk->ttl;
-	ref->dist = m->dist;
 	ref->mss = pk->mss;
 	ref->ts1 = pk->ts1;
 	ref->ms = now_ms;

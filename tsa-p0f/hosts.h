@@ -25,7 +25,7 @@ struct sig_hist {
 	const struct tcp_sig_rec *sig;	/* NULL: unknown */
 	uint32_t quirks;
 	uint32_t layout;	/* hash of the option layout */
-	uint8_t ttl, dist;
+	uint8_t ttl;
 	uint16_t mss;
 	uint32_t ts1;
 	int64_t ms;		/* when it was seen */
@@ -49,7 +49,7 @@ struct host {
 	int16_t dist;		/* -1: unknown */
 	uint8_t bad_sw;		/* 1: UA names another OS, 2: forged */
 	bool up_known;
-	uint32_t up_min, up_mod_days;
+	uint32_t up_min;
 	int64_t up_ms;		/* when up_min was measured */
 	uint16_t last_port;
 	uint16_t http_resp_port;
@@ -63,9 +63,8 @@ struct host {
 
 struct flow {
 	int64_t created;	/* seconds */
-	uint8_t cli[16], srv[16], alen;
 	uint16_t cli_port, srv_port;
-	uint32_t next_cli_seq, next_srv_seq;
+	uint32_t next_cli_seq;	/* the SYN's sequence number + 1 */
 	uint16_t syn_mss;
 	int32_t tps[2];		/* [0] server, [1] client clock: 0 unknown,
 				   -1 unusable, else Hz */

@@ -115,6 +115,10 @@ int main(int argc, char **argv)
 		tsa_warn("host cache full: %llu hosts forgotten (see [p0f] "
 		    "HostCacheSize)",
 		    (unsigned long long)hosts_stats.hosts_evicted);
+	if (hosts_stats.flows_evicted)
+		tsa_warn("more than %d connections in their first 30 s: %llu "
+		    "forgotten", MAX_FLOWS,
+		    (unsigned long long)hosts_stats.flows_evicted);
 	hosts_free();
 	p0f_db_free(db);
 	free(fp_path);

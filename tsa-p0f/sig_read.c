@@ -28,7 +28,6 @@ const char *const p0f_quirk_names[P0F_NQUIRKS] = {
 /* Headers p0f registers before reading signatures (see sig_read.h). */
 static const char *const fixed_hdrs[HDR_FIXED] = {
 	"User-Agent", "Server", "Accept-Language", "Via", "X-Forwarded-For",
-	"Date",
 };
 
 /* ---- an arena for everything that lives as long as the database ---- */
@@ -278,6 +277,8 @@ static int parse_label(struct parser *p, const char *v)
 		l->full = full;
 	} else
 		l->full = l->name;
+	l->full_len = (uint16_t)strlen(l->full);
+	l->name_len = (uint16_t)strlen(l->name);
 	l->id = db->nlabels;
 	slot = grow((void **)&db->labels, &db->nlabels, &db->labels_cap,
 	    sizeof *db->labels);

@@ -19,6 +19,7 @@ struct p0f_label {
 	const char *full;	/* name and flavor: "Linux 3.11 and newer" */
 	const char *name;	/* "Linux" */
 	const char *flavor;	/* "3.11 and newer", or NULL */
+	uint16_t full_len, name_len;
 	int class_id;		/* index into classes, -1 for applications */
 	int name_id;		/* index into names */
 	unsigned id;		/* labels are numbered in file order */
@@ -91,7 +92,7 @@ struct ua_os {
 };
 
 /* Header ids registered first, so the matcher can find them by number. */
-enum { HDR_UA, HDR_SERVER, HDR_AL, HDR_VIA, HDR_XFF, HDR_DATE, HDR_FIXED };
+enum { HDR_UA, HDR_SERVER, HDR_AL, HDR_VIA, HDR_XFF, HDR_FIXED };
 
 struct p0f_db {
 	char **classes;

@@ -76,7 +76,6 @@ static enum tcp_parse parse_ip(const uint8_t *h, size_t len,
 			return TCP_PARSE_IGNORED;
 		pk->ver = 4;
 		pk->olen = (uint8_t)(hl - 20);
-		pk->tos = h[1] >> 2;
 		pk->ttl = h[8];
 		if (h[1] & 3)
 			pk->quirks |= Q_ECN;
@@ -115,7 +114,6 @@ static enum tcp_parse parse_ip(const uint8_t *h, size_t len,
 			return TCP_PARSE_IGNORED;
 		pk->ver = 6;
 		pk->olen = off - 40 > 255 ? 255 : (uint8_t)(off - 40);
-		pk->tos = (uint8_t)((vt >> 22) & 0x3f);
 		pk->ttl = h[7];
 		if (vt & 0xfffff)
 			pk->quirks |= Q_FLOW;

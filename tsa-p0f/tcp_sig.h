@@ -27,7 +27,6 @@ struct tcp_pkt {
 	uint8_t ver;		/* 4 or 6 */
 	uint8_t ttl;
 	uint8_t olen;		/* IPv4 options / IPv6 extension headers */
-	uint8_t tos;
 	uint8_t flags;		/* TCP flags byte */
 	uint8_t wscale;
 	uint8_t nopt, eol_pad;
