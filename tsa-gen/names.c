@@ -69,8 +69,9 @@ name_cdn(struct rng *r, const char *site, char out[NAME_MAX_LEN])
 	const char *dot = strchr(site, '.');
 	size_t n;
 
-	/* The CDN label is the registrable part of the site's name. */
-	if (dot && strncmp(site, "www", 3) == 0)
+	/* The CDN label is the site's own label, past a service prefix
+	 * ("www.shopnews.com" -> "shopnews"). */
+	if (dot && strchr(dot + 1, '.'))
 		site = dot + 1;
 	dot = strchr(site, '.');
 	n = dot ? (size_t)(dot - site) : strlen(site);

@@ -93,7 +93,7 @@ start(struct gen *g, struct act *a, int what)
 	struct world *w = g->world;
 	struct client *c = &w->local[rng_below(&g->rng, w->nlocal)];
 	const struct site *s = world_pick_site(w, &g->rng);
-	int six = c->h6 && s->h6 && rng_chance(&g->rng, 0.5);
+	int six = c->h6 && s->h6 && rng_chance(&g->rng, 0.6);
 	struct host *ch = six ? c->h6 : c->h4;
 	struct host *sh = six ? s->h6 : s->h4;
 

@@ -153,7 +153,7 @@ world_build(struct rng *r, uint64_t start)
 	w->cap = 2 * N_LOCAL + 2 * N_REMOTE + 2 * N_SITES + 2 * N_LSITES + 128;
 	w->hosts = tsa_calloc(w->cap, sizeof *w->hosts);
 
-	/* Local clients: 192.168.1.100+ and 10.20.x.y; a third dual-stack. */
+	/* Local clients: 192.168.1.100+ and 10.20.x.y; half dual-stack. */
 	w->local = tsa_calloc(N_LOCAL, sizeof *w->local);
 	w->nlocal = N_LOCAL;
 	for (i = 0; i < N_LOCAL; i++) {
@@ -164,7 +164,7 @@ world_build(struct rng *r, uint64_t start)
 		else
 			v4(a, 10, 20, rng_range(r, 0, 15), rng_range(r, 2, 250));
 		c->h4 = new_host(w, r, start, 4, 1, os, a);
-		if (rng_chance(r, 0.4)) {
+		if (rng_chance(r, 0.5)) {
 			ula(a, r, 0);
 			c->h6 = new_host(w, r, start, 6, 1, os, a);
 			c->h6->boot_ns = c->h4->boot_ns;	/* same machine */
@@ -179,7 +179,7 @@ world_build(struct rng *r, uint64_t start)
 	for (i = 0; i < N_REMOTE; i++) {
 		struct client *c = &w->remote[i];
 		int os = client_os(r);
-		int six = rng_chance(r, 0.15);
+		int six = rng_chance(r, 0.2);
 		if (six)
 			c->h6 = remote_host(w, r, start, 6, os);
 		else
@@ -199,7 +199,7 @@ world_build(struct rng *r, uint64_t start)
 
 		prefix_pick(r, p, a);
 		s->h4 = new_host(w, r, start, 4, 0, os, a);
-		if (rng_chance(r, 0.35)) {
+		if (rng_chance(r, 0.45)) {
 			const struct prefix *p6 =
 			    &prefixes6[rng_below(r, nprefixes6)];
 			prefix_pick(r, p6, a);
