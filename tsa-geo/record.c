@@ -35,26 +35,29 @@ void geo_rec_init(void)
 		fixed_size[sizes[i].c] = sizes[i].n;
 }
 
-static inline int skip_value(const uint8_t **pp, const uint8_t *end)
+/*
+ * The end of the value at p, or NULL if it is malformed.  (Pointers are
+ * passed by value: through memory, each step of this serial chain of loads
+ * would also wait for a store.)
+ */
+static inline const uint8_t *skip_value(const uint8_t *p, const uint8_t *end)
 {
-	const uint8_t *p = *pp;
 	size_t n;
 
 	if (p >= end)
-		return -1;
+		return NULL;
 	n = fixed_size[*p];
 	if (n == 0 && (*p == 0xc4 || *p == 0xd9)) {
-		/* bin 8 (addresses), str 8 */
+		/* bin 8 (addresses, raw headers), str 8 */
 		if (end - p < 2)
-			return -1;
+			return NULL;
 		n = 2 + (size_t)p[1];
 	}
-	if (n == 0)
-		return mp_skip(pp, end);
-	if ((size_t)(end - p) < n)
-		return -1;
-	*pp = p + n;
-	return 0;
+	if (n == 0) {
+		const uint8_t *q = p;
+		return mp_skip(&q, end) < 0 ? NULL : q;
+	}
+	return (size_t)(end - p) < n ? NULL : p + n;
 }
 
 bool geo_rec_scan(const uint8_t *rec, size_t len, struct geo_rec *out,
@@ -78,10 +81,12 @@ bool geo_rec_scan(const uint8_t *rec, size_t len, struct geo_rec *out,
 			p = k + klen;
 		} else {
 			struct mp_obj key;
-			if (mp_next(&p, end, &key) < 0 || key.type != MP_STR)
+			const uint8_t *q = p;
+			if (mp_next(&q, end, &key) < 0 || key.type != MP_STR)
 				return false;
 			k = key.ptr;
 			klen = key.len;
+			p = q;
 		}
 		int side = -1;
 		if (klen == 8 && memcmp(k, "src_addr", 8) == 0)
@@ -99,7 +104,7 @@ bool geo_rec_scan(const uint8_t *rec, size_t len, struct geo_rec *out,
 				geo_lookup_prefetch(g, out->addr[side].ptr,
 				    out->addr[side].len);
 		}
-		if (skip_value(&p, end) < 0)
+		if ((p = skip_value(p, end)) == NULL)
 			return false;
 	}
 	return true;

@@ -116,21 +116,73 @@ def geo_part(rec):
     return {k: v for k, v in rec.items() if k in GEO_KEYS}
 
 
-def mmdblookup_country(db, a):
-    """The oracle: the country mmdblookup finds for address text a, trying
-    the ip-location-db path, then GeoIP2's, then its registered country.
-    None when the database has no record or no country for it."""
-    for path in (["country_code"], ["country", "iso_code"],
-                 ["registered_country", "iso_code"]):
-        p = subprocess.run(["mmdblookup", "--file", db, "--ip", a] + path,
-                           capture_output=True, text=True)
-        if "Could not find an entry" in p.stdout + p.stderr:
+def mmdblookup_record(db, a):
+    """The oracle: the whole record mmdblookup prints for address text a,
+    as Python values, or None when the database has no record for it."""
+    p = subprocess.run(["mmdblookup", "--file", db, "--ip", a],
+                       capture_output=True, text=True)
+    if "Could not find an entry" in p.stdout + p.stderr:
+        return None
+    if p.returncode != 0:
+        raise SystemExit(f"mmdblookup {a}: {p.stderr.strip()}")
+    lines = [l.strip() for l in p.stdout.splitlines() if l.strip()]
+    pos = 0
+
+    def value():
+        nonlocal pos
+        line = lines[pos]
+        pos += 1
+        if line in ("{", "["):
+            close = "}" if line == "{" else "]"
+            out = {} if line == "{" else []
+            while lines[pos] != close:
+                if isinstance(out, dict):
+                    key = lines[pos]
+                    pos += 1
+                    out[key.rstrip(":").strip().strip('"')] = value()
+                else:
+                    out.append(value())
+            pos += 1
+            return out
+        text, _, typ = line.rpartition(" <")
+        typ = typ.rstrip(">")
+        if typ == "utf8_string":
+            return text[1:-1]
+        if typ in ("double", "float"):
+            return float(text)
+        if typ == "boolean":
+            return text == "true"
+        return int(text)
+    return value()
+
+
+def dig(rec, *path):
+    for k in path:
+        if not isinstance(rec, dict) or k not in rec:
             return None
-        if p.returncode == 0:
-            line = p.stdout.strip()
-            # '"US" <utf8_string>'
-            return line.split('"')[1]
-    return None
+        rec = rec[k]
+    return rec
+
+
+def expected(rec):
+    """What tsa-geo should say for a database record, in either layout."""
+    if rec is None:
+        return {}
+    if "country_code" in rec:          # ip-location-db
+        out = {"country": rec.get("country_code"), "city": rec.get("city"),
+               "lat": rec.get("latitude"), "lon": rec.get("longitude")}
+    else:                              # GeoIP2
+        out = {"country": dig(rec, "country", "iso_code") or
+               dig(rec, "registered_country", "iso_code"),
+               "continent": dig(rec, "continent", "code"),
+               "city": dig(rec, "city", "names", "en"),
+               "lat": dig(rec, "location", "latitude"),
+               "lon": dig(rec, "location", "longitude")}
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def mmdblookup_country(db, a):
+    return expected(mmdblookup_record(db, a)).get("country")
 
 
 def default_db():

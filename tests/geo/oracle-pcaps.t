@@ -1,16 +1,19 @@
 #!/usr/bin/python3
 # Every address in the records tsa-capture makes of the real captures in
-# $PCAPS: tsa-geo's country equals what mmdblookup finds in the same default
-# database (data/dbip-country.mmdb); special addresses carry a scope instead.
+# $PCAPS: what tsa-geo says equals what mmdblookup finds in the same
+# database, for the default one (DB-IP, ip-location-db layout) and for
+# MaxMind's GeoLite2 Country and City (GeoIP2 layout) that scripts/setup
+# fetches.  Special addresses carry a scope instead.
 import glob
 import ipaddress
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from geolib import *  # noqa: E402,F401
 
-db = default_db()
+default = default_db()
 capture = os.path.join(BIN, "tsa-capture")
 if not os.access(capture, os.X_OK):
     print("tsa-capture not built")
@@ -20,56 +23,74 @@ if not pcaps:
     print("no captures in $PCAPS")
     sys.exit(77)
 
-answers = {}        # address -> set of countries tsa-geo gave it
-records = []        # (file, record) of packet records
+streams = []
 for f in pcaps:
     cap = subprocess.run([capture, "-r", f], capture_output=True)
     # Some captures are refused part-way (mixed link types, 802.11): what
     # came out before still counts.
-    geo = subprocess.run([GEO], input=cap.stdout, capture_output=True)
-    if not cap.stdout:
+    if cap.stdout:
+        streams.append((f, cap.stdout, cap.returncode))
+    else:
         print(f"{os.path.basename(f)}: no stream ({cap.stderr.decode().strip()})")
-        continue
-    check(geo.returncode == 0 or cap.returncode != 0,
-          f"{f}: tsa-geo exit {geo.returncode}: {geo.stderr!r}")
-    unp = msgpack.Unpacker(raw=False)
-    unp.feed(geo.stdout)
-    objs = list(unp)
-    for r in objs[1:]:
-        if "type" in r:
-            continue
-        records.append((f, r))
 
-cache = {}
-compared = set()
-recs_compared = scoped = 0
-for f, r in records:
-    any_compared = False
-    for side in ("src", "dst"):
-        a = r.get(side + "_addr")
-        if not isinstance(a, bytes) or len(a) not in (4, 16):
-            continue
-        ip = ipaddress.ip_address(a)
-        if getattr(ip, "ipv4_mapped", None):
-            ip = ip.ipv4_mapped
-        if side + "_scope" in r:
-            scoped += 1
-            check(not ip.is_global or ip.is_multicast,
-                  f"{f}: {ip} has scope {r[side + '_scope']} but is global")
-            continue
-        if ip not in cache:
-            cache[ip] = mmdblookup_country(db, str(ip))
-        got = r.get(side + "_country")
-        check(got == cache[ip], f"{os.path.basename(f)}: {ip}: tsa-geo {got}, "
-              f"mmdblookup {cache[ip]}")
-        compared.add(ip)
-        any_compared = True
-    recs_compared += any_compared
-agree = sum(1 for ip in compared if cache[ip] is not None)
-print(f"{len(records)} packet records from {len(pcaps)} captures; "
-      f"{recs_compared} records and {len(compared)} distinct public addresses "
-      f"compared with mmdblookup ({agree} with a country, "
-      f"{len(compared) - agree} unknown to both); {scoped} special addresses "
-      f"not looked up; countries: {' '.join(sorted({c for c in cache.values() if c}))}")
-check(len(compared) > 100, "too few addresses compared")
+dbs = [default] + [os.path.join(TOP, "data", n) for n in
+                   ("GeoLite2-Country.mmdb", "GeoLite2-City.mmdb")]
+for db in dbs:
+    if not os.path.exists(db):
+        print(f"{db}: missing, not compared (scripts/setup fetches it)")
+        continue
+    records = []
+    for f, data, caprc in streams:
+        geo = subprocess.run([GEO, "-d", db], input=data, capture_output=True)
+        check(geo.returncode == 0 or caprc != 0,
+              f"{f}: tsa-geo exit {geo.returncode}: {geo.stderr!r}")
+        unp = msgpack.Unpacker(raw=False)
+        unp.feed(geo.stdout)
+        records += [(f, r) for r in list(unp)[1:] if "type" not in r]
+
+    # mmdblookup once per distinct public address, a few at a time.
+    addrs = set()
+    for f, r in records:
+        for side in ("src", "dst"):
+            a = r.get(side + "_addr")
+            if isinstance(a, bytes) and len(a) in (4, 16) and side + "_scope" not in r:
+                ip = ipaddress.ip_address(a)
+                addrs.add(getattr(ip, "ipv4_mapped", None) or ip)
+    with ThreadPoolExecutor(4) as pool:
+        oracle = dict(zip(addrs, pool.map(
+            lambda ip: expected(mmdblookup_record(db, str(ip))), addrs)))
+    compared = set()
+    recs_compared = scoped = 0
+    for f, r in records:
+        any_compared = False
+        for side in ("src", "dst"):
+            a = r.get(side + "_addr")
+            if not isinstance(a, bytes) or len(a) not in (4, 16):
+                continue
+            ip = ipaddress.ip_address(a)
+            if getattr(ip, "ipv4_mapped", None):
+                ip = ip.ipv4_mapped     # tsa-geo looks these up as IPv4
+            if side + "_scope" in r:
+                scoped += 1
+                check(not ip.is_global or ip.is_multicast,
+                      f"{f}: {ip} has scope {r[side + '_scope']} but is global")
+                continue
+            got = {k[4:]: v for k, v in geo_part(r).items() if k.startswith(side)}
+            want = oracle[ip]
+            same = got.keys() == want.keys() and all(
+                abs(got[k] - want[k]) < 1e-6 if isinstance(want[k], float)
+                else got[k] == want[k] for k in want)
+            check(same, f"{os.path.basename(f)} {os.path.basename(db)}: {ip}: "
+                  f"tsa-geo {got}, mmdblookup {want}")
+            compared.add(ip)
+            any_compared = True
+        recs_compared += any_compared
+    known = sum(1 for ip in compared if "country" in oracle[ip])
+    print(f"{os.path.basename(db)}: {len(records)} packet records from "
+          f"{len(streams)} captures; {recs_compared} records and "
+          f"{len(compared)} distinct public addresses compared with mmdblookup "
+          f"({known} with a country, {len(compared) - known} without); "
+          f"{scoped} special addresses not looked up; countries: "
+          f"{' '.join(sorted({o['country'] for o in oracle.values() if 'country' in o}))}")
+    check(len(compared) > 100, "too few addresses compared")
 done()

@@ -7,6 +7,7 @@ import ipaddress
 import os
 import random
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from geolib import *  # noqa: E402,F401
@@ -14,9 +15,9 @@ from geolib import *  # noqa: E402,F401
 db = default_db()
 rng = random.Random(20261126)
 addrs = set()
-while len(addrs) < 300:
+while len(addrs) < 150:
     addrs.add(str(ipaddress.IPv4Address(rng.getrandbits(32))))
-while len(addrs) < 450:
+while len(addrs) < 250:
     # Global unicast, and the ranges the big providers use.
     pfx = rng.choice([0x2000, 0x2001, 0x2400, 0x2600, 0x2a00, 0x2a01, 0x2c0f])
     addrs.add(str(ipaddress.IPv6Address((pfx << 112) | rng.getrandbits(112))))
@@ -26,27 +27,35 @@ for a in ["8.8.8.8", "1.1.1.1", "9.9.9.9", "2001:4860:4860::8888",
 addrs = sorted(addrs)
 # Each address as source and destination, and as IPv4-mapped IPv6.
 recs = [packet(a, addrs[(i + 1) % len(addrs)]) for i, a in enumerate(addrs)]
-recs += [packet("::ffff:" + a, "::ffff:" + a) for a in addrs if ":" not in a][:50]
+recs += [packet("::ffff:" + a, "::ffff:" + a) for a in addrs if ":" not in a][:30]
 _, out, _, _ = run([], stream(recs))   # the default database from settings.ini
+
+def plain(a):
+    ip = ipaddress.ip_address(a)
+    return getattr(ip, "ipv4_mapped", None) or ip
+
+
+distinct = {plain(r[k]) for r in recs for k in ("src_addr", "dst_addr")}
+with ThreadPoolExecutor(4) as pool:
+    oracle = dict(zip(distinct, pool.map(
+        lambda ip: mmdblookup_country(db, str(ip)), distinct)))
 
 agree = compared = scoped = 0
 for rin, rout in zip(recs, out):
     for side in ("src", "dst"):
-        ip = ipaddress.ip_address(rin[side + "_addr"])
-        if getattr(ip, "ipv4_mapped", None):
-            ip = ip.ipv4_mapped      # looked up as IPv4, like tsa-geo does
+        ip = plain(rin[side + "_addr"])     # mapped: as IPv4, like tsa-geo
         if side + "_scope" in rout:
             scoped += 1
             check(not ip.is_global or ip.is_multicast,
                   f"{ip}: scope {rout[side + '_scope']} but global")
             check(side + "_country" not in rout, f"{ip}: scope and country")
             continue
-        want = mmdblookup_country(db, str(ip))
+        want = oracle[ip]
         got = rout.get(side + "_country")
         compared += 1
         agree += got == want
         check(got == want, f"{ip}: tsa-geo {got}, mmdblookup {want}")
 print(f"{compared} addresses compared with mmdblookup, {agree} agree; "
       f"{scoped} special addresses not looked up")
-check(compared > 800, "too few compared")
+check(compared > 450, "too few compared")
 done()
