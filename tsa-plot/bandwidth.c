@@ -63,12 +63,21 @@ void bandwidth_script(FILE *f, const struct plot_ctx *c)
 	snprintf(line, sizeof line, "Bandwidth    %s    average %s, peak %s",
 	    span, units_bps(a, avg), units_bps(p, peak));
 
-	fprintf(f, "\n# time (s since the epoch, bucket middle), bits/s, "
-	    "bytes in the bucket\n$bw << EOD\n");
-	for (size_t i = 0; i < n; i++)
-		fprintf(f, "%.3f %.17g %llu\n", t0 + step * ((double)i + 0.5),
-		    i < bw->nbps ? bw->bps[i] : 0,
-		    (unsigned long long)(i < bw->nbytes ? bw->bytes[i] : 0));
+	/* One row a bucket, at its start: a bucket's rate holds for its whole
+	 * span, so the rate is drawn in steps.  The closing row (the window's
+	 * end, the last rate again, no bytes) ends the last step. */
+	fprintf(f, "\n# bucket start (s since the epoch), bits/s, bytes in "
+	    "the bucket\n$bw << EOD\n");
+	for (size_t i = 0; i <= n && n; i++) {
+		size_t k = i < n ? i : n - 1;
+		fprintf(f, "%.3f %.17g ", t0 + step * (double)i,
+		    k < bw->nbps ? bw->bps[k] : 0);
+		if (i < n)
+			fprintf(f, "%llu\n", (unsigned long long)(k <
+			    bw->nbytes ? bw->bytes[k] : 0));
+		else
+			fprintf(f, "NaN\n");
+	}
 	fprintf(f, "EOD\nAVG = %.17g\nSTEP = %.6f\n", avg, step > 0 ? step : 1);
 
 	fprintf(f, "set xdata time\nset timefmt '%%s'\nset format x "
@@ -98,16 +107,17 @@ void bandwidth_script(FILE *f, const struct plot_ctx *c)
 	fprintf(f, "set title 'bits per second' font ',12'\n"
 	    "set ylabel '%sbit/s'\nset format y '%%g'\nset key top right\n"
 	    "BPS = %g\n", bpre, bdiv);
-	fprintf(f, "plot $bw using 1:($2 / BPS) with filledcurves y1=0 "
+	fprintf(f, "plot $bw using 1:($2 / BPS) with fillsteps "
 	    "fillcolor rgb 0x9ecae1 fillstyle solid 0.6 notitle, \\\n"
-	    "     $bw using 1:($2 / BPS) with lines linecolor rgb 0x3182bd "
+	    "     $bw using 1:($2 / BPS) with steps linecolor rgb 0x3182bd "
 	    "linewidth 2 title 'bits/s', \\\n"
 	    "     AVG / BPS with lines dashtype 2 linecolor rgb 0xe6550d "
 	    "linewidth 1.5 title 'average %s'\n", a);
 	fprintf(f, "set title 'traffic volume per %g s bucket' font ',12'\n"
 	    "set ylabel '%sB'\nunset key\nVOL = %g\n", step, ypre, ydiv);
 	fprintf(f, "set boxwidth STEP * 0.85 absolute\n");
-	fprintf(f, "plot $bw using 1:($3 / VOL) with boxes fillcolor rgb "
+	fprintf(f, "plot $bw using ($1 + STEP / 2):($3 / VOL) with boxes "
+	    "fillcolor rgb "
 	    "0xfd8d3c fillstyle solid 0.8 noborder notitle\n");
 	fprintf(f, "unset multiplot\n");
 	gp_end(f);

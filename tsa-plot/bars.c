@@ -15,6 +15,7 @@
 #define BAR_BYTES "0xe6550d"
 #define BAR_HOSTS "0x31a354"
 #define NAME_MAX_CHARS 34
+#define MIN_ROWS 5
 
 struct bar {
 	const char *name;
@@ -46,9 +47,21 @@ static void put_name(FILE *f, const char *name)
 	gp_quote(f, buf);
 }
 
-static const char *fmt_x(int bytes)
+/*
+ * The x axis: round steps labelled in human units, listed explicitly (a
+ * gnuplot format would print 1500 as "2k" or 500 as "500.0").
+ */
+static void x_axis(FILE *f, double max, int bytes)
 {
-	return bytes ? "%.0s %cB" : "%.0s%c";
+	double top = max > 0 ? max * 1.22 : 1;	/* room for the labels */
+	double step = units_step(top, 6, 1);
+	char t[UNITS_LEN];
+
+	fprintf(f, "set xrange [0:%.17g]\nset xtics (", top);
+	for (int i = 0; i * step <= top && i <= 12; i++)
+		fprintf(f, "%s'%s' %.17g", i ? ", " : "",
+		    units_tic(t, i * step, bytes), i * step);
+	fprintf(f, ")\n");
 }
 
 /*
@@ -79,9 +92,9 @@ static void panel(FILE *f, const char *title, const char *block,
 	}
 	fprintf(f, ")\n");
 	/* Room at the right for the value labels. */
-	fprintf(f, "set xrange [0:%.17g]\n", max > 0 ? max * 1.22 : 1);
-	fprintf(f, "set yrange [%zu.6:0.4]\n", n ? n : 1);
-	fprintf(f, "set format x '%s'\n", fmt_x(bytes));
+	x_axis(f, max, bytes);
+	/* At least MIN_ROWS rows, so a bar is as thick with one as with ten. */
+	fprintf(f, "set yrange [%zu.6:0.4]\n", n > MIN_ROWS ? n : MIN_ROWS);
 	if (n == 0) {
 		fprintf(f, "set label 1 'nothing in this window' at graph 0.5, "
 		    "graph 0.5 center textcolor rgb '#777777'\n"

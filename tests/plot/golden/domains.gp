@@ -25,8 +25,8 @@ EOD
 set title 'packets per registrable domain' font ',12'
 set ytics scale 0 ('google.com' 1, 'netflix.com' 2, '<script>alert(1)</script>.example' 3, 'o''reilly.com' 4, 'bücher.de' 5)
 set xrange [0:63440]
+set xtics ('0' 0, '10k' 10000, '20k' 20000, '30k' 30000, '40k' 40000, '50k' 50000, '60k' 60000)
 set yrange [5.6:0.4]
-set format x '%.0s%c'
 plot $domains using (0):1:(0):2:($1 - 0.36):($1 + 0.36) with boxxyerror fillcolor rgb 0x3182bd fillstyle solid noborder notitle, \
      $domains using 2:1:3 with labels left offset character 0.5, 0 notitle
 unset multiplot
