@@ -29,16 +29,19 @@ def records(data):
 def run(cmd):
     return subprocess.run(cmd, shell=True, check=True, stdout=subprocess.PIPE).stdout
 
+stage = os.path.join(os.environ["TSA_TMP"], "my_stage.py")
+with open(stage, "w") as f:
+    f.write(STAGE)
 direct = run(f"{B}/tsa-capture -q -r {pcap}")
 piped = run(f"{B}/tsa-capture -q -r {pcap} | {B}/tests/tsa-passthrough -a ours"
-            f" | {sys.executable} -c '{STAGE}' | {B}/tests/tsa-passthrough")
+            f" | {sys.executable} {stage} | {B}/tests/tsa-passthrough")
 a, b = records(direct), records(piped)
 fail = 0
 if len(a) != len(b) or len(a) < 4000:
     print(f"FAIL record count: direct {len(a)}, through the Python stage {len(b)}")
     sys.exit(1)
 ha, hb = a[0], b[0]
-if [t[0].rsplit("/", 1)[-1] for t in hb["tools"]] != ["tsa-capture", "tsa-passthrough", sys.executable.rsplit("/", 1)[-1], "tsa-passthrough"]:
+if [t[0].rsplit("/", 1)[-1] for t in hb["tools"]] != ["tsa-capture", "tsa-passthrough", "my_stage.py", "tsa-passthrough"]:
     print("FAIL tools:", hb["tools"]); fail = 1
 if {k: v for k, v in ha.items() if k != "tools"} != {k: v for k, v in hb.items() if k != "tools"}:
     print("FAIL header keys changed"); fail = 1
