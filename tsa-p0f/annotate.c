@@ -280,13 +280,8 @@ static void http_record(struct tsa_writer *w, const struct pkt *p,
 	}
 	if (to_srv)
 		f->in_http = 1;
-	else {
-		h->http_resp_seen = true;
-		h->http_resp = hm.sig ? hm.sig->label : NULL;
-		h->http_resp_port = f->srv_port;
-		/* Both directions done: p0f stops following the connection. */
-		flow_end(f);
-	}
+	else
+		flow_end(f);	/* both directions done: p0f stops here */
 }
 
 /* What is known of one endpoint, as src_... or dst_... keys. */

@@ -25,6 +25,7 @@
 #define SMALL_TTL_CHG	2
 #define LOCAL_TTL_LIMIT	5
 #define NEAR_TTL_LIMIT	9
+#define HTTP_MAX_DATE_DIFF 10			/* s */
 
 struct hosts_stats hosts_stats;
 
@@ -508,8 +509,8 @@ void host_remember_sig(struct host *h, int to_srv, const struct tcp_pkt *pk,
  * HTTP's part (p0f's fp_http.c score_nat): unknown signatures are taken to
  * be applications, so only a server that goes from known to unknown, an
  * application on the wrong OS, a server whose software changes (load
- * balancing), a User-Agent naming another OS, or Via / X-Forwarded-For
- * count.  p0f's 'Date' check is not done.
+ * balancing), a User-Agent naming another OS, Via / X-Forwarded-For, or a
+ * server clock (Date) that jumps.
  */
 void nat_score_http(struct host *h, int to_srv, const struct p0f_db *db,
     const struct http_msg *msg, const struct http_match *hm,
@@ -580,6 +581,23 @@ void nat_score_http(struct host *h, int to_srv, const struct p0f_db *db,
 		score += 8;
 		reason |= NAT_APP_VIA;
 	}
+	if (!to_srv && ref_seen && h->http_resp_date && msg->date) {
+		int64_t recv_diff = now - h->http_resp_recv;
+		int64_t hdr_diff = msg->date - h->http_resp_date;
+
+		if (hdr_diff < -HTTP_MAX_DATE_DIFF ||
+		    hdr_diff > recv_diff + HTTP_MAX_DATE_DIFF) {
+			score += 4;
+			reason |= NAT_APP_DATE;
+		}
+	}
 	nat_add_score(h, to_srv, reason, score > 255 ? 255 : (uint8_t)score,
 	    now);
+	if (!to_srv) {
+		h->http_resp_seen = true;
+		h->http_resp = m;
+		h->http_resp_port = srv_port;
+		h->http_resp_date = msg->date;
+		h->http_resp_recv = now;
+	}
 }

@@ -36,7 +36,7 @@ enum {
 	NAT_APP_SIG = 1 << 0, NAT_OS_SIG = 1 << 1, NAT_UNK_DIFF = 1 << 2,
 	NAT_TO_UNK = 1 << 3, NAT_TS = 1 << 4, NAT_TTL = 1 << 5,
 	NAT_PORT = 1 << 6, NAT_MSS = 1 << 7, NAT_FUZZY = 1 << 8,
-	NAT_APP_VIA = 1 << 9, NAT_APP_LB = 1 << 11, NAT_APP_UA = 1 << 12,
+	NAT_APP_VIA = 1 << 9, NAT_APP_DATE = 1 << 10, NAT_APP_LB = 1 << 11, NAT_APP_UA = 1 << 12,
 };
 
 struct host {
@@ -55,6 +55,8 @@ struct host {
 	uint16_t http_resp_port;
 	bool http_resp_seen;	/* a response was fingerprinted */
 	const struct p0f_label *http_resp;	/* its match, if any */
+	int64_t http_resp_date;	/* its Date header (0: none) */
+	int64_t http_resp_recv;	/* when it was seen */
 	const struct p0f_label *http_req_os;	/* OS match of a request */
 	uint16_t nat_reasons;
 	uint8_t scores[2][NAT_SCORES];	/* [0] as server, [1] as client */
@@ -127,7 +129,10 @@ void host_remember_sig(struct host *h, int to_srv, const struct tcp_pkt *pk,
 void nat_verify_app(struct host *h, int to_srv, const struct p0f_label *app,
     int64_t now);
 
-/* The same for an HTTP request (to_srv) or response. */
+/*
+ * The same for an HTTP request (to_srv) or response; then a response is
+ * remembered as the server's last one.
+ */
 void nat_score_http(struct host *h, int to_srv, const struct p0f_db *db,
     const struct http_msg *msg, const struct http_match *hm,
     uint16_t srv_port, int64_t now);

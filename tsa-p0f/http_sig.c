@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "http_sig.h"
 #include "languages.h"
@@ -56,6 +57,22 @@ bool http_contains(const uint8_t *v, size_t n, const char *needle)
 static bool is_name_char(uint8_t c)
 {
 	return isalnum(c) || c == '-' || c == '_';
+}
+
+/* An RFC 1123 date, as p0f reads it (strptime), in seconds; 0 if bad. */
+static int64_t parse_date(const uint8_t *v, size_t n)
+{
+	char buf[64];
+	struct tm tm;
+
+	if (n >= sizeof buf)
+		return 0;
+	memcpy(buf, v, n);
+	buf[n] = 0;
+	memset(&tm, 0, sizeof tm);
+	if (!strptime(buf, "%a, %d %b %Y %H:%M:%S %Z", &tm))
+		return 0;
+	return (int64_t)timegm(&tm);
 }
 
 /* The start line: p0f's checks for "is this HTTP at all". */
@@ -144,6 +161,8 @@ enum http_parse http_msg_parse(const struct p0f_db *db, int to_srv,
 				m->langlen = h->vlen;
 			} else if (h->id == HDR_VIA || h->id == HDR_XFF)
 				m->via = h->val;
+			else if (!to_srv && h->id == HDR_DATE)
+				m->date = parse_date(h->val, h->vlen);
 		}
 		off++;
 	}

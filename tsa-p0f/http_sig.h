@@ -27,6 +27,7 @@ struct http_msg {
 	struct http_hdr_seen hdr[P0F_HTTP_MAX_HDRS];
 	const uint8_t *sw, *lang, *via;	/* values, NULL if absent */
 	uint16_t swlen, langlen;
+	int64_t date;		/* a response's Date, 0 if none or unreadable */
 };
 
 /*

@@ -28,6 +28,7 @@ const char *const p0f_quirk_names[P0F_NQUIRKS] = {
 /* Headers p0f registers before reading signatures (see sig_read.h). */
 static const char *const fixed_hdrs[HDR_FIXED] = {
 	"User-Agent", "Server", "Accept-Language", "Via", "X-Forwarded-For",
+	"Date",
 };
 
 /* ---- an arena for everything that lives as long as the database ---- */

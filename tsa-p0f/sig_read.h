@@ -92,7 +92,7 @@ struct ua_os {
 };
 
 /* Header ids registered first, so the matcher can find them by number. */
-enum { HDR_UA, HDR_SERVER, HDR_AL, HDR_VIA, HDR_XFF, HDR_FIXED };
+enum { HDR_UA, HDR_SERVER, HDR_AL, HDR_VIA, HDR_XFF, HDR_DATE, HDR_FIXED };
 
 struct p0f_db {
 	char **classes;

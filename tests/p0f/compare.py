@@ -90,6 +90,15 @@ def compare(path, capture):
             by[k + (kind,)].append(r)
         if "p0f_http_raw_sig" in r:
             by[k + ("http",)].append(r)
+    # The first record on which each host's NAT / host-change flag shows.
+    flagged = {}
+    for r in recs:
+        for key, kind in (("src_os_change", "host change"),
+                          ("src_nat", "ip sharing")):
+            if r.get(key) and "src_port" in r:
+                flagged.setdefault((p0f_addr(r["src_addr"]), kind),
+                                   (r["src_port"], r["dst_port"]))
+    reported = set()
     used = defaultdict(int)
     stats = defaultdict(lambda: [0, 0])
     diffs = []
@@ -109,6 +118,23 @@ def compare(path, capture):
     for o in obs:
         last, prev = prev, o
         mod = o.get("mod")
+        if mod in ("host change", "ip sharing"):
+            # p0f's first report for a host: tsa-p0f's flag must first
+            # show on a packet of the same connection from that host.
+            cli, srv = o["cli"].rsplit("/", 1), o["srv"].rsplit("/", 1)
+            host, ports = ((cli[0], (int(cli[1]), int(srv[1])))
+                           if o.get("subj") == "cli" else
+                           (srv[0], (int(srv[1]), int(cli[1]))))
+            if (host, mod) in reported:
+                continue
+            reported.add((host, mod))
+            stats[mod][0] += 1
+            ok = flagged.get((host, mod)) == ports
+            stats[mod][1] += ok
+            if not ok:
+                diffs.append((mod, host, ports, o.get("reason"),
+                              flagged.get((host, mod))))
+            continue
         if mod not in ("syn", "syn+ack", "mtu", "http request",
                        "http response", "uptime"):
             continue
@@ -149,7 +175,10 @@ def compare(path, capture):
             got_lang = r and r.get("p0f_lang", want_lang
                                    if want_lang in ("none", "???") else None)
             ok = r is not None and got_app == want_app and \
-                got_lang == want_lang and r["p0f_http_raw_sig"] == o["raw_sig"]
+                got_lang == want_lang and \
+                r["p0f_http_raw_sig"] == o["raw_sig"] and \
+                ("dishonest" in o.get("params", "")) == \
+                bool(r.get("p0f_http_dishonest"))
             stats[mod][0] += 1
             stats[mod][1] += ok
             if not ok:
