@@ -126,7 +126,7 @@ int main(int argc, char **argv)
 				copy(wf, rec, len);
 			break;
 		case FILTER_BAD:
-			tsa_warn("%s: record %" PRIu64 ": not a map",
+			tsa_warn("%s: record %" PRIu64 ": a key is not a string",
 			    tsa_reader_name(r), tsa_reader_count(r));
 			rc = -1;
 			break;

@@ -111,7 +111,7 @@ static int intern(struct parser *p, const struct token *t)
 		return fail(p, t->col, "records with 'type' (stats, snapshots, "
 		    "alerts) are not filtered: they always pass");
 	for (int k = 1; k < f->nkeys; k++)
-		if (strlen(f->keys[k]) == t->len &&
+		if (f->klen[k] == t->len &&
 		    memcmp(f->keys[k], t->text, t->len) == 0)
 			return k;
 	if (f->nkeys == FILTER_MAX_KEYS)

@@ -91,6 +91,11 @@ expect(rc == 1 and split_stream(out)[1] == [raws[0], raws[1]] and
 rc, out, err = run([EXPR], msgpack.packb({"tsa": 1}) + b"\x93\x01\x02\x03")
 expect(rc == 1 and out and "not a map" in err, "a record that is not a map: "
        + err.strip())
+bad = msgpack.packb({"tsa": 1}) + raws[0] + msgpack.packb({1: 2}) + raws[0]
+rc, out, err = run([EXPR], bad)
+expect(rc == 1 and split_stream(out)[1] == [raws[0]] and
+       err == "tsa-filter: stdin: record 2: a key is not a string\n",
+       "a record with a number for a key: " + err.strip())
 
 # a snapshots stream: nothing to filter, said once
 snap, sraws = stream([{"type": "snapshot", "packets": 5}],
