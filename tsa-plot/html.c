@@ -87,8 +87,11 @@ static void head(FILE *f, const struct plot_ctx *c,
 	    " #ccc; padding-bottom: 3px; }\n"
 	    ".sub { color: #555; margin: 0 0 12px; }\n"
 	    ".live { color: #080; font-weight: bold; }\n"
+	    "figure { margin: 12px 0; }\n"
 	    "img { max-width: 100%; height: auto; display: block;"
-	    " margin: 8px 0; border: 1px solid #e4e4e4; }\n"
+	    " border: 1px solid #e4e4e4; }\n"
+	    "figcaption { font-size: 11px; text-align: right; }\n"
+	    "figcaption a { color: #999; }\n"
 	    "table { border-collapse: collapse; margin: 4px 0 8px; }\n"
 	    "th, td { padding: 3px 10px; border-bottom: 1px solid #eee;"
 	    " text-align: left; vertical-align: top; }\n"
@@ -129,9 +132,11 @@ static void figure(FILE *f, const struct html_page *p, const char *name,
 		    name, name, alt, name);
 		return;
 	}
-	/* The query string makes a reloading browser fetch the new picture. */
-	fprintf(f, "<a href=\"%s.png\"><img src=\"%s.png?s=%" PRIu64 "\" "
-	    "alt=\"%s\"></a>\n", name, name, p->serial, alt);
+	/* The query string makes a reloading browser fetch the new picture;
+	 * the script beside it redraws it. */
+	fprintf(f, "<figure><a href=\"%s.png\"><img src=\"%s.png?s=%" PRIu64
+	    "\" alt=\"%s\"></a><figcaption><a href=\"%s.gp\">%s.gp</a>"
+	    "</figcaption></figure>\n", name, name, p->serial, alt, name, name);
 }
 
 static void alerts(FILE *f, const struct snapshot *s)
