@@ -142,8 +142,9 @@ add(struct buf *b, const char *fmt, ...)
 }
 
 size_t
-http_request(char *out, size_t cap, const struct http_req *q, const char *host)
+http_request(char *out, size_t cap, const struct http_req *q, const char *name)
 {
+	char host[80];
 	static const char *const methods[] = { "GET", "HEAD", "POST" };
 	struct buf b = { out, cap, 0, 0 };
 	const char *path = paths[q->seed % NPATHS];
@@ -154,6 +155,11 @@ http_request(char *out, size_t cap, const struct http_req *q, const char *host)
 	int post = q->method == M_POST;
 	unsigned postlen = 20 + (q->seed >> 8) % 200;
 
+	/* RFC 7230 5.4: Host carries the port unless it is the default. */
+	if (q->port == 80)
+		snprintf(host, sizeof host, "%s", name);
+	else
+		snprintf(host, sizeof host, "%s:%u", name, q->port);
 	if (post)
 		path = "/login";
 	add(&b, "%s %s HTTP/1.1\r\n", methods[q->method], path);

@@ -29,6 +29,7 @@ struct http_req {
 	uint8_t os;		/* enum os_id of the client, for the U-A */
 	uint8_t lang;		/* Accept-Language choice */
 	uint8_t method;
+	uint16_t port;		/* server port: other than 80 goes in Host */
 	uint32_t seed;		/* picks path, referer, body */
 };
 

@@ -273,7 +273,7 @@ render(struct gen *g, struct tcp_sess *s, struct tcp_msg *m, uint8_t *out,
 	switch (m->kind) {
 	case MSG_HTTP_REQ: {
 		struct http_req q = { s->app, s->os, s->lang, m->method,
-		    m->seed };
+		    s->sport, m->seed };
 		hl = http_request(head, sizeof head, &q, s->name);
 		memcpy(out, head + off, n);
 		break;
@@ -307,7 +307,7 @@ prepare(struct gen *g, struct tcp_sess *s, struct tcp_msg *m, uint8_t *buf,
 	switch (m->kind) {
 	case MSG_HTTP_REQ: {
 		struct http_req q = { s->app, s->os, s->lang, m->method,
-		    m->seed };
+		    s->sport, m->seed };
 		m->len = (uint32_t)http_request(head, sizeof head, &q, s->name);
 		break;
 	}

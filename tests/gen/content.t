@@ -112,11 +112,15 @@ for _, kind, name, addr in events:
     if ipaddress.ip_address(addr).is_private:
         continue                # inbound, to our servers
     checked[kind][0] += 1
-    checked[kind][1] += name in answered[addr]
+    checked[kind][1] += name.split(":")[0] in answered[addr]
 print("outbound connections with a matching earlier lookup:", checked)
 for kind, (n, ok) in checked.items():
     if n < 200 or ok != n:
         fail("%s: %d of %d destinations were looked up first" % (kind, ok, n))
+ports = [r[3] for r in http if r[3].endswith(":8080")]
+print("HTTP requests to port 8080:", len(ports))
+if not ports:
+    fail("no Host with port 8080")
 methods = collections.Counter(r[4] for r in http)
 print("HTTP methods:", dict(methods))
 if not all(methods[m] for m in ("GET", "POST", "HEAD")):
