@@ -23,6 +23,7 @@ _Noreturn static void usage(void)
 	    "      --tables         snapshots and alerts as tables (the default for\n"
 	    "                       streams of kind \"snapshots\"); other records as JSON\n"
 	    "      --json           JSON Lines for every stream\n"
+	    "      --last           only the stream's last snapshot record\n"
 	    "  -h, --help           this help\n\n"
 	    "Default output is JSON Lines: addresses as text, times as RFC 3339 UTC\n"
 	    "with nanoseconds, other binary values as hex.\n", tsa_prog);
@@ -41,6 +42,7 @@ static void check_out(void)
 
 /* --tables, --json, or by the header's kind */
 static enum { AUTO, TABLES, JSON } mode = AUTO;
+static int last_only;	/* --last: keep the newest snapshot, show it at the end */
 
 static int use_tables(const struct tsa_reader *r)
 {
@@ -53,13 +55,33 @@ static int use_tables(const struct tsa_reader *r)
 	return mp_map_get1(h, len, "kind", &kind) == 1 && mp_str_eq(&kind, "snapshots", 9);
 }
 
+/* One record in the chosen form; -1 if it is malformed. */
+static int print_record(const uint8_t *rec, size_t len, int tables,
+    struct columns *cols, struct mp_buf *line)
+{
+	int t;
+
+	if (cols) {
+		columns_record(cols, rec, len, stdout);
+		return 0;
+	}
+	line->len = 0;
+	t = tables ? tables_record(line, rec, len) : 0;
+	if (t < 0 || (t == 0 && show_json_record(line, rec, len) < 0))
+		return -1;
+	fwrite(line->p, 1, line->len, stdout);
+	return 0;
+}
+
 static int print_stream(const char *path, int header, struct columns *cols,
     struct mp_buf *line)
 {
 	struct tsa_reader *r = tsa_reader_open(path);
 	const uint8_t *rec;
 	size_t len;
-	int rc, tables = !cols && use_tables(r), t;
+	int rc, tables = !cols && use_tables(r);
+	struct mp_buf last = { 0 };
+	struct mp_obj type;
 
 	if (header && !cols) {
 		const uint8_t *h = tsa_reader_header(r, &len);
@@ -68,21 +90,27 @@ static int print_stream(const char *path, int header, struct columns *cols,
 		fwrite(line->p, 1, line->len, stdout);
 	}
 	while ((rc = tsa_read(r, &rec, &len)) > 0) {
-		if (cols) {
-			columns_record(cols, rec, len, stdout);
-		} else {
-			line->len = 0;
-			t = tables ? tables_record(line, rec, len) : 0;
-			if (t < 0 || (t == 0 && show_json_record(line, rec, len) < 0)) {
-				tsa_warn("%s: record %llu: malformed", tsa_reader_name(r),
-				    (unsigned long long)tsa_reader_count(r));
-				rc = -1;
-				break;
+		if (last_only) {
+			if (tsa_rec_type(rec, len, &type) &&
+			    mp_str_eq(&type, "snapshot", 8)) {
+				last.len = 0;
+				mp_put_raw(&last, rec, len);
 			}
-			fwrite(line->p, 1, line->len, stdout);
+			continue;
+		}
+		if (print_record(rec, len, tables, cols, line) < 0) {
+			tsa_warn("%s: record %llu: malformed", tsa_reader_name(r),
+			    (unsigned long long)tsa_reader_count(r));
+			rc = -1;
+			break;
 		}
 		check_out();
 	}
+	if (last.len && print_record(last.p, last.len, tables, cols, line) < 0) {
+		tsa_warn("%s: last snapshot: malformed", tsa_reader_name(r));
+		rc = -1;
+	}
+	mp_buf_free(&last);
 	tsa_reader_close(r);
 	return rc;
 }
@@ -96,6 +124,7 @@ int main(int argc, char **argv)
 		{ "header", no_argument, NULL, 'H' },
 		{ "tables", no_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "last", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -119,6 +148,7 @@ int main(int argc, char **argv)
 		case 'H': header = 1; break;
 		case 't': mode = TABLES; break;
 		case 'j': mode = JSON; break;
+		case 'L': last_only = 1; break;
 		case 'h': usage();
 		default: tsa_usage("unknown option");
 		}
