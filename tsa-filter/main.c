@@ -139,8 +139,9 @@ int main(int argc, char **argv)
 	tsa_writer_close(w);
 	if (count)
 		fprintf(stderr, "%s: %" PRIu64 " records read, %" PRIu64
-		    " passed, %" PRIu64 " failed; %" PRIu64 " other records "
-		    "copied\n", tsa_prog, npass + nfail, npass, nfail, nother);
+		    " passed, %" PRIu64 " failed; %" PRIu64 " other record%s "
+		    "copied\n", tsa_prog, npass + nfail, npass, nfail, nother,
+		    nother == 1 ? "" : "s");
 	tsa_reader_close(r);
 	filter_free(f);
 	return rc < 0;

@@ -60,7 +60,7 @@ expect(rc == 0 and out == b"" and po[1] == got and
        "-o and --fail split the stream, each with a header")
 rc, out, err = run(["--pass", o, "--count", EXPR, path], b"")
 expect(rc == 0 and err == "tsa-filter: 3 records read, 2 passed, 1 failed; "
-       "1 other records copied\n", "--count line: " + err.strip())
+       "1 other record copied\n", "--count line: " + err.strip())
 
 # usage errors: status 2
 for args, what in (([], "no filter expression given"),
