@@ -48,13 +48,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (data[0] & 2) {
 		struct http_msg msg;
 		struct http_match hm;
-		bool has;
 
 		if (http_msg_parse(db, dir, data + 3, size - 3, &msg) ==
 		    HTTP_OK) {
 			http_sig_match(db, dir, &msg, &hm);
 			(void)http_sig_format(db, dir, &msg, buf, sizeof buf);
-			(void)http_msg_lang(&msg, &has);
+			(void)http_msg_lang(&msg);
 		}
 	} else {
 		struct tcp_pkt pk;

@@ -120,7 +120,7 @@ static void tcp_record(struct tsa_writer *w, const struct pkt *p,
 	char raw[P0F_RAW_SIG_MAX];
 	size_t rawlen;
 	int to_srv = 1, is_syn;
-	bool observe = true, has_up = false;
+	bool observe = true;
 	uint16_t syn_mss = 0, mtu;
 
 	switch (tcp_pkt_parse(hdrs->ptr, hdrs->len, &pk)) {
@@ -133,9 +133,8 @@ static void tcp_record(struct tsa_writer *w, const struct pkt *p,
 		return;
 	}
 	/* p0f reads neither cut-short frames nor IPv6 extension headers. */
-	if (compat && (truncated || pk.ext_hdrs)) {
+	if (compat && (truncated || pk.ext_hdrs))
 		return;
-	}
 	is_syn = (pk.flags & (TCP_SYN | TCP_ACK)) == TCP_SYN;
 	f = flow_find(p->src, p->dst, p->alen, p->sport, p->dport,
 	    &to_srv);
@@ -199,8 +198,7 @@ static void tcp_record(struct tsa_writer *w, const struct pkt *p,
 			h->link = link;
 		}
 	}
-	has_up = check_uptime(f, h, to_srv, pk.ts1, p->ms, &up);
-	if (has_up) {
+	if (check_uptime(f, h, to_srv, pk.ts1, p->ms, &up)) {
 		put_uint(w, "p0f_uptime_min", up.up_min);
 		put_uint(w, "p0f_uptime_mod_days", up.mod_days);
 		mp_put_double(tsa_rec_key(w, "p0f_uptime_hz"), up.raw_hz);
@@ -220,7 +218,6 @@ static void http_record(struct tsa_writer *w, const struct pkt *p,
 	char raw[1024];
 	size_t rawlen;
 	int to_srv;
-	bool has_lang;
 
 	f = flow_find(p->src, p->dst, p->alen, p->sport, p->dport,
 	    &to_srv);
@@ -259,7 +256,7 @@ static void http_record(struct tsa_writer *w, const struct pkt *p,
 	if (hm.dishonest)
 		mp_put_bool(tsa_rec_key(w, "p0f_http_dishonest"), true);
 	h = host_get(p->src, p->alen, p->sec);
-	lang = to_srv ? http_msg_lang(&msg, &has_lang) : NULL;
+	lang = to_srv ? http_msg_lang(&msg) : NULL;
 	if (lang) {
 		put_str(w, "p0f_lang", lang);
 		h->lang = lang;

@@ -234,15 +234,13 @@ void http_sig_match(const struct p0f_db *db, int to_srv,
 		r->dishonest = true;
 }
 
-const char *http_msg_lang(const struct http_msg *m, bool *has_lang)
+const char *http_msg_lang(const struct http_msg *m)
 {
 	const uint8_t *l = m->lang;
 
-	*has_lang = false;
 	if (!l || m->langlen < 2 || !isalpha(l[0]) || !isalpha(l[1]) ||
 	    (m->langlen > 2 && isalpha(l[2])))
 		return NULL;
-	*has_lang = true;
 	return p0f_language((const char *)l);
 }
 

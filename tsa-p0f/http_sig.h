@@ -59,11 +59,11 @@ size_t http_sig_format(const struct p0f_db *db, int to_srv,
     const struct http_msg *m, char *out, size_t cap);
 
 /*
- * The language of a request's Accept-Language as p0f names it; NULL with
- * *has_lang false when there is no two-letter tag, NULL with *has_lang true
- * when the tag is not a language p0f knows.
+ * The language of a request's Accept-Language as p0f names it ("en-us,en"
+ * -> "English"); NULL without a two-letter tag first or for a tag that is
+ * no ISO 639-1 language.
  */
-const char *http_msg_lang(const struct http_msg *m, bool *has_lang);
+const char *http_msg_lang(const struct http_msg *m);
 
 /* Does the value (up to any NUL, as p0f's C strings) contain needle? */
 bool http_contains(const uint8_t *v, size_t n, const char *needle);

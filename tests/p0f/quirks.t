@@ -154,6 +154,24 @@ if flow:
           flow[0]["p0f_match"] == "exact",
           "flow-labelled Linux SYN recognised by default: %s"
           % flow[0].get("p0f_label"))
+# An IPv6 SYN with a hop-by-hop options header: p0f skips it (it reads no
+# extension headers); tsa-p0f counts the header's 8 bytes as 'olen', as the
+# README defines it, and in compat mode skips it too.
+tcp = tcp_hdr(41000, 80, 2, 1440 * 20, struct.pack("!BBH", 2, 4, 1440) +
+              SOK + ts(9) + NOP + WS7)
+hbh = bytes([6, 0, 1, 4, 0, 0, 0, 0])
+v6 = struct.pack("!IHBB16s16s", 6 << 28, len(hbh) + len(tcp), 0, 64, C6,
+                 S6) + hbh + tcp
+rec = {"timestamp": msgpack.Timestamp(1700000100, 0), "src_addr": C6,
+       "dst_addr": S6, "src_port": 41000, "dst_port": 80, "tcp_flags": 2,
+       "tcp_headers": v6}
+_, _, out, _ = run([], stream([rec]))
+check(out[0].get("p0f_raw_sig") ==
+      "6:64+0:8:1440:mss*20,7:mss,sok,ts,nop,ws::0",
+      "extension header: %s" % out[0].get("p0f_raw_sig"))
+_, _, out, _ = run(["--compat"], stream([rec]))
+check("p0f_raw_sig" not in out[0], "compat: extension header skipped")
+
 compat_by = {(r["src_port"], r["dst_port"]): r for r in recs}
 for r in plain:
     c = compat_by.get((r["src_port"], r["dst_port"]))
