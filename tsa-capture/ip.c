@@ -17,11 +17,11 @@ static void begin(struct pkt *k, unsigned version, const uint8_t *src,
 	struct mp_buf *b = k->rec.b;
 
 	rec_begin(&k->rec, b);
-	mp_put_time(KEY(k, "timestamp"), k->sec, k->nsec);
+	put_time(KEY(k, "timestamp"), k->sec, k->nsec);
 	put_uint(KEY(k, "length"), k->wirelen);
 	put_uint(KEY(k, "ip_version"), version);
-	mp_put_bin(KEY(k, "src_addr"), src, alen);
-	mp_put_bin(KEY(k, "dst_addr"), dst, alen);
+	put_bin8(KEY(k, "src_addr"), src, alen);
+	put_bin8(KEY(k, "dst_addr"), dst, alen);
 	switch (proto) {
 	case 1: PUT_LIT(KEY(k, "protocol"), "icmp"); break;
 	case 6: PUT_LIT(KEY(k, "protocol"), "tcp"); break;
@@ -55,7 +55,9 @@ static int ipv4(struct pkt *k, const uint8_t *p, const uint8_t *end)
 		return 0;
 	}
 	total = rd16(p + 2);
-	if (total < ihl) {
+	if (total == 0)
+		;	/* segmentation offload on the capturing host: use what is there */
+	else if (total < ihl) {
 		k->flags |= DEC_MALFORMED;
 		ok = 0;
 	} else if (total > (size_t)(end - p))

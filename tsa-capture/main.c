@@ -200,9 +200,10 @@ static int read_live(struct state *st, uint64_t stats_ns)
 	struct pollfd pfd;
 	int64_t now, next_stats, last_flush;
 	int n;
+	char err[PCAP_ERRBUF_SIZE];
 
-	if (pcap_setnonblock(st->src.pcap, 1, (char[PCAP_ERRBUF_SIZE]){ 0 }) < 0)
-		tsa_die("%s: %s", st->src.name, pcap_geterr(st->src.pcap));
+	if (pcap_setnonblock(st->src.pcap, 1, err) < 0)
+		tsa_die("%s: %s", st->src.name, err);
 	pfd.fd = pcap_get_selectable_fd(st->src.pcap);
 	pfd.events = POLLIN;
 	now = last_flush = now_ns(CLOCK_MONOTONIC);

@@ -14,7 +14,7 @@
 /* The record being packed: a map whose pair count is fixed up at the end. */
 struct rec {
 	struct mp_buf *b;
-	size_t start;		/* offset of the 3 bytes reserved for the map header */
+	size_t start;		/* offset of the map header */
 	uint32_t n;		/* pairs so far */
 };
 
@@ -55,11 +55,43 @@ static inline struct mp_buf *rec_key(struct rec *r, const char *key, size_t n)
 /* Inline packers for the values every record has (the library's are calls). */
 static inline void put_uint(struct mp_buf *b, uint64_t v)
 {
+	uint8_t *d = mp_buf_reserve(b, 3);
+
 	if (v < 128) {
-		*mp_buf_reserve(b, 1) = (uint8_t)v;
+		d[0] = (uint8_t)v;
 		b->len++;
+	} else if (v < 256) {
+		d[0] = 0xcc;
+		d[1] = (uint8_t)v;
+		b->len += 2;
+	} else if (v < 65536) {
+		d[0] = 0xcd;
+		d[1] = (uint8_t)(v >> 8);
+		d[2] = (uint8_t)v;
+		b->len += 3;
 	} else
 		mp_put_uint(b, v);
+}
+
+/* The 64-bit timestamp form (times from 1970 to 2514 with nanoseconds);
+   the library packs the others. */
+static inline void put_time(struct mp_buf *b, int64_t sec, uint32_t nsec)
+{
+	uint64_t v;
+	uint8_t *d;
+	int i;
+
+	v = (uint64_t)nsec << 34 | (uint64_t)sec;
+	if (sec < 0 || (uint64_t)sec >> 34 || v >> 32 == 0) {
+		mp_put_time(b, sec, nsec);	/* the 96- and 32-bit forms */
+		return;
+	}
+	d = mp_buf_reserve(b, 10);
+	d[0] = 0xd7;
+	d[1] = 0xff;
+	for (i = 0; i < 8; i++)
+		d[2 + i] = (uint8_t)(v >> (56 - 8 * i));
+	b->len += 10;
 }
 
 /* A string literal shorter than 32 bytes. */
@@ -71,6 +103,17 @@ static inline void put_fixstr(struct mp_buf *b, const char *s, size_t n)
 	d[0] = (uint8_t)(0xa0 | n);
 	memcpy(d + 1, s, n);
 	b->len += n + 1;
+}
+
+/* Up to 255 bytes. */
+static inline void put_bin8(struct mp_buf *b, const void *p, size_t n)
+{
+	uint8_t *d = mp_buf_reserve(b, n + 2);
+
+	d[0] = 0xc4;
+	d[1] = (uint8_t)n;
+	memcpy(d + 2, p, n);
+	b->len += n + 2;
 }
 
 void rec_begin(struct rec *r, struct mp_buf *b);

@@ -1,8 +1,8 @@
 /*
- * Packing the record map without knowing its size in advance: three bytes
- * are reserved for a map16 (or array16) header, and when the container is
- * closed a small one is compacted to the canonical one-byte form, so the
- * output is what a msgpack packer would write.
+ * Packing the record map and its arrays without knowing their sizes in
+ * advance.  Headers are fixed up when the container is closed, always in
+ * the canonical (smallest) form, so the output is what a msgpack packer
+ * would write.
  */
 #include <string.h>
 
@@ -17,8 +17,8 @@ static size_t reserve3(struct mp_buf *b)
 	return at;
 }
 
-/* Write the header for n items at start; fix (0x80 or 0x90) or 16-bit
-   (0xde or 0xdc) form. */
+/* Arrays reserve three bytes: write the header for n items at start, and
+   compact a small one to its one-byte form. */
 static void close3(struct mp_buf *b, size_t start, uint32_t n, uint8_t fix,
     uint8_t big)
 {
@@ -37,16 +37,37 @@ static void close3(struct mp_buf *b, size_t start, uint32_t n, uint8_t fix,
 	}
 }
 
+/*
+ * A record reserves one byte, enough for the map header of up to 15 pairs,
+ * which is most records; a larger one is moved up by two bytes at the end.
+ * Room for a typical record is reserved at once so that the packers' own
+ * checks never have to grow the buffer.
+ */
 void rec_begin(struct rec *r, struct mp_buf *b)
 {
 	r->b = b;
 	r->n = 0;
-	r->start = reserve3(b);
+	r->start = b->len;
+	mp_buf_reserve(b, 512);
+	b->len++;
 }
 
 void rec_end(struct rec *r)
 {
-	close3(r->b, r->start, r->n, 0x80, 0xde);
+	struct mp_buf *b = r->b;
+	uint8_t *h;
+
+	if (r->n < 16) {
+		b->p[r->start] = (uint8_t)(0x80 | r->n);
+		return;
+	}
+	mp_buf_reserve(b, 2);
+	h = b->p + r->start;
+	memmove(h + 3, h + 1, b->len - r->start - 1);
+	b->len += 2;
+	h[0] = 0xde;
+	h[1] = (uint8_t)(r->n >> 8);
+	h[2] = (uint8_t)r->n;
 }
 
 void rec_arr_begin(struct rec *r, struct rec_arr *a, const char *key, size_t n)
