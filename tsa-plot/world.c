@@ -251,16 +251,27 @@ static void header_labels(FILE *f, const struct plot_ctx *c,
 	}
 }
 
-static void key_band(FILE *f, const struct plot_ctx *c)
+static void key_band(FILE *f, const struct plot_ctx *c, uint64_t lo,
+    uint64_t hi)
 {
 	double w = c->width, h = c->height;
-	double bw = w * 0.36 > 560 ? 560 : w * 0.36, bx = (w - bw) / 2;
+	double bw = w * 0.36 > 560 ? 560 : w * 0.36 < 320 ? 320 : w * 0.36;
+	double bx = (w - bw) / 2;
+	/* A label every decade while they fit ("100 MB" needs about 60 px,
+	 * "100k" 40), else every second or third. */
+	double decades = log10((double)hi / (double)lo);
+	double need = c->metric == METRIC_BYTES ? 60 : 40;
+	int every = 1;
+
+	while (every < 6 && bw / decades * every < need)
+		every++;
 
 	fprintf(f, "\n# The colour bar, a 'no traffic' swatch and the credits.\n");
 	fprintf(f, "set logscale cb\nset cbrange [CBMIN:CBMAX]\n");
 	fprintf(f, "set format cb '%s'\n", c->metric == METRIC_BYTES ?
 	    "%.0s %cB" : "%.0s%c");
-	fprintf(f, "set cbtics scale 0.6 nomirror\nset mcbtics 10\n");
+	fprintf(f, "set cbtics %g scale 0.6 nomirror\nset mcbtics %d\n",
+	    pow(10, every), every == 1 ? 10 : every);
 	fprintf(f, "set colorbox horizontal user origin screen %.4f, screen "
 	    "%.4f size screen %.4f, screen %.4f bdefault\n",
 	    bx / w, 54 / h, bw / w, 14 / h);
@@ -349,7 +360,7 @@ void world_script(FILE *f, const struct plot_ctx *c, const struct region *rg)
 	fprintf(f, "unset border\nunset xtics\nunset ytics\nunset key\n");
 
 	header_labels(f, c, rg, val, w->ncountries);
-	key_band(f, c);
+	key_band(f, c, lo, hi);
 
 	/* The sea: the projection's outline between the view's latitudes for
 	 * the world, the whole plot area for a region. */

@@ -113,7 +113,7 @@ set label 4 'window 60s' at screen 0.9840, screen 1 offset character 0, characte
 set logscale cb
 set cbrange [CBMIN:CBMAX]
 set format cb '%.0s%c'
-set cbtics scale 0.6 nomirror
+set cbtics 10 scale 0.6 nomirror
 set mcbtics 10
 set colorbox horizontal user origin screen 0.3200, screen 0.0964 size screen 0.3600, screen 0.0250 bdefault
 set label 5 'packets per country (log scale)' at screen 0.5, screen 0.1393 center
