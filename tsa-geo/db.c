@@ -307,6 +307,55 @@ static bool str_to_double(const MMDB_entry_data_s *d, double *v)
 	return *end == 0;
 }
 
+/*
+ * libmaxminddb hands strings over as they are in the file; a damaged file
+ * must not put text that is not UTF-8 into msgpack str values downstream.
+ */
+static bool utf8_ok(const uint8_t *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		uint8_t c = s[i];
+		size_t more;
+		uint32_t cp;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			more = 1, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			more = 2, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			more = 3, cp = c & 0x07;
+		else
+			return false;
+		if (n - i <= more)
+			return false;
+		for (size_t k = 1; k <= more; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		/* Overlong forms, surrogates, beyond U+10FFFF. */
+		if ((more == 2 && cp < 0x800) || (more == 3 && cp < 0x10000) ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+			return false;
+		i += more + 1;
+	}
+	return true;
+}
+
+/* ISO 3166-1 alpha-2 and continent codes: two capital letters. */
+static bool code_ok(const MMDB_entry_data_s *d)
+{
+	const char *s = d->utf8_string;
+
+	return d->data_size == 2 && s[0] >= 'A' && s[0] <= 'Z' &&
+	    s[1] >= 'A' && s[1] <= 'Z';
+}
+
 static bool put_value(enum geo_field f, const MMDB_entry_data_s *d,
     struct mp_buf *out)
 {
@@ -315,10 +364,15 @@ static bool put_value(enum geo_field f, const MMDB_entry_data_s *d,
 	switch (f) {
 	case GEO_COUNTRY:
 	case GEO_CONTINENT:
+		if (d->type != MMDB_DATA_TYPE_UTF8_STRING || !code_ok(d))
+			return false;
+		mp_put_str(out, d->utf8_string, 2);
+		return true;
 	case GEO_CITY:
 	case GEO_AS_ORG:
 		if (d->type != MMDB_DATA_TYPE_UTF8_STRING || d->data_size == 0 ||
-		    d->data_size > MAX_STR)
+		    d->data_size > MAX_STR ||
+		    !utf8_ok((const uint8_t *)d->utf8_string, d->data_size))
 			return false;
 		mp_put_str(out, d->utf8_string, d->data_size);
 		return true;
