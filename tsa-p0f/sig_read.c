@@ -96,6 +96,7 @@ void p0f_db_free(struct p0f_db *db)
 	free(db->mtu);
 	free(db->hdr_names);
 	free(db->hdr_flags);
+	free(db->hdr_index);
 	free(db->ua);
 	free(db);
 }
@@ -180,8 +181,52 @@ static int name_id(struct p0f_db *db, const char *s, size_t n)
 	return (int)db->nnames - 1;
 }
 
+static unsigned name_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	while (n--)
+		h = (h ^ (uint8_t)*s++) * 16777619u;
+	return h;
+}
+
+/*
+ * Once the file is read, header names are looked up through a hash table:
+ * every header of every HTTP message is looked up.
+ */
+static void index_headers(struct p0f_db *db)
+{
+	unsigned size = 64;
+
+	while (size < db->nhdr_names * 2)
+		size *= 2;
+	db->hdr_index = tsa_malloc(size * sizeof *db->hdr_index);
+	memset(db->hdr_index, 0xff, size * sizeof *db->hdr_index);
+	db->hdr_index_mask = size - 1;
+	for (unsigned i = 0; i < db->nhdr_names; i++) {
+		unsigned s = name_hash(db->hdr_names[i],
+		    strlen(db->hdr_names[i])) & db->hdr_index_mask;
+
+		while (db->hdr_index[s] >= 0)
+			s = (s + 1) & db->hdr_index_mask;
+		db->hdr_index[s] = (int)i;
+	}
+}
+
 int p0f_db_hdr_id(const struct p0f_db *db, const char *name, size_t len)
 {
+	if (db->hdr_index) {
+		unsigned s = name_hash(name, len) & db->hdr_index_mask;
+		int id;
+
+		while ((id = db->hdr_index[s]) >= 0) {
+			if (strlen(db->hdr_names[id]) == len &&
+			    memcmp(db->hdr_names[id], name, len) == 0)
+				return id;
+			s = (s + 1) & db->hdr_index_mask;
+		}
+		return -1;
+	}
 	for (unsigned i = 0; i < db->nhdr_names; i++)
 		if (strlen(db->hdr_names[i]) == len &&
 		    memcmp(db->hdr_names[i], name, len) == 0)
@@ -779,6 +824,7 @@ struct p0f_db *p0f_db_parse(const char *name, const char *text, size_t len,
 	}
 	free(buf);
 	http_sig_prepare(p.db);
+	index_headers(p.db);
 	if (p.db->nsigs == 0) {
 		snprintf(err, errlen, "%s: no signatures found", name);
 		p0f_db_free(p.db);

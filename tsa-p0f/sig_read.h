@@ -110,6 +110,8 @@ struct p0f_db {
 	unsigned nmtu, mtu_cap;
 	char **hdr_names;	/* HTTP header names by id (case matters) */
 	unsigned nhdr_names, hdr_cap;
+	int *hdr_index;		/* hash of names to ids, -1 for empty slots */
+	unsigned hdr_index_mask;
 	uint8_t *hdr_flags;	/* per header id: how http_sig.c shows it */
 	int common[2][8];	/* ids of the headers normally present */
 	unsigned ncommon[2];
