@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,8 @@ static void start(const char *gnuplot, const char *dir, struct gp_job *j)
 		int null = open("/dev/null", O_RDONLY);
 		if (null >= 0)
 			dup2(null, 0);
+		/* tsa_init ignored SIGPIPE; an ignored signal survives exec. */
+		signal(SIGPIPE, SIG_DFL);
 		if (chdir(dir) < 0) {
 			fprintf(stderr, "%s: %s: %s\n", tsa_prog, dir,
 			    strerror(errno));

@@ -10,7 +10,7 @@
 #include <sys/types.h>
 
 struct gp_job {
-	char *name;		/* "world": runs world.gp, makes world.png */
+	const char *name;	/* "world": runs world.gp, makes world.png */
 	pid_t pid;
 	char *tmp;		/* temporary PNG name, in the directory */
 	int failed;

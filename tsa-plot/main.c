@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "tsa.h"
 #include "gnuplot.h"
@@ -250,11 +249,11 @@ static size_t render(const struct opts *o, const struct plot_ctx *c,
 	for (size_t i = 0; i < o->nregions; i++) {
 		write_script(o->outdir, o->regions[i]->name, c, NULL,
 		    o->regions[i]);
-		jobs[n++].name = (char *)o->regions[i]->name;
+		jobs[n++].name = o->regions[i]->name;
 	}
 	for (size_t i = 0; i < sizeof charts / sizeof charts[0]; i++) {
 		write_script(o->outdir, charts[i].name, c, charts[i].fn, NULL);
-		jobs[n++].name = (char *)charts[i].name;
+		jobs[n++].name = charts[i].name;
 	}
 	if (!o->script_only)
 		failed = gnuplot_run(o->gnuplot, o->outdir, jobs, n, 2);
