@@ -34,7 +34,7 @@ FIELDS = [
     "frame.time_epoch", "frame.len", "frame.cap_len", "frame.protocols",
     "_ws.malformed",
     "ip.src", "ip.dst", "ip.proto", "ip.ttl", "ip.flags.mf", "ip.frag_offset",
-    "ipv6.src", "ipv6.dst", "ipv6.hlim", "ipv6.fraghdr.offset",
+    "ipv6.src", "ipv6.dst", "ipv6.hlim", "ipv6.fraghdr.offset", "ipv6.fraghdr.nxt",
     "ipv6.fraghdr.more",
     "tcp.srcport", "tcp.dstport", "tcp.flags",
     "udp.srcport", "udp.dstport",
@@ -143,11 +143,14 @@ def expected(fr):
             e["fragment"] = "later"
         elif first(fr, "ipv6.fraghdr.more") in ("1", "True"):
             e["fragment"] = "first"
+        # The protocol after the extension headers (and AH).
         i = protos.index("ipv6") + 1
-        while i < len(protos) and protos[i].startswith("ipv6."):
+        while i < len(protos) and (protos[i].startswith("ipv6.") or protos[i] == "ah"):
             i += 1
         if i < len(protos) and protos[i] in PROTO_NUM:
             e["protocol"] = PROTO_NUM[protos[i]]
+        elif fr["ipv6.fraghdr.nxt"] and ival(fr, "ipv6.fraghdr.offset"):
+            e["protocol"] = ival(fr, "ipv6.fraghdr.nxt")   # a later fragment
     after = protos[protos.index(ipl) + 1:]
     if "tcp" in after[:3] or "udp" in after[:3]:
         t = "tcp" if "tcp" in after[:3] else "udp"
