@@ -130,7 +130,7 @@ scan(struct gen *g, struct burst *b)
 		return;
 	}
 	/* Walk the port space in a scattered order, as nmap does. */
-	b->dport = (uint16_t)(1 + (uint32_t)(b->probe++ * 7919u) % 65535u);
+	b->dport = (uint16_t)(1 + (uint64_t)b->probe++ * 7919u % 65535u);
 	b->seq = (uint32_t)rng_next(&g->rng);
 	bare_tcp(g, w->scanner, w->scan_target, b->sport, b->dport, b->seq, 0,
 	    TH_SYN, 1024, mss1460, sizeof mss1460, 0);

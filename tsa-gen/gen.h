@@ -44,6 +44,7 @@ struct gen {
 	uint64_t emitted;	/* packets written so far */
 	uint64_t limit;		/* packets to write */
 	double rate;		/* average packets per second */
+	double normal_rate;	/* ... of the traffic outside the attacks */
 	uint8_t frame[FRAME_MAX];
 };
 

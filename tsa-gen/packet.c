@@ -65,6 +65,16 @@ pkt_room(const struct ip_hdr *ip, size_t l4hdr)
 	return MTU - ip_len(ip) - l4hdr;
 }
 
+/* Builders check the size before writing anything into the frame. */
+static uint8_t *
+l4_start(uint8_t *frame, const struct ip_hdr *ip, size_t l4len)
+{
+	if (ETH_LEN + ip_len(ip) + l4len > FRAME_MAX)
+		tsa_die("internal error: %zu-byte frame",
+		    ETH_LEN + ip_len(ip) + l4len);
+	return frame + ETH_LEN + ip_len(ip);
+}
+
 /*
  * Write Ethernet and IP headers for an L4 part of l4len bytes that the
  * caller has already put at frame + ETH_LEN + ip_len(); then the L4
@@ -80,8 +90,6 @@ finish(uint8_t *frame, const struct ip_hdr *ip, uint8_t proto, size_t l4len,
 	uint8_t *l4 = iph + hl;
 	uint32_t sum = 0;
 
-	if (ETH_LEN + hl + l4len > FRAME_MAX)
-		tsa_die("internal error: %zu-byte frame", ETH_LEN + hl + l4len);
 	memcpy(frame, d->local ? d->mac : router_mac, 6);
 	memcpy(frame + 6, s->local ? s->mac : router_mac, 6);
 	put16(frame + 12, s->af == 4 ? 0x0800 : 0x86dd);
@@ -122,8 +130,8 @@ finish(uint8_t *frame, const struct ip_hdr *ip, uint8_t proto, size_t l4len,
 size_t
 pkt_tcp(uint8_t *frame, const struct ip_hdr *ip, const struct tcp_seg *t)
 {
-	uint8_t *l4 = frame + ETH_LEN + ip_len(ip);
 	size_t hl = 20 + t->optlen;
+	uint8_t *l4 = l4_start(frame, ip, hl + t->paylen);
 
 	put16(l4, t->sport);
 	put16(l4 + 2, t->dport);
@@ -144,7 +152,7 @@ size_t
 pkt_udp(uint8_t *frame, const struct ip_hdr *ip, uint16_t sport,
     uint16_t dport, const uint8_t *pay, size_t paylen)
 {
-	uint8_t *l4 = frame + ETH_LEN + ip_len(ip);
+	uint8_t *l4 = l4_start(frame, ip, 8 + paylen);
 
 	put16(l4, sport);
 	put16(l4 + 2, dport);
@@ -158,7 +166,7 @@ size_t
 pkt_icmp(uint8_t *frame, const struct ip_hdr *ip, uint8_t type, uint8_t code,
     uint32_t rest, const uint8_t *body, size_t bodylen)
 {
-	uint8_t *l4 = frame + ETH_LEN + ip_len(ip);
+	uint8_t *l4 = l4_start(frame, ip, 8 + bodylen);
 
 	l4[0] = type;
 	l4[1] = code;

@@ -1,5 +1,4 @@
 /* xoshiro256** 1.0 (Blackman and Vigna, public domain) seeded by splitmix64. */
-#include <math.h>
 #include <string.h>
 
 #include "rng.h"
@@ -69,10 +68,41 @@ rng_chance(struct rng *r, double p)
 	return rng_unit(r) < p;
 }
 
+/*
+ * Natural logarithm from IEEE basic operations only, so that the result
+ * is the same bit for bit with any libm: x = m * 2^e with m in [1, 2),
+ * ln m = 2 atanh((m - 1) / (m + 1)) by its series (|z| <= 1/3, 30 terms
+ * are far below double precision).  x > 0.
+ */
+static double
+portable_log(double x)
+{
+	int e = 0;
+	double z, z2, term, sum = 0;
+
+	while (x >= 2) {
+		x /= 2;
+		e++;
+	}
+	while (x < 1) {
+		x *= 2;
+		e--;
+	}
+	z = (x - 1) / (x + 1);
+	z2 = z * z;
+	term = z;
+	for (int k = 1; k < 60; k += 2) {
+		sum += term / k;
+		term *= z2;
+	}
+	return 2 * sum + e * 0.69314718055994530942;
+}
+
 double
 rng_exp(struct rng *r, double mean)
 {
-	return -mean * log1p(-rng_unit(r));
+	/* 1 - u is in (0, 1]: never log(0). */
+	return -mean * portable_log(1.0 - rng_unit(r));
 }
 
 unsigned

@@ -36,8 +36,6 @@ static const double mix_packets[MIX_COUNT] = {
 	[MIX_UNREACH] = 4.0,
 };
 
-static double normal_rate;	/* packets per second outside the attacks */
-
 static struct host *
 pick_resolver(struct gen *g, struct client *c, int *v6)
 {
@@ -168,7 +166,7 @@ spawn(struct gen *g)
 	start(g, a, (int)what);
 	a->t = g->now;
 	sched_push(g->sched, a);
-	gap = rng_exp(&g->rng, mix_packets[what] / normal_rate);
+	gap = rng_exp(&g->rng, mix_packets[what] / g->normal_rate);
 	return g->now + 1 + (uint64_t)(gap * (double)NSEC);
 }
 
@@ -188,9 +186,9 @@ traffic_start(struct gen *g, double attack_pct)
 		nb = BURST_KINDS;
 	if (nb == 0 && attack > 0)
 		nb = 1;
-	normal_rate = g->rate * (1.0 - attack_pct / 100.0);
-	if (normal_rate < 1)
-		normal_rate = 1;
+	g->normal_rate = g->rate * (1.0 - attack_pct / 100.0);
+	if (g->normal_rate < 1)
+		g->normal_rate = 1;
 
 	for (unsigned k = 0; k < nb; k++) {
 		double dur = span / (2.0 * nb);

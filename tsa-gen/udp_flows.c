@@ -122,6 +122,8 @@ dns_lookup_step(struct gen *g, struct dns_lookup *d, uint64_t *next)
 		if (d->edns)
 			dns_edns(&m, 4096);
 		len = dns_end(&m);
+		if (len == 0)
+			tsa_die("internal error: DNS query for '%s'", d->qname);
 		udp_send(g, d->cli, d->res, d->sport, 53, buf, len);
 		*next = g->now + (k + 1 < d->nq ? rng_range(&g->rng, 20, 200) *
 		    USEC : d->rtt_ns);
