@@ -47,6 +47,22 @@ for hz in 1000 250 100; do
 	field uptime raw_freq | grep -q "^$hz.00 Hz" || fail "no $hz Hz clock"
 done
 
+# Each host's clock started at its boot: the uptimes p0f derives for one
+# host from different connections agree (the capture lasts 20 s; allow
+# 30 min for the rounding of p0f's frequency estimate), in 90 percent of
+# the lines at least.
+grep " mod=uptime|" p0f.log | awk -F'|' '
+	{
+		host = ($4 == "subj=cli") ? $2 : $3
+		sub(/^(cli|srv)=/, "", host); sub(/\/[0-9]+$/, "", host)
+		split($5, u, /[= ]/)	# uptime=D days H hrs M min
+		m = u[2] * 1440 + u[4] * 60 + u[6]
+		if (!(host in first)) first[host] = m
+		else { n++; d = m - first[host]; if (d < 0) d = -d; if (d <= 30) ok++ }
+	}
+	END { print ok + 0, n + 0; exit !(n > 50 && ok >= 0.9 * n) }
+' > uptime.out || fail "uptimes of a host disagree (agree, compared): $(cat uptime.out)"
+
 # Link types from the MSS: Ethernet, PPPoE (DSL), tunnels.
 for link in "Ethernet or modem" "DSL" "generic tunnel or VPN"; do
 	field mtu link | grep -qxF "$link" || fail "no MTU link '$link'"
