@@ -59,7 +59,8 @@ int main(int argc, char **argv)
 	};
 	const char *in = NULL, *out = NULL, *failpath = NULL, *settings = NULL;
 	int count = 0, c;
-	while ((c = getopt_long(argc, argv, "r:o:", longopts, NULL)) != -1) {
+	opterr = 0;	/* one message, ours */
+	while ((c = getopt_long(argc, argv, ":r:o:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': in = optarg; break;
 		case 'o': out = optarg; break;
@@ -67,7 +68,8 @@ int main(int argc, char **argv)
 		case O_COUNT: count = 1; break;
 		case O_SETTINGS: settings = optarg; break;
 		case O_HELP: usage(); break;
-		default: tsa_usage("unknown option");
+		case ':': tsa_usage("%s needs an argument", argv[optind - 1]);
+		default: tsa_usage("unknown option %s", argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)
