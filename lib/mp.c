@@ -145,25 +145,75 @@ sint:
  * Skipping counts the objects still owed instead of recursing, so nesting
  * depth costs nothing.  Every object takes at least one byte, so a count
  * larger than the bytes left is malformed and is refused at once rather than
- * looped over.
+ * looped over.  The one-byte-header types that make up most of a record
+ * (small integers, short strings, small maps and arrays) are handled inline:
+ * every stage frames every record with this loop.
  */
+/* Whole size of the fixed-size types 0xc0 to 0xdf; 0 where it varies. */
+static const uint8_t fixed_size[32] = {
+	1, 0, 1, 1, 0, 0, 0, 0,  0, 0, 5, 9, 2, 3, 5, 9,
+	2, 3, 5, 9, 3, 4, 6, 10, 18, 0, 0, 0, 0, 0, 0, 0,
+};
+
 int mp_skip(const uint8_t **pp, const uint8_t *end)
 {
+	const uint8_t *p = *pp;
 	uint64_t owed = 1;
 	struct mp_obj o;
+	int rc;
 
 	while (owed > 0) {
-		int rc = mp_next(pp, end, &o);
-		if (rc < 0)
-			return rc;
+		uint8_t c;
+
+		if (p >= end)
+			return -1;
+		c = *p;
 		owed--;
-		if (o.type == MP_ARRAY)
-			owed += o.len;
-		else if (o.type == MP_MAP)
-			owed += 2 * (uint64_t)o.len;
-		if (owed > (uint64_t)(end - *pp))
+		if (c <= 0x7f || c >= 0xe0) {
+			p++;
+			continue;
+		}
+		if (c >= 0xa0 && c <= 0xbf) {
+			size_t n = 1 + (size_t)(c & 0x1f);
+			if ((size_t)(end - p) < n)
+				return -1;
+			p += n;
+			continue;
+		}
+		if (c >= 0xc0 && fixed_size[c - 0xc0]) {
+			size_t n = fixed_size[c - 0xc0];
+			if ((size_t)(end - p) < n)
+				return -1;
+			p += n;
+			continue;
+		}
+		if ((c == 0xc4 || c == 0xd9) && end - p >= 2) {	/* bin8, str8 */
+			size_t n = 2 + (size_t)p[1];
+			if ((size_t)(end - p) < n)
+				return -1;
+			p += n;
+			continue;
+		}
+		if (c <= 0x8f) {
+			owed += 2 * (uint64_t)(c & 0x0f);
+			p++;
+		} else if (c <= 0x9f) {
+			owed += c & 0x0f;
+			p++;
+		} else {
+			if ((rc = mp_next(&p, end, &o)) < 0)
+				return rc;
+			if (o.type == MP_ARRAY)
+				owed += o.len;
+			else if (o.type == MP_MAP)
+				owed += 2 * (uint64_t)o.len;
+			else
+				continue;
+		}
+		if (owed > (uint64_t)(end - p))
 			return -1;
 	}
+	*pp = p;
 	return 0;
 }
 
