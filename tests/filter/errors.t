@@ -70,6 +70,13 @@ cases = [
      "a number of seconds (timestamp holds times)"),
     ("timestamp > 2024-02-30", 13, "'2024-02-30' is not an RFC 3339 time or "
      "a number of seconds (timestamp holds times)"),
+    ("timestamp > 2023-02-29", 13, "'2023-02-29' is not an RFC 3339 time "
+     "or a number of seconds (timestamp holds times)"),
+    ("timestamp > 2024-01-01T24:00:00Z", 13, "'2024-01-01T24:00:00Z' is not "
+     "an RFC 3339 time or a number of seconds (timestamp holds times)"),
+    ("timestamp > 2024-01-01T10:00:00+0100", 13, "'2024-01-01T10:00:00+0100' "
+     "is not an RFC 3339 time or a number of seconds (timestamp holds "
+     "times)"),
     ("tcp_headers == 1", 13, "'tcp_headers' holds raw bytes: only 'has' "
      "applies"),
     ("dst_port ~ 4*", 10, "'~' matches text, and dst_port holds numbers"),

@@ -247,6 +247,10 @@ cases = [
      lambda r: value(r, T, lambda v: tstamp(v) >= 1700000000500000000)),
     ("timestamp > 2023-11-14", lambda r: value(r, T, lambda v: tstamp(v) >
                                                1699920000 * 10**9)),
+    ("timestamp > 2024-02-29 or timestamp < 2023-11-14T23:13:18.5+01:00",
+     lambda r: value(r, T, lambda v: tstamp(v) < 1699999998500000000)),
+    ("timestamp >= 2023-11-14T17:13:20-05:00",
+     lambda r: value(r, T, lambda v: tstamp(v) >= 1700000000 * 10**9)),
     ('timestamp <= "2023-11-14 22:13:17.999999999Z"',
      lambda r: value(r, T, lambda v: tstamp(v) <= 1699999997999999999)),
     # keys of other stages: whatever type the record holds
