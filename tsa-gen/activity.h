@@ -8,9 +8,11 @@
 #include <stdint.h>
 
 #include "attacks.h"
+#include "dns_flow.h"
 #include "icmp_flows.h"
+#include "ntp_flow.h"
+#include "quic_flow.h"
 #include "tcp_session.h"
-#include "udp_flows.h"
 
 enum act_kind {
 	ACT_SPAWN, ACT_VISIT_DNS, ACT_TCP, ACT_DNS, ACT_NTP, ACT_QUIC,

@@ -16,7 +16,7 @@
 
 #include "os_stacks.h"
 #include "packet.h"
-#include "udp_flows.h"
+#include "dns_flow.h"
 #include "world.h"
 #include "attacks.h"
 

@@ -51,6 +51,13 @@ struct gen {
 /* Write gen->frame[0..len) at gen->now. */
 void gen_emit(struct gen *g, size_t len);
 
+/* Emit a UDP datagram from src to dst. */
+void gen_udp(struct gen *g, struct host *src, struct host *dst,
+    uint16_t sport, uint16_t dport, const uint8_t *pay, size_t len);
+/* Round trip of a request/response exchange between two hosts. */
+uint32_t gen_udp_rtt(struct gen *g, const struct host *a,
+    const struct host *b, int slow);
+
 /* The next IPv4 identification of a host (never 0). */
 uint16_t host_next_id(struct host *h);
 
