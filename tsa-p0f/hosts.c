@@ -31,12 +31,21 @@ struct hosts_stats hosts_stats;
 
 /* ---- a fixed-capacity hash table with an age list ---- */
 
+#define KEY_MAX 40
+
+/* One entry's bookkeeping and key, together: a lookup touches one line. */
+struct slot {
+	uint32_t hash, chain;	/* chain: next in bucket, or in the free list */
+	uint32_t older, newer;
+	uint8_t key[KEY_MAX];
+};
+
 struct table {
 	uint32_t cap, count, mask;
-	uint32_t *bucket, *chain, *older, *newer, *hash;
+	uint32_t *bucket;
+	struct slot *s;
 	uint32_t oldest, newest, free_head;
 	size_t keylen;
-	uint8_t *keys;
 };
 
 static uint32_t hash_key(const uint8_t *k, size_t n)
@@ -83,13 +92,9 @@ static void t_init(struct table *t, uint32_t cap, size_t keylen)
 	t->keylen = keylen;
 	t->bucket = tsa_malloc(nb * sizeof *t->bucket);
 	memset(t->bucket, 0xff, nb * sizeof *t->bucket);
-	t->chain = tsa_malloc(cap * sizeof *t->chain);
-	t->older = tsa_malloc(cap * sizeof *t->older);
-	t->newer = tsa_malloc(cap * sizeof *t->newer);
-	t->hash = tsa_malloc(cap * sizeof *t->hash);
-	t->keys = tsa_calloc(cap, keylen);
+	t->s = tsa_calloc(cap, sizeof *t->s);
 	for (uint32_t i = 0; i < cap; i++)
-		t->chain[i] = i + 1 < cap ? i + 1 : NONE;
+		t->s[i].chain = i + 1 < cap ? i + 1 : NONE;
 	t->free_head = 0;
 	t->oldest = t->newest = NONE;
 }
@@ -97,41 +102,38 @@ static void t_init(struct table *t, uint32_t cap, size_t keylen)
 static void t_free(struct table *t)
 {
 	free(t->bucket);
-	free(t->chain);
-	free(t->older);
-	free(t->newer);
-	free(t->hash);
-	free(t->keys);
+	free(t->s);
 	memset(t, 0, sizeof *t);
 }
 
 static uint32_t t_find(const struct table *t, const uint8_t *key, uint32_t h)
 {
-	for (uint32_t i = t->bucket[h & t->mask]; i != NONE; i = t->chain[i])
-		if (t->hash[i] == h && same_key(t->keys + (size_t)i * t->keylen,
-		    key, t->keylen))
+	for (uint32_t i = t->bucket[h & t->mask]; i != NONE; i = t->s[i].chain)
+		if (t->s[i].hash == h && same_key(t->s[i].key, key, t->keylen))
 			return i;
 	return NONE;
 }
 
 static void age_unlink(struct table *t, uint32_t i)
 {
-	if (t->older[i] != NONE)
-		t->newer[t->older[i]] = t->newer[i];
+	struct slot *e = &t->s[i];
+
+	if (e->older != NONE)
+		t->s[e->older].newer = e->newer;
 	else
-		t->oldest = t->newer[i];
-	if (t->newer[i] != NONE)
-		t->older[t->newer[i]] = t->older[i];
+		t->oldest = e->newer;
+	if (e->newer != NONE)
+		t->s[e->newer].older = e->older;
 	else
-		t->newest = t->older[i];
+		t->newest = e->older;
 }
 
 static void age_append(struct table *t, uint32_t i)
 {
-	t->older[i] = t->newest;
-	t->newer[i] = NONE;
+	t->s[i].older = t->newest;
+	t->s[i].newer = NONE;
 	if (t->newest != NONE)
-		t->newer[t->newest] = i;
+		t->s[t->newest].newer = i;
 	else
 		t->oldest = i;
 	t->newest = i;
@@ -147,13 +149,13 @@ static void t_touch(struct table *t, uint32_t i)
 
 static void t_remove(struct table *t, uint32_t i)
 {
-	uint32_t *p = &t->bucket[t->hash[i] & t->mask];
+	uint32_t *p = &t->bucket[t->s[i].hash & t->mask];
 
 	while (*p != i)
-		p = &t->chain[*p];
-	*p = t->chain[i];
+		p = &t->s[*p].chain;
+	*p = t->s[i].chain;
 	age_unlink(t, i);
-	t->chain[i] = t->free_head;
+	t->s[i].chain = t->free_head;
 	t->free_head = i;
 	t->count--;
 }
@@ -169,10 +171,10 @@ static uint32_t t_insert(struct table *t, const uint8_t *key, uint32_t h,
 		(*evicted)++;
 	}
 	i = t->free_head;
-	t->free_head = t->chain[i];
-	memcpy(t->keys + (size_t)i * t->keylen, key, t->keylen);
-	t->hash[i] = h;
-	t->chain[i] = t->bucket[h & t->mask];
+	t->free_head = t->s[i].chain;
+	memcpy(t->s[i].key, key, t->keylen);
+	t->s[i].hash = h;
+	t->s[i].chain = t->bucket[h & t->mask];
 	t->bucket[h & t->mask] = i;
 	age_append(t, i);
 	t->count++;
