@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "continents.h"
 #include "db.h"
 
 /* Paths of each field, per layout; NULL where a layout has no such field. */
@@ -429,6 +430,22 @@ unsigned geo_db_answer(const struct geo_db *db, MMDB_entry_s *entry,
 			off[f] = (uint32_t)start;
 			len[f] = (uint32_t)(out->len - start);
 			mask |= 1u << f;
+		}
+	}
+	/*
+	 * ip-location-db files have no continent: take it from the country,
+	 * as MaxMind's data assigns it (continents.c).
+	 */
+	if (db->layout == GEO_LAYOUT_FLAT && (mask & (1u << GEO_COUNTRY))) {
+		/* The country was packed as a 2-byte fixstr. */
+		char cc[2] = { (char)out->p[off[GEO_COUNTRY] + 1],
+		    (char)out->p[off[GEO_COUNTRY] + 2] };
+		const char *cont = geo_continent(cc);
+		if (cont) {
+			off[GEO_CONTINENT] = (uint32_t)out->len;
+			mp_put_str(out, cont, 2);
+			len[GEO_CONTINENT] = 3;
+			mask |= 1u << GEO_CONTINENT;
 		}
 	}
 	return mask;

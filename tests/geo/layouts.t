@@ -116,18 +116,18 @@ expect = {
         "5.5.5.5": {"country": "FR", "continent": "EU"},
         "6.6.6.6": {"continent": "AS"},
     },
+    # ip-location-db has no continents: tsa-geo adds the country's.
     "flat-country": {
-        "81.0.1.2": {"country": "DE"}, "::ffff:81.0.1.3": {"country": "DE"},
-        "2a01:4f8::1": {"country": "DE"}, "8.8.4.4": {},
-        "5.5.5.5": {"country": "FR"}, "6.6.6.6": {},
+        "81.0.1.2": {"country": "DE", "continent": "EU"},
+        "::ffff:81.0.1.3": {"country": "DE", "continent": "EU"},
+        "2a01:4f8::1": {"country": "DE", "continent": "EU"}, "8.8.4.4": {},
+        "5.5.5.5": {"country": "FR", "continent": "EU"}, "6.6.6.6": {},
     },
     "flat-city": {
-        "81.0.1.2": {k: v for k, v in berlin.items() if k != "continent"},
-        "::ffff:81.0.1.3": {k: v for k, v in berlin.items() if k != "continent"},
-        "2a01:4f8::1": {k: v for k, v in nbg.items() if k != "continent"},
+        "81.0.1.2": berlin, "::ffff:81.0.1.3": berlin, "2a01:4f8::1": nbg,
         "8.8.4.4": {},
-        "5.5.5.5": {"country": "FR", "city": "Paris", "lat": 48.8566,
-                    "lon": 2.3522},
+        "5.5.5.5": {"country": "FR", "continent": "EU", "city": "Paris",
+                    "lat": 48.8566, "lon": 2.3522},
         "6.6.6.6": {},
     },
 }
@@ -194,8 +194,10 @@ check(geo_part(recs[0]) == {"dst_scope": "private"}, f"empty db: {recs[0]}")
 bad = [dict(packet("81.0.1.2", "81.0.1.2"), src_addr=b"\x01\x02\x03\x04\x05"),
        dict(packet("81.0.1.2", "81.0.1.2"), dst_addr="81.0.1.2")]
 _, recs, _, err = run(["-d", dbs["flat-country"]], stream(bad))
-check(geo_part(recs[0]) == {"dst_country": "DE"}, f"bad src: {recs[0]}")
-check(geo_part(recs[1]) == {"src_country": "DE"}, f"bad dst: {recs[1]}")
+check(geo_part(recs[0]) == {"dst_country": "DE", "dst_continent": "EU"},
+      f"bad src: {recs[0]}")
+check(geo_part(recs[1]) == {"src_country": "DE", "src_continent": "EU"},
+      f"bad dst: {recs[1]}")
 check("2 addresses" in err, f"bad addresses not reported: {err!r}")
 
 # The settings file's [geoip] DatabaseFilePath, relative to the file.

@@ -29,8 +29,8 @@ check(first[0]["src_city"] == "Berlin" and first[0]["src_asn"] == 64500,
 hdr1 = header([["tsa-capture", "-r", "x"], ["/usr/bin/tsa-geo", "-d", city]])
 hdr, second, raws2, _ = run(["-d", country, "-a", ""], stream(first, hdr1))
 check(len(hdr["tools"]) == 3, f"tools: {hdr['tools']}")
-want = [{"src_country": "AT", "dst_scope": "private"},
-        {"src_scope": "private", "dst_country": "AT"}]
+want = [{"src_country": "AT", "src_continent": "EU", "dst_scope": "private"},
+        {"src_scope": "private", "dst_country": "AT", "dst_continent": "EU"}]
 for i, (r, raw) in enumerate(zip(second, raws2)):
     check(geo_part(r) == want[i], f"record {i}: {geo_part(r)} != {want[i]}")
     keys = [k for k, _ in pairs(raw)]
