@@ -3,8 +3,9 @@
  * a map of a dozen or two short keys with mostly scalar values; the forms
  * that dominate (fixstr keys, fixint/str/bin/timestamp values) are sized
  * inline here, and anything else (containers, long keys) goes through the
- * general mp_next/mp_skip.  Every step is still checked against the end of
- * the record.
+ * general mp_next/mp_skip.  (A call to mp_skip per value costs a tenth of
+ * tsa-filter's time.)  Every step is still checked against the end of the
+ * record.
  */
 #include <string.h>
 
