@@ -343,7 +343,9 @@ void annotate_record(struct tsa_writer *w, const uint8_t *rec, size_t len)
 	p.src = v[K_SRC].ptr;
 	p.dst = v[K_DST].ptr;
 	p.alen = (uint8_t)v[K_SRC].len;
-	if ((found & 1 << K_TS) && mp_obj_time(&v[K_TS], &sec, &nsec)) {
+	/* Times beyond year 30000 would overflow the millisecond clock. */
+	if ((found & 1 << K_TS) && mp_obj_time(&v[K_TS], &sec, &nsec) &&
+	    sec >= 0 && sec < 900000000000) {
 		p.sec = sec;
 		p.ms = sec * 1000 + nsec / 1000000;
 	} else

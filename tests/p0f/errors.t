@@ -119,6 +119,8 @@ odd = [{"src_addr": "10.0.0.1", "dst_addr": b"\x0a\0\0\x02", "x": 1},
        {"src_addr": b"\x0a\0\0\x01", "dst_addr": b"\x0a\0\0\x02" * 4},
        syn_rec(good, tcp_flags="SYN"), syn_rec("text", port=5),
        syn_rec(good, timestamp=-5, port=6),
+       syn_rec(good, timestamp=msgpack.Timestamp(2 ** 62, 0), port=7),
+       syn_rec(good, timestamp=msgpack.Timestamp(-2 ** 62, 5), port=8),
        {"type": "stats", "final": True, "received": 5},
        {"type": "new-kind", "src_addr": b"\x0a\0\0\x01", "nested": {"a": [1]}}]
 rc, _, out, _ = run([], stream(odd))
@@ -127,7 +129,7 @@ for r, o in zip(odd, out):
     own = [k for k in o if k not in r]
     check(all(k.startswith(("p0f_", "src_", "dst_")) for k in own),
           "only tsa-p0f's keys added to %r" % r)
-check(out[5] == odd[5], "stats record unchanged")
+check(out[7] == odd[7], "stats record unchanged")
 
 # HTTP header blocks cut at every length, after a handshake: no crash
 # a request p0f labels "Firefox 3.x" in zeek-wikipedia.pcap
