@@ -12,6 +12,31 @@
 #include "gnuplot.h"
 #include "output.h"
 
+/* In the child: gnuplot on the script, in the output directory. */
+_Noreturn static void child(const char *gnuplot, const char *dir,
+    const char *var, const char *script)
+{
+	int null = open("/dev/null", O_RDONLY);
+
+	/* tsa_init ignored SIGPIPE, and an ignored signal survives
+	 * exec; the parent's cleanup handlers are not gnuplot's. */
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	if (null >= 0)
+		dup2(null, 0);
+	if (chdir(dir) < 0) {
+		fprintf(stderr, "%s: %s: %s\n", tsa_prog, dir,
+		    strerror(errno));
+		_exit(127);
+	}
+	execlp(gnuplot, gnuplot, "-e", var, script, (char *)NULL);
+	fprintf(stderr, "%s: %s: %s\n", tsa_prog, gnuplot,
+	    strerror(errno));
+	_exit(127);
+}
+
 static void start(const char *gnuplot, const char *dir, struct gp_job *j)
 {
 	char script[256], var[300], png[256];
@@ -20,28 +45,18 @@ static void start(const char *gnuplot, const char *dir, struct gp_job *j)
 	snprintf(script, sizeof script, "%s.gp", j->name);
 	snprintf(png, sizeof png, "%s.png", j->name);
 	j->tmp = path_tmp(dir, png);
+	tmp_register(j->tmp);
 	base = strrchr(j->tmp, '/') + 1;
 	/* Our own file name: no quote can be in it. */
 	snprintf(var, sizeof var, "outfile='%s'", base);
 	j->pid = fork();
 	if (j->pid < 0)
 		tsa_die("fork: %s", strerror(errno));
-	if (j->pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
-		if (null >= 0)
-			dup2(null, 0);
-		/* tsa_init ignored SIGPIPE; an ignored signal survives exec. */
-		signal(SIGPIPE, SIG_DFL);
-		if (chdir(dir) < 0) {
-			fprintf(stderr, "%s: %s: %s\n", tsa_prog, dir,
-			    strerror(errno));
-			_exit(127);
-		}
-		execlp(gnuplot, gnuplot, "-e", var, script, (char *)NULL);
-		fprintf(stderr, "%s: %s: %s\n", tsa_prog, gnuplot,
-		    strerror(errno));
-		_exit(127);
+	if (j->pid > 0) {
+		tmp_child(j->pid, 1);
+		return;
 	}
+	child(gnuplot, dir, var, script);
 }
 
 static void finish(const char *dir, struct gp_job *j, int status)
@@ -70,6 +85,7 @@ static void finish(const char *dir, struct gp_job *j, int status)
 		unlink(j->tmp);
 	}
 	free(path);
+	tmp_unregister(j->tmp);
 	free(j->tmp);
 	j->tmp = NULL;
 	j->pid = 0;
@@ -98,6 +114,7 @@ size_t gnuplot_run(const char *gnuplot, const char *dir, struct gp_job *jobs,
 				continue;
 			tsa_die("waitpid: %s", strerror(errno));
 		}
+		tmp_child(pid, 0);
 		for (size_t i = 0; i < next; i++)
 			if (jobs[i].pid == pid) {
 				finish(dir, &jobs[i], status);

@@ -290,6 +290,7 @@ int main(int argc, char **argv)
 
 	r = tsa_reader_open(o.input);
 	output_dir(o.outdir);
+	tmp_cleanup_on_signal();
 	while ((rc = tsa_read(r, &rec, &len)) > 0) {
 		struct mp_obj t;
 		if (tsa_rec_type(rec, len, &t) != 1 ||

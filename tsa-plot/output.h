@@ -7,6 +7,7 @@
 #define TSA_PLOT_OUTPUT_H
 
 #include <stdio.h>
+#include <sys/types.h>
 
 struct outfile {
 	char *path, *tmp;
@@ -19,6 +20,17 @@ char *path_join(const char *dir, const char *name);
 char *path_tmp(const char *dir, const char *name);
 /* Create the directory (one level) if it is missing; exits on failure. */
 void output_dir(const char *dir);
+
+/*
+ * Temporary files in the making are removed when SIGINT, SIGTERM or SIGHUP
+ * ends the program (a live dashboard is usually stopped that way), so
+ * none is left behind in the directory a web server shows.
+ */
+void tmp_cleanup_on_signal(void);
+void tmp_register(const char *path);
+void tmp_unregister(const char *path);
+/* A child writing a temporary file: stopped first, then the file goes. */
+void tmp_child(pid_t pid, int running);
 
 /* Open the temporary file; exits on failure. */
 FILE *outfile_open(struct outfile *o, const char *dir, const char *name);

@@ -86,4 +86,28 @@ check(len(versions) >= 4, "the pictures changed while the viewer read "
 gp = open(os.path.join(OUT, "world.gp"), encoding="utf-8").read()
 check("V[" in gp and "= 100000\t# US" in gp, "the last snapshot's values "
       "are drawn (US 100000)")
+
+# Stopped mid-render (SIGTERM, as a service manager would), it leaves no
+# temporary file behind and ends by the signal.
+import signal
+stop = os.path.join(TMP, "stop")
+p = subprocess.Popen([os.path.join(BIN, "tsa-plot"), "-o", stop],
+                     stdin=subprocess.PIPE)
+p.stdin.write(msgpack.packb({"tsa": 1, "kind": "snapshots", "tools": []}))
+p.stdin.write(b"".join(msgpack.packb(snapshot.snapshot(k)) for k in range(5)))
+p.stdin.flush()
+seen = False
+for _ in range(3000):
+    if os.path.isdir(stop) and any(n.startswith(".")
+                                   for n in os.listdir(stop)):
+        seen = True
+        break
+    time.sleep(0.002)
+p.send_signal(signal.SIGTERM)
+rc = p.wait(timeout=60)
+time.sleep(0.2)
+check(seen, "caught it while temporary files existed")
+check(rc == -signal.SIGTERM, "ended by SIGTERM (status %d)" % rc)
+left = [n for n in os.listdir(stop) if n.startswith(".")]
+check(not left, "no temporary files left: %s" % left)
 sys.exit(1 if fails else 0)
