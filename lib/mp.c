@@ -57,13 +57,13 @@ int mp_next(const uint8_t **pp, const uint8_t *end, struct mp_obj *o)
 	if (c >= 0x80 && c <= 0x8f) {
 		o->type = MP_MAP;
 		o->len = c & 0x0f;
-		*pp = p + 1;
+		o->ptr = *pp = p + 1;
 		return 0;
 	}
 	if (c >= 0x90 && c <= 0x9f) {
 		o->type = MP_ARRAY;
 		o->len = c & 0x0f;
-		*pp = p + 1;
+		o->ptr = *pp = p + 1;
 		return 0;
 	}
 
@@ -123,10 +123,10 @@ int mp_next(const uint8_t **pp, const uint8_t *end, struct mp_obj *o)
 	case 0xd9: NEED(1); o->type = MP_STR; return payload(pp, end, 2, p[1], o);
 	case 0xda: NEED(2); o->type = MP_STR; return payload(pp, end, 3, be16(p + 1), o);
 	case 0xdb: NEED(4); o->type = MP_STR; return payload(pp, end, 5, be32(p + 1), o);
-	case 0xdc: NEED(2); o->type = MP_ARRAY; o->len = be16(p + 1); *pp = p + 3; return 0;
-	case 0xdd: NEED(4); o->type = MP_ARRAY; o->len = be32(p + 1); *pp = p + 5; return 0;
-	case 0xde: NEED(2); o->type = MP_MAP; o->len = be16(p + 1); *pp = p + 3; return 0;
-	case 0xdf: NEED(4); o->type = MP_MAP; o->len = be32(p + 1); *pp = p + 5; return 0;
+	case 0xdc: NEED(2); o->type = MP_ARRAY; o->len = be16(p + 1); o->ptr = *pp = p + 3; return 0;
+	case 0xdd: NEED(4); o->type = MP_ARRAY; o->len = be32(p + 1); o->ptr = *pp = p + 5; return 0;
+	case 0xde: NEED(2); o->type = MP_MAP; o->len = be16(p + 1); o->ptr = *pp = p + 3; return 0;
+	case 0xdf: NEED(4); o->type = MP_MAP; o->len = be32(p + 1); o->ptr = *pp = p + 5; return 0;
 	default:	/* 0xc1 is never used */
 		return -2;
 	}

@@ -25,7 +25,7 @@ struct mp_obj {
 	enum mp_type type;
 	int8_t ext;		/* extension type, for MP_EXT */
 	uint32_t len;		/* bytes of str/bin/ext, elements of array/map */
-	const uint8_t *ptr;	/* data of str/bin/ext */
+	const uint8_t *ptr;	/* data of str/bin/ext; first element of array/map */
 	union {
 		bool b;
 		uint64_t u;	/* MP_UINT */

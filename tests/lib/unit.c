@@ -167,6 +167,7 @@ static void test_map(void)
 	CHECK(mp_str_eq(&v[0], "tcp", 3));
 	CHECK(v[2].type == MP_UINT && v[2].u == 443);
 	CHECK(v[3].type == MP_ARRAY && v[3].len == 2);
+	CHECK(v[3].ptr && v[3].ptr[0] == 0x81);	/* the first element, a map */
 	CHECK(mp_map_get1(b.p, b.len, "missing", &v[0]) == 0);
 	CHECK(mp_map_get1((const uint8_t *)"\x92\x01\x02", 3, "x", &v[0]) == -1);
 
