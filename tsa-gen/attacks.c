@@ -76,17 +76,19 @@ static void
 backscatter(struct gen *g, struct burst *b)
 {
 	struct world *w = g->world;
+	/* One draw per statement: argument evaluation order is unspecified,
+	 * and the output must not depend on the compiler. */
 	uint16_t port = rng_chance(&g->rng, 0.7) ? 80 : 443;
+	uint16_t dport = (uint16_t)rng_range(&g->rng, 1024, 65535);
+	uint32_t seq = (uint32_t)rng_next(&g->rng);
+	uint32_t ack = (uint32_t)rng_next(&g->rng);
 
 	world_random_local(&g->rng, &b->peer);
 	if (rng_chance(&g->rng, 0.12))
-		bare_tcp(g, w->backscatter_src, &b->peer, port,
-		    (uint16_t)rng_range(&g->rng, 1024, 65535), 0,
-		    (uint32_t)rng_next(&g->rng), TH_RST | TH_ACK, 0, NULL, 0, 1);
+		bare_tcp(g, w->backscatter_src, &b->peer, port, dport, 0, ack,
+		    TH_RST | TH_ACK, 0, NULL, 0, 1);
 	else
-		bare_tcp(g, w->backscatter_src, &b->peer, port,
-		    (uint16_t)rng_range(&g->rng, 1024, 65535),
-		    (uint32_t)rng_next(&g->rng), (uint32_t)rng_next(&g->rng),
+		bare_tcp(g, w->backscatter_src, &b->peer, port, dport, seq, ack,
 		    TH_SYN | TH_ACK, 14600, mss1460, sizeof mss1460, 1);
 }
 

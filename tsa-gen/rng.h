@@ -3,6 +3,11 @@
  * splitmix64, so that one seed gives the same capture on every machine
  * (rand() differs between libcs; floating point is used only where the
  * result is rounded to integer nanoseconds or counts).
+ *
+ * Rule for callers: at most one draw per full expression.  The order in
+ * which C evaluates function arguments and operands is unspecified (gcc
+ * and clang differ), so two draws in one call would make the output
+ * depend on the compiler.
  */
 #ifndef GEN_RNG_H
 #define GEN_RNG_H

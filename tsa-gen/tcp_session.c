@@ -385,7 +385,8 @@ send_data(struct gen *g, struct tcp_sess *s)
 		return burst_gap(g);	/* same side goes on */
 	/* The other side answers; its data carries the ACK. */
 	s->flight = 0;
-	return reply_gap(g, s, !m->from_srv) + (m->from_srv ?
+	uint64_t gap = reply_gap(g, s, !m->from_srv);
+	return gap + (m->from_srv ?
 	    rng_range(&g->rng, 5, 400) * MSEC :	/* client think time */
 	    rng_range(&g->rng, 1, 30) * MSEC);	/* server work */
 }

@@ -43,8 +43,8 @@ new_host(struct world *w, struct rng *r, uint64_t start, int af, int local,
 	}
 	h->ipid = (uint16_t)rng_range(r, 1, 65535);
 	/* Up between an hour and 120 days before the capture starts. */
-	h->boot_ns = start - (uint64_t)rng_range(r, 3600, 120 * 86400) * NSEC -
-	    rng_below(r, 1000000000);
+	h->boot_ns = start - (uint64_t)rng_range(r, 3600, 120 * 86400) * NSEC;
+	h->boot_ns -= rng_below(r, 1000000000);
 	h->mac[0] = 0x02;	/* locally administered, from the address */
 	for (int i = 0; i < 5; i++)
 		h->mac[1 + i] = (uint8_t)(addr[af == 4 ? (i % 4) : 11 + i] ^
@@ -161,8 +161,10 @@ world_build(struct rng *r, uint64_t start)
 		int os = client_os(r);
 		if (i % 2 == 0)
 			v4(a, 192, 168, 1, 100 + i);
-		else
-			v4(a, 10, 20, rng_range(r, 0, 15), rng_range(r, 2, 250));
+		else {
+			unsigned net = rng_range(r, 0, 15);
+			v4(a, 10, 20, net, rng_range(r, 2, 250));
+		}
 		c->h4 = new_host(w, r, start, 4, 1, os, a);
 		if (rng_chance(r, 0.5)) {
 			ula(a, r, 0);
@@ -303,7 +305,8 @@ world_random_local(struct rng *r, struct host *h)
 	h->os = OS_LINUX311;
 	h->ttl = 64;
 	h->mss = 1460;
-	v4(h->addr, 10, 20, rng_below(r, 256), rng_range(r, 1, 254));
+	unsigned net = rng_below(r, 256);
+	v4(h->addr, 10, 20, net, rng_range(r, 1, 254));
 	h->mac[0] = 0x02;
 	memcpy(h->mac + 2, h->addr, 4);
 }
