@@ -7,11 +7,10 @@ tsa-p0f annotated for the same connection and direction (in order) and
 compare the OS or application label, the raw signature, the link, the
 language and the uptime.
 
-usage: compare.py [--capture CMD] [--json] FILE...
-  --capture CMD  how to make the stream ("tsa-capture -r" or the test
-                 helper pcap2stream.py, the default)
-Prints one line per difference and a summary per kind; with --json the
-summary is a JSON object on the last line.
+usage: compare.py [--json] FILE...
+The stream comes from $TSA_BIN/tsa-capture -r FILE.  Prints one line per
+difference and a summary per kind; with --json the summary is a JSON
+object on the last line.  tests/p0f/oracle.t uses it as a module.
 """
 import ipaddress
 import json
@@ -57,14 +56,9 @@ def run_p0f(path):
     return obs
 
 
-def run_tsa(path, capture, compat=True):
-    if capture:
-        src = subprocess.Popen(capture.split() + [path], stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL)
-    else:
-        src = subprocess.Popen([sys.executable,
-                                os.path.join(HERE, "pcap2stream.py"), path],
-                               stdout=subprocess.PIPE)
+def run_tsa(path, compat=True):
+    src = subprocess.Popen([os.path.join(BIN, "tsa-capture"), "-r", path],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     args = [os.path.join(BIN, "tsa-p0f")] + (["--compat"] if compat else [])
     out = subprocess.run(args, stdin=src.stdout, stdout=subprocess.PIPE,
                          check=True).stdout
@@ -75,9 +69,9 @@ def run_tsa(path, capture, compat=True):
     return [r for r in u if "src_addr" in r]
 
 
-def compare(path, capture):
+def compare(path):
     obs = run_p0f(path)
-    recs = run_tsa(path, capture)
+    recs = run_tsa(path)
     # Records by (src, sport, dst, dport, kind), in stream order.
     by = defaultdict(list)
     for r in recs:
@@ -209,20 +203,12 @@ def compare(path, capture):
 
 def main():
     args = sys.argv[1:]
-    capture = None
-    as_json = False
-    while args and args[0].startswith("--"):
-        if args[0] == "--capture":
-            capture = args[1]
-            args = args[2:]
-        elif args[0] == "--json":
-            as_json = True
-            args = args[1:]
-        else:
-            raise SystemExit("unknown option " + args[0])
+    as_json = bool(args) and args[0] == "--json"
+    if as_json:
+        args = args[1:]
     total = defaultdict(lambda: [0, 0])
     for path in args:
-        stats, diffs = compare(path, capture)
+        stats, diffs = compare(path)
         for k, (n, ok) in stats.items():
             total[k][0] += n
             total[k][1] += ok

@@ -39,7 +39,6 @@ KNOWN_DIFFS = {
     ("ip sharing", lambda d: "date" in d[3].split()): DATE_BUG,
 }
 
-capture = os.path.join(BIN, "tsa-capture") + " -r"
 files = sorted(glob.glob(os.path.join(PCAPS, "*.pcap")) +
                glob.glob(os.path.join(PCAPS, "*.pcapng")))
 check(len(files) > 20, "%d capture files found" % len(files))
@@ -51,7 +50,7 @@ if os.path.exists(gen):
 total = {}
 known_n, unexplained = {}, {}
 for path in files:
-    stats, diffs = compare.compare(path, capture)
+    stats, diffs = compare.compare(path)
     for k, (n, ok) in stats.items():
         t = total.setdefault(k, [0, 0])
         t[0] += n
