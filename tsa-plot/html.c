@@ -180,7 +180,7 @@ static void domains(FILE *f, const struct snapshot *s)
 	}
 	fputs("<table>\n<tr><th>domain</th><th class=\"n\">packets</th>"
 	    "<th class=\"n\">bytes</th><th>countries</th><th>OS</th>"
-	    "<th>app</th><th>distance</th></tr>\n", f);
+	    "<th>app</th><th>distance (hops)</th></tr>\n", f);
 	for (size_t i = 0; i < s->ndomains; i++) {
 		const struct domain_row *d = &s->domains[i];
 		fputs("<tr><td>", f);
@@ -202,7 +202,7 @@ static void domains(FILE *f, const struct snapshot *s)
 		fputs("</td><td>", f);
 		for (size_t j = 0; j < d->ndists; j++)
 			fprintf(f, "%s%" PRId64, j ? ", " : "", d->dists[j]);
-		fputs(d->ndists ? " hops</td></tr>\n" : "</td></tr>\n", f);
+		fputs("</td></tr>\n", f);
 	}
 	fputs("</table>\n", f);
 }
@@ -214,7 +214,7 @@ static void hosts(FILE *f, const struct snapshot *s)
 	if (!s->nhosts)
 		return;
 	fputs("<h2 id=\"hosts\">Top hosts</h2>\n<table>\n<tr><th>address</th>"
-	    "<th>country</th><th>OS</th><th class=\"n\">distance</th>"
+	    "<th>country</th><th>OS</th><th class=\"n\">distance (hops)</th>"
 	    "<th>domain</th><th class=\"n\">packets</th><th class=\"n\">bytes"
 	    "</th></tr>\n", f);
 	for (size_t i = 0; i < s->nhosts; i++) {
