@@ -14,24 +14,42 @@ enum { FRAG_NONE, FRAG_FIRST, FRAG_LATER };
 static void begin(struct pkt *k, unsigned version, const uint8_t *src,
     const uint8_t *dst, size_t alen, unsigned proto, unsigned ttl, int frag)
 {
+	static const struct { uint8_t num; char name[7]; } names[] = {
+		{ 1, "icmp" }, { 6, "tcp" }, { 17, "udp" }, { 58, "icmpv6" },
+	};
 	struct mp_buf *b = k->rec.b;
+	uint8_t *d;
+	size_t i;
 
-	rec_begin(&k->rec, b);
-	put_time(KEY(k, "timestamp"), k->sec, k->nsec);
-	put_uint(KEY(k, "length"), k->wirelen);
-	put_uint(KEY(k, "ip_version"), version);
-	put_bin8(KEY(k, "src_addr"), src, alen);
-	put_bin8(KEY(k, "dst_addr"), dst, alen);
-	switch (proto) {
-	case 1: PUT_LIT(KEY(k, "protocol"), "icmp"); break;
-	case 6: PUT_LIT(KEY(k, "protocol"), "tcp"); break;
-	case 17: PUT_LIT(KEY(k, "protocol"), "udp"); break;
-	case 58: PUT_LIT(KEY(k, "protocol"), "icmpv6"); break;
-	default: put_uint(KEY(k, "protocol"), proto); break;
+	rec_begin(&k->rec, b);	/* about 150 bytes of REC_ROOM are used here */
+	d = b->p + b->len;
+	d = CUR_KEY(d, "timestamp");
+	d = cur_time(d, k->sec, k->nsec);
+	d = CUR_KEY(d, "length");
+	d = cur_uint(d, k->wirelen);
+	d = CUR_KEY(d, "ip_version");
+	d = cur_uint(d, version);
+	d = CUR_KEY(d, "src_addr");
+	d = cur_bin8(d, src, alen);
+	d = CUR_KEY(d, "dst_addr");
+	d = cur_bin8(d, dst, alen);
+	d = CUR_KEY(d, "protocol");
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].num == proto)
+			break;
+	if (i < sizeof names / sizeof names[0])
+		d = cur_str(d, names[i].name, strlen(names[i].name));
+	else
+		d = cur_uint(d, proto);
+	d = CUR_KEY(d, "ttl");
+	d = cur_uint(d, ttl);
+	k->rec.n += 7;
+	if (frag != FRAG_NONE) {
+		d = CUR_KEY(d, "fragment");
+		d = cur_str(d, frag_name[frag], 5);
+		k->rec.n++;
 	}
-	put_uint(KEY(k, "ttl"), ttl);
-	if (frag != FRAG_NONE)
-		put_fixstr(KEY(k, "fragment"), frag_name[frag], 5);
+	b->len = (size_t)(d - b->p);
 }
 
 static int ipv4(struct pkt *k, const uint8_t *p, const uint8_t *end)

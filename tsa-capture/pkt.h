@@ -73,27 +73,6 @@ static inline void put_uint(struct mp_buf *b, uint64_t v)
 		mp_put_uint(b, v);
 }
 
-/* The 64-bit timestamp form (times from 1970 to 2514 with nanoseconds);
-   the library packs the others. */
-static inline void put_time(struct mp_buf *b, int64_t sec, uint32_t nsec)
-{
-	uint64_t v;
-	uint8_t *d;
-	int i;
-
-	v = (uint64_t)nsec << 34 | (uint64_t)sec;
-	if (sec < 0 || (uint64_t)sec >> 34 || v >> 32 == 0) {
-		mp_put_time(b, sec, nsec);	/* the 96- and 32-bit forms */
-		return;
-	}
-	d = mp_buf_reserve(b, 10);
-	d[0] = 0xd7;
-	d[1] = 0xff;
-	for (i = 0; i < 8; i++)
-		d[2 + i] = (uint8_t)(v >> (56 - 8 * i));
-	b->len += 10;
-}
-
 /* A string literal shorter than 32 bytes. */
 #define PUT_LIT(b, s) put_fixstr((b), (s), sizeof(s) - 1)
 static inline void put_fixstr(struct mp_buf *b, const char *s, size_t n)
@@ -115,6 +94,74 @@ static inline void put_bin8(struct mp_buf *b, const void *p, size_t n)
 	memcpy(d + 2, p, n);
 	b->len += n + 2;
 }
+
+/*
+ * The hot path packs through a local cursor into room reserved once: with
+ * byte stores through the buffer itself the compiler must reload its
+ * fields after every store.  Each returns the cursor moved past what it
+ * wrote, always in msgpack's smallest form.
+ */
+#define CUR_KEY(d, s) cur_str((d), (s), sizeof(s) - 1)
+static inline uint8_t *cur_str(uint8_t *d, const char *s, size_t n)	/* n < 32 */
+{
+	*d++ = (uint8_t)(0xa0 | n);
+	memcpy(d, s, n);
+	return d + n;
+}
+
+static inline uint8_t *cur_be(uint8_t *d, uint64_t v, int bytes)
+{
+	for (int i = bytes - 1; i >= 0; i--)
+		*d++ = (uint8_t)(v >> (8 * i));
+	return d;
+}
+
+static inline uint8_t *cur_uint(uint8_t *d, uint32_t v)
+{
+	if (v < 128) {
+		*d++ = (uint8_t)v;
+		return d;
+	}
+	if (v < 256) {
+		*d++ = 0xcc;
+		*d++ = (uint8_t)v;
+		return d;
+	}
+	if (v < 65536) {
+		*d++ = 0xcd;
+		return cur_be(d, v, 2);
+	}
+	*d++ = 0xce;
+	return cur_be(d, v, 4);
+}
+
+static inline uint8_t *cur_bin8(uint8_t *d, const void *p, size_t n)	/* n < 256 */
+{
+	*d++ = 0xc4;
+	*d++ = (uint8_t)n;
+	memcpy(d, p, n);
+	return d + n;
+}
+
+/* A timestamp extension: the 32-, 64- or 96-bit form. */
+static inline uint8_t *cur_time(uint8_t *d, int64_t sec, uint32_t nsec)
+{
+	uint64_t v = (uint64_t)nsec << 34 | (uint64_t)sec;
+
+	if (sec < 0 || (uint64_t)sec >> 34) {
+		*d++ = 0xc7;
+		*d++ = 12;
+		*d++ = 0xff;
+		d = cur_be(d, nsec, 4);
+		return cur_be(d, (uint64_t)sec, 8);
+	}
+	*d++ = v >> 32 ? 0xd7 : 0xd6;
+	*d++ = 0xff;
+	return cur_be(d, v, v >> 32 ? 8 : 4);
+}
+
+/* Room rec_begin reserves: more than the keys any layer packs by cursor. */
+#define REC_ROOM 512
 
 void rec_begin(struct rec *r, struct mp_buf *b);
 void rec_end(struct rec *r);

@@ -48,7 +48,7 @@ void rec_begin(struct rec *r, struct mp_buf *b)
 	r->b = b;
 	r->n = 0;
 	r->start = b->len;
-	mp_buf_reserve(b, 512);
+	mp_buf_reserve(b, REC_ROOM);
 	b->len++;
 }
 
