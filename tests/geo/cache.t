@@ -26,7 +26,8 @@ for i in range(N):
         nets.append((cidr, rec))
         asn_nets.append((cidr, {"autonomous_system_number": 64512 + i,
                                 "autonomous_system_organization": f"Net {i}"}))
-    truth[(x, y)] = {"country": rec["country_code"], "city": city, "lat": lat,
+    truth[(x, y)] = {"country": rec["country_code"], "continent": "EU",
+                     "city": city, "lat": lat,
                      "lon": lon, "asn": 64512 + i, "as_org": f"Net {i}"}
 db = mkdb("many.mmdb", "city ipvAll", nets)
 asn = mkdb("manyasn.mmdb", "asn ipvAll", asn_nets)
