@@ -324,18 +324,21 @@ int main(int argc, char **argv)
 		snapshot_free(&snap);
 	}
 
-	if (last.len && snapshot_decode(last.p, last.len, &snap) == 0) {
-		c.s = &snap;
-		page.refresh = 0;
-		page.serial = nsnap;
-		if (o.last)
-			failed += render(&o, &c, &page);
-		else	/* the pictures are drawn: only the page changes */
-			html_write(o.outdir, &c, &page);
+	if (last.len) {
+		if (snapshot_decode(last.p, last.len, &snap) == 0) {
+			c.s = &snap;
+			page.refresh = 0;
+			page.serial = nsnap;
+			if (o.last)
+				failed += render(&o, &c, &page);
+			else	/* the pictures are drawn: only the page */
+				html_write(o.outdir, &c, &page);
+		} else {
+			tsa_warn("%s: last snapshot malformed",
+			    tsa_reader_name(r));
+			bad++;
+		}
 		snapshot_free(&snap);
-	} else if (last.len) {
-		tsa_warn("%s: last snapshot malformed", tsa_reader_name(r));
-		bad++;
 	}
 	if (nsnap == 0 && rc == 0)
 		tsa_warn("%s: no snapshot records (%llu other records); "
