@@ -96,12 +96,17 @@ struct geo_lookup *geo_lookup_new(const struct geo_db *loc,
 	g->db[1] = asn;
 	g->set_bits = bits;
 	g->sets = table((size_t)1 << bits, sizeof *g->sets);
-	/* Two answers per cached address at most; intern at half load. */
-	g->intern_mask = (4u << bits) - 1;
-	g->intern_max = 2u << bits;
+	/*
+	 * Two answers per cached address at most; intern at half load.  Even
+	 * a tiny cache gets room for many answers, or it would be emptied at
+	 * nearly every record (geo_lookup_begin).
+	 */
+	unsigned ibits = bits + 2 < 8 ? 8 : bits + 2;
+	g->intern_mask = (1u << ibits) - 1;
+	g->intern_max = 1u << (ibits - 1);
 	g->intern = tsa_calloc((size_t)g->intern_mask + 1, sizeof *g->intern);
 	/* Room for a typical country or city answer per address. */
-	g->arena_cap = ((size_t)2 << bits) * 128 + 4 * MAX_ANSWER;
+	g->arena_cap = ((size_t)2 << bits) * 128 + 16 * MAX_ANSWER;
 	g->arena = tsa_malloc(g->arena_cap);
 	mp_buf_grow(&g->values, MAX_ANSWER);
 	mp_buf_grow(&g->pairs, MAX_ANSWER);
