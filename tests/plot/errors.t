@@ -11,6 +11,7 @@ import sys
 import msgpack
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # no __pycache__ in the tree
 sys.path.insert(0, HERE)
 from pngcheck import png_size
 import snapshot

@@ -12,6 +12,7 @@ import time
 import msgpack
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # no __pycache__ in the tree
 sys.path.insert(0, HERE)
 import snapshot
 

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pngcheck import (Png, MapFrame, png_size, scale_colour, decades, near)
 import snapshot
