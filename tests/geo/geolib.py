@@ -123,6 +123,8 @@ def mmdblookup_record(db, a):
                        capture_output=True, text=True)
     if "Could not find an entry" in p.stdout + p.stderr:
         return None
+    if "IPv6 address in an IPv4-only database" in p.stdout + p.stderr:
+        return None
     if p.returncode != 0:
         raise SystemExit(f"mmdblookup {a}: {p.stderr.strip()}")
     lines = [l.strip() for l in p.stdout.splitlines() if l.strip()]
