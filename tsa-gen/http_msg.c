@@ -272,7 +272,8 @@ http_response_head(char *out, size_t cap, const struct http_resp *p)
 		    "Accept-Ranges: bytes\r\nContent-Length: %u\r\n"
 		    "Keep-Alive: timeout=5, max=100\r\n"
 		    "Connection: Keep-Alive\r\nContent-Type: %s\r\n",
-		    date, 38 + p->seed % 20, p->seed & 1 ? "Debian" : "Ubuntu",
+		    date, 38 + p->build % 20, p->os == OS_FREEBSD ? "FreeBSD" :
+		    p->build & 1 ? "Debian" : "Ubuntu",
 		    lastmod, p->seed, p->body_len, p->body_len, ctype);
 		break;
 	case SRV_NGINX:
@@ -281,7 +282,7 @@ http_response_head(char *out, size_t cap, const struct http_resp *p)
 		    "Last-Modified: %s\r\nConnection: keep-alive\r\n"
 		    "Keep-Alive: timeout=20\r\nETag: \"%x-%x\"\r\n"
 		    "Accept-Ranges: bytes\r\n",
-		    18 + p->seed % 8, p->seed % 3, date, ctype, p->body_len,
+		    18 + p->build % 8, p->build % 3, date, ctype, p->body_len,
 		    lastmod, p->seed, p->body_len);
 		break;
 	default:
@@ -289,7 +290,7 @@ http_response_head(char *out, size_t cap, const struct http_resp *p)
 		    "ETag: \"%08x\"\r\nServer: Microsoft-IIS/%s\r\n"
 		    "X-Powered-By: ASP.NET\r\nDate: %s\r\n",
 		    p->body_len, ctype, p->seed,
-		    p->seed & 1 ? "8.5" : "10.0", date);
+		    p->build & 1 ? "8.5" : "10.0", date);
 		break;
 	}
 	add(&b, "\r\n");

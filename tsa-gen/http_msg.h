@@ -35,10 +35,12 @@ struct http_req {
 
 struct http_resp {
 	uint8_t server;		/* enum http_server */
+	uint8_t os;		/* enum os_id it runs on */
 	uint8_t head;		/* answer to HEAD: headers only */
 	uint16_t status;
 	uint32_t body_len;
-	uint32_t seed;
+	uint32_t seed;		/* picks content type, ETag, body */
+	uint32_t build;		/* the server's version: fixed per server */
 	int64_t date;		/* seconds since the epoch */
 };
 

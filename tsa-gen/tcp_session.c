@@ -261,6 +261,18 @@ tcp_send(struct gen *g, struct tcp_sess *s, int from_srv, uint8_t flags,
 	return len;
 }
 
+/* Which version the server runs: a hash (FNV-1a) of the site's name, so
+ * all its responses, over IPv4 and IPv6, name the same build. */
+static uint32_t
+server_build(const struct tcp_sess *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (const char *c = s->name; *c; c++)
+		h = (h ^ (uint8_t)*c) * 16777619u;
+	return h;
+}
+
 /* Render bytes [off, off+n) of a message into out; for the hellos, n is
  * set to the whole (they go in one segment). */
 static void
@@ -279,8 +291,9 @@ render(struct gen *g, struct tcp_sess *s, struct tcp_msg *m, uint8_t *out,
 		break;
 	}
 	case MSG_HTTP_RESP: {
-		struct http_resp p = { s->server, m->method == M_HEAD,
-		    m->status, m->body_len, m->seed, m->date };
+		struct http_resp p = { s->server, s->srv->os, m->method == M_HEAD,
+		    m->status, m->body_len, m->seed, server_build(s),
+		    m->date };
 		hl = http_response_head(head, sizeof head, &p);
 		uint32_t i = 0;
 		for (; i < n && off + i < hl; i++)
@@ -312,8 +325,8 @@ prepare(struct gen *g, struct tcp_sess *s, struct tcp_msg *m, uint8_t *buf,
 		break;
 	}
 	case MSG_HTTP_RESP: {
-		struct http_resp p = { s->server, m->method == M_HEAD,
-		    m->status, m->body_len, m->seed, 0 };
+		struct http_resp p = { s->server, s->srv->os, m->method == M_HEAD,
+		    m->status, m->body_len, m->seed, server_build(s), 0 };
 		m->date = (uint32_t)(g->now / NSEC);
 		p.date = m->date;
 		m->head_len = (uint16_t)http_response_head(head, sizeof head, &p);

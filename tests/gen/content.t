@@ -27,6 +27,7 @@ FIELDS = ("frame.number", "eth.type", "ip.src", "ip.dst", "ipv6.src",
           "dns.aaaa", "dns.cname", "dns.flags.rcode", "udp.payload",
           "tls.handshake.type", "tls.handshake.extensions_server_name",
           "http.host", "http.request.method", "http.response.code",
+          "http.server",
           "icmp.type", "icmpv6.type", "ntp.flags.mode",
           "quic.long.packet_type")
 
@@ -125,9 +126,16 @@ methods = collections.Counter(r[4] for r in http)
 print("HTTP methods:", dict(methods))
 if not all(methods[m] for m in ("GET", "POST", "HEAD")):
     fail("HTTP methods %s" % dict(methods))
-responses = tshark("http.response.code", "http.response.code")
+responses = tshark("http.response.code", "ip.src", "ipv6.src", "http.server")
 if len(responses) < 0.9 * len(http):
     fail("%d HTTP responses to %d requests" % (len(responses), len(http)))
+# A server names the same software in every response.
+software = collections.defaultdict(set)
+for r in responses:
+    software[r[1] or r[2]].add(r[3])
+mixed = {a: v for a, v in software.items() if len(v) != 1}
+if mixed:
+    fail("servers naming more than one build: %s" % list(mixed.items())[:3])
 
 # Protocol mix and the IPv6 share.
 rows = tshark("frame.number", "eth.type", "icmp.type", "icmpv6.type", "ntp.flags.mode",
