@@ -132,7 +132,7 @@ if len(responses) < 0.9 * len(http):
 # A server names the same software in every response.
 software = collections.defaultdict(set)
 for r in responses:
-    software[r[1] or r[2]].add(r[3])
+    software[r[0] or r[1]].add(r[2])
 mixed = {a: v for a, v in software.items() if len(v) != 1}
 if mixed:
     fail("servers naming more than one build: %s" % list(mixed.items())[:3])
