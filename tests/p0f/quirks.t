@@ -172,6 +172,29 @@ check(out[0].get("p0f_raw_sig") ==
 _, _, out, _ = run(["--compat"], stream([rec]))
 check("p0f_raw_sig" not in out[0], "compat: extension header skipped")
 
+# The IP version of a signature: p0f 3.09b uses it only to leave out the
+# other version's quirks, so a "4:" signature matches an IPv6 SYN too.
+four = os.path.join(TMP, "four.fp")
+with open(four, "w") as f:
+    f.write("classes = unix\n[tcp:request]\nlabel = s:unix:Four:only\n"
+            "sig = 4:64:0:1430:mss*4,6:mss,sok,ts,nop,ws::0\n")
+v6pcap = os.path.join(TMP, "v6.pcap")
+write_pcap(v6pcap, [(t0, ipv6(C6, S6, tcp_hdr(
+    40000, 80, 2, 1430 * 4, struct.pack("!BBH", 2, 4, 1430) + SOK + ts(1) +
+    NOP + b"\x03\x03\x06")))])
+log = os.path.join(TMP, "four.log")
+subprocess.run(["p0f", "-f", four, "-r", v6pcap, "-o", log],
+               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+with open(log) as f:
+    want = "os=Four only" in f.read()
+cap = subprocess.run([os.path.join(BIN, "tsa-capture"), "-r", v6pcap],
+                     capture_output=True).stdout
+for args in (["--compat"], []):
+    _, _, out, _ = run(args + ["-f", four], cap)
+    check((out[0].get("p0f_label") == "Four only") == want,
+          "IPv4 signature on an IPv6 SYN %s: p0f %s, tsa-p0f %s"
+          % (args, want, out[0].get("p0f_label")))
+
 compat_by = {(r["src_port"], r["dst_port"]): r for r in recs}
 for r in plain:
     c = compat_by.get((r["src_port"], r["dst_port"]))
