@@ -50,6 +50,7 @@ static const char *const stops[] = {
 #define NODATA "0xd4d4d4"
 #define OCEAN "0xe6eff6"
 #define BORDER "0xffffff"
+#define GRID "0xd3e1ec"
 
 /* Pixels of the layout. */
 #define TITLE_BAND 80
@@ -143,8 +144,8 @@ static void colour_function(FILE *f, uint64_t lo, uint64_t hi)
 	    "same stops.\n");
 	fprintf(f, "CBMIN = %llu.; CBMAX = %llu.\n", (unsigned long long)lo,
 	    (unsigned long long)hi);
-	fprintf(f, "NODATA = %s; OCEAN = %s; BORDER = %s\n", NODATA, OCEAN,
-	    BORDER);
+	fprintf(f, "NODATA = %s; OCEAN = %s; BORDER = %s; GRID = %s\n",
+	    NODATA, OCEAN, BORDER, GRID);
 	for (int i = 0; i < NSTOPS; i++)
 		fprintf(f, "S%d = %s%s", i, stops[i], i + 1 < NSTOPS ? "; " :
 		    "\n");
@@ -291,6 +292,33 @@ static void key_band(FILE *f, const struct plot_ctx *c, uint64_t lo,
 	    12 / h);
 }
 
+/* Meridians and parallels every 30 degrees, within the view's latitudes:
+ * they show the projection's curve on the open sea. */
+static void graticule(FILE *f, const struct region *rg)
+{
+	double x, y;
+
+	fprintf(f, "\n# Graticule, every 30 degrees.\n$graticule << EOD\n");
+	for (int lon = -180; lon <= 180; lon += 30) {
+		for (int i = 0; i <= 40; i++) {
+			proj_natural_earth(lon, rg->lat0 + (rg->lat1 -
+			    rg->lat0) * i / 40, &x, &y);
+			fprintf(f, "%.4f %.4f\n", x, y);
+		}
+		putc('\n', f);
+	}
+	for (int lat = -60; lat <= 90; lat += 30) {
+		if (lat < rg->lat0 || lat > rg->lat1)
+			continue;
+		for (int lon = -180; lon <= 180; lon += 5) {
+			proj_natural_earth(lon, lat, &x, &y);
+			fprintf(f, "%.4f %.4f\n", x, y);
+		}
+		putc('\n', f);
+	}
+	fprintf(f, "EOD\n");
+}
+
 /* One ring, closed (its first point again) so 'with lines' closes it too. */
 static void emit_ring(FILE *f, const struct worlddata *w,
     const struct wd_ring *r, size_t idx)
@@ -383,6 +411,8 @@ void world_script(FILE *f, const struct plot_ctx *c, const struct region *rg)
 		    v.x0, v.y0, v.x1, v.y0, v.x1, v.y1, v.x0, v.y1);
 	fprintf(f, "EOD\n");
 
+	graticule(f, rg);
+
 	fprintf(f, "\n# Country outlines, largest first (so enclaves are drawn "
 	    "over their\n# surroundings); one ring per block: x y country.\n"
 	    "$map << EOD\n");
@@ -407,6 +437,8 @@ void world_script(FILE *f, const struct plot_ctx *c, const struct region *rg)
 
 	fprintf(f, "\nplot $ocean with filledcurves closed fillcolor rgb OCEAN,"
 	    " \\\n"
+	    "     $graticule with lines linecolor rgb GRID linewidth 0.6, "
+	    "\\\n"
 	    "     $map using 1:2:(C[int($3)]) with filledcurves closed "
 	    "fillcolor rgb variable, \\\n"
 	    "     $map using 1:2 with lines linecolor rgb BORDER "

@@ -77,8 +77,8 @@ places = [
     ("Australia", -25, 134, "AU"), ("China", 33, 103, "CN"),
     ("Egypt", 26, 30, "EG"), ("Kazakhstan", 48, 67, "KZ"),
     ("Argentina", -35, -65, "AR"), ("Lesotho", -29.5, 28.25, "LS"),
-    ("South Africa", -31, 23, "ZA"), ("Atlantic", 0, -30, None),
-    ("Pacific", -20, -140, None),
+    ("South Africa", -31, 23, "ZA"), ("Atlantic", -5, -20, None),
+    ("Pacific", -20, -140, None),  # sea points: off the 30-degree graticule
     # Singapore and Malta are too small: dots in the value's colour.
     ("Singapore", 1.35, 103.82, "SG"), ("Malta", 35.9, 14.4, "MT"),
 ]
