@@ -130,6 +130,11 @@ main(int argc, char **argv)
 		tsa_die("settings: [gen] Rate must be from 1 to 10000000");
 	if (!(attacks >= 0 && attacks <= 50))
 		tsa_die("settings: [gen] Attacks must be from 0 to 50");
+	/* pcap keeps 32-bit seconds: the capture must end before 2106. */
+	if ((double)g.start / NSEC + 2.0 * (double)g.limit / g.rate >
+	    (double)UINT32_MAX)
+		tsa_usage("the capture would run past 2106 (pcap's 32-bit "
+		    "seconds): lower --start or raise --rate");
 
 	rng_seed(&g.rng, seed);
 	g.out = pcap_out_open(out, nano);

@@ -52,8 +52,8 @@ name_site(struct rng *r, const char *cctld, char out[NAME_MAX_LEN])
 		snprintf(out, NAME_MAX_LEN, "%s%u.%s", w1, rng_range(r, 1, 99),
 		    tld);
 		break;
-	default:
-		snprintf(out, NAME_MAX_LEN, "%s.%s%s.%s", sub, w1, w2, tld);
+	default:	/* the bare registrable domain */
+		snprintf(out, NAME_MAX_LEN, "%s%s.%s", w1, w2, tld);
 		break;
 	}
 }
