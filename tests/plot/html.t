@@ -111,7 +111,7 @@ check("2a00:1450:4001:82b::200e" in cells and "142.250.74.46" in cells,
       "host addresses as text")
 total = sum(c[1] for c in snapshot.COUNTRIES)
 check("{:,} packets".format(total) in text, "total packets in the header")
-check("Russian Federation" in cells and "Local networks" in cells,
+check("Russia" in cells and "Local networks" in cells,
       "country names")
 links = [a.get("href") for t, a in page.tags if t == "a"]
 for name in ("world", "countries", "domains", "os", "bandwidth"):
