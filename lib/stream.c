@@ -37,6 +37,7 @@ struct tsa_writer {
 	const uint8_t *rec;
 	size_t reclen;
 	struct mp_buf extra;
+	struct mp_buf kept;	/* dedup: the record's pairs that stay */
 	uint32_t nadd;
 	int dedup;
 	size_t keyoff[64];	/* offsets of appended keys in extra, for dedup */
@@ -272,6 +273,7 @@ void tsa_writer_close(struct tsa_writer *w)
 		tsa_die("%s: %s", w->name, strerror(errno));
 	mp_buf_free(&w->out);
 	mp_buf_free(&w->extra);
+	mp_buf_free(&w->kept);
 	free(w->name);
 	free(w);
 }
@@ -329,8 +331,10 @@ void tsa_rec_end(struct tsa_writer *w)
 		struct mp_map_iter it;
 		struct mp_obj k;
 		const uint8_t *ks, *vs, *ve;
-		struct mp_buf kept = { 0 };
+		struct mp_buf *kept = &w->kept;
 		uint32_t n = 0;
+
+		kept->len = 0;
 
 		mp_map_begin(&it, w->rec, w->reclen);
 		for (;;) {
@@ -339,13 +343,12 @@ void tsa_rec_end(struct tsa_writer *w)
 				break;
 			if (appended(w, &k))
 				continue;
-			mp_put_raw(&kept, ks, (size_t)(ve - ks));
+			mp_put_raw(kept, ks, (size_t)(ve - ks));
 			n++;
 		}
 		mp_put_map(&w->out, n + w->nadd);
-		mp_put_raw(&w->out, kept.p, kept.len);
+		mp_put_raw(&w->out, kept->p, kept->len);
 		mp_put_raw(&w->out, w->extra.p, w->extra.len);
-		mp_buf_free(&kept);
 	}
 	tsa_wrote(w);
 }
