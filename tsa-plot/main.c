@@ -185,7 +185,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	if (o->width < 480 || o->height < 300 || o->width > 8000 ||
 	    o->height > 8000)
 		tsa_die("%s: [plot] Width and Height must be between 480x300 "
-		    "and 8000x8000", tsa_settings_path());
+		    "and 8000x8000", tsa_settings_path() ? tsa_settings_path() :
+		    "settings");
 	o->top = tsa_setting_u64("plot", "Top", 15);
 	if (top && (!tsa_parse_u64(top, &v) || (o->top = v) == 0))
 		tsa_usage("--top needs a positive number");
