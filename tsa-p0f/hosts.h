@@ -36,7 +36,8 @@ enum {
 	NAT_APP_SIG = 1 << 0, NAT_OS_SIG = 1 << 1, NAT_UNK_DIFF = 1 << 2,
 	NAT_TO_UNK = 1 << 3, NAT_TS = 1 << 4, NAT_TTL = 1 << 5,
 	NAT_PORT = 1 << 6, NAT_MSS = 1 << 7, NAT_FUZZY = 1 << 8,
-	NAT_APP_VIA = 1 << 9, NAT_APP_DATE = 1 << 10, NAT_APP_LB = 1 << 11, NAT_APP_UA = 1 << 12,
+	NAT_APP_VIA = 1 << 9, NAT_APP_DATE = 1 << 10, NAT_APP_LB = 1 << 11,
+	NAT_APP_UA = 1 << 12,
 };
 
 struct host {
