@@ -272,7 +272,12 @@ int main(int argc, char **argv)
 			others++;
 			continue;
 		case REC_BAD:
+			/* Not counted, but --pass promises every record goes on. */
 			bad++;
+			if (pass) {
+				mp_put_raw(tsa_out(a->w), rec, len);
+				tsa_wrote(a->w);
+			}
 			continue;
 		case REC_PACKET:
 			break;
@@ -311,7 +316,8 @@ int main(int argc, char **argv)
 	}
 	if (a->started)
 		snapshot_emit(a, a->last_ts, true);
-	if (bad)
+	/* After a read error the reader's message is the only line. */
+	if (bad && rc == 0)
 		tsa_warn("%s: %llu packet records without time or addresses skipped",
 		    tsa_reader_name(r), (unsigned long long)bad);
 	if (a->hosts.overflow)

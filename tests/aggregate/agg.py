@@ -30,10 +30,8 @@ def pkt(t, src, dst, length=100, **kw):
 
 
 def stream(records, kind="packets"):
-    out = msgpack.packb({"tsa": 1, "kind": kind, "tools": [["agg.py"]]})
-    for r in records:
-        out += msgpack.packb(r)
-    return out
+    head = msgpack.packb({"tsa": 1, "kind": kind, "tools": [["agg.py"]]})
+    return head + b"".join(msgpack.packb(r) for r in records)
 
 
 def read(data):

@@ -70,6 +70,19 @@ names = sorted(d["domain"] for d in snapshots(out)[-1]["domains"])
 same("cache of 16: the last 16 names kept", names,
      sorted(f"example{i}.com" for i in range(4, 20)))
 
+# Many more names than the domain table holds (twice the caches): the ones
+# the caches no longer refer to are collected, aliases among the rest kept.
+n = 20000
+recs = [resp(T + i * 0.001, f"www.d{i}.com", [f"11.{i >> 8 & 255}.{i & 255}.1"])
+        for i in range(n)]
+recs += [resp(T + 30, "alias.d0.org", [f"11.{(n - 1) >> 8 & 255}.{(n - 1) & 255}.1"])]
+recs += [pkt(T + 40 + i, ME, f"11.{i >> 8 & 255}.{i & 255}.1") for i in range(n - 16, n)]
+_, out = run(recs, "-w", "1h", "-e", "1h", "--top-domains", "100",
+             settings="[aggregate]\nDomainCacheSize = 16\n")
+got = sorted((d["domain"], tuple(d.get("aliases", []))) for d in snapshots(out)[-1]["domains"])
+want = sorted([(f"d{i}.com", ()) for i in range(n - 16, n - 1)] + [("d0.org", (f"d{n - 1}.com",))])
+same("collection: the cached names and their aliases", got, want)
+
 # Geo and p0f keys, as tsa-geo and tsa-p0f add them.
 recs = [pkt(T + i, ME, "1.1.1.1", 100, src_scope="private", dst_country="AU",
             dst_os="Linux 3.11 and newer", dst_os_class="unix", dst_dist=12,
