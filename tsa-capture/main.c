@@ -283,6 +283,7 @@ int main(int argc, char **argv)
 	};
 	static struct state st;
 	const char *file = NULL, *iface = NULL, *user = NULL, *settings = NULL;
+	char *init_file = NULL;	/* [app] InitFileLocation, resolved */
 	uint64_t snaplen = 0, buf_kib = 0, v;
 	int c, nopromisc = 0, quiet = 0, have_snaplen = 0, have_buf = 0, rc;
 	struct sigaction sa;
@@ -322,8 +323,9 @@ int main(int argc, char **argv)
 	if (!file && !iface) {
 		if (tsa_setting_bool("app", "UseLiveCapture", false))
 			iface = tsa_setting_str("app", "CaptureInterface", "eth0");
-		else if ((file = tsa_setting_path("app", "InitFileLocation", "")) ==
-		    NULL || *file == '\0' || file[strlen(file) - 1] == '/')
+		else if ((file = init_file = tsa_setting_path("app",
+		    "InitFileLocation", "")) == NULL || *file == '\0' ||
+		    file[strlen(file) - 1] == '/')	/* empty: the directory */
 			tsa_usage("no input: give -r FILE or -i IFACE, or set [app] "
 			    "InitFileLocation in the settings");
 	}
@@ -360,13 +362,17 @@ int main(int argc, char **argv)
 
 	put_header(&st, argc, argv);
 	if (st.src.live) {
-		rc = read_live(&st, tsa_setting_u64("capture", "StatsInterval", 5) *
-		    1000000000ull);
+		uint64_t every = tsa_setting_u64("capture", "StatsInterval", 5);
+
+		if (every > 86400)	/* a day at most, and no overflow */
+			every = 86400;
+		rc = read_live(&st, every * 1000000000ull);
 		if (!quiet)
 			summary(&st);
 	} else
 		rc = read_file(&st, quiet);
 	pcap_close(st.src.pcap);
 	tsa_writer_close(st.w);
+	free(init_file);
 	return rc < 0;
 }
