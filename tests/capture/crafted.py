@@ -214,15 +214,28 @@ loop_pair = (struct.pack("!HHHHHH", 1, 0x8180, 1, 1, 0, 0) + b"\x01a\xc0\x14" +
              b"\x0a\0\0\x01")
 deep = b"".join(b"\x01x" for _ in range(200)) + b"\0"     # 400 bytes of labels
 long_name = struct.pack("!HHHHHH", 2, 0x0100, 1, 0, 0, 0) + deep + b"\0\x01\0\x01"
+odd_label = (struct.pack("!HHHHHH", 3, 0x0100, 1, 0, 0, 0) + b"\x05a.b\\\x01" +
+             b"\x04caf\xe9\x06h\xc3\xa9llo\0" + b"\0\x01\0\x01")
 dns_frames = [eth(0x0800, ipv4(17, udp(53, 40010, m)))
-              for m in (loop_self, loop_pair, long_name)]
-path = pcap(os.path.join(TMP, "crafted-dns.pcap"), 1, dns_frames)
+              for m in (loop_self, loop_pair, long_name, odd_label)]
+# Text that is not UTF-8 in HTTP and TLS too.
+dns_frames += [
+    eth(0x0800, ipv4(6, tcp(40011, 80, 0x18,
+                            b"GET /caf\xe9 HTTP/1.1\r\nHost: h\xc3\xa9.example\r\n\r\n"))),
+    eth(0x0800, ipv4(6, tcp(40012, 443, 0x18, client_hello("a\x7fb")))),
+]
+path = pcap(os.path.join(TMP, "crafted-text.pcap"), 1, dns_frames)
 rc, r, stats = records(path)
-check(rc == 0 and len(r) == 3 and all(x["dns_query_resp"] == "response" for x in r[:2])
+check(rc == 0 and len(r) == 6 and all(x["dns_query_resp"] == "response" for x in r[:2])
       and "dns_query_names" not in r[0] and "dns_query_names" not in r[1] and
       stats["malformed"] == 2,
       "compression loops: records without names, counted malformed: %r" % stats)
 check(r[2]["dns_query_names"] == [".".join(["x"] * 200)], "a 399-character name")
+check(r[3]["dns_query_names"] == ["a\\.b\\\\\\001.caf\\233.h\u00e9llo"],
+      "label bytes escaped, UTF-8 kept: %r" % r[3].get("dns_query_names"))
+check(r[4]["http_uri"] == "/caf\\233" and r[4]["http_host"] == "h\u00e9.example",
+      "HTTP text escaped: %r %r" % (r[4].get("http_uri"), r[4].get("http_host")))
+check(r[5]["tls_sni"] == "a\\127b", "SNI escaped: %r" % r[5].get("tls_sni"))
 
 # ---- other link types ----
 loop = pcap(os.path.join(TMP, "crafted-loop.pcap"), 108, [

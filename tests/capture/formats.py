@@ -92,6 +92,10 @@ got = ["%d.%09d" % (r["timestamp"].seconds, r["timestamp"].nanoseconds)
 check(got == want and any(not t.endswith("000") for t in got),
       "nanosecond times %s..." % got[:2])
 
+# Without a terminal on stderr there is no progress display (and no -q).
+p, _ = run(["-r", pcap("ppp-example.pcap")])
+check(p.stderr == b"", "stderr stays empty when it is not a terminal")
+
 # -c N: N frames (IP or not).
 _, recs = run(["-q", "-c", "25", "-r", pcap("zeek-wikipedia.pcap")])
 s = recs[-1]
