@@ -1,0 +1,3 @@
+#!/bin/sh
+# tsa-capture -r on garbage, truncated and scrambled capture files.
+exec "$PY" "$(dirname "$0")/hostile_captures.py"
