@@ -398,6 +398,12 @@ static int by_packets(const void *x, const void *y)
 	return memcmp(a->addr, b->addr, a->alen);
 }
 
+static void sort(struct mlist *l)
+{
+	if (l->n)
+		qsort(l->e, l->n, sizeof *l->e, by_packets);
+}
+
 static void put_strs(struct mp_buf *b, const char *k, const struct strset *set)
 {
 	int i;
@@ -449,7 +455,7 @@ static void emit(struct tsa_writer *w, struct msnap *s, uint32_t top_hosts,
 	put_u(b, "packets", s->packets);
 	put_u(b, "bytes", s->bytes);
 
-	qsort(s->countries.e, s->countries.n, sizeof *s->countries.e, by_packets);
+	sort(&s->countries);
 	mp_put_cstr(b, "countries");
 	mp_put_array(b, (uint32_t)s->countries.n);
 	for (i = 0; i < s->countries.n; i++) {
@@ -462,7 +468,7 @@ static void emit(struct tsa_writer *w, struct msnap *s, uint32_t top_hosts,
 		put_u(b, "hosts", e->hosts);
 	}
 
-	qsort(s->domains.e, s->domains.n, sizeof *s->domains.e, by_packets);
+	sort(&s->domains);
 	n = s->domains.n < top_domains ? s->domains.n : top_domains;
 	mp_put_cstr(b, "domains");
 	mp_put_array(b, (uint32_t)n);
@@ -485,7 +491,7 @@ static void emit(struct tsa_writer *w, struct msnap *s, uint32_t top_hosts,
 			mp_put_uint(b, e->dists[j]);
 	}
 
-	qsort(s->os.e, s->os.n, sizeof *s->os.e, by_packets);
+	sort(&s->os);
 	mp_put_cstr(b, "os");
 	mp_put_array(b, (uint32_t)s->os.n);
 	for (i = 0; i < s->os.n; i++) {
@@ -498,7 +504,7 @@ static void emit(struct tsa_writer *w, struct msnap *s, uint32_t top_hosts,
 		put_u(b, "packets", e->packets);
 	}
 
-	qsort(s->hosts.e, s->hosts.n, sizeof *s->hosts.e, by_packets);
+	sort(&s->hosts);
 	n = s->hosts.n < top_hosts ? s->hosts.n : top_hosts;
 	mp_put_cstr(b, "hosts");
 	mp_put_array(b, (uint32_t)n);
