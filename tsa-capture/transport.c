@@ -17,25 +17,27 @@ static int dns_port(unsigned port)
 	return port == 53 || port == 5353 || port == 5355;
 }
 
-/* The set flags joined by '-' in the order SYN FIN RST PSH ACK URG ECE CWR. */
-static void put_tcp_op(struct mp_buf *b, unsigned flags)
+/* The set flags joined by '-' in the order SYN FIN RST PSH ACK URG ECE CWR
+   (at most 31 characters). */
+static uint8_t *cur_tcp_op(uint8_t *d, unsigned flags)
 {
 	static const struct { uint8_t bit; char name[4]; } order[] = {
 		{ 0x02, "SYN" }, { 0x01, "FIN" }, { 0x04, "RST" }, { 0x08, "PSH" },
 		{ 0x10, "ACK" }, { 0x20, "URG" }, { 0x40, "ECE" }, { 0x80, "CWR" },
 	};
-	char s[32];
-	size_t n = 0, i;
+	uint8_t *hdr = d++;
+	size_t i;
 
 	for (i = 0; i < sizeof order / sizeof order[0]; i++) {
 		if (!(flags & order[i].bit))
 			continue;
-		if (n)
-			s[n++] = '-';
-		memcpy(s + n, order[i].name, 3);
-		n += 3;
+		if (d > hdr + 1)
+			*d++ = '-';
+		memcpy(d, order[i].name, 3);
+		d += 3;
 	}
-	put_fixstr(b, s, n);
+	*hdr = (uint8_t)(0xa0 | (d - hdr - 1));
+	return d;
 }
 
 static void app(struct pkt *k, int which, int http_kind, const uint8_t *p,
@@ -65,7 +67,9 @@ static void app(struct pkt *k, int which, int http_kind, const uint8_t *p,
 
 static void tcp(struct pkt *k, const uint8_t *p, const uint8_t *end)
 {
+	struct mp_buf *b = k->rec.b;
 	unsigned sport, dport, flags;
+	uint8_t *d;
 	size_t hlen;
 	int which = APP_NONE, hk = HTTP_NONE;
 
@@ -75,16 +79,27 @@ static void tcp(struct pkt *k, const uint8_t *p, const uint8_t *end)
 	}
 	sport = rd16(p);
 	dport = rd16(p + 2);
-	put_uint(KEY(k, "src_port"), sport);
-	put_uint(KEY(k, "dst_port"), dport);
+	d = mp_buf_reserve(b, 96);
+	d = CUR_KEY(d, "src_port");
+	d = cur_uint(d, sport);
+	d = CUR_KEY(d, "dst_port");
+	d = cur_uint(d, dport);
+	k->rec.n += 2;
 	if (end - p < 14) {
+		b->len = (size_t)(d - b->p);
 		pkt_short(k);
 		return;
 	}
 	flags = p[13];
-	put_uint(KEY(k, "tcp_flags"), flags);
-	if (flags)
-		put_tcp_op(KEY(k, "tcp_op"), flags);
+	d = CUR_KEY(d, "tcp_flags");
+	d = cur_uint(d, flags);
+	k->rec.n++;
+	if (flags) {
+		d = CUR_KEY(d, "tcp_op");
+		d = cur_tcp_op(d, flags);
+		k->rec.n++;
+	}
+	b->len = (size_t)(d - b->p);
 	hlen = (size_t)(p[12] >> 4) * 4;
 	if (hlen < 20) {
 		k->flags |= DEC_MALFORMED;
