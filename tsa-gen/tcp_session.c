@@ -155,7 +155,7 @@ tcp_sess_tls(struct gen *g, struct tcp_sess *s, struct host *cli,
 	struct tcp_msg *m;
 
 	common_init(g, s, cli, srv, name, 443, cli_near);
-	s->app = (uint8_t)browser;
+	s->browser = (uint8_t)browser;
 	m = &s->msg[s->nmsg++];
 	m->kind = MSG_TLS_CLIENT_HELLO;
 	m = &s->msg[s->nmsg++];
@@ -180,7 +180,8 @@ tcp_sess_tls(struct gen *g, struct tcp_sess *s, struct host *cli,
 	}
 }
 
-/* The window a side advertises during the transfer (scaled). */
+/* The window a side advertises during the transfer, scaled by its window
+ * scale (every stack here offers one, so scaling is always on). */
 static uint16_t
 data_window(const struct host *h, uint8_t ws)
 {
@@ -189,7 +190,7 @@ data_window(const struct host *h, uint8_t ws)
 	return (uint16_t)(w > 65535 ? 65535 : w);
 }
 
-static size_t
+static void
 tcp_send(struct gen *g, struct tcp_sess *s, int from_srv, uint8_t flags,
     const uint8_t *pay, size_t paylen)
 {
@@ -199,7 +200,6 @@ tcp_send(struct gen *g, struct tcp_sess *s, int from_srv, uint8_t flags,
 	uint8_t opt[40];
 	struct tcp_seg t;
 	struct ip_hdr ip = { src, dst, 0, 1, 0, from_srv ? s->sflow : s->cflow };
-	size_t len;
 
 	memset(&t, 0, sizeof t);
 	t.sport = from_srv ? s->sport : s->cport;
@@ -249,8 +249,7 @@ tcp_send(struct gen *g, struct tcp_sess *s, int from_srv, uint8_t flags,
 	}
 	if (src->af == 6)
 		ip.id = 0;
-	len = pkt_tcp(g->frame, &ip, &t);
-	gen_emit(g, len);
+	gen_emit(g, pkt_tcp(g->frame, &ip, &t));
 
 	/* SYN and FIN take one sequence number. */
 	uint32_t used = (uint32_t)paylen + ((flags & (TH_SYN | TH_FIN)) ? 1 : 0);
@@ -258,7 +257,6 @@ tcp_send(struct gen *g, struct tcp_sess *s, int from_srv, uint8_t flags,
 		s->sseq += used;
 	else
 		s->cseq += used;
-	return len;
 }
 
 /* Which version the server runs: a hash (FNV-1a) of the site's name, so
@@ -335,7 +333,7 @@ prepare(struct gen *g, struct tcp_sess *s, struct tcp_msg *m, uint8_t *buf,
 	}
 	case MSG_TLS_CLIENT_HELLO:
 		m->len = (uint32_t)tls_client_hello(buf, cap, &g->rng, s->name,
-		    s->app, s->tls_sid);
+		    s->browser, s->tls_sid);
 		break;
 	case MSG_TLS_SERVER_HELLO:
 		m->len = (uint32_t)tls_server_hello(buf, cap, &g->rng,

@@ -49,6 +49,7 @@ struct tcp_sess {
 	uint8_t last_from_srv;		/* sender of the latest data */
 	uint8_t closer_srv, rst;	/* who closes, and whether by RST */
 	uint8_t app, os, lang;		/* the client program, for HTTP */
+	uint8_t browser;		/* TLS: a browser's ClientHello */
 	uint8_t server;			/* enum http_server */
 	uint8_t tls_sid[32];
 	struct tcp_msg msg[TCP_MAX_MSGS];
