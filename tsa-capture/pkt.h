@@ -38,20 +38,6 @@ struct pkt {
 	size_t http_hdr_len;
 };
 
-/* Keys are string literals shorter than 32 bytes (msgpack fixstr). */
-#define KEY(k, s) rec_key(&(k)->rec, (s), sizeof(s) - 1)
-
-static inline struct mp_buf *rec_key(struct rec *r, const char *key, size_t n)
-{
-	uint8_t *d = mp_buf_reserve(r->b, n + 1);
-
-	d[0] = (uint8_t)(0xa0 | n);
-	memcpy(d + 1, key, n);
-	r->b->len += n + 1;
-	r->n++;
-	return r->b;
-}
-
 /* Inline packers for the values every record has (the library's are calls). */
 static inline void put_uint(struct mp_buf *b, uint64_t v)
 {
@@ -84,15 +70,13 @@ static inline void put_fixstr(struct mp_buf *b, const char *s, size_t n)
 	b->len += n + 1;
 }
 
-/* Up to 255 bytes. */
-static inline void put_bin8(struct mp_buf *b, const void *p, size_t n)
+/* Keys are string literals shorter than 32 bytes (msgpack fixstr). */
+#define KEY(k, s) rec_key(&(k)->rec, (s), sizeof(s) - 1)
+static inline struct mp_buf *rec_key(struct rec *r, const char *key, size_t n)
 {
-	uint8_t *d = mp_buf_reserve(b, n + 2);
-
-	d[0] = 0xc4;
-	d[1] = (uint8_t)n;
-	memcpy(d + 2, p, n);
-	b->len += n + 2;
+	put_fixstr(r->b, key, n);
+	r->n++;
+	return r->b;
 }
 
 /*
