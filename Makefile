@@ -1,5 +1,5 @@
 # TSA: one directory per tool, each with a build.mk fragment included here.
-# make / make test / make asan / make bench / make fuzz / make demo / make install
+# make / make test / make asan / make bench / make fuzz / make demo / make install / make soak
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -55,6 +55,11 @@ asan: setup-check
 bench: all
 	scripts/bench
 
+# Minutes of live capture on lo through the whole pipeline, watching memory
+# (SOAK_SECONDS, default 600; needs root).  Not part of make test.
+soak: all
+	scripts/soak
+
 fuzz: setup-check
 	scripts/fuzz
 
@@ -76,4 +81,4 @@ print-%:
 clean:
 	rm -rf bin bin-asan bin-fuzz build build-asan build-fuzz
 
-.PHONY: all tools setup setup-check test asan bench fuzz demo install clean
+.PHONY: all tools setup setup-check test asan bench fuzz demo install clean soak
