@@ -149,10 +149,16 @@ sint:
  * (small integers, short strings, small maps and arrays) are handled inline:
  * every stage frames every record with this loop.
  */
-/* Whole size of the fixed-size types 0xc0 to 0xdf; 0 where it varies. */
-static const uint8_t fixed_size[32] = {
-	1, 0, 1, 1, 0, 0, 0, 0,  0, 0, 5, 9, 2, 3, 5, 9,
-	2, 3, 5, 9, 3, 4, 6, 10, 18, 0, 0, 0, 0, 0, 0, 0,
+const uint8_t mp_fixed_size[256] = {
+	[0x00 ... 0x7f] = 1,				/* positive fixint */
+	[0xa0] = 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+	17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, /* fixstr */
+	[0xc0] = 1, [0xc2] = 1, [0xc3] = 1,		/* nil, bool */
+	[0xca] = 5, [0xcb] = 9,				/* float */
+	[0xcc] = 2, 3, 5, 9,				/* uint */
+	[0xd0] = 2, 3, 5, 9,				/* int */
+	[0xd4] = 3, 4, 6, 10, 18,			/* fixext: timestamps */
+	[0xe0 ... 0xff] = 1,				/* negative fixint */
 };
 
 int mp_skip(const uint8_t **pp, const uint8_t *end)
@@ -169,19 +175,8 @@ int mp_skip(const uint8_t **pp, const uint8_t *end)
 			return -1;
 		c = *p;
 		owed--;
-		if (c <= 0x7f || c >= 0xe0) {
-			p++;
-			continue;
-		}
-		if (c >= 0xa0 && c <= 0xbf) {
-			size_t n = 1 + (size_t)(c & 0x1f);
-			if ((size_t)(end - p) < n)
-				return -1;
-			p += n;
-			continue;
-		}
-		if (c >= 0xc0 && fixed_size[c - 0xc0]) {
-			size_t n = fixed_size[c - 0xc0];
+		if (mp_fixed_size[c]) {
+			size_t n = mp_fixed_size[c];
 			if ((size_t)(end - p) < n)
 				return -1;
 			p += n;
@@ -291,30 +286,53 @@ int mp_map_step(struct mp_map_iter *it, struct mp_obj *key,
 	return 1;
 }
 
-int64_t mp_map_get(const uint8_t *rec, size_t len, const char *const *keys,
-    int nkeys, struct mp_obj *vals)
+void mp_keys_init(struct mp_keys *k, const char *const *keys, int n)
 {
-	struct mp_map_iter it;
-	struct mp_obj k;
-	const uint8_t *vs, *ve;
-	uint64_t found = 0, all;
-	size_t klen[64];
-	int i, rc;
+	memset(k, 0, sizeof *k);
+	k->keys = keys;
+	k->n = n > 64 ? 64 : n;
+	for (int i = 0; i < k->n; i++) {
+		size_t l = strlen(keys[i]);
+		k->len[i] = (uint8_t)(l < 255 ? l : 255);
+		k->bylen[l < 32 ? l : 32] |= 1ULL << i;
+	}
+}
 
-	if (nkeys > 64 || mp_map_begin(&it, rec, len) < 0)
+int64_t mp_map_find(const uint8_t *rec, size_t len, const struct mp_keys *k,
+    struct mp_obj *vals)
+{
+	const uint8_t *p = rec, *end = rec + len, *kp;
+	uint64_t found = 0, all = k->n == 64 ? ~0ULL : (1ULL << k->n) - 1;
+	struct mp_obj o;
+	size_t klen;
+
+	if (mp_next(&p, end, &o) < 0 || o.type != MP_MAP)
 		return -1;
-	for (i = 0; i < nkeys; i++)
-		klen[i] = strlen(keys[i]);
-	all = nkeys == 64 ? ~0ULL : (1ULL << nkeys) - 1;
-	while ((rc = mp_map_step(&it, &k, &vs, &ve)) > 0) {
-		for (i = 0; i < nkeys; i++) {
-			if (k.len != klen[i] || (found >> i & 1) ||
-			    memcmp(k.ptr, keys[i], k.len) != 0)
-				continue;
-			if (mp_next(&vs, ve, &vals[i]) < 0)
+	for (uint32_t i = 0; i < o.len; i++) {
+		/* the key: nearly always a fixstr, decoded here */
+		if (p < end && *p >= 0xa0 && *p <= 0xbf) {
+			klen = *p & 0x1f;
+			kp = p + 1;
+			if ((size_t)(end - kp) < klen)
 				return -1;
-			found |= 1ULL << i;
-			break;
+			p = kp + klen;
+		} else {
+			if (mp_next(&p, end, &o) < 0 || o.type != MP_STR)
+				return -1;
+			kp = o.ptr;
+			klen = o.len;
+		}
+		uint64_t cand = k->bylen[klen < 32 ? klen : 32] & ~found;
+		while (cand) {
+			int j = __builtin_ctzll(cand);
+			cand &= cand - 1;
+			if (k->len[j] == klen && memcmp(kp, k->keys[j], klen) == 0) {
+				const uint8_t *v = p;
+				if (mp_next(&v, end, &vals[j]) < 0)
+					return -1;
+				found |= 1ULL << j;
+				break;
+			}
 		}
 		/*
 		 * Records come from tsa_read, which has checked that the whole
@@ -322,8 +340,21 @@ int64_t mp_map_get(const uint8_t *rec, size_t len, const char *const *keys,
 		 */
 		if (found == all)
 			return (int64_t)found;
+		if ((p = mp_skip_value(p, end)) == NULL)
+			return -1;
 	}
-	return rc < 0 ? -1 : (int64_t)found;
+	return (int64_t)found;
+}
+
+int64_t mp_map_get(const uint8_t *rec, size_t len, const char *const *keys,
+    int nkeys, struct mp_obj *vals)
+{
+	struct mp_keys k;
+
+	if (nkeys > 64)
+		return -1;
+	mp_keys_init(&k, keys, nkeys);
+	return mp_map_find(rec, len, &k, vals);
 }
 
 int mp_map_get1(const uint8_t *rec, size_t len, const char *key,
@@ -373,7 +404,7 @@ static inline void put_be(struct mp_buf *b, uint8_t tag, uint64_t v, int n)
 void mp_put_nil(struct mp_buf *b) { put1(b, 0xc0); }
 void mp_put_bool(struct mp_buf *b, bool v) { put1(b, v ? 0xc3 : 0xc2); }
 
-void mp_put_uint(struct mp_buf *b, uint64_t v)
+void mp_put_uint_any(struct mp_buf *b, uint64_t v)
 {
 	if (v < 128)
 		put1(b, (uint8_t)v);
@@ -424,7 +455,7 @@ static void put_len(struct mp_buf *b, uint8_t fix, uint8_t t8, uint8_t t16,
 		put_be(b, t32, n, 4);
 }
 
-void mp_put_str(struct mp_buf *b, const void *s, size_t n)
+void mp_put_str_any(struct mp_buf *b, const void *s, size_t n)
 {
 	put_len(b, 0xa0, 0xd9, 0xda, 0xdb, n, 31);
 	mp_put_raw(b, s, n);

@@ -62,6 +62,48 @@ bool mp_obj_num(const struct mp_obj *o, double *v);
 bool mp_obj_time(const struct mp_obj *o, int64_t *sec, uint32_t *nsec);
 
 /*
+ * The whole size of a value from its first byte (1 + payload) for the types
+ * that say it there, or 0 for containers, 16/32-bit lengths and 0xc1.
+ */
+extern const uint8_t mp_fixed_size[256];
+
+/*
+ * The end of the value at p, or NULL if it is truncated or invalid.  The
+ * common types are sized inline; the rest goes through mp_skip.
+ */
+static inline const uint8_t *mp_skip_value(const uint8_t *p, const uint8_t *end)
+{
+	size_t n;
+
+	if (p >= end)
+		return NULL;
+	n = mp_fixed_size[*p];
+	if (n == 0 && (*p == 0xc4 || *p == 0xd9) && end - p >= 2)
+		n = 2 + (size_t)p[1];	/* bin 8 (addresses), str 8 */
+	if (n == 0) {
+		const uint8_t *q = p;
+		return mp_skip(&q, end) < 0 ? NULL : q;
+	}
+	return (size_t)(end - p) < n ? NULL : p + n;
+}
+
+/*
+ * A set of keys prepared once for mp_map_find: lengths and a mask of the
+ * keys of each length, so that a record's key is compared only with keys
+ * of its own length.
+ */
+struct mp_keys {
+	const char *const *keys;
+	int n;
+	uint8_t len[64];
+	uint64_t bylen[33];	/* [32]: keys of 32 bytes or more */
+};
+void mp_keys_init(struct mp_keys *k, const char *const *keys, int n);
+/* mp_map_get with prepared keys: the per-record path of every stage. */
+int64_t mp_map_find(const uint8_t *rec, size_t len, const struct mp_keys *k,
+    struct mp_obj *vals);
+
+/*
  * Look up several keys of the map at rec in one pass.  keys[i] are
  * NUL-terminated; found values are stored in vals[i] and bit i is set in
  * the returned mask.  For containers the value is the header object and
@@ -108,10 +150,32 @@ static inline uint8_t *mp_buf_reserve(struct mp_buf *b, size_t n)
 
 void mp_put_nil(struct mp_buf *b);
 void mp_put_bool(struct mp_buf *b, bool v);
-void mp_put_uint(struct mp_buf *b, uint64_t v);
+void mp_put_uint_any(struct mp_buf *b, uint64_t v);
+static inline void mp_put_uint(struct mp_buf *b, uint64_t v)
+{
+	if (v < 128) {
+		*mp_buf_reserve(b, 1) = (uint8_t)v;
+		b->len++;
+		return;
+	}
+	mp_put_uint_any(b, v);
+}
 void mp_put_int(struct mp_buf *b, int64_t v);
 void mp_put_double(struct mp_buf *b, double v);
-void mp_put_str(struct mp_buf *b, const void *s, size_t n);
+void mp_put_str_any(struct mp_buf *b, const void *s, size_t n);
+/* Short strings, most of a record's keys and values, are packed inline. */
+static inline void mp_put_str(struct mp_buf *b, const void *s, size_t n)
+{
+	if (n < 32) {
+		uint8_t *p = mp_buf_reserve(b, n + 1);
+		p[0] = (uint8_t)(0xa0 | n);
+		if (n)
+			memcpy(p + 1, s, n);
+		b->len += n + 1;
+		return;
+	}
+	mp_put_str_any(b, s, n);
+}
 void mp_put_cstr(struct mp_buf *b, const char *s);
 void mp_put_bin(struct mp_buf *b, const void *s, size_t n);
 void mp_put_array(struct mp_buf *b, uint32_t n);

@@ -297,6 +297,26 @@ struct mp_buf *tsa_rec_key(struct tsa_writer *w, const char *key)
 	return &w->extra;
 }
 
+void tsa_rec_pairs(struct tsa_writer *w, const void *pairs, size_t len,
+    uint32_t npairs)
+{
+	const uint8_t *p = pairs, *end = p + len;
+
+	if (w->dedup) {
+		/* note where each key lands, for the dedup comparison */
+		for (uint32_t i = 0; i < npairs && p < end; i++) {
+			const uint8_t *v;
+			if (w->nadd + i < 64)
+				w->keyoff[w->nadd + i] = w->extra.len + (size_t)(p - (const uint8_t *)pairs);
+			if ((v = mp_skip_value(p, end)) == NULL ||
+			    (p = mp_skip_value(v, end)) == NULL)
+				break;
+		}
+	}
+	mp_put_raw(&w->extra, pairs, len);
+	w->nadd += npairs;
+}
+
 void tsa_rec_dedup(struct tsa_writer *w, int on) { w->dedup = on; }
 
 /* Is the key k one of the keys appended to the current record? */

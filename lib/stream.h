@@ -67,6 +67,12 @@ void tsa_rec_begin(struct tsa_writer *w, const uint8_t *rec, size_t len);
 struct mp_buf *tsa_rec_key(struct tsa_writer *w, const char *key);
 void tsa_rec_end(struct tsa_writer *w);
 /*
+ * Append npairs key/value pairs that are already packed (for example a
+ * host's annotations, packed once and reused for every record): one copy.
+ */
+void tsa_rec_pairs(struct tsa_writer *w, const void *pairs, size_t len,
+    uint32_t npairs);
+/*
  * Replace keys instead of appending duplicates: tsa_rec_end then leaves out
  * the record's own pairs whose keys are appended.  tsa_header_pass turns this
  * on by itself when the header's tools show this program ran before; it

@@ -296,8 +296,9 @@ static void test_stream(const char *dir)
 		n++;
 		tsa_rec_begin(w, p, len);
 		if (!tsa_rec_type(p, len, &t)) {
+			static const uint8_t packed[] = "\xa5" "extra" "\x01";
 			mp_put_cstr(tsa_rec_key(w, "src_country"), "US");
-			mp_put_uint(tsa_rec_key(w, "extra"), 1);
+			tsa_rec_pairs(w, packed, 7, 1);
 		}
 		tsa_rec_end(w);
 	}
@@ -340,9 +341,12 @@ static void test_stream(const char *dir)
 	w = tsa_writer_open(path, 0);
 	tsa_header_pass(w, r, "other", 2, argv);
 	while ((rc = tsa_read(r, &p, &len)) > 0) {
+		static const uint8_t packed[] = "\xa5" "extra" "\x02";
 		tsa_rec_begin(w, p, len);
-		if (!tsa_rec_type(p, len, &t))
+		if (!tsa_rec_type(p, len, &t)) {
 			mp_put_cstr(tsa_rec_key(w, "src_country"), "DE");
+			tsa_rec_pairs(w, packed, 7, 1);
+		}
 		tsa_rec_end(w);
 	}
 	tsa_reader_close(r);
@@ -352,6 +356,7 @@ static void test_stream(const char *dir)
 	CHECK(mp_map_get1(h, len, "kind", &v) == 1 && mp_str_eq(&v, "other", 5));
 	CHECK(tsa_read(r, &p, &len) == 1);
 	CHECK(mp_map_get1(p, len, "src_country", &v) == 1 && mp_str_eq(&v, "DE", 2));
+	CHECK(mp_map_get1(p, len, "extra", &v) == 1 && v.type == MP_UINT && v.u == 2);
 	struct mp_obj m;
 	const uint8_t *q = p;
 	CHECK(mp_next(&q, p + len, &m) == 0 && m.len == 7);
