@@ -93,7 +93,8 @@ def main():
     out = open(out_path, "wb")
     cap = subprocess.Popen(
         [os.path.join(BIN, "tsa-capture"), "--settings", ini, "-i", "lo",
-         "tcp", "port", str(http_port), "or", "udp", "port", "53"],
+         "tcp", "port", str(http_port), "or", "(", "udp", "port", "53", "and",
+         "host", dns_addr, ")"],
         stdout=out, stderr=subprocess.PIPE)
     # The header appears once the interface is open and the loop waits.
     for _ in range(100):
@@ -178,6 +179,47 @@ def main():
           last["received"] >= len(pkts) and last["dropped"] == 0 and
           last["decoded"] == len(pkts) and last["non_ip"] == 0,
           "final stats %r" % last)
+
+    # A second capture with a small snapshot length, not promiscuous, a
+    # kernel buffer size, and -c: it ends by itself after 5 packets.
+    server = subprocess.Popen(
+        ["/usr/bin/python3", "-m", "http.server", "--bind", "127.0.0.1",
+         "--directory", www, str(http_port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(40):
+        try:
+            socket.create_connection(("127.0.0.1", http_port), 0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    out_path = os.path.join(TMP, "live-short.tsa")
+    with open(out_path, "wb") as out:
+        cap = subprocess.Popen(
+            [os.path.join(BIN, "tsa-capture"), "-q", "-i", "lo", "-s", "60", "-p",
+             "-B", "2048", "-c", "5", "tcp", "port", str(http_port)],
+            stdout=out)
+        for _ in range(100):
+            if os.path.getsize(out_path) > 0:
+                break
+            time.sleep(0.05)
+        subprocess.run(["curl", "-s", "-o", "/dev/null",
+                        "http://127.0.0.1:%d/hello.txt" % http_port], check=True)
+        try:
+            rc = cap.wait(10)
+        except subprocess.TimeoutExpired:
+            cap.kill()
+            rc = None
+    server.terminate()
+    server.wait()
+    recs = list(msgpack.Unpacker(open(out_path, "rb"), raw=False))
+    pkts = [r for r in recs[1:] if "type" not in r]
+    check(rc == 0 and recs[0]["snaplen"] == 60 and len(pkts) == 5,
+          "-s 60 -c 5: ends by itself with 5 records (status %r)" % rc)
+    cut = [r for r in pkts if r["length"] > 60]
+    check(cut and all(r.get("truncated") is True for r in cut) and
+          not any("truncated" in r for r in pkts if r["length"] <= 60) and
+          recs[-1]["truncated"] == len(cut) and recs[-1]["final"],
+          "%d records longer than 60 bytes marked truncated" % len(cut))
     sys.exit(1 if fails else 0)
 
 
