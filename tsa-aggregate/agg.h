@@ -75,6 +75,7 @@ struct host {
 	uint8_t dist;			/* 0xff unknown */
 	uint8_t localnet;		/* in the local networks */
 	uint32_t hash;
+	uint32_t live_pos;		/* index in hosts.live */
 	uint16_t country;		/* country index, fixed at creation */
 	uint16_t os, os_class, app;	/* label ids */
 	uint32_t packets;		/* window packets to or from it */
@@ -96,6 +97,7 @@ struct hosts {
 	uint32_t cap;			/* entries, slot 0 included */
 	uint32_t *index, mask;		/* slot numbers; 0 empty */
 	uint32_t *free, nfree;
+	uint32_t *live, nlive;		/* slots in use, for snapshots */
 	uint64_t overflow;		/* endpoints counted in slot 0 */
 };
 void hosts_init(struct hosts *t, uint32_t entries);
@@ -103,7 +105,6 @@ void hosts_init(struct hosts *t, uint32_t entries);
 uint32_t hosts_get(struct hosts *t, const uint8_t *a, uint8_t alen, bool create);
 /* Drop a host whose packets fell to zero. */
 void hosts_del(struct hosts *t, uint32_t slot);
-uint32_t hosts_used(const struct hosts *t);
 
 /* (source, destination, port) triples a source sent SYNs to, counted. */
 struct pair {

@@ -154,9 +154,22 @@ static void alias(struct domains *d, uint32_t x, uint32_t y)
 
 /* ---- address cache ---- */
 
+/* Mixed well enough for linear probing over clustered addresses. */
 static uint32_t addr_hash(const uint8_t *a, uint8_t alen)
 {
-	return (uint32_t)hash64(a, alen);
+	uint64_t x = 0, y = 0;
+
+	if (alen == 4)
+		memcpy(&x, a, 4);
+	else {
+		memcpy(&x, a, 8);
+		memcpy(&y, a + 8, 8);
+	}
+	x ^= y * 0x9e3779b97f4a7c15ULL;
+	x ^= x >> 31;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 29;
+	return (uint32_t)x ^ alen;
 }
 
 static uint32_t *cache_find(struct domains *d, const uint8_t *a, uint8_t alen)

@@ -45,6 +45,8 @@ void hosts_init(struct hosts *t, uint32_t entries)
 	t->index = tsa_calloc((size_t)t->mask + 1, sizeof *t->index);
 	t->free = tsa_malloc(t->cap * sizeof *t->free);
 	t->nfree = 0;
+	t->live = tsa_malloc(t->cap * sizeof *t->live);
+	t->nlive = 0;
 	/* Hand out low slots first: they stay warm in the cache. */
 	for (i = t->cap - 1; i >= 1; i--)
 		t->free[t->nfree++] = i;
@@ -75,6 +77,8 @@ uint32_t hosts_get(struct hosts *t, const uint8_t *a, uint8_t alen, bool create)
 	e->alen = alen;
 	e->hash = h;
 	e->dist = 0xff;
+	e->live_pos = t->nlive;
+	t->live[t->nlive++] = s;
 	t->index[i] = s;
 	return s;
 }
@@ -102,11 +106,9 @@ void hosts_del(struct hosts *t, uint32_t slot)
 	t->index[i] = 0;
 	e->alen = 0;
 	t->free[t->nfree++] = slot;
-}
-
-uint32_t hosts_used(const struct hosts *t)
-{
-	return t->cap - 1 - t->nfree;
+	/* The last live slot takes this one's place in the list. */
+	t->live[e->live_pos] = t->live[--t->nlive];
+	t->h[t->live[e->live_pos]].live_pos = e->live_pos;
 }
 
 /* ---- pairs ---- */

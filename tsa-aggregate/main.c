@@ -333,7 +333,7 @@ int main(int argc, char **argv)
 		    (unsigned long long)npackets, (unsigned long long)others,
 		    (unsigned long long)a->snapshots, (unsigned long long)a->alerts_raised,
 		    (unsigned long long)a->clamped, (unsigned long long)a->epochs,
-		    hosts_used(&a->hosts), a->hosts.cap - 1,
+		    a->hosts.nlive, a->hosts.cap - 1,
 		    (unsigned long long)a->pairs.overflow, tsa_peak_rss_kib());
 	tsa_writer_close(a->w);
 	tsa_reader_close(r);

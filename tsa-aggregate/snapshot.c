@@ -386,16 +386,20 @@ void snapshot_emit(struct agg *a, int64_t end, bool final)
 	start = agg_window_start(a, end);
 
 	/* Remote hosts first (they make the hosts and domains tables), then local. */
-	for (i = 1; i < a->hosts.cap; i++) {
-		h = &a->hosts.h[i];
-		if (h->alen && h->rpackets && !local_is(&a->local, h, i))
-			s->order[nhosts++] = i;
+	for (i = 0; i < a->hosts.nlive; i++) {
+		uint32_t slot = a->hosts.live[i];
+
+		h = &a->hosts.h[slot];
+		if (h->rpackets && !local_is(&a->local, h, slot))
+			s->order[nhosts++] = slot;
 	}
 	nremote = nhosts;
-	for (i = 1; i < a->hosts.cap; i++) {
-		h = &a->hosts.h[i];
-		if (h->alen && !(h->rpackets && !local_is(&a->local, h, i)))
-			s->order[nhosts++] = i;
+	for (i = 0; i < a->hosts.nlive; i++) {
+		uint32_t slot = a->hosts.live[i];
+
+		h = &a->hosts.h[slot];
+		if (!(h->rpackets && !local_is(&a->local, h, slot)))
+			s->order[nhosts++] = slot;
 	}
 	for (i = 0; i < nhosts; i++) {
 		h = &a->hosts.h[s->order[i]];
