@@ -12,7 +12,6 @@
 #define ETH_LEN	14
 #define IP4_LEN	20
 #define IP6_LEN	40
-#define MTU	1500
 
 const uint8_t router_mac[6] = { 0x00, 0x1b, 0x21, 0x3c, 0x9d, 0x01 };
 
@@ -57,12 +56,6 @@ static size_t
 ip_len(const struct ip_hdr *ip)
 {
 	return ip->src->af == 4 ? IP4_LEN : IP6_LEN;
-}
-
-size_t
-pkt_room(const struct ip_hdr *ip, size_t l4hdr)
-{
-	return MTU - ip_len(ip) - l4hdr;
 }
 
 /* Builders check the size before writing anything into the frame. */

@@ -41,9 +41,6 @@ struct tcp_seg {
 	size_t paylen;
 };
 
-/* Largest L4 payload that keeps the frame within an Ethernet MTU. */
-size_t pkt_room(const struct ip_hdr *ip, size_t l4hdr);
-
 size_t pkt_tcp(uint8_t *frame, const struct ip_hdr *ip,
     const struct tcp_seg *s);
 size_t pkt_udp(uint8_t *frame, const struct ip_hdr *ip, uint16_t sport,
