@@ -91,10 +91,16 @@ static uint16_t ethertype(struct pkt *k, const uint8_t *type, const uint8_t *p,
 		case 0x8848:
 			if (end - p < 4)
 				goto short_;
-			if (p[2] & 1) {
+			if (p[2] & 1) {	/* IP, or a pseudowire (not IP) */
 				p += 4;
 				*l3 = p;
-				return by_version(k, p, end);
+				if (p >= end)
+					goto short_;
+				if (p[0] >> 4 == 4)
+					return ETH_IPV4;
+				if (p[0] >> 4 == 6)
+					return ETH_IPV6;
+				return non_ip(k);
 			}
 			p += 4;
 			break;
