@@ -8,7 +8,7 @@ gen="$TSA_BIN/tsa-gen"
 cd "$TSA_TMP"
 fail() { echo "$*" >&2; exit 1; }
 
-# 3% attacks so that every burst kind is in the file.
+# 12% attacks so that every burst kind is in the file.
 "$gen" -n 50000 -s 11 --attacks 12 -o f.pcap
 
 bad=$(tshark -r f.pcap -Y '_ws.malformed || _ws.expert.severity >= error' \
@@ -27,6 +27,16 @@ awk -F'[\t,]' '
 	good == 0 { none++ }
 	END { print NR, bad + 0, none + 0; exit !(!bad && !none && NR == 50000) }
 ' sums > sums.out || fail "checksums (rows, bad, unchecked): $(cat sums.out)"
+
+# tshark's own TCP analysis sees no retransmission, loss, reordering,
+# duplicate ACK or window trouble: the connections are consistent.
+odd=$(tshark -r f.pcap -Y 'tcp.analysis.retransmission ||
+	tcp.analysis.lost_segment || tcp.analysis.ack_lost_segment ||
+	tcp.analysis.out_of_order || tcp.analysis.duplicate_ack ||
+	tcp.analysis.zero_window || tcp.analysis.window_full ||
+	tcp.analysis.fast_retransmission || tcp.analysis.keep_alive' \
+	2>/dev/null | head -n 3)
+[ -z "$odd" ] || fail "tshark's TCP analysis: $odd"
 
 capinfos -o f.pcap | grep -q 'Strict time order: *True' || fail "time order"
 
