@@ -190,9 +190,9 @@ struct agg {
 	struct thresholds th;
 	char window_text[32];
 
-	/* the window: a ring of contributions */
+	/* the window: a ring of contributions, grown up to ring_max */
 	struct contrib *ring;
-	uint32_t ring_cap, head, n;	/* oldest at head */
+	uint32_t ring_cap, ring_max, head, n;	/* oldest at head */
 	uint64_t evicted_early;		/* time window cut short by ring_cap */
 
 	uint64_t packets, bytes;	/* window totals */

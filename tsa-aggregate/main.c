@@ -234,9 +234,8 @@ int main(int argc, char **argv)
 	a->th.scan = tsa_setting_u64("security", "ScanThreshold", 100);
 	a->th.scan_unanswered = tsa_setting_double("security", "ScanUnansweredRatio", 0.8);
 
-	a->ring_cap = a->window_count ? a->window_count :
+	a->ring_max = a->window_count ? a->window_count :
 	    setting_u32("aggregate", "MaxWindowPackets", 1000000, 1, 1u << 30);
-	a->ring = tsa_malloc((size_t)a->ring_cap * sizeof *a->ring);
 	hosts_init(&a->hosts, setting_u32("aggregate", "HostTableSize", 131072, 16, 1u << 26));
 	pairs_init(&a->pairs, setting_u32("aggregate", "ScanTableSize", 262144, 16, 1u << 26));
 	a->labels = labels_new(4096);
@@ -325,7 +324,7 @@ int main(int argc, char **argv)
 		    (unsigned long long)a->hosts.overflow);
 	if (a->evicted_early)
 		tsa_warn("%llu packets left the %s window early (MaxWindowPackets %u)",
-		    (unsigned long long)a->evicted_early, a->window_text, a->ring_cap);
+		    (unsigned long long)a->evicted_early, a->window_text, a->ring_max);
 	if (verbose)
 		fprintf(stderr, "%s: %llu packets, %llu other records, %llu snapshots, "
 		    "%llu alerts, %llu times clamped, %llu epochs, hosts %u/%u, "

@@ -2,9 +2,9 @@
  * The window: a ring of what each packet added (struct contrib), so that a
  * packet leaving the window takes away exactly what it brought, in O(1),
  * whatever the tables or the local-host guess have done since.  A count
- * window is a ring of N; a time window drops contributions older than the
- * window, and is cut short (counted in evicted_early) if more packets than
- * the ring holds arrive within it.
+ * window holds the last N; a time window drops contributions older than
+ * the window, and is cut short (counted in evicted_early) if more than
+ * MaxWindowPackets arrive within it.
  */
 #include <stdlib.h>
 
@@ -186,6 +186,25 @@ int64_t agg_window_start(const struct agg *a, int64_t end)
 	return a->n ? a->ring[a->head].ts : end;
 }
 
+/*
+ * The ring starts small and doubles up to its limit, so that memory follows
+ * the packets the window actually holds, not the limit.
+ */
+static void grow(struct agg *a)
+{
+	uint32_t cap = a->ring_cap ? a->ring_cap : 4096, i, k;
+	struct contrib *r;
+
+	cap = cap >= a->ring_max / 2 ? a->ring_max : 2 * cap;
+	r = tsa_malloc((size_t)cap * sizeof *r);
+	for (i = 0, k = a->head; i < a->n; i++, k = k + 1 == a->ring_cap ? 0 : k + 1)
+		r[i] = a->ring[k];
+	free(a->ring);
+	a->ring = r;
+	a->ring_cap = cap;
+	a->head = 0;
+}
+
 void agg_add(struct agg *a, const struct pkt *p)
 {
 	struct contrib *c;
@@ -194,9 +213,13 @@ void agg_add(struct agg *a, const struct pkt *p)
 	uint32_t tail;
 
 	if (a->n == a->ring_cap) {
-		if (a->window_ns)
-			a->evicted_early++;
-		evict_one(a);
+		if (a->ring_cap < a->ring_max)
+			grow(a);
+		else {
+			if (a->window_ns)
+				a->evicted_early++;
+			evict_one(a);
+		}
 	}
 	tail = a->head + a->n;
 	if (tail >= a->ring_cap)
