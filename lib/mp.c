@@ -295,6 +295,7 @@ void mp_keys_init(struct mp_keys *k, const char *const *keys, int n)
 		size_t l = strlen(keys[i]);
 		k->len[i] = (uint8_t)(l < 255 ? l : 255);
 		k->bylen[l < 32 ? l : 32] |= 1ULL << i;
+		memcpy(&k->prefix[i], keys[i], l < 8 ? l : 8);
 	}
 }
 
@@ -322,11 +323,27 @@ int64_t mp_map_find(const uint8_t *rec, size_t len, const struct mp_keys *k,
 			kp = o.ptr;
 			klen = o.len;
 		}
-		uint64_t cand = k->bylen[klen < 32 ? klen : 32] & ~found;
+		uint64_t cand = k->bylen[klen < 32 ? klen : 32] & ~found, head = 0;
+		/*
+		 * Compare the first 8 bytes as one word: a key is followed by
+		 * its value, so 8 bytes can nearly always be loaded.
+		 */
+		if (cand && end - kp >= 8) {
+			memcpy(&head, kp, 8);
+			if (klen < 8)	/* keep the bytes that memcpy put first */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+				head &= (1ULL << (8 * klen)) - 1;
+#else
+				head &= ~0ULL << (8 * (8 - klen));
+#endif
+		} else if (cand) {
+			memcpy(&head, kp, klen < 8 ? klen : 8);
+		}
 		while (cand) {
 			int j = __builtin_ctzll(cand);
 			cand &= cand - 1;
-			if (k->len[j] == klen && memcmp(kp, k->keys[j], klen) == 0) {
+			if (k->prefix[j] == head && k->len[j] == klen &&
+			    (klen <= 8 || memcmp(kp + 8, k->keys[j] + 8, klen - 8) == 0)) {
 				const uint8_t *v = p;
 				if (mp_next(&v, end, &vals[j]) < 0)
 					return -1;

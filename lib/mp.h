@@ -96,6 +96,7 @@ struct mp_keys {
 	const char *const *keys;
 	int n;
 	uint8_t len[64];
+	uint64_t prefix[64];	/* first 8 bytes (fewer: zero-padded) */
 	uint64_t bylen[33];	/* [32]: keys of 32 bytes or more */
 };
 void mp_keys_init(struct mp_keys *k, const char *const *keys, int n);
