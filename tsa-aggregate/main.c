@@ -31,7 +31,7 @@ _Noreturn static void usage(void)
 	    "  -w, --window W        time (60s, 5m) or the last N packets (20000)\n"
 	    "                        (default: [aggregate] Window)\n"
 	    "  -e, --every D         a snapshot every D of stream time, and one at the end\n"
-	    "                        (default: [aggregate] Every)\n"
+	    "                        (default: [aggregate] Every; 0: only the one at the end)\n"
 	    "  -b, --buckets N       bandwidth buckets across the window ([aggregate] Buckets)\n"
 	    "      --top-hosts N     hosts listed ([aggregate] TopHosts)\n"
 	    "      --top-domains N   domains listed ([aggregate] TopDomains)\n"
@@ -110,6 +110,12 @@ static int64_t floor_to(int64_t t, int64_t step)
 	if (t % step < 0)
 		q--;
 	return q * step;
+}
+
+/* The first snapshot boundary after t; none with --every 0. */
+static int64_t boundary_after(const struct agg *a, int64_t t)
+{
+	return a->every_ns ? floor_to(t, a->every_ns) + a->every_ns : INT64_MAX;
 }
 
 /*
@@ -220,8 +226,8 @@ int main(int argc, char **argv)
 
 	set_window(a, o_window ? o_window : tsa_setting_str("aggregate", "Window", "60s"));
 	if (!tsa_parse_duration(o_every ? o_every : tsa_setting_str("aggregate", "Every", "10s"),
-	    &every) || every == 0 || every > (uint64_t)INT64_MAX / 4)
-		tsa_usage("every: not a positive duration");
+	    &every) || every > (uint64_t)INT64_MAX / 4)
+		tsa_usage("every: not a duration (10s, 1m; 0 for only the final snapshot)");
 	a->every_ns = (int64_t)every;
 	a->buckets = o_buckets ? parse_u32("--buckets", o_buckets, 1, 100000) :
 	    setting_u32("aggregate", "Buckets", 25, 1, 100000);
@@ -251,7 +257,7 @@ int main(int argc, char **argv)
 	for (;;) {
 		/* Live and idle: wait no longer than the next snapshot is due. */
 		if (live && a->started && tsa_reader_buffered(r) == 0) {
-			int64_t now = a->last_ts + (wall_ns() - wall_last);
+			int64_t now = a->last_ts + (wall_ns() - wall_last), wait_ms;
 			struct pollfd pfd = { .fd = tsa_reader_fd(r), .events = POLLIN };
 
 			if (now >= a->next_snap) {
@@ -259,7 +265,8 @@ int main(int argc, char **argv)
 				continue;
 			}
 			tsa_flush(a->w);
-			if (poll(&pfd, 1, (int)((a->next_snap - now) / 1000000 + 1)) == 0)
+			wait_ms = (a->next_snap - now) / 1000000 + 1;
+			if (poll(&pfd, 1, wait_ms > 60000 ? 60000 : (int)wait_ms) == 0)
 				continue;
 		}
 		if ((rc = tsa_read(r, &rec, &len)) <= 0)
@@ -285,7 +292,7 @@ int main(int argc, char **argv)
 		if (!a->started) {
 			a->started = true;
 			a->last_ts = p.ts;
-			a->next_snap = floor_to(p.ts, a->every_ns) + a->every_ns;
+			a->next_snap = boundary_after(a, p.ts);
 		} else if (p.ts < a->last_ts) {
 			if (a->last_ts - p.ts > EPOCH_JUMP) {
 				/* The stream went back in time (files catted): start afresh. */
@@ -293,7 +300,7 @@ int main(int argc, char **argv)
 				agg_evict_all(a);
 				a->epochs++;
 				a->last_ts = p.ts;
-				a->next_snap = floor_to(p.ts, a->every_ns) + a->every_ns;
+				a->next_snap = boundary_after(a, p.ts);
 			} else {
 				p.ts = a->last_ts;
 				a->clamped++;

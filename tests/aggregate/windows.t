@@ -54,6 +54,12 @@ same("gap: empty window", (empty["bytes"], empty["countries"], empty["hosts"],
                            empty["domains"], empty["alerts"], sum(empty["bandwidth"]["bytes"])),
      (0, [], [], [], [], 0))
 
+# --every 0: only the final snapshot.
+recs = [pkt(T0 + t, "10.0.0.1", "192.0.2.1") for t in (0, 15, 30)]
+_, out = run(recs, "-w", "1h", "-e", "0")
+same("every 0: one final snapshot of everything",
+     [(x["packets"], x.get("final")) for x in snapshots(out)], [(3, True)])
+
 # Bandwidth: a 10 s window in 5 buckets of 2 s.
 recs = [pkt(T0 + t, "10.0.0.1", "192.0.2.1", length=n)
         for t, n in ((0.5, 100), (1.0, 200), (3.0, 400), (9.9, 800), (10.0, 1))]
