@@ -229,7 +229,8 @@ static void bandwidth(struct mp_buf *out, const uint8_t *rec, const uint8_t *end
 	}
 	puts_buf(out, ", peak ");
 	put_si(out, peak, "bit/s");
-	printf_buf(out, " at +%.1fs; %u buckets of %.3gs\n  [", at * bucket, n, bucket);
+	printf_buf(out, " at +%.*fs; %u buckets of %.*fs\n  [", at * bucket < 100 ? 3 : 0,
+	    at * bucket, n, bucket < 100 ? 3 : 0, bucket);
 	for (i = 0; i < n && mp_next(&p, ve, &o) == 0; i++) {
 		int level = 0;
 
