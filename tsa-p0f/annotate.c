@@ -7,12 +7,13 @@
  * application signature (nmap and the like) ends its connection at once
  * and leaves the host's OS alone.
  *
- * Every other record costs one mp_map_get() pass for the keys below and
- * two host lookups.
+ * Every other record costs one mp_map_find() pass for the keys below, two
+ * host lookups and a copy of each host's pre-packed pairs.
  */
 #include <string.h>
 
 #include "annotate.h"
+#include "host_pairs.h"
 #include "hosts.h"
 #include "http_sig.h"
 #include "mtu.h"
@@ -37,6 +38,7 @@ static const char *const keys[NKEYS] = {
 	[K_FLAGS] = "tcp_flags", [K_TCPH] = "tcp_headers",
 	[K_HTTPH] = "http_headers", [K_TRUNC] = "truncated",
 };
+static struct mp_keys keyset;
 
 /* One packet record's fields. */
 struct pkt {
@@ -51,17 +53,12 @@ void annotate_init(const struct p0f_db *d, bool c)
 {
 	db = d;
 	compat = c;
+	mp_keys_init(&keyset, keys, NKEYS);
 }
 
 static void put_str(struct tsa_writer *w, const char *key, const char *s)
 {
 	mp_put_str(tsa_rec_key(w, key), s, strlen(s));
-}
-
-static void put_strn(struct tsa_writer *w, const char *key, const char *s,
-    size_t n)
-{
-	mp_put_str(tsa_rec_key(w, key), s, n);
 }
 
 static void put_uint(struct tsa_writer *w, const char *key, uint64_t v)
@@ -281,53 +278,11 @@ static void http_record(struct tsa_writer *w, const struct pkt *p,
 		flow_end(f);	/* both directions done: p0f stops here */
 }
 
-/* What is known of one endpoint, as src_... or dst_... keys. */
-static void put_host(struct tsa_writer *w, const struct host *h,
-    const char *const k[], int64_t ms)
-{
-	if (h->os) {
-		put_strn(w, k[0], h->os->full, h->os->full_len);
-		put_strn(w, k[1], h->os->name, h->os->name_len);
-		put_str(w, k[2], db->classes[h->os->class_id]);
-	}
-	if (h->dist >= 0)
-		put_uint(w, k[3], (uint64_t)h->dist);
-	if (h->link)
-		put_str(w, k[4], h->link);
-	if (h->up_known)
-		put_uint(w, k[5], h->up_min + (uint64_t)(ms > h->up_ms ?
-		    (ms - h->up_ms) / 60000 : 0));
-	if (h->app) {
-		put_strn(w, k[6], h->app->full, h->app->full_len);
-		put_strn(w, k[7], h->app->name, h->app->name_len);
-	}
-	if (h->lang)
-		put_str(w, k[8], h->lang);
-	if (h->last_nat)
-		mp_put_bool(tsa_rec_key(w, k[9]), true);
-	if (h->last_chg)
-		mp_put_bool(tsa_rec_key(w, k[10]), true);
-	if (h->bad_sw)
-		put_uint(w, k[11], h->bad_sw);
-}
-
-static const char *const src_keys[] = {
-	"src_os", "src_os_name", "src_os_class", "src_dist", "src_link",
-	"src_uptime_min", "src_app", "src_app_name", "src_lang", "src_nat",
-	"src_os_change", "src_bad_sw",
-};
-static const char *const dst_keys[] = {
-	"dst_os", "dst_os_name", "dst_os_class", "dst_dist", "dst_link",
-	"dst_uptime_min", "dst_app", "dst_app_name", "dst_lang", "dst_nat",
-	"dst_os_change", "dst_bad_sw",
-};
-
 void annotate_record(struct tsa_writer *w, const uint8_t *rec, size_t len)
 {
 	struct mp_obj v[NKEYS];
 	struct pkt p;
-	struct host *h;
-	int64_t found = mp_map_get(rec, len, keys, NKEYS, v);
+	int64_t found = mp_map_find(rec, len, &keyset, v);
 	int64_t sec = 0;
 	uint32_t nsec = 0;
 
@@ -379,9 +334,7 @@ void annotate_record(struct tsa_writer *w, const uint8_t *rec, size_t len)
 		if ((found & 1 << K_HTTPH) && v[K_HTTPH].type == MP_BIN)
 			http_record(w, &p, &v[K_HTTPH]);
 	}
-	if ((h = host_find(p.src, p.alen)))
-		put_host(w, h, src_keys, p.ms);
-	if ((h = host_find(p.dst, p.alen)))
-		put_host(w, h, dst_keys, p.ms);
+	host_pairs_put(w, host_find(p.src, p.alen), host_find(p.dst, p.alen),
+	    p.ms);
 	tsa_rec_end(w);
 }

@@ -48,7 +48,8 @@ struct table {
 	size_t keylen;
 };
 
-static uint32_t hash_key(const uint8_t *k, size_t n)
+/* Inlined where n is a constant, so that the loops unroll. */
+static inline uint32_t hash_key(const uint8_t *k, size_t n)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
 
@@ -106,10 +107,12 @@ static void t_free(struct table *t)
 	memset(t, 0, sizeof *t);
 }
 
-static uint32_t t_find(const struct table *t, const uint8_t *key, uint32_t h)
+/* keylen: t->keylen, as a constant for same_key(). */
+static inline uint32_t t_find(const struct table *t, const uint8_t *key,
+    uint32_t h, size_t keylen)
 {
 	for (uint32_t i = t->bucket[h & t->mask]; i != NONE; i = t->s[i].chain)
-		if (t->s[i].hash == h && same_key(t->s[i].key, key, t->keylen))
+		if (t->s[i].hash == h && same_key(t->s[i].key, key, keylen))
 			return i;
 	return NONE;
 }
@@ -208,10 +211,20 @@ void hosts_free(void)
 	flow_v = NULL;
 }
 
-static void host_key(uint8_t k[HOST_KEY], const uint8_t *addr, uint8_t alen)
+/* Addresses are 4 or 16 bytes: copies of constant size. */
+static inline void copy_addr(uint8_t *k, const uint8_t *addr, uint8_t alen)
+{
+	if (alen == 4)
+		memcpy(k, addr, 4);
+	else
+		memcpy(k, addr, 16);
+}
+
+static inline void host_key(uint8_t k[HOST_KEY], const uint8_t *addr,
+    uint8_t alen)
 {
 	memset(k, 0, HOST_KEY);
-	memcpy(k, addr, alen);
+	copy_addr(k, addr, alen);
 	k[16] = alen;
 }
 
@@ -222,9 +235,14 @@ struct host *host_find(const uint8_t *addr, uint8_t alen)
 
 	host_key(k, addr, alen);
 	h = hash_key(k, HOST_KEY);
-	if ((i = t_find(&host_t, k, h)) == NONE)
+	if ((i = t_find(&host_t, k, h, HOST_KEY)) == NONE)
 		return NULL;
 	return &host_v[i];
+}
+
+uint32_t host_index(const struct host *h)
+{
+	return (uint32_t)(h - host_v);
 }
 
 struct host *host_get(const uint8_t *addr, uint8_t alen, int64_t now)
@@ -235,9 +253,10 @@ struct host *host_get(const uint8_t *addr, uint8_t alen, int64_t now)
 
 	host_key(k, addr, alen);
 	h = hash_key(k, HOST_KEY);
-	if ((i = t_find(&host_t, k, h)) != NONE) {
+	if ((i = t_find(&host_t, k, h, HOST_KEY)) != NONE) {
 		t_touch(&host_t, i);
 		host_v[i].last_seen = now;
+		host_v[i].packed = false;
 		return &host_v[i];
 	}
 	i = t_insert(&host_t, k, h, &hosts_stats.hosts_evicted);
@@ -248,12 +267,12 @@ struct host *host_get(const uint8_t *addr, uint8_t alen, int64_t now)
 	return hd;
 }
 
-static void flow_key(uint8_t k[FLOW_KEY], const uint8_t *cli,
+static inline void flow_key(uint8_t k[FLOW_KEY], const uint8_t *cli,
     const uint8_t *srv, uint8_t alen, uint16_t cport, uint16_t sport)
 {
 	memset(k, 0, FLOW_KEY);
-	memcpy(k, cli, alen);
-	memcpy(k + 16, srv, alen);
+	copy_addr(k, cli, alen);
+	copy_addr(k + 16, srv, alen);
 	memcpy(k + 32, &cport, 2);
 	memcpy(k + 34, &sport, 2);
 	k[36] = alen;
@@ -267,7 +286,7 @@ static struct flow *flow_lookup(const uint8_t *cli, const uint8_t *srv,
 
 	flow_key(k, cli, srv, alen, cport, sport);
 	h = hash_key(k, FLOW_KEY);
-	if ((i = t_find(&flow_t, k, h)) == NONE)
+	if ((i = t_find(&flow_t, k, h, FLOW_KEY)) == NONE)
 		return NULL;
 	return &flow_v[i];
 }
@@ -295,7 +314,7 @@ struct flow *flow_new(const uint8_t *src, const uint8_t *dst, uint8_t alen,
 
 	flow_key(k, src, dst, alen, sport, dport);
 	h = hash_key(k, FLOW_KEY);
-	if ((i = t_find(&flow_t, k, h)) != NONE)
+	if ((i = t_find(&flow_t, k, h, FLOW_KEY)) != NONE)
 		t_remove(&flow_t, i);
 	i = t_insert(&flow_t, k, h, &hosts_stats.flows_evicted);
 	f = &flow_v[i];

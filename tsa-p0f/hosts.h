@@ -40,6 +40,15 @@ enum {
 	NAT_APP_UA = 1 << 12,
 };
 
+/* The part of a host its src_/dst_ pairs show (all but the uptime). */
+struct host_shown {
+	const struct p0f_label *os, *app;
+	const char *link, *lang;
+	int16_t dist;
+	uint8_t bad_sw;
+	bool nat, chg;
+};
+
 struct host {
 	int64_t last_seen;	/* seconds */
 	struct sig_hist syn, synack;
@@ -62,6 +71,12 @@ struct host {
 	uint16_t nat_reasons;
 	uint8_t scores[2][NAT_SCORES];	/* [0] as server, [1] as client */
 	int64_t last_nat, last_chg;	/* seconds, 0: never */
+	/* host_pairs.c's packed pairs: before and after the uptime */
+	bool packed;		/* false: may be stale, check before use */
+	bool pairs_valid;	/* false: never packed */
+	uint8_t pairs_n[2];
+	uint32_t pairs_len[2];
+	struct host_shown pairs_of;	/* what they were packed from */
 };
 
 struct flow {
@@ -80,8 +95,13 @@ void hosts_free(void);
 
 /* The host for addr (4 or 16 bytes), or NULL. */
 struct host *host_find(const uint8_t *addr, uint8_t alen);
-/* Find or create, and mark as recently used. */
+/*
+ * Find or create, and mark as recently used.  Everything that changes a
+ * host gets it from here, which marks its packed pairs stale.
+ */
 struct host *host_get(const uint8_t *addr, uint8_t alen, int64_t now);
+/* The host's place in the table, 0 to max_hosts - 1. */
+uint32_t host_index(const struct host *h);
 
 /*
  * The connection a packet belongs to and its direction (*to_srv 1: from

@@ -88,3 +88,13 @@ const char *p0f_language(const char code[2])
 
 	return l ? l->name : NULL;
 }
+
+size_t p0f_language_max_len(void)
+{
+	size_t max = 0;
+
+	for (size_t i = 0; i < sizeof langs / sizeof *langs; i++)
+		if (strlen(langs[i].name) > max)
+			max = strlen(langs[i].name);
+	return max;
+}

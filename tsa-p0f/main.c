@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "annotate.h"
+#include "host_pairs.h"
 #include "hosts.h"
 #include "sig_read.h"
 #include "tsa.h"
@@ -96,6 +97,7 @@ int main(int argc, char **argv)
 	if (!(db = p0f_db_load(fp_path, err, sizeof err)))
 		tsa_die("%s", err);
 	hosts_init((uint32_t)max_hosts, MAX_FLOWS);
+	host_pairs_init(db, (uint32_t)max_hosts);
 	annotate_init(db, compat);
 
 	r = tsa_reader_open(optind < argc ? argv[optind] : NULL);
@@ -119,6 +121,7 @@ int main(int argc, char **argv)
 		tsa_warn("more than %d connections in their first 30 s: %llu "
 		    "forgotten", MAX_FLOWS,
 		    (unsigned long long)hosts_stats.flows_evicted);
+	host_pairs_free();
 	hosts_free();
 	p0f_db_free(db);
 	free(fp_path);

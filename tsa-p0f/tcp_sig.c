@@ -12,8 +12,6 @@
  *    when no specific one fits), or fuzzily: 'df' or 'id+' gone, 'id-' or
  *    'ecn' appeared, or the TTL out of range.
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "tcp_sig.h"
@@ -419,26 +417,38 @@ void tcp_sig_match(const struct p0f_db *db, int to_srv,
 	m->fuzzy = fmatch != NULL;
 }
 
-/* A bounded appender for the signature text. */
+/*
+ * A bounded appender for the signature text, with no printf: it runs for
+ * every SYN and SYN+ACK.
+ */
 struct out {
 	char *p;
 	size_t len, cap;
 };
 
-__attribute__((format(printf, 2, 3)))
-static void put(struct out *o, const char *fmt, ...)
+static void put(struct out *o, const char *s, size_t n)
 {
-	va_list ap;
-	int n;
+	if (n > o->cap - 1 - o->len)
+		n = o->cap - 1 - o->len;
+	memcpy(o->p + o->len, s, n);
+	o->len += n;
+	o->p[o->len] = 0;
+}
 
-	if (o->len >= o->cap)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(o->p + o->len, o->cap - o->len, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		o->len += (size_t)n < o->cap - o->len ? (size_t)n :
-		    o->cap - o->len - 1;
+static void puts_(struct out *o, const char *s)
+{
+	put(o, s, strlen(s));
+}
+
+static void putu(struct out *o, unsigned v)
+{
+	char d[10];
+	size_t n = sizeof d;
+
+	do
+		d[--n] = (char)('0' + v % 10);
+	while (v /= 10);
+	put(o, d + n, sizeof d - n);
 }
 
 static const char *const opt_text[] = {
@@ -455,39 +465,58 @@ size_t tcp_sig_format(const struct tcp_pkt *pk, uint16_t syn_mss,
 	int wm;
 
 	buf[0] = 0;
+	putu(&o, pk->ver);
+	put(&o, ":", 1);
+	putu(&o, pk->ttl);
 	if (dist > P0F_MAX_DIST)
-		put(&o, "%u:%u+?:%u:", pk->ver, pk->ttl, pk->olen);
-	else
-		put(&o, "%u:%u+%u:%u:", pk->ver, pk->ttl, dist, pk->olen);
+		put(&o, "+?", 2);
+	else {
+		put(&o, "+", 1);
+		putu(&o, dist);
+	}
+	put(&o, ":", 1);
+	putu(&o, pk->olen);
+	put(&o, ":", 1);
 	if (pk->mss == SPECIAL_MSS &&
 	    (pk->flags & (TCP_SYN | TCP_ACK | TCP_FIN | TCP_RST)) ==
 	    (TCP_SYN | TCP_ACK))
-		put(&o, "*:");
+		put(&o, "*", 1);
 	else
-		put(&o, "%u:", pk->mss);
+		putu(&o, pk->mss);
+	put(&o, ":", 1);
 	wm = detect_win_multi(pk, &use_mtu, syn_mss);
-	if (wm > 0)
-		put(&o, "%s*%d", use_mtu ? "mtu" : "mss", wm);
-	else
-		put(&o, "%u", pk->win);
-	put(&o, ",%u:", pk->wscale);
+	if (wm > 0) {
+		put(&o, use_mtu ? "mtu*" : "mss*", 4);
+		putu(&o, (unsigned)wm);
+	} else
+		putu(&o, pk->win);
+	put(&o, ",", 1);
+	putu(&o, pk->wscale);
+	put(&o, ":", 1);
 	for (unsigned i = 0; i < pk->nopt; i++) {
-		const char *sep = i ? "," : "";
 		uint8_t k = pk->opt[i];
 
-		if (k == TCPOPT_EOL)
-			put(&o, "%seol+%u", sep, pk->eol_pad);
-		else if (k < sizeof opt_text / sizeof *opt_text && opt_text[k])
-			put(&o, "%s%s", sep, opt_text[k]);
-		else
-			put(&o, "%s?%u", sep, k);
+		if (i)
+			put(&o, ",", 1);
+		if (k == TCPOPT_EOL) {
+			put(&o, "eol+", 4);
+			putu(&o, pk->eol_pad);
+		} else if (k < sizeof opt_text / sizeof *opt_text &&
+		    opt_text[k])
+			puts_(&o, opt_text[k]);
+		else {
+			put(&o, "?", 1);
+			putu(&o, k);
+		}
 	}
-	put(&o, ":");
+	put(&o, ":", 1);
 	for (int q = 0, first = 1; q < P0F_NQUIRKS; q++)
 		if (pk->quirks & (1u << q)) {
-			put(&o, "%s%s", first ? "" : ",", p0f_quirk_names[q]);
+			if (!first)
+				put(&o, ",", 1);
+			puts_(&o, p0f_quirk_names[q]);
 			first = 0;
 		}
-	put(&o, pk->pay_len ? ":+" : ":0");
+	put(&o, pk->pay_len ? ":+" : ":0", 2);
 	return o.len;
 }
