@@ -20,6 +20,7 @@
 #include "tables.h"
 
 #define MAX_COLS 10
+#define MAX_ROWS 25		/* rows of the lists that are not cut already */
 
 struct col {
 	const char *title;
@@ -135,7 +136,7 @@ static void cell(struct mp_buf *b, const uint8_t *row, const uint8_t *end,
  */
 static void table(struct mp_buf *out, const char *title, const uint8_t *rec,
     const uint8_t *end, const char *key, const struct col *cols, int ncols,
-    double packets, double bytes)
+    uint32_t max, double packets, double bytes)
 {
 	const uint8_t *vs, *ve, *p, *row;
 	struct mp_obj a;
@@ -153,6 +154,8 @@ static void table(struct mp_buf *out, const char *title, const uint8_t *rec,
 		puts_buf(out, "  (none)\n");
 		return;
 	}
+	if (n > max)
+		n = max;
 	/* cells[i][j] start at off[i * (ncols + 1) + j] */
 	off = tsa_malloc(((size_t)n * (ncols + 1) + 1) * sizeof *off);
 	for (j = 0; j < ncols; j++)
@@ -195,6 +198,8 @@ static void table(struct mp_buf *out, const char *title, const uint8_t *rec,
 			puts_buf(out, j + 1 < ncols ? "|" : "\n");
 		}
 	}
+	if (n < a.len)
+		printf_buf(out, "  ... and %u more\n", a.len - n);
 	free(off);
 	mp_buf_free(&cells);
 }
@@ -296,11 +301,12 @@ static void snapshot(struct mp_buf *out, const uint8_t *rec, const uint8_t *end)
 	put_si(out, bytes, "B");
 	puts_buf(out, ")\n");
 	bandwidth(out, rec, end);
-	table(out, "Countries", rec, end, "countries", countries, 6, packets, bytes);
-	table(out, "Domains", rec, end, "domains", domains, 9, packets, bytes);
-	table(out, "Top hosts", rec, end, "hosts", hosts, 9, packets, bytes);
-	table(out, "Operating systems", rec, end, "os", os, 5, packets, bytes);
-	table(out, "Active alerts", rec, end, "alerts", alerts, 4, packets, bytes);
+	/* Domains and hosts are cut to the top entries by tsa-aggregate already. */
+	table(out, "Countries", rec, end, "countries", countries, 6, MAX_ROWS, packets, bytes);
+	table(out, "Domains", rec, end, "domains", domains, 9, UINT32_MAX, packets, bytes);
+	table(out, "Top hosts", rec, end, "hosts", hosts, 9, UINT32_MAX, packets, bytes);
+	table(out, "Operating systems", rec, end, "os", os, 5, MAX_ROWS, packets, bytes);
+	table(out, "Active alerts", rec, end, "alerts", alerts, 4, UINT32_MAX, packets, bytes);
 	puts_buf(out, "\n");
 }
 

@@ -53,6 +53,14 @@ same("columns aligned", len({len(l) for l in text.split("\nCountries (")[1].spli
 same("stats record stays JSON", any(l.startswith('{"type":"stats"') for l in text.splitlines()),
      True)
 
+# Long lists are cut at 25 rows, saying how many more there are.
+recs = [pkt(1700000000 + i, "10.0.0.1", f"1.1.1.{i}", dst_country=chr(65 + i // 26) + chr(65 + i % 26))
+        for i in range(30)]
+many = show(subprocess.run([os.path.join(BIN, "tsa-aggregate"), "-e", "0"], input=stream(recs),
+                           capture_output=True, check=True).stdout)
+block = many.split("\nCountries (30)\n")[1].split("\n\n")[0].splitlines()
+same("countries cut at 25", (len(block), block[-1]), (1 + 25 + 1, "  ... and 5 more"))
+
 # --tables on a packet stream: packets stay JSON; a snapshot stream with --json is JSON.
 out = show(cap, "--tables").splitlines()
 same("--tables on packets", all(l.startswith("{") for l in out) and len(out) == 2012, True)
