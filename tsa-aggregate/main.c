@@ -119,22 +119,36 @@ static int64_t boundary_after(const struct agg *a, int64_t t)
 }
 
 /*
- * Emit the snapshots due before stream time t.  In a gap, a time window
- * drains snapshot by snapshot; once the next one would be empty, the
- * schedule jumps to the last boundary before t, so a gap yields one empty
- * snapshot, not one per interval.  A count window does not change in a gap,
- * so there the schedule jumps at once.
+ * Emit the snapshots due before stream time t.  A gap in the packets must
+ * not cost one snapshot per interval (a 1 ns interval over a day's gap
+ * would never end), so the schedule skips boundaries where nothing
+ * changes: a count window does not change in a gap, so after one snapshot
+ * it jumps to the last boundary before t; a time window changes only as
+ * packets leave it, so it jumps from one departure to the next until it is
+ * empty, and after that one empty snapshot resumes with the next packet.
  */
 static void snapshots_until(struct agg *a, int64_t t, bool live)
 {
+	int64_t last, leave;
+
 	while (t >= a->next_snap) {
 		snapshot_emit(a, a->next_snap, false);
 		a->next_snap += a->every_ns;
-		if (t >= a->next_snap + a->every_ns &&
-		    (!a->window_ns || a->next_snap - a->window_ns > a->last_ts))
-			a->next_snap = floor_to(t, a->every_ns);
 		if (live)
 			tsa_flush(a->w);
+		if (t < a->next_snap + a->every_ns)
+			continue;
+		last = floor_to(t, a->every_ns);
+		if (!a->window_ns) {
+			a->next_snap = last;
+		} else if (a->n == 0) {
+			a->next_snap = last + a->every_ns;
+		} else {
+			/* the first boundary without the oldest packet */
+			leave = boundary_after(a, a->ring[a->head].ts + a->window_ns);
+			if (leave > a->next_snap)
+				a->next_snap = leave < last ? leave : last;
+		}
 	}
 }
 
@@ -324,7 +338,7 @@ int main(int argc, char **argv)
 		snapshot_emit(a, a->last_ts, true);
 	/* After a read error the reader's message is the only line. */
 	if (bad && rc == 0)
-		tsa_warn("%s: %llu packet records without time or addresses skipped",
+		tsa_warn("%s: %llu packet records without a usable time or addresses skipped",
 		    tsa_reader_name(r), (unsigned long long)bad);
 	if (a->hosts.overflow)
 		tsa_warn("host table full (HostTableSize): %llu endpoints counted as one",

@@ -206,7 +206,8 @@ enum rec_kind record_parse(const uint8_t *rec, size_t len, struct pkt *p)
 			if (IS(k, "timestamp")) {
 				if (mp_next(&vs, ve, &o) == 0 &&
 				    mp_obj_time(&o, &sec, &nsec) &&
-				    sec > -INT64_MAX / NS && sec < INT64_MAX / NS - 1) {
+				    sec > -INT64_MAX / 2 / NS && sec < INT64_MAX / 2 / NS) {
+					/* up to year 2116: sums with a window stay in range */
 					p->ts = sec * NS + nsec;
 					have_ts = true;
 				}

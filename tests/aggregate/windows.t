@@ -42,17 +42,27 @@ same("time: window start", [round(sec(x["window_start"]) - T0, 3) for x in s],
      [-2, 0, 2, 4, 5.5])
 
 # A gap: packets at 0, 1, 2 and 20 s; window 2 s, every 1 s.  Snapshots at
-# 1-4 s while the window drains, then one empty at the last boundary before
-# the packet at 20 s, then the final one.
+# 1-5 s while the window drains, down to one empty snapshot at 5 s; then
+# the final one with the packet at 20 s.
 recs = [pkt(T0 + t, "10.0.0.1", "192.0.2.1", length=10 + t) for t in (0, 1, 2, 20)]
 _, out = run(recs, "-w", "2s", "-e", "1s")
 s = snapshots(out)
-same("gap: snapshot times", ends(s), [1, 2, 3, 4, 20, 20])
+same("gap: snapshot times", ends(s), [1, 2, 3, 4, 5, 20])
 same("gap: packets", [x["packets"] for x in s], [1, 2, 2, 1, 0, 1])
 empty = s[4]
 same("gap: empty window", (empty["bytes"], empty["countries"], empty["hosts"],
                            empty["domains"], empty["alerts"], sum(empty["bandwidth"]["bytes"])),
      (0, [], [], [], [], 0))
+
+# A tiny interval over a long gap: only the boundaries where packets leave.
+recs = [pkt(T0 + t, "10.0.0.1", "192.0.2.1") for t in (0, 0.5, 86400)]
+_, out = run(recs, "-w", "1s", "-e", "1ns")
+s = snapshots(out)
+same("1 ns interval, a day's gap: bounded", (len(s) < 10, [x["packets"] for x in s][-3:]),
+     (True, [1, 0, 1]))
+recs = [pkt(T0 + t, "10.0.0.1", "192.0.2.1") for t in (0, 0.5, 86400)]
+_, out = run(recs, "-w", "2", "-e", "1ns")
+same("count window, 1 ns interval, a day's gap: bounded", len(snapshots(out)) < 10, True)
 
 # --every 0: only the final snapshot.
 recs = [pkt(T0 + t, "10.0.0.1", "192.0.2.1") for t in (0, 15, 30)]
