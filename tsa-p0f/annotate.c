@@ -56,25 +56,44 @@ void annotate_init(const struct p0f_db *d, bool c)
 	mp_keys_init(&keyset, keys, NKEYS);
 }
 
-static void put_str(struct tsa_writer *w, const char *key, const char *s)
+/*
+ * The pairs a record gets, gathered here and appended with one
+ * tsa_rec_pairs(): keys are literals, packed with their length known at
+ * compile time.
+ */
+static struct mp_buf add;
+static uint32_t nadd;
+
+#define KEY(lit) key(lit, sizeof lit - 1)
+
+static inline struct mp_buf *key(const char *k, size_t n)
 {
-	mp_put_str(tsa_rec_key(w, key), s, strlen(s));
+	nadd++;
+	mp_put_str(&add, k, n);
+	return &add;
 }
 
-static void put_uint(struct tsa_writer *w, const char *key, uint64_t v)
+void annotate_free(void)
 {
-	mp_put_uint(tsa_rec_key(w, key), v);
+	mp_buf_free(&add);
+}
+
+#define PUT_STR(lit, s) put_str(KEY(lit), s)
+
+static void put_str(struct mp_buf *b, const char *s)
+{
+	mp_put_str(b, s, strlen(s));
 }
 
 /* p0f_label, p0f_class, p0f_name, p0f_flavor for a match. */
-static void put_label(struct tsa_writer *w, const struct p0f_label *l)
+static void put_label(const struct p0f_label *l)
 {
-	put_str(w, "p0f_label", l->full);
-	put_str(w, "p0f_class", l->class_id < 0 ? "!" :
+	mp_put_str(KEY("p0f_label"), l->full, l->full_len);
+	PUT_STR("p0f_class", l->class_id < 0 ? "!" :
 	    db->classes[l->class_id]);
-	put_str(w, "p0f_name", l->name);
+	mp_put_str(KEY("p0f_name"), l->name, l->name_len);
 	if (l->flavor)
-		put_str(w, "p0f_flavor", l->flavor);
+		PUT_STR("p0f_flavor", l->flavor);
 }
 
 static bool check_uptime(struct flow *f, struct host *h, int to_srv,
@@ -106,7 +125,7 @@ static bool check_uptime(struct flow *f, struct host *h, int to_srv,
  * SYNs or SYN+ACKs without their SYN); the host and connection tables
  * change only where p0f's would.
  */
-static void tcp_record(struct tsa_writer *w, const struct pkt *p,
+static void tcp_record(const struct pkt *p,
     const struct mp_obj *hdrs, bool truncated)
 {
 	struct tcp_pkt pk;
@@ -164,14 +183,14 @@ static void tcp_record(struct tsa_writer *w, const struct pkt *p,
 		return;
 	tcp_sig_match(db, to_srv, &pk, syn_mss, compat ? 0 : Q_FLOW, &m);
 	rawlen = tcp_sig_format(&pk, syn_mss, raw);
-	mp_put_str(tsa_rec_key(w, "p0f_raw_sig"), raw, rawlen);
+	mp_put_str(KEY("p0f_raw_sig"), raw, rawlen);
 	if (m.sig) {
-		put_label(w, m.sig->label);
-		put_str(w, "p0f_match", m.fuzzy ? "fuzzy" :
+		put_label(m.sig->label);
+		PUT_STR("p0f_match", m.fuzzy ? "fuzzy" :
 		    m.sig->label->generic ? "generic" : "exact");
 	} else
-		put_str(w, "p0f_match", "none");
-	put_uint(w, "p0f_dist", m.dist);
+		PUT_STR("p0f_match", "none");
+	mp_put_uint(KEY("p0f_dist"), m.dist);
 	if (!observe)
 		return;
 	h = host_get(p->src, p->alen, p->sec);
@@ -189,22 +208,22 @@ static void tcp_record(struct tsa_writer *w, const struct pkt *p,
 	if ((mtu = mtu_of(&pk))) {
 		const char *link = mtu_link(db, mtu);
 
-		put_uint(w, "p0f_mtu", mtu);
+		mp_put_uint(KEY("p0f_mtu"), mtu);
 		if (link) {
-			put_str(w, "p0f_link", link);
+			PUT_STR("p0f_link", link);
 			h->link = link;
 		}
 	}
 	if (check_uptime(f, h, to_srv, pk.ts1, p->ms, &up)) {
-		put_uint(w, "p0f_uptime_min", up.up_min);
-		put_uint(w, "p0f_uptime_mod_days", up.mod_days);
-		mp_put_double(tsa_rec_key(w, "p0f_uptime_hz"), up.raw_hz);
+		mp_put_uint(KEY("p0f_uptime_min"), up.up_min);
+		mp_put_uint(KEY("p0f_uptime_mod_days"), up.mod_days);
+		mp_put_double(KEY("p0f_uptime_hz"), up.raw_hz);
 	}
 	host_remember_sig(h, to_srv, &pk, &m, p->ms);
 }
 
 /* The start of an HTTP request or response on a connection p0f follows. */
-static void http_record(struct tsa_writer *w, const struct pkt *p,
+static void http_record(const struct pkt *p,
     const struct mp_obj *hdrs)
 {
 	struct http_msg msg;
@@ -243,19 +262,20 @@ static void http_record(struct tsa_writer *w, const struct pkt *p,
 	}
 	http_sig_match(db, to_srv, &msg, &hm);
 	rawlen = http_sig_format(db, to_srv, &msg, raw, sizeof raw);
-	mp_put_str(tsa_rec_key(w, "p0f_http_raw_sig"), raw, rawlen);
+	mp_put_str(KEY("p0f_http_raw_sig"), raw, rawlen);
 	if (hm.sig) {
-		put_str(w, "p0f_http_label", hm.sig->label->full);
-		put_str(w, "p0f_http_match", hm.sig->label->generic ?
+		mp_put_str(KEY("p0f_http_label"), hm.sig->label->full,
+		    hm.sig->label->full_len);
+		PUT_STR("p0f_http_match", hm.sig->label->generic ?
 		    "generic" : "exact");
 	} else
-		put_str(w, "p0f_http_match", "none");
+		PUT_STR("p0f_http_match", "none");
 	if (hm.dishonest)
-		mp_put_bool(tsa_rec_key(w, "p0f_http_dishonest"), true);
+		mp_put_bool(KEY("p0f_http_dishonest"), true);
 	h = host_get(p->src, p->alen, p->sec);
 	lang = to_srv ? http_msg_lang(&msg) : NULL;
 	if (lang) {
-		put_str(w, "p0f_lang", lang);
+		PUT_STR("p0f_lang", lang);
 		h->lang = lang;
 	}
 	nat_score_http(h, to_srv, db, &msg, &hm, f->srv_port, p->sec);
@@ -287,6 +307,8 @@ void annotate_record(struct tsa_writer *w, const uint8_t *rec, size_t len)
 	uint32_t nsec = 0;
 
 	tsa_rec_begin(w, rec, len);
+	add.len = 0;
+	nadd = 0;
 	/* Not a packet record (stats, snapshots...): copied unchanged. */
 	if (found < 0 || !(found & 1 << K_SRC) || !(found & 1 << K_DST) ||
 	    v[K_SRC].type != MP_BIN || v[K_DST].type != MP_BIN ||
@@ -318,7 +340,7 @@ void annotate_record(struct tsa_writer *w, const uint8_t *rec, size_t len)
 		p.dport = (uint16_t)v[K_DPORT].u;
 		if (fl & TCP_SYN && !(fl & (TCP_RST | TCP_FIN))) {
 			if ((found & 1 << K_TCPH) && v[K_TCPH].type == MP_BIN)
-				tcp_record(w, &p, &v[K_TCPH],
+				tcp_record(&p, &v[K_TCPH],
 				    (found & 1 << K_TRUNC) &&
 				    v[K_TRUNC].type == MP_BOOL && v[K_TRUNC].b);
 			else
@@ -332,9 +354,11 @@ void annotate_record(struct tsa_writer *w, const uint8_t *rec, size_t len)
 				flow_end(f);
 		}
 		if ((found & 1 << K_HTTPH) && v[K_HTTPH].type == MP_BIN)
-			http_record(w, &p, &v[K_HTTPH]);
+			http_record(&p, &v[K_HTTPH]);
 	}
-	host_pairs_put(w, host_find(p.src, p.alen), host_find(p.dst, p.alen),
-	    p.ms);
+	nadd += host_pairs_put(&add, host_find(p.src, p.alen),
+	    host_find(p.dst, p.alen), p.ms);
+	if (nadd)
+		tsa_rec_pairs(w, add.p, add.len, nadd);
 	tsa_rec_end(w);
 }

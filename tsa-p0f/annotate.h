@@ -24,6 +24,8 @@ extern struct annotate_stats annotate_stats;
  */
 void annotate_init(const struct p0f_db *db, bool compat);
 
+void annotate_free(void);
+
 /* Copy one record to w with the fingerprint keys appended. */
 void annotate_record(struct tsa_writer *w, const uint8_t *rec, size_t len);
 

@@ -3,7 +3,6 @@
  * "dst_" spelling.  The uptime is the one value that changes with the
  * record's time, so it is packed per record, between the pairs that come
  * before it and those after it (the order of the keys does not change).
- * A record's pairs are gathered and appended in one tsa_rec_pairs().
  * host_get() marks a host stale, and every change to a host goes through
  * it, so the pairs are repacked on the next record after a change.
  */
@@ -12,6 +11,7 @@
 
 #include "host_pairs.h"
 #include "languages.h"
+#include "util.h"
 
 enum { P_OS, P_OS_NAME, P_OS_CLASS, P_DIST, P_LINK, P_UPTIME, P_APP,
     P_APP_NAME, P_LANG, P_NAT, P_OS_CHANGE, P_BAD_SW, NPAIRS };
@@ -31,7 +31,6 @@ static const struct p0f_db *db;
 static uint8_t *pool;		/* max_hosts slots of slot_size bytes */
 static size_t slot_size;	/* both spellings */
 static struct mp_buf scratch;	/* a host's pairs while being packed */
-static struct mp_buf acc;	/* a record's pairs, for one copy */
 
 /* Bytes of a msgpack string of n bytes. */
 static size_t str_size(size_t n)
@@ -80,7 +79,6 @@ void host_pairs_free(void)
 	free(pool);
 	pool = NULL;
 	mp_buf_free(&scratch);
-	mp_buf_free(&acc);
 }
 
 static void put_key(struct mp_buf *b, int dst, int k)
@@ -187,8 +185,8 @@ static void repack(struct host *h)
 	h->pairs_valid = true;
 }
 
-/* Add one spelling of h's pairs to acc; returns how many. */
-static uint32_t add(struct host *h, int dst, int64_t ms)
+/* Add one spelling of h's pairs to b; returns how many. */
+static uint32_t add(struct mp_buf *b, struct host *h, int dst, int64_t ms)
 {
 	const uint8_t *p;
 	uint8_t *o;
@@ -199,32 +197,24 @@ static uint32_t add(struct host *h, int dst, int64_t ms)
 	pre = h->pairs_len[0];
 	post = h->pairs_len[1];
 	p = pool + (size_t)host_index(h) * slot_size + (dst ? pre + post : 0);
-	o = mp_buf_reserve(&acc, pre + post + KEY_MAX + 9);
-	memcpy(o, p, pre);
+	o = mp_buf_reserve(b, pre + post + KEY_MAX + 9);
 	if (!h->up_known) {
-		memcpy(o + pre, p + pre, post);
-		acc.len += pre + post;
+		memcpy(o, p, pre + post);
+		b->len += pre + post;
 		return (uint32_t)h->pairs_n[0] + h->pairs_n[1];
 	}
+	memcpy(o, p, pre);
 	memcpy(o + pre, key[dst][P_UPTIME], key_len[P_UPTIME]);
-	acc.len += pre + key_len[P_UPTIME];
-	mp_put_uint(&acc, h->up_min + (uint64_t)(ms > h->up_ms ?
+	b->len += pre + key_len[P_UPTIME];
+	mp_put_uint(b, h->up_min + (uint64_t)(ms > h->up_ms ?
 	    (ms - h->up_ms) / 60000 : 0));
-	memcpy(acc.p + acc.len, p + pre, post);
-	acc.len += post;
+	memcpy(b->p + b->len, p + pre, post);
+	b->len += post;
 	return (uint32_t)h->pairs_n[0] + h->pairs_n[1] + 1;
 }
 
-void host_pairs_put(struct tsa_writer *w, struct host *src,
+uint32_t host_pairs_put(struct mp_buf *b, struct host *src,
     struct host *dst, int64_t ms)
 {
-	uint32_t n = 0;
-
-	acc.len = 0;
-	if (src)
-		n += add(src, 0, ms);
-	if (dst)
-		n += add(dst, 1, ms);
-	if (n)
-		tsa_rec_pairs(w, acc.p, acc.len, n);
+	return (src ? add(b, src, 0, ms) : 0) + (dst ? add(b, dst, 1, ms) : 0);
 }

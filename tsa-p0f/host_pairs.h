@@ -11,18 +11,19 @@
 
 #include "hosts.h"
 #include "sig_read.h"
-#include "tsa.h"
+#include "mp.h"
 
 /* Room for max_hosts hosts' pairs, sized by the longest names in db. */
 void host_pairs_init(const struct p0f_db *db, uint32_t max_hosts);
 void host_pairs_free(void);
 
 /*
- * Append what is known of the record's source (as src_... keys) and
- * destination (dst_...), either of which may be NULL, to the record being
- * written.  ms is the record's time, for the uptime.
+ * Pack what is known of a record's source (as src_... keys) and
+ * destination (dst_...), either of which may be NULL, into b, for
+ * tsa_rec_pairs().  ms is the record's time, for the uptime.  Returns the
+ * number of pairs.
  */
-void host_pairs_put(struct tsa_writer *w, struct host *src,
+uint32_t host_pairs_put(struct mp_buf *b, struct host *src,
     struct host *dst, int64_t ms);
 
 #endif
