@@ -45,13 +45,27 @@ static const char *const resp_skipval[] = {
 	"Date", "Content-Type", "Server", NULL
 };
 
+/*
+ * Does the value (up to a NUL) contain needle?  Needles and values are
+ * short: a memchr for the first byte beats memmem's setup.
+ */
 bool http_contains(const uint8_t *v, size_t n, const char *needle)
 {
-	const uint8_t *nul = memchr(v, 0, n);
+	const uint8_t *nul = memchr(v, 0, n), *p = v, *end;
+	size_t k = strlen(needle);
 
 	if (nul)
 		n = (size_t)(nul - v);
-	return memmem(v, n, needle, strlen(needle)) != NULL;
+	end = v + n;
+	if (k == 0)
+		return true;
+	while ((size_t)(end - p) >= k &&
+	    (p = memchr(p, (uint8_t)needle[0], (size_t)(end - p) - k + 1))) {
+		if (memcmp(p + 1, needle + 1, k - 1) == 0)
+			return true;
+		p++;
+	}
+	return false;
 }
 
 static bool is_name_char(uint8_t c)
@@ -59,12 +73,75 @@ static bool is_name_char(uint8_t c)
 	return isalnum(c) || c == '-' || c == '_';
 }
 
+/* Two digits at v, or -1. */
+static int digits2(const uint8_t *v)
+{
+	if (v[0] < '0' || v[0] > '9' || v[1] < '0' || v[1] > '9')
+		return -1;
+	return (v[0] - '0') * 10 + (v[1] - '0');
+}
+
+/* Days from 1970-01-01 to the given date (proleptic Gregorian). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/*
+ * "Sun, 06 Nov 1994 08:49:37 GMT", the form servers send, read without
+ * strptime (which costs thousands of instructions): false for anything
+ * else, which goes to strptime.  For what it accepts the result is
+ * strptime's and timegm's (a day past the month's end rolls over, as
+ * timegm does it).
+ */
+static bool rfc1123_fast(const uint8_t *v, size_t n, int64_t *t)
+{
+	static const char days[] = "SunMonTueWedThuFriSat";
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	int d, y1, y2, hh, mm, ss;
+	unsigned mon;
+
+	if (n != 29 || v[3] != ',' || v[4] != ' ' || v[7] != ' ' ||
+	    v[11] != ' ' || v[16] != ' ' || v[19] != ':' || v[22] != ':' ||
+	    memcmp(v + 25, " GMT", 4) != 0)
+		return false;
+	for (d = 0; d < 7 && memcmp(v, days + 3 * d, 3) != 0; d++)
+		;
+	for (mon = 0; mon < 12 && memcmp(v + 8, months + 3 * mon, 3) != 0;
+	    mon++)
+		;
+	if (d == 7 || mon == 12)
+		return false;
+	d = digits2(v + 5);
+	y1 = digits2(v + 12);
+	y2 = digits2(v + 14);
+	hh = digits2(v + 17);
+	mm = digits2(v + 20);
+	ss = digits2(v + 23);
+	if (d < 1 || d > 31 || y1 < 19 || y2 < 0 || (y1 == 19 && y2 < 70) ||
+	    hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 59)
+		return false;
+	*t = days_from_civil(y1 * 100 + y2, mon + 1, (unsigned)d) * 86400 +
+	    hh * 3600 + mm * 60 + ss;
+	return true;
+}
+
 /* An RFC 1123 date, as p0f reads it (strptime), in seconds; 0 if bad. */
 static int64_t parse_date(const uint8_t *v, size_t n)
 {
 	char buf[64];
 	struct tm tm;
+	int64_t t;
 
+	if (rfc1123_fast(v, n, &t))
+		return t;
 	if (n >= sizeof buf)
 		return 0;
 	memcpy(buf, v, n);
