@@ -180,7 +180,8 @@ static void repack(struct host *h)
 	pack(&scratch, h, 1, true);
 	if (scratch.len > slot_size)
 		tsa_die("internal error: host pairs larger than their slot");
-	memcpy(slot, scratch.p, scratch.len);
+	if (scratch.len)	/* scratch.p is NULL until the first pair */
+		memcpy(slot, scratch.p, scratch.len);
 	h->pairs_of = now;
 	h->pairs_valid = true;
 }
