@@ -117,7 +117,8 @@ static void put_header(struct state *st, int argc, char **argv)
 {
 	struct mp_buf *b = tsa_out(st->w);
 
-	mp_put_map(b, 6);
+	/* "live" tells later stages that the clock matters (tsa-aggregate). */
+	mp_put_map(b, st->src.live ? 7 : 6);
 	mp_put_cstr(b, "tsa");
 	mp_put_uint(b, TSA_STREAM_VERSION);
 	mp_put_cstr(b, "kind");
@@ -128,6 +129,10 @@ static void put_header(struct state *st, int argc, char **argv)
 	mp_put_uint(b, (uint64_t)pcap_snapshot(st->src.pcap));
 	mp_put_cstr(b, "source");
 	mp_put_cstr(b, st->src.name);
+	if (st->src.live) {
+		mp_put_cstr(b, "live");
+		mp_put_bool(b, true);
+	}
 	mp_put_cstr(b, "tools");
 	tsa_put_tools(b, NULL, 0, argc, argv);
 	tsa_wrote(st->w);

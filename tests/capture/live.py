@@ -129,7 +129,7 @@ def main():
 
     recs = list(msgpack.Unpacker(open(out_path, "rb"), raw=False))
     h = recs[0]
-    check(h["source"] == "lo" and h["link_type"] == 1, "header %r" % h)
+    check(h["source"] == "lo" and h["link_type"] == 1 and h.get("live") is True, "header %r" % h)
     pkts = [r for r in recs[1:] if "type" not in r]
     stats = [r for r in recs[1:] if r.get("type") == "stats"]
     lo = bytes([127, 0, 0, 1])
