@@ -8,7 +8,8 @@
  * and leaves the host's OS alone.
  *
  * Every other record costs one mp_map_find() pass for the keys below, two
- * host lookups and a copy of each host's pre-packed pairs.
+ * host lookups, and one tsa_rec_pairs() copy of the hosts' pairs, which
+ * are packed in advance (host_pairs.c).
  */
 #include <string.h>
 
@@ -49,13 +50,6 @@ struct pkt {
 	int64_t sec;
 };
 
-void annotate_init(const struct p0f_db *d, bool c)
-{
-	db = d;
-	compat = c;
-	mp_keys_init(&keyset, keys, NKEYS);
-}
-
 /*
  * The pairs a record gets, gathered here and appended with one
  * tsa_rec_pairs(): keys are literals, packed with their length known at
@@ -71,6 +65,13 @@ static inline struct mp_buf *key(const char *k, size_t n)
 	nadd++;
 	mp_put_str(&add, k, n);
 	return &add;
+}
+
+void annotate_init(const struct p0f_db *d, bool c)
+{
+	db = d;
+	compat = c;
+	mp_keys_init(&keyset, keys, NKEYS);
 }
 
 void annotate_free(void)
@@ -125,8 +126,8 @@ static bool check_uptime(struct flow *f, struct host *h, int to_srv,
  * SYNs or SYN+ACKs without their SYN); the host and connection tables
  * change only where p0f's would.
  */
-static void tcp_record(const struct pkt *p,
-    const struct mp_obj *hdrs, bool truncated)
+static void tcp_record(const struct pkt *p, const struct mp_obj *hdrs,
+    bool truncated)
 {
 	struct tcp_pkt pk;
 	struct tcp_match m;
@@ -223,8 +224,7 @@ static void tcp_record(const struct pkt *p,
 }
 
 /* The start of an HTTP request or response on a connection p0f follows. */
-static void http_record(const struct pkt *p,
-    const struct mp_obj *hdrs)
+static void http_record(const struct pkt *p, const struct mp_obj *hdrs)
 {
 	struct http_msg msg;
 	struct http_match hm;

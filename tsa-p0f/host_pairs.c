@@ -46,6 +46,9 @@ void host_pairs_init(const struct p0f_db *d, uint32_t max_hosts)
 	for (int i = 0; i < NPAIRS; i++) {
 		size_t n = strlen(key_name[i]);
 
+		if (1 + 4 + n > KEY_MAX)
+			tsa_die("internal error: key %s too long", key_name[i]);
+
 		key_len[i] = (uint8_t)(1 + 4 + n);
 		for (int s = 0; s < 2; s++) {
 			key[s][i][0] = (uint8_t)(0xa0 | (4 + n));
