@@ -54,7 +54,11 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	cp "$PCAPS/zeek-wikipedia.pcap" "$t/secret.pcap"
 	chmod 600 "$t/secret.pcap"
 	chmod 755 "$t"
-	as="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+	# The tree may sit where nobody cannot read (under /root): give that
+	# user a settings file it can.
+	cp "$TSA_SETTINGS" "$t/settings.ini"
+	chmod 644 "$t/settings.ini"
+	as="env TSA_SETTINGS=$t/settings.ini setpriv --reuid=nobody --regid=nogroup --clear-groups"
 	expect 1 "^tsa-capture: $t/secret.pcap: Permission denied$" -- -r "$t/secret.pcap"
 	expect 1 "^tsa-capture: lo: permission denied" -- -i lo
 	as=""
