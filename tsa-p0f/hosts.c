@@ -220,24 +220,61 @@ static inline void copy_addr(uint8_t *k, const uint8_t *addr, uint8_t alen)
 		memcpy(k, addr, 16);
 }
 
-static inline void host_key(uint8_t k[HOST_KEY], const uint8_t *addr,
-    uint8_t alen)
+/*
+ * Every record looks up two hosts, so their keys are made in registers:
+ * the address as two words (zero-padded), hashed and compared as such.
+ * Written to memory byte by byte and read back as words, the key would
+ * stall the loads.  In the table the key is those words, then alen.
+ */
+struct host_key {
+	uint64_t w0, w1;
+	uint8_t alen;
+};
+
+static inline struct host_key host_key(const uint8_t *addr, uint8_t alen)
 {
-	memset(k, 0, HOST_KEY);
-	copy_addr(k, addr, alen);
-	k[16] = alen;
+	struct host_key k = { 0, 0, alen };
+
+	if (alen == 4)
+		memcpy(&k.w0, addr, 4);
+	else {
+		memcpy(&k.w0, addr, 8);
+		memcpy(&k.w1, addr + 8, 8);
+	}
+	return k;
+}
+
+static inline uint32_t host_hash(const struct host_key *k)
+{
+	uint64_t h = (k->w0 ^ 0x9e3779b97f4a7c15ull) * 0xff51afd7ed558ccdull;
+
+	h = (h ^ (h >> 32) ^ k->w1) * 0xc4ceb9fe1a85ec53ull;
+	h = (h ^ (h >> 29) ^ k->alen) * 0xff51afd7ed558ccdull;
+	return (uint32_t)(h >> 32);
+}
+
+static inline uint32_t host_lookup(const struct host_key *k, uint32_t h)
+{
+	for (uint32_t i = host_t.bucket[h & host_t.mask]; i != NONE;
+	    i = host_t.s[i].chain) {
+		const struct slot *e = &host_t.s[i];
+		uint64_t w0, w1;
+
+		memcpy(&w0, e->key, 8);
+		memcpy(&w1, e->key + 8, 8);
+		if (e->hash == h && w0 == k->w0 && w1 == k->w1 &&
+		    e->key[16] == k->alen)
+			return i;
+	}
+	return NONE;
 }
 
 struct host *host_find(const uint8_t *addr, uint8_t alen)
 {
-	uint8_t k[HOST_KEY];
-	uint32_t h, i;
+	struct host_key k = host_key(addr, alen);
+	uint32_t i = host_lookup(&k, host_hash(&k));
 
-	host_key(k, addr, alen);
-	h = hash_key(k, HOST_KEY);
-	if ((i = t_find(&host_t, k, h, HOST_KEY)) == NONE)
-		return NULL;
-	return &host_v[i];
+	return i == NONE ? NULL : &host_v[i];
 }
 
 uint32_t host_index(const struct host *h)
@@ -247,19 +284,21 @@ uint32_t host_index(const struct host *h)
 
 struct host *host_get(const uint8_t *addr, uint8_t alen, int64_t now)
 {
-	uint8_t k[HOST_KEY];
-	uint32_t h, i;
+	struct host_key k = host_key(addr, alen);
+	uint8_t kb[HOST_KEY];
+	uint32_t h = host_hash(&k), i;
 	struct host *hd;
 
-	host_key(k, addr, alen);
-	h = hash_key(k, HOST_KEY);
-	if ((i = t_find(&host_t, k, h, HOST_KEY)) != NONE) {
+	if ((i = host_lookup(&k, h)) != NONE) {
 		t_touch(&host_t, i);
 		host_v[i].last_seen = now;
 		host_v[i].packed = false;
 		return &host_v[i];
 	}
-	i = t_insert(&host_t, k, h, &hosts_stats.hosts_evicted);
+	memcpy(kb, &k.w0, 8);
+	memcpy(kb + 8, &k.w1, 8);
+	kb[16] = alen;
+	i = t_insert(&host_t, kb, h, &hosts_stats.hosts_evicted);
 	hd = &host_v[i];
 	memset(hd, 0, sizeof *hd);
 	hd->last_seen = now;

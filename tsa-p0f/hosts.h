@@ -50,6 +50,18 @@ struct host_shown {
 };
 
 struct host {
+	/*
+	 * What every record reads, together at the start: the uptime and
+	 * host_pairs.c's packed pairs (those before and after the uptime).
+	 */
+	bool packed;		/* false: may be stale, check before use */
+	bool pairs_valid;	/* false: never packed */
+	uint8_t pairs_n[2];
+	uint32_t pairs_len[2];
+	bool up_known;
+	uint32_t up_min;
+	int64_t up_ms;		/* when up_min was measured */
+
 	int64_t last_seen;	/* seconds */
 	struct sig_hist syn, synack;
 	const struct p0f_label *os;	/* last OS match (TCP or HTTP) */
@@ -58,9 +70,6 @@ struct host {
 	const char *lang;
 	int16_t dist;		/* -1: unknown */
 	uint8_t bad_sw;		/* 1: UA names another OS, 2: forged */
-	bool up_known;
-	uint32_t up_min;
-	int64_t up_ms;		/* when up_min was measured */
 	uint16_t last_port;
 	uint16_t http_resp_port;
 	bool http_resp_seen;	/* a response was fingerprinted */
@@ -71,12 +80,7 @@ struct host {
 	uint16_t nat_reasons;
 	uint8_t scores[2][NAT_SCORES];	/* [0] as server, [1] as client */
 	int64_t last_nat, last_chg;	/* seconds, 0: never */
-	/* host_pairs.c's packed pairs: before and after the uptime */
-	bool packed;		/* false: may be stale, check before use */
-	bool pairs_valid;	/* false: never packed */
-	uint8_t pairs_n[2];
-	uint32_t pairs_len[2];
-	struct host_shown pairs_of;	/* what they were packed from */
+	struct host_shown pairs_of;	/* what the pairs were packed from */
 };
 
 struct flow {
