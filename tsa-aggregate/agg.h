@@ -17,20 +17,20 @@
 
 /*
  * One packet record, as far as the aggregator needs it (record.c).  The
- * fields before `qnames` are cleared for each record; the mp_obj fields are
- * valid only when their has_ flag is set.
+ * fields before `ts` are cleared for each record, the rest up to `qnames`
+ * set; the mp_obj fields are valid only when their has_ flag is set.
  */
 struct pkt {
-	int64_t ts;			/* ns since the epoch */
 	uint32_t len;
-	const uint8_t *src, *dst;	/* 4 or 16 bytes */
-	uint8_t slen, dlen;
-	int tcp_flags;			/* -1: not TCP */
 	uint16_t dport;
 	uint8_t dns;			/* 0, DNS_QUERY, DNS_RESPONSE */
 	bool has_dst_port;
 	bool has_qnames, has_ips, has_cnames, has_sni, has_http_host;
 	bool has_os[2], has_os_class[2], has_app[2];
+	int64_t ts;			/* ns since the epoch */
+	const uint8_t *src, *dst;	/* 4 or 16 bytes */
+	uint8_t slen, dlen;
+	int tcp_flags;			/* -1: not TCP */
 	const uint8_t *end;		/* bounds the walks of the arrays */
 	/* tsa-geo and tsa-p0f keys, per endpoint (0 src, 1 dst) */
 	const uint8_t *country[2];	/* 2 bytes or NULL */
@@ -48,12 +48,30 @@ enum rec_kind record_parse(const uint8_t *rec, size_t len, struct pkt *p);
 
 /* ---- labels.c: interned short strings (OS labels, classes, apps) ---- */
 #define LABEL_NONE 0
-struct labels;
+#define LABEL_MAX 96		/* longer labels are cut */
+struct labels {
+	uint32_t cap, mask, count;
+	uint16_t *slots;	/* hash slots: id or 0 */
+	char (*str)[LABEL_MAX + 1];
+	uint8_t *len;
+};
 struct labels *labels_new(uint32_t cap);
 /* Id of s (interning it); LABEL_NONE when the table is full or s empty. */
 uint16_t labels_id(struct labels *l, const uint8_t *s, size_t n);
 const char *labels_str(const struct labels *l, uint16_t id, size_t *n);
 uint32_t labels_count(const struct labels *l);	/* ids 1 .. count */
+/*
+ * The id for s when a host's current label is cur: a host's label rarely
+ * changes, so the comparison with cur is inline and the table is the
+ * fallback.
+ */
+static inline uint16_t labels_keep(struct labels *l, uint16_t cur,
+    const uint8_t *s, size_t n)
+{
+	if (cur != LABEL_NONE && l->len[cur] == n && memcmp(l->str[cur], s, n) == 0)
+		return cur;
+	return labels_id(l, s, n);
+}
 
 /* ---- countries: ISO codes A-Z A-Z, then "local" and "unknown" ---- */
 #define C_LOCAL (26 * 26)

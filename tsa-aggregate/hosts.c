@@ -16,16 +16,21 @@ static uint32_t pow2_above(uint32_t n)
 	return p;
 }
 
-static uint32_t addr_hash(const uint8_t *a, uint8_t alen)
+/* An address as two words, zero-padded: entries keep theirs padded too. */
+static inline void addr_words(const uint8_t *a, uint8_t alen, uint64_t *x,
+    uint64_t *y)
 {
-	uint64_t x = 0, y = 0;
-
+	*x = *y = 0;
 	if (alen == 4)
-		memcpy(&x, a, 4);
+		memcpy(x, a, 4);
 	else {
-		memcpy(&x, a, 8);
-		memcpy(&y, a + 8, 8);
+		memcpy(x, a, 8);
+		memcpy(y, a + 8, 8);
 	}
+}
+
+static inline uint32_t addr_hash(uint64_t x, uint64_t y, uint8_t alen)
+{
 	x ^= y * 0x9e3779b97f4a7c15ULL;
 	x ^= x >> 31;
 	x *= 0xbf58476d1ce4e5b9ULL;
@@ -56,12 +61,19 @@ void hosts_init(struct hosts *t, uint32_t entries)
 
 uint32_t hosts_get(struct hosts *t, const uint8_t *a, uint8_t alen, bool create)
 {
-	uint32_t h = addr_hash(a, alen), i, s;
+	uint64_t x, y, ex, ey;
+	uint32_t h, i, s;
 	struct host *e;
 
+	addr_words(a, alen, &x, &y);
+	h = addr_hash(x, y, alen);
 	for (i = h & t->mask; (s = t->index[i]) != 0; i = (i + 1) & t->mask) {
 		e = &t->h[s];
-		if (e->hash == h && e->alen == alen && memcmp(e->addr, a, alen) == 0)
+		if (e->hash != h || e->alen != alen)
+			continue;
+		memcpy(&ex, e->addr, 8);
+		memcpy(&ey, e->addr + 8, 8);
+		if (ex == x && ey == y)
 			return s;
 	}
 	if (!create)

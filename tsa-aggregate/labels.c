@@ -8,15 +8,6 @@
 
 #include "agg.h"
 
-#define LABEL_MAX 96		/* longer labels are cut */
-
-struct labels {
-	uint32_t cap, mask, count;
-	uint16_t *slots;	/* hash slots: id or 0 */
-	char (*str)[LABEL_MAX + 1];
-	uint8_t *len;
-};
-
 static uint32_t hash(const uint8_t *s, size_t n)
 {
 	uint32_t h = 2166136261u;

@@ -60,16 +60,6 @@ static void country_add(struct agg *a, uint16_t c, uint32_t len, int d)
 	a->countries[c].bytes += (uint64_t)((int64_t)d * len);
 }
 
-static uint16_t label(struct agg *a, uint16_t cur, const struct mp_obj *o)
-{
-	size_t n;
-	const char *s = labels_str(a->labels, cur, &n);
-
-	if (cur != LABEL_NONE && n == o->len && memcmp(s, o->ptr, n) == 0)
-		return cur;
-	return labels_id(a->labels, o->ptr, o->len);
-}
-
 static uint32_t endpoint(struct agg *a, const struct pkt *p, int side)
 {
 	const uint8_t *addr = side ? p->dst : p->src;
@@ -89,11 +79,12 @@ static uint32_t endpoint(struct agg *a, const struct pkt *p, int side)
 			    C_UNKNOWN : C_LOCAL;
 	}
 	if (p->has_os[side])
-		h->os = label(a, h->os, &p->os[side]);
+		h->os = labels_keep(a->labels, h->os, p->os[side].ptr, p->os[side].len);
 	if (p->has_os_class[side])
-		h->os_class = label(a, h->os_class, &p->os_class[side]);
+		h->os_class = labels_keep(a->labels, h->os_class,
+		    p->os_class[side].ptr, p->os_class[side].len);
 	if (p->has_app[side])
-		h->app = label(a, h->app, &p->app[side]);
+		h->app = labels_keep(a->labels, h->app, p->app[side].ptr, p->app[side].len);
 	if (p->dist[side] >= 0)
 		h->dist = (uint8_t)p->dist[side];
 	return s;
