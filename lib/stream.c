@@ -72,6 +72,34 @@ static size_t fill(struct tsa_reader *r)
 }
 
 /*
+ * The end of the record (a map) at *pp: mp_skip's result, faster for the
+ * usual shape of a record, string keys and scalar values, which are sized
+ * pair by pair without the general loop's bookkeeping.
+ */
+static int skip_record(const uint8_t **pp, const uint8_t *end)
+{
+	const uint8_t *p = *pp;
+	struct mp_obj m;
+
+	if (mp_next(&p, end, &m) < 0 || m.type != MP_MAP ||
+	    2 * (uint64_t)m.len > (uint64_t)(end - p))
+		return mp_skip(pp, end);
+	for (uint32_t i = 0; i < m.len; i++) {
+		if (p < end && *p >= 0xa0 && *p <= 0xbf &&
+		    (size_t)(end - p) > (size_t)(*p & 0x1f))
+			p += 1 + (*p & 0x1f);
+		else if ((p = mp_skip_value(p, end)) == NULL)
+			break;
+		if ((p = mp_skip_value(p, end)) == NULL)
+			break;
+	}
+	if (p == NULL)	/* truncated or invalid: let mp_skip say which */
+		return mp_skip(pp, end);
+	*pp = p;
+	return 0;
+}
+
+/*
  * Frame the next object: 1 and its bounds, 0 at a clean EOF, -1 with the
  * reason in r->err.  A partial object is completed by reading more, up to the
  * record size limit.
@@ -90,7 +118,7 @@ static int frame(struct tsa_reader *r, const uint8_t **obj, size_t *len)
 				    (unsigned long long)(r->consumed + r->start));
 				return -1;
 			}
-			rc = mp_skip(&p, end);
+			rc = skip_record(&p, end);
 			if (rc == 0) {
 				*obj = r->buf + r->start;
 				*len = (size_t)(p - *obj);
