@@ -23,6 +23,7 @@ import time
 
 import msgpack
 
+sys.dont_write_bytecode = True  # no __pycache__ in the tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pipelib import (TMP, SLOW, check, finish, tool, pipeline, wait_all,
                      stage_errs, verdict, name_of)

@@ -16,11 +16,11 @@ import random
 import struct
 import sys
 
-sys.dont_write_bytecode = True
+sys.dont_write_bytecode = True  # no __pycache__ in the tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import msgpack
 from pipelib import (TMP, check, finish, tool, run, verdict, records,
-                     pcap, SETTINGS)
+                     pcap)
 from rawmp import P, rmap, ext, split, pairs
 
 rng = random.Random(1126)

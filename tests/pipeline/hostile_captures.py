@@ -14,7 +14,7 @@ import random
 import struct
 import sys
 
-sys.dont_write_bytecode = True
+sys.dont_write_bytecode = True  # no __pycache__ in the tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pipelib import TMP, check, finish, tool, run, verdict, records, pcap
 

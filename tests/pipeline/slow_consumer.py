@@ -17,8 +17,9 @@ import time
 
 import msgpack
 
+sys.dont_write_bytecode = True  # no __pycache__ in the tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pipelib import (BIN, TMP, SLOW, check, finish, pcap, tool, pipeline,
+from pipelib import (TMP, SLOW, check, finish, pcap, tool, pipeline,
                      wait_all, stage_errs, verdict, count_stream, name_of)
 
 # True for every packet record, and it reads a key of every record.
