@@ -71,7 +71,11 @@ install: all
 	    $(DESTDIR)$(PREFIX)/etc/tsa $(DESTDIR)$(PREFIX)/share/tsa
 	install -m 755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(MANPAGES) $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 644 settings.ini $(DESTDIR)$(PREFIX)/etc/tsa/settings.ini
+	install -m 644 data/dbip-country.mmdb data/DBIP-LICENSE $(DESTDIR)$(PREFIX)/share/tsa/
+	# The installed settings point at the installed database.
+	sed 's|^DatabaseFilePath = data/dbip-country.mmdb|DatabaseFilePath = $(PREFIX)/share/tsa/dbip-country.mmdb|' \
+	    settings.ini >$(DESTDIR)$(PREFIX)/etc/tsa/settings.ini
+	chmod 644 $(DESTDIR)$(PREFIX)/etc/tsa/settings.ini
 	$(INSTALL_DATA_HOOKS)
 
 # For scripts: make -s print-TSA_CAPTURE_OBJS
