@@ -116,6 +116,7 @@ struct hosts {
 	uint32_t *index, mask;		/* slot numbers; 0 empty */
 	uint32_t *free, nfree;
 	uint32_t *live, nlive;		/* slots in use, for snapshots */
+	uint32_t recent[2];		/* slots looked up last (0: none) */
 	uint64_t overflow;		/* endpoints counted in slot 0 */
 };
 void hosts_init(struct hosts *t, uint32_t entries);
