@@ -114,6 +114,7 @@ struct hosts {
 	struct host *h;
 	uint32_t cap;			/* entries, slot 0 included */
 	uint32_t *index, mask;		/* slot numbers; 0 empty */
+	uint32_t maxmask;		/* the index grows up to this */
 	uint32_t *free, nfree;
 	uint32_t *live, nlive;		/* slots in use, for snapshots */
 	uint32_t recent[2];		/* slots looked up last (0: none) */
@@ -135,6 +136,7 @@ struct pair {
 struct pairs {
 	struct pair *p;
 	uint32_t cap, mask, used, limit;
+	uint32_t maxmask;		/* the table grows up to this */
 	uint64_t overflow;
 };
 void pairs_init(struct pairs *t, uint32_t entries);

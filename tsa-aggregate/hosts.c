@@ -2,6 +2,10 @@
  * The window's addresses and the (source, destination, port) triples of
  * SYNs, each in a fixed-capacity open-addressing table with linear probing
  * and backward-shift deletion, so that a long run leaves no tombstones.
+ * The hash arrays start small and double (at most half full) up to the
+ * size the capacity needs: a probe into an array sized for the few
+ * thousand hosts a window usually holds stays in the cache, where one
+ * into the full-size array (2 MB for the default 131072 hosts) misses.
  */
 #include <stdlib.h>
 
@@ -38,6 +42,23 @@ static inline uint32_t addr_hash(uint64_t x, uint64_t y, uint8_t alen)
 	return (uint32_t)x ^ alen;
 }
 
+#define START_MASK 4095
+
+/* Double the index and put the live hosts back into it. */
+static void index_grow(struct hosts *t)
+{
+	uint32_t k, i;
+
+	free(t->index);
+	t->mask = 2 * t->mask + 1;
+	t->index = tsa_calloc((size_t)t->mask + 1, sizeof *t->index);
+	for (k = 0; k < t->nlive; k++) {
+		for (i = t->h[t->live[k]].hash & t->mask; t->index[i]; i = (i + 1) & t->mask)
+			;
+		t->index[i] = t->live[k];
+	}
+}
+
 void hosts_init(struct hosts *t, uint32_t entries)
 {
 	uint32_t i;
@@ -46,7 +67,8 @@ void hosts_init(struct hosts *t, uint32_t entries)
 		entries = 16;
 	t->cap = entries + 1;
 	t->h = tsa_calloc(t->cap, sizeof *t->h);
-	t->mask = pow2_above(2 * t->cap) - 1;
+	t->maxmask = pow2_above(2 * t->cap) - 1;
+	t->mask = t->maxmask < START_MASK ? t->maxmask : START_MASK;
 	t->index = tsa_calloc((size_t)t->mask + 1, sizeof *t->index);
 	t->free = tsa_malloc(t->cap * sizeof *t->free);
 	t->nfree = 0;
@@ -98,6 +120,11 @@ uint32_t hosts_get(struct hosts *t, const uint8_t *a, uint8_t alen, bool create)
 	if (t->nfree == 0) {
 		t->overflow++;
 		return 0;
+	}
+	if (2 * ((uint64_t)t->nlive + 1) > (uint64_t)t->mask + 1 && t->mask < t->maxmask) {
+		index_grow(t);
+		for (i = h & t->mask; t->index[i]; i = (i + 1) & t->mask)
+			;
 	}
 	s = t->free[--t->nfree];
 	e = &t->h[s];
@@ -158,9 +185,30 @@ void pairs_init(struct pairs *t, uint32_t entries)
 	if (entries < 16)
 		entries = 16;
 	t->limit = entries;
-	t->mask = pow2_above(2 * entries) - 1;
+	t->maxmask = pow2_above(2 * entries) - 1;
+	t->mask = t->maxmask < START_MASK ? t->maxmask : START_MASK;
 	t->cap = t->mask + 1;
 	t->p = tsa_calloc(t->cap, sizeof *t->p);
+}
+
+/* Double the table and put the triples back into it. */
+static void pairs_grow(struct pairs *t)
+{
+	struct pair *old = t->p;
+	uint32_t k, i, ocap = t->cap;
+
+	t->mask = 2 * t->mask + 1;
+	t->cap = t->mask + 1;
+	t->p = tsa_calloc(t->cap, sizeof *t->p);
+	for (k = 0; k < ocap; k++) {
+		if (!old[k].src)
+			continue;
+		for (i = pair_hash(old[k].src, old[k].dst, old[k].port) & t->mask;
+		    t->p[i].src; i = (i + 1) & t->mask)
+			;
+		t->p[i] = old[k];
+	}
+	free(old);
 }
 
 bool pairs_add(struct pairs *t, uint32_t src, uint32_t dst, uint16_t port,
@@ -181,6 +229,12 @@ bool pairs_add(struct pairs *t, uint32_t src, uint32_t dst, uint16_t port,
 		t->overflow++;
 		*stored = false;
 		return false;
+	}
+	if (2 * ((uint64_t)t->used + 1) > t->cap && t->mask < t->maxmask) {
+		pairs_grow(t);
+		for (i = pair_hash(src, dst, port) & t->mask; t->p[i].src; i = (i + 1) & t->mask)
+			;
+		e = &t->p[i];
 	}
 	e->src = src;
 	e->dst = dst;
