@@ -422,17 +422,18 @@ void tsa_put_tools(struct mp_buf *b, const uint8_t *old, size_t oldlen,
 		mp_put_cstr(b, argv[i]);
 }
 
-/* Does the tools array name the program argv0 (by its base name)? */
-static int ran_before(const uint8_t *tools, size_t len, const char *argv0)
+/*
+ * Does the tools array (its n elements start at p) name the program argv0?
+ * Programs are compared by base name: argv[0] may be a path.
+ */
+static int tools_name(const uint8_t *p, const uint8_t *end, uint32_t n,
+    const char *argv0)
 {
-	const uint8_t *p = tools, *end = tools + len;
 	const char *base = strrchr(argv0, '/');
-	struct mp_obj a, inv, name;
+	struct mp_obj inv, name;
 
 	base = base ? base + 1 : argv0;
-	if (mp_next(&p, end, &a) < 0 || a.type != MP_ARRAY)
-		return 0;
-	for (uint32_t j = 0; j < a.len; j++) {
+	for (uint32_t j = 0; j < n; j++) {
 		const uint8_t *q = p;
 		if (mp_next(&q, end, &inv) == 0 && inv.type == MP_ARRAY &&
 		    inv.len > 0 && mp_next(&q, end, &name) == 0 &&
@@ -447,6 +448,14 @@ static int ran_before(const uint8_t *tools, size_t len, const char *argv0)
 			return 0;
 	}
 	return 0;
+}
+
+int tsa_header_ran(const struct tsa_reader *r, const char *tool)
+{
+	struct mp_obj t;
+
+	return mp_map_get1(r->hdr, r->hdrlen, "tools", &t) == 1 &&
+	    t.type == MP_ARRAY && tools_name(t.ptr, r->hdr + r->hdrlen, t.len, tool);
 }
 
 void tsa_header_pass(struct tsa_writer *w, const struct tsa_reader *r,
@@ -486,7 +495,7 @@ void tsa_header_pass(struct tsa_writer *w, const struct tsa_reader *r,
 	mp_put_raw(&w->out, body.p, body.len);
 	mp_buf_free(&body);
 	/* A stage that already ran on this stream replaces its own keys. */
-	if (tools && ran_before(tools, toolslen, argv[0]))
+	if (tsa_header_ran(r, argv[0]))
 		w->dedup = 1;
 	tsa_wrote(w);
 }

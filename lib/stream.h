@@ -86,6 +86,8 @@ void tsa_rec_dedup(struct tsa_writer *w, int on);
  */
 void tsa_header_pass(struct tsa_writer *w, const struct tsa_reader *r,
     const char *kind, int argc, char **argv);
+/* Does the header's "tools" name this program (by base name) already? */
+int tsa_header_ran(const struct tsa_reader *r, const char *tool);
 /*
  * Pack a "tools" array: the elements of the array at old (may be NULL), then
  * argv as an array of strings.  For tools that build their own header.

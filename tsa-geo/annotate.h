@@ -46,7 +46,4 @@ bool geo_is_own_key(const struct mp_obj *key);
  */
 bool geo_strip(const uint8_t *rec, size_t len, struct mp_buf *out);
 
-/* Does the header's "tools" list name tool (by argv[0]'s last component)? */
-bool geo_header_ran(const uint8_t *hdr, size_t len, const char *tool);
-
 #endif

@@ -205,14 +205,12 @@ int main(int argc, char **argv)
 
 	struct tsa_reader *r = tsa_reader_open(in_path);
 	struct tsa_writer *w = tsa_writer_open(out_path, 0);
-	size_t hlen;
-	const uint8_t *hdr = tsa_reader_header(r, &hlen);
 	/*
 	 * On a stream tsa-geo already annotated, every key of the earlier run
 	 * goes, not only those this run writes again: answers from another
 	 * database (a country file after a city file) must not mix.
 	 */
-	rerun = geo_header_ran(hdr, hlen, "tsa-geo");
+	rerun = tsa_header_ran(r, "tsa-geo");
 	tsa_header_pass(w, r, NULL, argc, argv);
 
 	const uint8_t *rec;
