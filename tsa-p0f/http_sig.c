@@ -13,6 +13,7 @@
 #include "http_sig.h"
 #include "languages.h"
 #include "util.h"
+#include "sigtext.h"
 
 #define HTTP_MAX_URL	1024	/* longest start line */
 #define HTTP_MAX_HDR_NAME 32
@@ -322,27 +323,6 @@ const char *http_msg_lang(const struct http_msg *m)
 }
 
 /* ---- raw signature text ---- */
-
-struct out {
-	char *p;
-	size_t len, cap;
-};
-
-static void put(struct out *o, const void *s, size_t n)
-{
-	if (o->len + 1 >= o->cap)
-		return;
-	if (n > o->cap - 1 - o->len)
-		n = o->cap - 1 - o->len;
-	memcpy(o->p + o->len, s, n);
-	o->len += n;
-	o->p[o->len] = 0;
-}
-
-static void puts_(struct out *o, const char *s)
-{
-	put(o, s, strlen(s));
-}
 
 /* A value as p0f shows it: printable ASCII up to a ']' (or '|'). */
 static void put_clean(struct out *o, const uint8_t *v, size_t n, bool bar,

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "tcp_sig.h"
+#include "sigtext.h"
 
 #define IP4_MBZ	0x8000
 #define IP4_DF	0x4000
@@ -421,25 +422,6 @@ void tcp_sig_match(const struct p0f_db *db, int to_srv,
  * A bounded appender for the signature text, with no printf: it runs for
  * every SYN and SYN+ACK.
  */
-struct out {
-	char *p;
-	size_t len, cap;
-};
-
-static void put(struct out *o, const char *s, size_t n)
-{
-	if (n > o->cap - 1 - o->len)
-		n = o->cap - 1 - o->len;
-	memcpy(o->p + o->len, s, n);
-	o->len += n;
-	o->p[o->len] = 0;
-}
-
-static void puts_(struct out *o, const char *s)
-{
-	put(o, s, strlen(s));
-}
-
 static void putu(struct out *o, unsigned v)
 {
 	char d[10];

@@ -1,0 +1,32 @@
+/*
+ * Building the text of a raw signature into a fixed buffer: p0f prints
+ * signatures of bounded size, and a longer one is cut, never overrun.
+ */
+#ifndef TSA_P0F_SIGTEXT_H
+#define TSA_P0F_SIGTEXT_H
+
+#include <stddef.h>
+#include <string.h>
+
+struct out {
+	char *p;
+	size_t len, cap;	/* cap includes the terminating NUL */
+};
+
+static inline void put(struct out *o, const void *s, size_t n)
+{
+	if (o->len + 1 >= o->cap)
+		return;
+	if (n > o->cap - 1 - o->len)
+		n = o->cap - 1 - o->len;
+	memcpy(o->p + o->len, s, n);
+	o->len += n;
+	o->p[o->len] = 0;
+}
+
+static inline void puts_(struct out *o, const char *s)
+{
+	put(o, s, strlen(s));
+}
+
+#endif
