@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "stream.h"
@@ -15,6 +16,7 @@
 
 #define READ_CHUNK (1u << 20)
 #define WRITE_FLUSH (1u << 20)
+#define PIPE_SIZE (1 << 20)	/* Linux's default limit for unprivileged users */
 
 struct tsa_reader {
 	int fd;
@@ -42,6 +44,23 @@ struct tsa_writer {
 	int dedup;
 	size_t keyoff[64];	/* offsets of appended keys in extra, for dedup */
 };
+
+/*
+ * A pipe holds 64 KiB by default: between two stages that each move
+ * hundreds of megabytes a second, that is a context switch every few
+ * hundred records.  Ask for more; where it is refused the default stays.
+ */
+static void widen_pipe(int fd)
+{
+#ifdef F_SETPIPE_SZ
+	struct stat st;
+
+	if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode))
+		(void)fcntl(fd, F_SETPIPE_SZ, PIPE_SIZE);
+#else
+	(void)fd;
+#endif
+}
 
 /* ---- reader ---- */
 
@@ -206,6 +225,7 @@ struct tsa_reader *tsa_reader_open(const char *path)
 	if (isatty(r->fd))
 		tsa_die("%s: is a terminal; pipe a TSA stream in (from tsa-capture)",
 		    r->name);
+	widen_pipe(r->fd);
 	r->cap = READ_CHUNK;
 	r->buf = tsa_malloc(r->cap);
 	check_header(r);
@@ -265,6 +285,7 @@ struct tsa_writer *tsa_writer_open(const char *path, int allow_tty)
 	if (!allow_tty && isatty(w->fd))
 		tsa_die("%s: is a terminal; refusing to write binary records there "
 		    "(pipe into tsa-print)", w->name);
+	widen_pipe(w->fd);
 	mp_buf_grow(&w->out, WRITE_FLUSH + 65536);
 	return w;
 }
