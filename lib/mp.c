@@ -286,92 +286,143 @@ int mp_map_step(struct mp_map_iter *it, struct mp_obj *key,
 	return 1;
 }
 
+/* A key's words as mp_keys_index computes them. */
+static void key_words(const char *s, size_t len, uint64_t *head, uint64_t *tail)
+{
+	*head = *tail = 0;
+	memcpy(head, s, len < 8 ? len : 8);
+	if (len >= 8)
+		memcpy(tail, s + len - 8, 8);
+}
+
 void mp_keys_init(struct mp_keys *k, const char *const *keys, int n)
 {
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+
 	memset(k, 0, sizeof *k);
 	k->keys = keys;
-	k->n = n > 64 ? 64 : n;
+	k->n = n > MP_KEYS_MAX ? MP_KEYS_MAX : n;
 	for (int i = 0; i < k->n; i++) {
 		size_t l = strlen(keys[i]);
-		k->len[i] = (uint8_t)(l < 255 ? l : 255);
-		k->bylen[l < 32 ? l : 32] |= 1ULL << i;
-		memcpy(&k->prefix[i], keys[i], l < 8 ? l : 8);
+		int dup = 0;
+
+		k->len[i] = (uint32_t)l;
+		key_words(keys[i], l, &k->head[i], &k->tail[i]);
+		for (int j = 0; j < i && !dup; j++)
+			dup = k->len[j] == l && strcmp(keys[j], keys[i]) == 0;
+		if (!dup)
+			k->all |= 1ULL << i;
 	}
+	/* With at most 64 keys in 1024 slots, a few tries find a multiplier. */
+	for (int t = 0; t < 100000; t++, x = x * 6364136223846793005ULL + 1442695040888963407ULL) {
+		int i;
+
+		memset(k->slot, 0, sizeof k->slot);
+		k->mult = x | 1;
+		for (i = 0; i < k->n; i++) {
+			unsigned h;
+			if (!(k->all >> i & 1))
+				continue;
+			h = mp_key_hash(k->head[i], k->tail[i], k->len[i], k->mult);
+			if (k->slot[h])
+				break;
+			k->slot[h] = (uint8_t)(i + 1);
+		}
+		if (i == k->n)
+			return;
+	}
+	tsa_die("internal error: no hash separates the %d keys from \"%s\"",
+	    k->n, keys[0]);
+}
+
+const uint8_t *mp_map_walk(const uint8_t *p, const uint8_t *end,
+    const struct mp_keys *k, struct mp_obj *vals, uint64_t *found)
+{
+	uint64_t f = 0;
+	struct mp_obj o;
+
+	if (mp_next(&p, end, &o) < 0 || o.type != MP_MAP ||
+	    2 * (uint64_t)o.len > (uint64_t)(end - p))
+		return NULL;
+	for (uint32_t i = o.len; i > 0; i--) {
+		const uint8_t *kp = NULL;
+		size_t klen = 0;
+
+		/* the key: nearly always a fixstr */
+		if (p < end && (*p & 0xe0) == 0xa0) {
+			klen = *p & 0x1f;
+			kp = p + 1;
+			if ((size_t)(end - kp) < klen)
+				return NULL;
+			p = kp + klen;
+		} else {
+			const uint8_t *q = p;
+			if (mp_next(&q, end, &o) < 0)
+				return NULL;
+			if (o.type == MP_STR) {
+				kp = o.ptr;
+				klen = o.len;
+				p = q;
+			} else if ((p = mp_skip_value(p, end)) == NULL) {
+				return NULL;
+			}
+		}
+		if (k && kp) {
+			int j = mp_keys_index(k, kp, klen, end);
+			if (j >= 0 && !(f >> j & 1)) {
+				const uint8_t *v = p;
+				if (mp_next(&v, end, &vals[j]) < 0)
+					return NULL;
+				f |= 1ULL << j;
+			}
+		}
+		if ((p = mp_skip_value(p, end)) == NULL)
+			return NULL;
+	}
+	if (found)
+		*found = f;
+	return p;
 }
 
 int64_t mp_map_find(const uint8_t *rec, size_t len, const struct mp_keys *k,
     struct mp_obj *vals)
 {
-	const uint8_t *p = rec, *end = rec + len, *kp;
-	uint64_t found = 0, all = k->n == 64 ? ~0ULL : (1ULL << k->n) - 1;
-	struct mp_obj o;
-	size_t klen;
+	uint64_t found;
 
-	if (mp_next(&p, end, &o) < 0 || o.type != MP_MAP)
-		return -1;
-	for (uint32_t i = 0; i < o.len; i++) {
-		/* the key: nearly always a fixstr, decoded here */
-		if (p < end && *p >= 0xa0 && *p <= 0xbf) {
-			klen = *p & 0x1f;
-			kp = p + 1;
-			if ((size_t)(end - kp) < klen)
-				return -1;
-			p = kp + klen;
-		} else {
-			if (mp_next(&p, end, &o) < 0 || o.type != MP_STR)
-				return -1;
-			kp = o.ptr;
-			klen = o.len;
-		}
-		uint64_t cand = k->bylen[klen < 32 ? klen : 32] & ~found, head = 0;
-		/*
-		 * Compare the first 8 bytes as one word: a key is followed by
-		 * its value, so 8 bytes can nearly always be loaded.
-		 */
-		if (cand && end - kp >= 8) {
-			memcpy(&head, kp, 8);
-			if (klen < 8)	/* keep the bytes that memcpy put first */
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-				head &= (1ULL << (8 * klen)) - 1;
-#else
-				head &= ~0ULL << (8 * (8 - klen));
-#endif
-		} else if (cand) {
-			memcpy(&head, kp, klen < 8 ? klen : 8);
-		}
-		while (cand) {
-			int j = __builtin_ctzll(cand);
-			cand &= cand - 1;
-			if (k->prefix[j] == head && k->len[j] == klen &&
-			    (klen <= 8 || memcmp(kp + 8, k->keys[j] + 8, klen - 8) == 0)) {
-				const uint8_t *v = p;
-				if (mp_next(&v, end, &vals[j]) < 0)
-					return -1;
-				found |= 1ULL << j;
-				break;
-			}
-		}
-		/*
-		 * Records come from tsa_read, which has checked that the whole
-		 * map is well formed, so the scan may stop once all are found.
-		 */
-		if (found == all)
-			return (int64_t)found;
-		if ((p = mp_skip_value(p, end)) == NULL)
-			return -1;
-	}
-	return (int64_t)found;
+	return mp_map_walk(rec, rec + len, k, vals, &found) ? (int64_t)found : -1;
 }
 
 int64_t mp_map_get(const uint8_t *rec, size_t len, const char *const *keys,
     int nkeys, struct mp_obj *vals)
 {
-	struct mp_keys k;
+	const uint8_t *end = rec + len, *vs, *ve;
+	struct mp_map_iter it;
+	struct mp_obj key;
+	uint64_t found = 0, all;
+	size_t klen[64];
 
-	if (nkeys > 64)
+	if (nkeys > 64 || mp_map_begin(&it, rec, len) < 0)
 		return -1;
-	mp_keys_init(&k, keys, nkeys);
-	return mp_map_find(rec, len, &k, vals);
+	all = nkeys == 64 ? ~0ULL : (1ULL << nkeys) - 1;
+	for (int j = 0; j < nkeys; j++)
+		klen[j] = strlen(keys[j]);
+	while (found != all) {
+		int rc = mp_map_step(&it, &key, &vs, &ve);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			break;
+		for (int j = 0; j < nkeys; j++) {
+			if (found >> j & 1 || klen[j] != key.len ||
+			    memcmp(key.ptr, keys[j], key.len) != 0)
+				continue;
+			if (mp_next(&vs, end, &vals[j]) < 0)
+				return -1;
+			found |= 1ULL << j;
+			break;
+		}
+	}
+	return (int64_t)found;
 }
 
 int mp_map_get1(const uint8_t *rec, size_t len, const char *key,

@@ -88,19 +88,87 @@ static inline const uint8_t *mp_skip_value(const uint8_t *p, const uint8_t *end)
 }
 
 /*
- * A set of keys prepared once for mp_map_find: lengths and a mask of the
- * keys of each length, so that a record's key is compared only with keys
- * of its own length.
+ * A set of keys prepared once: a record's key is hashed from its length and
+ * its first and last 8 bytes into a table where no two wanted keys share a
+ * slot (the multiplier is searched for at init), so each of a record's keys
+ * costs one table load and, on a hit, two word compares; only keys longer
+ * than 16 bytes need a memcmp.  Of identical keys in the set the first wins.
  */
+#define MP_KEYS_MAX 64
+#define MP_KEYS_SLOTS 1024
 struct mp_keys {
 	const char *const *keys;
 	int n;
-	uint8_t len[64];
-	uint64_t prefix[64];	/* first 8 bytes (fewer: zero-padded) */
-	uint64_t bylen[33];	/* [32]: keys of 32 bytes or more */
+	uint64_t all;			/* bits of the keys that can match */
+	uint64_t mult;			/* hash multiplier */
+	uint32_t len[MP_KEYS_MAX];
+	uint64_t head[MP_KEYS_MAX];	/* first 8 bytes (fewer: zero-padded) */
+	uint64_t tail[MP_KEYS_MAX];	/* last 8 bytes of keys longer than 8 */
+	uint8_t slot[MP_KEYS_SLOTS];	/* key index + 1, or 0 */
 };
 void mp_keys_init(struct mp_keys *k, const char *const *keys, int n);
-/* mp_map_get with prepared keys: the per-record path of every stage. */
+
+/* The low n bytes (in memory order) of a word loaded with memcpy, n < 8. */
+static inline uint64_t mp_first_bytes(uint64_t w, size_t n)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return w & (~0ULL >> 1 >> (63 - 8 * n));
+#else
+	return w & ~(~0ULL >> (8 * n));
+#endif
+}
+
+static inline unsigned mp_key_hash(uint64_t head, uint64_t tail, size_t len,
+    uint64_t mult)
+{
+	return (unsigned)(((head + (tail << 1 | tail >> 63) + len) * mult) >> 54);
+}
+
+/*
+ * The index in k of the key of klen bytes at kp, or -1.  end bounds the
+ * buffer kp is in: when 8 bytes can be loaded the short key's word is
+ * loaded whole and masked.
+ */
+static inline int mp_keys_index(const struct mp_keys *k, const uint8_t *kp,
+    size_t klen, const uint8_t *end)
+{
+	uint64_t head = 0, tail = 0;
+	unsigned s;
+
+	if (klen >= 8) {
+		memcpy(&head, kp, 8);
+		memcpy(&tail, kp + klen - 8, 8);
+	} else if (end - kp >= 8) {
+		memcpy(&head, kp, 8);
+		head = mp_first_bytes(head, klen);
+	} else if (klen) {
+		memcpy(&head, kp, klen);
+	}
+	s = k->slot[mp_key_hash(head, tail, klen, k->mult)];
+	if (s-- == 0 || k->head[s] != head || k->tail[s] != tail ||
+	    k->len[s] != klen)
+		return -1;
+	if (klen > 16 && memcmp(kp + 8, k->keys[s] + 8, klen - 16) != 0)
+		return -1;
+	return (int)s;
+}
+
+/*
+ * Walk the map at p to its end, which is returned; NULL if the map is
+ * truncated or invalid (mp_skip tells which).  With k, the first value of
+ * each key of k is decoded into vals[i] (for containers: the header, with
+ * ptr at the first element) and bit i set in *found.  Framing a record and
+ * finding its keys are one walk: each pair's position depends on the
+ * previous value's size, so a second walk would pay the chain twice.
+ * Non-string keys are skipped, not matched.
+ */
+const uint8_t *mp_map_walk(const uint8_t *p, const uint8_t *end,
+    const struct mp_keys *k, struct mp_obj *vals, uint64_t *found);
+
+/*
+ * The keys of k in a record already framed (by tsa_read): stops once all
+ * are found.  Returns the mask of keys found, or -1 if rec is not a map.
+ */
 int64_t mp_map_find(const uint8_t *rec, size_t len, const struct mp_keys *k,
     struct mp_obj *vals);
 

@@ -14,6 +14,7 @@
 #include "stream.h"
 #include "util.h"
 
+#define READ_START (64u << 10)
 #define READ_CHUNK (1u << 20)
 #define WRITE_FLUSH (1u << 20)
 #define PIPE_SIZE (1 << 20)	/* Linux's default limit for unprivileged users */
@@ -25,6 +26,7 @@ struct tsa_reader {
 	size_t cap, start, end;
 	uint64_t consumed;	/* bytes before buf[0], for error offsets */
 	int eof;
+	int full;		/* the last read filled the free space */
 	uint64_t count;
 	uint8_t *hdr;
 	size_t hdrlen;
@@ -64,69 +66,51 @@ static void widen_pipe(int fd)
 
 /* ---- reader ---- */
 
-/* Read more input; returns bytes read, 0 at EOF.  Dies on read errors. */
+/*
+ * Read more input; returns bytes read, 0 at EOF.  Dies on read errors.  The
+ * buffer starts small and doubles while reads come back full, up to
+ * READ_CHUNK (a stage between pipes reads in large blocks; a small input
+ * never costs a large buffer), and beyond that only for a record larger
+ * than the free space.
+ */
 static size_t fill(struct tsa_reader *r)
 {
+	size_t want;
 	ssize_t n;
 
-	if (r->start > 0 && (r->start == r->end || r->cap - r->end < READ_CHUNK / 4)) {
+	if (r->start > 0 && (r->start == r->end || r->cap - r->end < r->cap / 4)) {
 		memmove(r->buf, r->buf + r->start, r->end - r->start);
 		r->end -= r->start;
 		r->consumed += r->start;
 		r->start = 0;
 	}
-	if (r->cap - r->end < READ_CHUNK / 4) {
+	if (r->cap - r->end < r->cap / 4 || (r->full && r->cap < READ_CHUNK)) {
 		r->cap *= 2;
 		r->buf = tsa_realloc(r->buf, r->cap);
 	}
+	want = r->cap - r->end;
 	do
-		n = read(r->fd, r->buf + r->end, r->cap - r->end);
+		n = read(r->fd, r->buf + r->end, want);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		tsa_die("%s: %s", r->name, strerror(errno));
 	if (n == 0)
 		r->eof = 1;
+	r->full = (size_t)n == want;
 	r->end += (size_t)n;
 	return (size_t)n;
 }
 
 /*
- * The end of the record (a map) at *pp: mp_skip's result, faster for the
- * usual shape of a record, string keys and scalar values, which are sized
- * pair by pair without the general loop's bookkeeping.
- */
-static int skip_record(const uint8_t **pp, const uint8_t *end)
-{
-	const uint8_t *p = *pp;
-	struct mp_obj m;
-
-	if (mp_next(&p, end, &m) < 0 || m.type != MP_MAP ||
-	    2 * (uint64_t)m.len > (uint64_t)(end - p))
-		return mp_skip(pp, end);
-	for (uint32_t i = 0; i < m.len; i++) {
-		if (p < end && *p >= 0xa0 && *p <= 0xbf &&
-		    (size_t)(end - p) > (size_t)(*p & 0x1f))
-			p += 1 + (*p & 0x1f);
-		else if ((p = mp_skip_value(p, end)) == NULL)
-			break;
-		if ((p = mp_skip_value(p, end)) == NULL)
-			break;
-	}
-	if (p == NULL)	/* truncated or invalid: let mp_skip say which */
-		return mp_skip(pp, end);
-	*pp = p;
-	return 0;
-}
-
-/*
  * Frame the next object: 1 and its bounds, 0 at a clean EOF, -1 with the
  * reason in r->err.  A partial object is completed by reading more, up to the
- * record size limit.
+ * record size limit.  With k, the keys of k are found in the same walk.
  */
-static int frame(struct tsa_reader *r, const uint8_t **obj, size_t *len)
+static int frame(struct tsa_reader *r, const uint8_t **obj, size_t *len,
+    const struct mp_keys *k, struct mp_obj *vals, uint64_t *found)
 {
 	for (;;) {
-		const uint8_t *p = r->buf + r->start, *end = r->buf + r->end;
+		const uint8_t *p = r->buf + r->start, *end = r->buf + r->end, *q;
 		int rc;
 
 		if (p < end) {
@@ -137,13 +121,15 @@ static int frame(struct tsa_reader *r, const uint8_t **obj, size_t *len)
 				    (unsigned long long)(r->consumed + r->start));
 				return -1;
 			}
-			rc = skip_record(&p, end);
-			if (rc == 0) {
-				*obj = r->buf + r->start;
-				*len = (size_t)(p - *obj);
+			if ((q = mp_map_walk(p, end, k, vals, found)) != NULL) {
+				*obj = p;
+				*len = (size_t)(q - p);
 				r->start += *len;
 				return 1;
 			}
+			/* truncated (read more) or invalid: mp_skip tells which */
+			if ((rc = mp_skip(&p, end)) == 0)
+				rc = -2;
 			if (rc == -2) {
 				snprintf(r->err, sizeof r->err,
 				    "record %llu (byte %llu): invalid msgpack",
@@ -193,7 +179,7 @@ static void check_header(struct tsa_reader *r)
 			    r->name);
 	if (r->end == 0)
 		tsa_die("%s: empty input: no TSA stream header", r->name);
-	rc = frame(r, &h, &n);
+	rc = frame(r, &h, &n, NULL, NULL, NULL);
 	if (rc == 0)
 		tsa_die("%s: empty input: no TSA stream header", r->name);
 	if (rc < 0)
@@ -226,7 +212,7 @@ struct tsa_reader *tsa_reader_open(const char *path)
 		tsa_die("%s: is a terminal; pipe a TSA stream in (from tsa-capture)",
 		    r->name);
 	widen_pipe(r->fd);
-	r->cap = READ_CHUNK;
+	r->cap = READ_START;
 	r->buf = tsa_malloc(r->cap);
 	check_header(r);
 	return r;
@@ -242,7 +228,13 @@ const uint8_t *tsa_reader_header(const struct tsa_reader *r, size_t *len)
 
 int tsa_read(struct tsa_reader *r, const uint8_t **rec, size_t *len)
 {
-	int rc = frame(r, rec, len);
+	return tsa_read_find(r, NULL, rec, len, NULL, NULL);
+}
+
+int tsa_read_find(struct tsa_reader *r, const struct mp_keys *k,
+    const uint8_t **rec, size_t *len, struct mp_obj *vals, uint64_t *found)
+{
+	int rc = frame(r, rec, len, k, vals, found);
 
 	if (rc > 0)
 		r->count++;
@@ -427,7 +419,7 @@ void tsa_rec_end(struct tsa_writer *w)
 void tsa_put_tools(struct mp_buf *b, const uint8_t *old, size_t oldlen,
     int argc, char **argv)
 {
-	const uint8_t *p = old, *end = old + oldlen;
+	const uint8_t *p = old, *end = old ? old + oldlen : NULL;
 	struct mp_obj a;
 	uint32_t n = 0;
 

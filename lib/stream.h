@@ -33,6 +33,13 @@ const uint8_t *tsa_reader_header(const struct tsa_reader *r, size_t *len);
  * and returns -1; the caller finishes its output and exits non-zero.
  */
 int tsa_read(struct tsa_reader *r, const uint8_t **rec, size_t *len);
+/*
+ * tsa_read that also finds the keys of k in the record, in the walk that
+ * frames it (see mp_map_walk): *found gets the mask of keys found and
+ * vals[i] the value of key i.  The per-record path of every stage.
+ */
+int tsa_read_find(struct tsa_reader *r, const struct mp_keys *k,
+    const uint8_t **rec, size_t *len, struct mp_obj *vals, uint64_t *found);
 uint64_t tsa_reader_count(const struct tsa_reader *r);	/* records read */
 /* The reader's file descriptor, for poll() in live stages. */
 int tsa_reader_fd(const struct tsa_reader *r);

@@ -42,9 +42,10 @@ struct pkt {
 #define DNS_QUERY 1
 #define DNS_RESPONSE 2
 
-/* Is rec a packet record (no "type")?  Fill p; false for other records. */
 enum rec_kind { REC_PACKET, REC_OTHER, REC_BAD };
-enum rec_kind record_parse(const uint8_t *rec, size_t len, struct pkt *p);
+/* tsa_read, and what the record is: a packet (then in p), another kind, bad. */
+int record_read(struct tsa_reader *r, const uint8_t **rec, size_t *len,
+    struct pkt *p, enum rec_kind *kind);
 
 /* ---- labels.c: interned short strings (OS labels, classes, apps) ---- */
 #define LABEL_NONE 0

@@ -198,6 +198,7 @@ int main(int argc, char **argv)
 	struct agg *a = &agg;
 	struct tsa_reader *r;
 	struct pkt p;
+	enum rec_kind kind;
 	const uint8_t *rec;
 	size_t len;
 	uint64_t every, bad = 0, others = 0, npackets = 0;
@@ -283,9 +284,9 @@ int main(int argc, char **argv)
 			if (poll(&pfd, 1, wait_ms > 60000 ? 60000 : (int)wait_ms) == 0)
 				continue;
 		}
-		if ((rc = tsa_read(r, &rec, &len)) <= 0)
+		if ((rc = record_read(r, &rec, &len, &p, &kind)) <= 0)
 			break;
-		switch (record_parse(rec, len, &p)) {
+		switch (kind) {
 		case REC_OTHER:
 			mp_put_raw(tsa_out(a->w), rec, len);
 			tsa_wrote(a->w);

@@ -1,11 +1,8 @@
 /*
- * A packet record's keys, found in one pass by the library's prepared-key
- * lookup (mp_map_find): a record's key is compared only with the wanted
- * keys of its length, the values of the others are skipped, and only the
- * wanted values are decoded.  (The walk is a chain of dependent loads, so
- * it costs about the same as a hand-made walk that executes a third fewer
- * instructions: the shared one is used.)  Of a repeated key the first
- * counts; the stages replace keys rather than repeat them.
+ * A packet record's keys, found by the reader in the walk that frames the
+ * record (tsa_read_find): the values of other keys are skipped, and only
+ * the wanted values are decoded.  Of a repeated key the first counts; the
+ * stages replace keys rather than repeat them.
  */
 #include <stddef.h>
 
@@ -53,19 +50,14 @@ static bool is_uint(const struct mp_obj *o, uint64_t lim)
 	return o->type == MP_UINT && o->u < lim;
 }
 
-enum rec_kind record_parse(const uint8_t *rec, size_t len, struct pkt *p)
+/* The record just read, with its keys in v. */
+static enum rec_kind parse(const uint8_t *rec, size_t len, uint64_t found,
+    const struct mp_obj *v, struct pkt *p)
 {
-	struct mp_obj v[NKEYS];
-	int64_t found, sec;
+	int64_t sec;
 	uint32_t nsec;
 	int side;
 
-	if (!keys_ready) {
-		mp_keys_init(&keys, names, NKEYS);
-		keys_ready = true;
-	}
-	if ((found = mp_map_find(rec, len, &keys, v)) < 0)
-		return REC_BAD;
 #define HAS(k) (found & (1LL << (k)))
 	if (HAS(K_TYPE))
 		return REC_OTHER;
@@ -131,4 +123,20 @@ enum rec_kind record_parse(const uint8_t *rec, size_t len, struct pkt *p)
 			p->app[side] = v[K_APP + side];
 	}
 	return REC_PACKET;
+}
+
+int record_read(struct tsa_reader *r, const uint8_t **rec, size_t *len,
+    struct pkt *p, enum rec_kind *kind)
+{
+	struct mp_obj v[NKEYS];
+	uint64_t found;
+	int rc;
+
+	if (!keys_ready) {
+		mp_keys_init(&keys, names, NKEYS);
+		keys_ready = true;
+	}
+	if ((rc = tsa_read_find(r, &keys, rec, len, v, &found)) > 0)
+		*kind = parse(*rec, *len, found, v, p);
+	return rc;
 }

@@ -220,12 +220,11 @@ int main(int argc, char **argv)
 			reopen_all(&g);
 		if (tsa_reader_buffered(r) == 0)
 			wait_input(&g, r, w);
-		if ((rc = tsa_read(r, &rec, &len)) <= 0)
+		struct geo_rec gr;
+		if ((rc = geo_rec_read(r, &rec, &len, &gr, g.lookup)) <= 0)
 			break;
 		records++;
-
-		struct geo_rec gr;
-		if (!geo_rec_scan(rec, len, &gr, g.lookup) || gr.typed) {
+		if (gr.typed) {
 			/* Not a packet record: passes through as it is. */
 			geo_write(w, rec, len, NULL, 0);
 			continue;

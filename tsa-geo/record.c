@@ -1,6 +1,7 @@
 /*
- * The keys tsa-geo needs from a record, in one pass of mp_map_find, with
- * the addresses' cache lines prefetched before they are looked up.
+ * The keys tsa-geo needs from a record, found by the reader in the walk
+ * that frames the record, with the addresses' cache lines prefetched
+ * before they are looked up.
  */
 #include "record.h"
 
@@ -12,14 +13,15 @@ void geo_rec_init(void)
 	mp_keys_init(&keys, names, 3);
 }
 
-bool geo_rec_scan(const uint8_t *rec, size_t len, struct geo_rec *out,
-    const struct geo_lookup *g)
+int geo_rec_read(struct tsa_reader *r, const uint8_t **rec, size_t *len,
+    struct geo_rec *out, const struct geo_lookup *g)
 {
 	struct mp_obj v[3];
-	int64_t found = mp_map_find(rec, len, &keys, v);
+	uint64_t found;
+	int rc = tsa_read_find(r, &keys, rec, len, v, &found);
 
-	if (found < 0)
-		return false;
+	if (rc <= 0)
+		return rc;
 	out->typed = found >> 2 & 1;
 	for (int side = 0; side < 2; side++) {
 		out->has[side] = found >> side & 1;
@@ -29,5 +31,5 @@ bool geo_rec_scan(const uint8_t *rec, size_t len, struct geo_rec *out,
 		if (g && v[side].type == MP_BIN)
 			geo_lookup_prefetch(g, v[side].ptr, v[side].len);
 	}
-	return true;
+	return 1;
 }

@@ -1,5 +1,5 @@
 /*
- * Finding a packet record's addresses: one pass over its keys.
+ * Reading a record and finding its addresses: one pass over its keys.
  */
 #ifndef TSA_GEO_RECORD_H
 #define TSA_GEO_RECORD_H
@@ -10,6 +10,7 @@
 
 #include "lookup.h"
 #include "mp.h"
+#include "stream.h"
 
 struct geo_rec {
 	bool typed;		/* has "type": not a packet record */
@@ -20,10 +21,11 @@ struct geo_rec {
 /* Once, before the first scan. */
 void geo_rec_init(void);
 /*
- * Returns false if rec is not a well-formed map.  Each address found is
- * prefetched in g's cache (if g is not NULL) while the scan goes on.
+ * The next record from r (tsa_read's return value and bounds), with its
+ * addresses.  Each address found is prefetched in g's cache (if g is not
+ * NULL) while the caller goes on.
  */
-bool geo_rec_scan(const uint8_t *rec, size_t len, struct geo_rec *out,
-    const struct geo_lookup *g);
+int geo_rec_read(struct tsa_reader *r, const uint8_t **rec, size_t *len,
+    struct geo_rec *out, const struct geo_lookup *g);
 
 #endif

@@ -298,24 +298,29 @@ static void http_record(const struct pkt *p, const struct mp_obj *hdrs)
 		flow_end(f);	/* both directions done: p0f stops here */
 }
 
-void annotate_record(struct tsa_writer *w, const uint8_t *rec, size_t len)
+int annotate_next(struct tsa_reader *r, struct tsa_writer *w)
 {
 	struct mp_obj v[NKEYS];
 	struct pkt p;
-	int64_t found = mp_map_find(rec, len, &keyset, v);
+	const uint8_t *rec;
+	size_t len;
+	uint64_t found;
 	int64_t sec = 0;
 	uint32_t nsec = 0;
+	int rc = tsa_read_find(r, &keyset, &rec, &len, v, &found);
 
+	if (rc <= 0)
+		return rc;
 	tsa_rec_begin(w, rec, len);
 	add.len = 0;
 	nadd = 0;
 	/* Not a packet record (stats, snapshots...): copied unchanged. */
-	if (found < 0 || !(found & 1 << K_SRC) || !(found & 1 << K_DST) ||
+	if (!(found & 1 << K_SRC) || !(found & 1 << K_DST) ||
 	    v[K_SRC].type != MP_BIN || v[K_DST].type != MP_BIN ||
 	    v[K_SRC].len != v[K_DST].len ||
 	    (v[K_SRC].len != 4 && v[K_SRC].len != 16)) {
 		tsa_rec_end(w);
-		return;
+		return 1;
 	}
 	p.src = v[K_SRC].ptr;
 	p.dst = v[K_DST].ptr;
@@ -361,4 +366,5 @@ void annotate_record(struct tsa_writer *w, const uint8_t *rec, size_t len)
 	if (nadd)
 		tsa_rec_pairs(w, add.p, add.len, nadd);
 	tsa_rec_end(w);
+	return 1;
 }

@@ -26,7 +26,10 @@ void annotate_init(const struct p0f_db *db, bool compat);
 
 void annotate_free(void);
 
-/* Copy one record to w with the fingerprint keys appended. */
-void annotate_record(struct tsa_writer *w, const uint8_t *rec, size_t len);
+/*
+ * Read the next record from r and copy it to w with the fingerprint keys
+ * appended.  Returns tsa_read's value: 1, 0 at the end, -1 on bad input.
+ */
+int annotate_next(struct tsa_reader *r, struct tsa_writer *w);
 
 #endif

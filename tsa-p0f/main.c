@@ -56,8 +56,6 @@ int main(int argc, char **argv)
 	struct p0f_db *db;
 	struct tsa_reader *r;
 	struct tsa_writer *w;
-	const uint8_t *rec;
-	size_t len;
 	int c, rc;
 
 	tsa_init(argv[0]);
@@ -103,8 +101,8 @@ int main(int argc, char **argv)
 	r = tsa_reader_open(optind < argc ? argv[optind] : NULL);
 	w = tsa_writer_open(NULL, 0);
 	tsa_header_pass(w, r, NULL, argc, argv);
-	while ((rc = tsa_read(r, &rec, &len)) > 0)
-		annotate_record(w, rec, len);
+	while ((rc = annotate_next(r, w)) > 0)
+		;
 	tsa_writer_close(w);
 	tsa_reader_close(r);
 

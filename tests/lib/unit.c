@@ -199,6 +199,82 @@ static void test_map(void)
 	mp_buf_free(&b);
 }
 
+
+/*
+ * Prepared key sets against mp_map_get's plain comparison loop: random
+ * keys that share prefixes, suffixes and lengths (the hash's hard cases),
+ * up to 40 bytes, with repeated and non-string keys in the maps.
+ */
+static void test_keys(void)
+{
+	static const char *const parts[] = { "src_", "dst_", "dns_query_", "a",
+	    "os", "country", "_class", "x", "names", "resp", "tcp_headers" };
+	char pool[200][48];
+	const char *wanted[64];
+	struct mp_obj v1[64], v2[64];
+	struct mp_buf b = { 0 };
+	struct mp_keys k;
+	unsigned seed = 12345;
+
+#define RND() (seed = seed * 1103515245u + 12345u, seed >> 16)
+	for (int i = 0; i < 200; i++) {
+		pool[i][0] = 0;
+		for (int n = 1 + (int)(RND() % 4); n > 0; n--)
+			if (strlen(pool[i]) + 12 < sizeof pool[i])
+				strcat(pool[i], parts[RND() % 11]);
+	}
+	for (int round = 0; round < 300; round++) {
+		int nw = 1 + (int)(RND() % 64), np = (int)(RND() % 40);
+		uint64_t m1;
+		int64_t m2;
+
+		for (int i = 0; i < nw; i++)
+			wanted[i] = pool[RND() % 200];
+		mp_keys_init(&k, wanted, nw);
+		b.len = 0;
+		mp_put_map(&b, (uint32_t)np);
+		for (int i = 0; i < np; i++) {
+			if (RND() % 20 == 0)
+				mp_put_uint(&b, i);	/* a non-string key */
+			else if (RND() % 2)
+				mp_put_cstr(&b, wanted[RND() % nw]);
+			else
+				mp_put_cstr(&b, pool[RND() % 200]);
+			mp_put_uint(&b, (uint64_t)i);
+		}
+		m2 = mp_map_get(b.p, b.len, wanted, nw, v2);
+		/* mp_map_get refuses non-string keys; the walk skips them */
+		CHECK(mp_map_walk(b.p, b.p + b.len, &k, v1, &m1) == b.p + b.len);
+		if (m2 >= 0) {
+			/* (mp_map_get gives a key repeated in the set the
+			 * record's second occurrence; the walk leaves it out) */
+			CHECK(m1 == ((uint64_t)m2 & k.all));
+			for (int i = 0; i < nw; i++)
+				if (m1 >> i & 1)
+					CHECK(v1[i].type == MP_UINT && v1[i].u == v2[i].u);
+		}
+		/* Every cut is refused, and nothing past it is read (ASan). */
+		for (size_t cut = 0; cut < b.len; cut++) {
+			uint8_t *copy = malloc(cut ? cut : 1);
+			memcpy(copy, b.p, cut);
+			CHECK(mp_map_walk(copy, copy + cut, &k, v1, &m1) == NULL);
+			free(copy);
+		}
+	}
+	/* Of a key repeated in the set, the first gets the value. */
+	static const char *const twice[] = { "ttl", "ttl" };
+	mp_keys_init(&k, twice, 2);
+	b.len = 0;
+	mp_put_map(&b, 1);
+	mp_put_cstr(&b, "ttl");
+	mp_put_uint(&b, 64);
+	uint64_t m;
+	CHECK(mp_map_find(b.p, b.len, &k, v1) == 1 && v1[0].u == 64);
+	CHECK(mp_map_walk(b.p, b.p + b.len, &k, v1, &m) && m == 1);
+#undef RND
+	mp_buf_free(&b);
+}
+
 static void test_addr(void)
 {
 	struct tsa_cidr c;
@@ -436,6 +512,7 @@ int main(int argc, char **argv)
 	test_scalars();
 	test_time();
 	test_map();
+	test_keys();
 	test_addr();
 	test_durations();
 	test_stream(dir);
