@@ -371,9 +371,14 @@ const uint8_t *mp_map_walk(const uint8_t *p, const uint8_t *end,
 			int j = mp_keys_index(k, kp, klen, end);
 			if (j >= 0 && !(f >> j & 1)) {
 				const uint8_t *v = p;
-				if (mp_next(&v, end, &vals[j]) < 0)
+				if (mp_next_inline(&v, end, &vals[j]) < 0)
 					return NULL;
 				f |= 1ULL << j;
+				/* a scalar is skipped by decoding it */
+				if (vals[j].type != MP_ARRAY && vals[j].type != MP_MAP) {
+					p = v;
+					continue;
+				}
 			}
 		}
 		if ((p = mp_skip_value(p, end)) == NULL)

@@ -48,6 +48,39 @@ int mp_next(const uint8_t **p, const uint8_t *end, struct mp_obj *o);
  */
 int mp_skip(const uint8_t **p, const uint8_t *end);
 
+/*
+ * mp_next with the commonest values of a record (small integers, short
+ * strings, addresses) decoded inline.
+ */
+static inline int mp_next_inline(const uint8_t **pp, const uint8_t *end,
+    struct mp_obj *o)
+{
+	const uint8_t *p = *pp;
+	size_t avail = (size_t)(end - p), n;
+
+	if (avail >= 1 && *p < 0x80) {
+		o->type = MP_UINT;
+		o->u = *p;
+		*pp = p + 1;
+		return 0;
+	}
+	if (avail >= 1 && (*p & 0xe0) == 0xa0 && avail - 1 >= (n = *p & 0x1f)) {
+		o->type = MP_STR;
+		o->len = (uint32_t)n;
+		o->ptr = p + 1;
+		*pp = p + 1 + n;
+		return 0;
+	}
+	if (avail >= 2 && *p == 0xc4 && avail - 2 >= (n = p[1])) {
+		o->type = MP_BIN;
+		o->len = (uint32_t)n;
+		o->ptr = p + 2;
+		*pp = p + 2 + n;
+		return 0;
+	}
+	return mp_next(pp, end, o);
+}
+
 /* Is o a string equal to the C string s? */
 static inline bool mp_str_eq(const struct mp_obj *o, const char *s, size_t n)
 {
