@@ -26,7 +26,6 @@ struct pkt {
 	uint8_t dns;			/* 0, DNS_QUERY, DNS_RESPONSE */
 	bool has_dst_port;
 	bool has_qnames, has_ips, has_cnames, has_sni, has_http_host;
-	bool has_os[2], has_os_class[2], has_app[2];
 	int64_t ts;			/* ns since the epoch */
 	const uint8_t *src, *dst;	/* 4 or 16 bytes */
 	uint8_t slen, dlen;
@@ -35,9 +34,10 @@ struct pkt {
 	/* tsa-geo and tsa-p0f keys, per endpoint (0 src, 1 dst) */
 	const uint8_t *country[2];	/* 2 bytes or NULL */
 	int dist[2];			/* -1 unknown */
+	/* strings, or NULL; valid until the next record_read */
+	const struct mp_obj *os[2], *os_class[2], *app[2];
 	/* containers: o.ptr is the first element */
 	struct mp_obj qnames, ips, cnames, sni, http_host;
-	struct mp_obj os[2], os_class[2], app[2];
 };
 #define DNS_QUERY 1
 #define DNS_RESPONSE 2
@@ -62,16 +62,53 @@ uint16_t labels_id(struct labels *l, const uint8_t *s, size_t n);
 const char *labels_str(const struct labels *l, uint16_t id, size_t *n);
 uint32_t labels_count(const struct labels *l);	/* ids 1 .. count */
 /*
- * The id for s when a host's current label is cur: a host's label rarely
- * changes, so the comparison with cur is inline and the table is the
- * fallback.
+ * n bytes at x and y equal?  Labels are short: a word compare or two does
+ * what a call to memcmp would (overlapping the last word rather than
+ * looping over a tail).
+ */
+static inline bool bytes_eq(const void *x, const void *y, size_t n)
+{
+	const uint8_t *a = x, *b = y;
+	uint64_t u0, v0, u1, v1;
+	uint32_t s0, t0, s1, t1;
+	size_t i;
+
+	if (n >= 8) {
+		for (i = 8; i + 8 < n; i += 8) {	/* the middle words, past 16 */
+			memcpy(&u0, a + i, 8);
+			memcpy(&v0, b + i, 8);
+			if (u0 != v0)
+				return false;
+		}
+		memcpy(&u0, a, 8);
+		memcpy(&v0, b, 8);
+		memcpy(&u1, a + n - 8, 8);
+		memcpy(&v1, b + n - 8, 8);
+		return ((u0 ^ v0) | (u1 ^ v1)) == 0;
+	}
+	if (n >= 4) {
+		memcpy(&s0, a, 4);
+		memcpy(&t0, b, 4);
+		memcpy(&s1, a + n - 4, 4);
+		memcpy(&t1, b + n - 4, 4);
+		return ((s0 ^ t0) | (s1 ^ t1)) == 0;
+	}
+	/* 0 to 3 bytes: the first, middle and last cover them */
+	return n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1]);
+}
+
+/*
+ * The id for the string o when a host's current label is cur: a host's
+ * label rarely changes, so the comparison with cur is inline and the table
+ * is the fallback.
  */
 static inline uint16_t labels_keep(struct labels *l, uint16_t cur,
-    const uint8_t *s, size_t n)
+    const struct mp_obj *o)
 {
-	if (cur != LABEL_NONE && l->len[cur] == n && memcmp(l->str[cur], s, n) == 0)
+	if (cur != LABEL_NONE && l->len[cur] == o->len &&
+	    bytes_eq(l->str[cur], o->ptr, o->len))
 		return cur;
-	return labels_id(l, s, n);
+	return labels_id(l, o->ptr, o->len);
 }
 
 /* ---- countries: ISO codes A-Z A-Z, then "local" and "unknown" ---- */
@@ -122,8 +159,77 @@ struct hosts {
 	uint64_t overflow;		/* endpoints counted in slot 0 */
 };
 void hosts_init(struct hosts *t, uint32_t entries);
-/* Slot of addr, created if absent (0 when full); UINT32_MAX if absent. */
-uint32_t hosts_get(struct hosts *t, const uint8_t *a, uint8_t alen, bool create);
+
+/* An address as two words, zero-padded: entries keep theirs padded too. */
+static inline void addr_words(const uint8_t *a, uint8_t alen, uint64_t *x,
+    uint64_t *y)
+{
+	*y = 0;
+	if (alen == 4) {
+		uint32_t w;
+
+		memcpy(&w, a, 4);
+		*x = w;
+	} else {
+		memcpy(x, a, 8);
+		memcpy(y, a + 8, 8);
+	}
+}
+
+static inline bool host_is(const struct host *e, uint64_t x, uint64_t y,
+    uint8_t alen)
+{
+	uint64_t ex, ey;
+
+	memcpy(&ex, e->addr, 8);
+	memcpy(&ey, e->addr + 8, 8);
+	return ((ex ^ x) | (ey ^ y)) == 0 && e->alen == alen;
+}
+
+static inline uint32_t addr_hash(uint64_t x, uint64_t y, uint8_t alen)
+{
+	x ^= y * 0x9e3779b97f4a7c15ULL;
+	x ^= x >> 31;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 29;
+	return (uint32_t)x ^ alen;
+}
+
+/* A new entry for an address of hash h, at free index position i. */
+uint32_t hosts_add(struct hosts *t, const uint8_t *a, uint8_t alen,
+    uint32_t h, uint32_t i);
+
+/*
+ * Slot of addr, created if absent (0 when full).  Inline, per endpoint of
+ * every packet.  The two hosts looked up last first: the packets of a
+ * conversation come in runs, and a hit here saves hashing and the index
+ * probe, the likeliest cache miss.  An entry that was dropped has alen 0,
+ * one reused holds another address: the comparison sees both.
+ */
+static inline uint32_t hosts_get(struct hosts *t, const uint8_t *a, uint8_t alen)
+{
+	uint64_t x, y;
+	uint32_t s, h, i;
+	const struct host *e;
+
+	addr_words(a, alen, &x, &y);
+	if (host_is(&t->h[s = t->recent[0]], x, y, alen))
+		return s;
+	if (host_is(&t->h[s = t->recent[1]], x, y, alen))
+		goto found;
+	h = addr_hash(x, y, alen);
+	for (i = h & t->mask; (s = t->index[i]) != 0; i = (i + 1) & t->mask) {
+		e = &t->h[s];
+		if (e->hash == h && host_is(e, x, y, alen))
+			goto found;
+	}
+	return hosts_add(t, a, alen, h, i);
+found:
+	t->recent[1] = t->recent[0];
+	t->recent[0] = s;
+	return s;
+}
+
 /* Drop a host whose packets fell to zero. */
 void hosts_del(struct hosts *t, uint32_t slot);
 
@@ -162,9 +268,33 @@ static inline bool local_is(const struct local *l, const struct host *h,
 {
 	return h->localnet || (l->guess && l->guess == slot + 1);
 }
-/* Re-guess the capturing host after a packet (window of n packets). */
-void local_guess(struct local *l, const struct hosts *t, uint32_t slot,
-    uint32_t n);
+
+/*
+ * The original took an address that appears in every packet.  In a sliding
+ * window: the host with the most packets (tracked as packets arrive), once
+ * it is in at least 90% of at least GUESS_MIN packets.  It stays the guess
+ * until it leaves the window, or another host leads and it is in at most
+ * half of the packets.  Re-guessed after every packet (window of n
+ * packets), so inline: mostly the leader leads and is the guess, or is far
+ * from 90%.
+ */
+#define GUESS_MIN 50
+static inline void local_guess(struct local *l, const struct hosts *t,
+    uint32_t slot, uint32_t n)
+{
+	/* (a host that leaves the window stops being the leader or the guess) */
+	if (l->configured || slot == 0)
+		return;
+	if (!l->leader || t->h[slot].packets > t->h[l->leader - 1].packets)
+		l->leader = slot + 1;
+	if (l->guess == l->leader)
+		return;
+	if (l->guess && (uint64_t)t->h[l->guess - 1].packets * 2 <= n)
+		l->guess = 0;
+	if (n >= GUESS_MIN &&
+	    (uint64_t)t->h[l->leader - 1].packets * 10 >= (uint64_t)n * 9)
+		l->guess = l->leader;
+}
 
 /* ---- domains.c: addresses to registrable domains ---- */
 struct domains;
@@ -237,10 +367,19 @@ struct agg {
 };
 
 void agg_init(struct agg *a);
-/* Add one packet (its time already made monotonic). */
+/*
+ * Add one packet, its time already made monotonic: the window's times do
+ * not decrease from head to tail, which snapshots rely on.
+ */
 void agg_add(struct agg *a, const struct pkt *p);
-/* Drop contributions older than t (time window) or beyond the count. */
-void agg_evict_before(struct agg *a, int64_t t);
+/* Take the oldest contribution out of the window. */
+void agg_evict_one(struct agg *a);
+/* Drop contributions older than t (time window); per packet, so inline. */
+static inline void agg_evict_before(struct agg *a, int64_t t)
+{
+	while (a->n > 0 && a->ring[a->head].ts < t)
+		agg_evict_one(a);
+}
 void agg_evict_all(struct agg *a);
 int64_t agg_window_start(const struct agg *a, int64_t end);
 

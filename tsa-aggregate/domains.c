@@ -21,7 +21,7 @@
 
 #define NAME_MAX_LEN 253
 #define CNAME_SLOTS 8192
-#define MEMO_SLOTS 4096
+#define MEMO_SLOTS 16384	/* a miss costs a libpsl lookup, ~10k instructions */
 #define AVG_NAME 24		/* arena bytes per domain */
 
 struct cache_ent {
@@ -154,22 +154,13 @@ static void alias(struct domains *d, uint32_t x, uint32_t y)
 
 /* ---- address cache ---- */
 
-/* Mixed well enough for linear probing over clustered addresses. */
-static uint32_t addr_hash(const uint8_t *a, uint8_t alen)
+/* The host table's hash: mixed well enough for clustered addresses. */
+static uint32_t cache_hash(const uint8_t *a, uint8_t alen)
 {
-	uint64_t x = 0, y = 0;
+	uint64_t x, y;
 
-	if (alen == 4)
-		memcpy(&x, a, 4);
-	else {
-		memcpy(&x, a, 8);
-		memcpy(&y, a + 8, 8);
-	}
-	x ^= y * 0x9e3779b97f4a7c15ULL;
-	x ^= x >> 31;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 29;
-	return (uint32_t)x ^ alen;
+	addr_words(a, alen, &x, &y);
+	return addr_hash(x, y, alen);
 }
 
 static uint32_t *cache_find(struct domains *d, const uint8_t *a, uint8_t alen)
@@ -177,9 +168,9 @@ static uint32_t *cache_find(struct domains *d, const uint8_t *a, uint8_t alen)
 	uint32_t i, s;
 	struct cache_ent *e;
 
-	for (i = addr_hash(a, alen) & d->emask; (s = d->eindex[i]) != 0; i = (i + 1) & d->emask) {
+	for (i = cache_hash(a, alen) & d->emask; (s = d->eindex[i]) != 0; i = (i + 1) & d->emask) {
 		e = &d->ent[s - 1];
-		if (e->alen == alen && memcmp(e->addr, a, alen) == 0)
+		if (e->alen == alen && bytes_eq(e->addr, a, alen))
 			break;
 	}
 	return &d->eindex[i];
@@ -195,7 +186,7 @@ static void cache_unindex(struct domains *d, uint32_t *slot)
 		if (d->eindex[j] == 0)
 			break;
 		e = &d->ent[d->eindex[j] - 1];
-		k = addr_hash(e->addr, e->alen) & d->emask;
+		k = cache_hash(e->addr, e->alen) & d->emask;
 		if ((j > i && (k <= i || k > j)) || (j < i && k <= i && k > j)) {
 			d->eindex[i] = d->eindex[j];
 			i = j;

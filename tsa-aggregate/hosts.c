@@ -20,28 +20,6 @@ static uint32_t pow2_above(uint32_t n)
 	return p;
 }
 
-/* An address as two words, zero-padded: entries keep theirs padded too. */
-static inline void addr_words(const uint8_t *a, uint8_t alen, uint64_t *x,
-    uint64_t *y)
-{
-	*x = *y = 0;
-	if (alen == 4)
-		memcpy(x, a, 4);
-	else {
-		memcpy(x, a, 8);
-		memcpy(y, a + 8, 8);
-	}
-}
-
-static inline uint32_t addr_hash(uint64_t x, uint64_t y, uint8_t alen)
-{
-	x ^= y * 0x9e3779b97f4a7c15ULL;
-	x ^= x >> 31;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 29;
-	return (uint32_t)x ^ alen;
-}
-
 #define START_MASK 4095
 
 /* Double the index and put the live hosts back into it. */
@@ -82,41 +60,12 @@ void hosts_init(struct hosts *t, uint32_t entries)
 	t->h[0].dist = 0xff;
 }
 
-uint32_t hosts_get(struct hosts *t, const uint8_t *a, uint8_t alen, bool create)
+uint32_t hosts_add(struct hosts *t, const uint8_t *a, uint8_t alen,
+    uint32_t h, uint32_t i)
 {
-	uint64_t x, y, ex, ey;
-	uint32_t h, i, s;
 	struct host *e;
+	uint32_t s;
 
-	addr_words(a, alen, &x, &y);
-	/*
-	 * The two hosts looked up last first: the packets of a conversation
-	 * come in runs, and a hit here saves hashing and the index probe, the
-	 * likeliest cache miss.  An entry that was dropped has alen 0, one
-	 * reused holds another address: the comparison sees both.
-	 */
-	for (i = 0; i < 2; i++) {
-		e = &t->h[s = t->recent[i]];
-		memcpy(&ex, e->addr, 8);
-		memcpy(&ey, e->addr + 8, 8);
-		if (e->alen == alen && ex == x && ey == y) {
-			t->recent[i] = t->recent[0];
-			t->recent[0] = s;
-			return s;
-		}
-	}
-	h = addr_hash(x, y, alen);
-	for (i = h & t->mask; (s = t->index[i]) != 0; i = (i + 1) & t->mask) {
-		e = &t->h[s];
-		if (e->hash != h || e->alen != alen)
-			continue;
-		memcpy(&ex, e->addr, 8);
-		memcpy(&ey, e->addr + 8, 8);
-		if (ex == x && ey == y)
-			goto found;
-	}
-	if (!create)
-		return UINT32_MAX;
 	if (t->nfree == 0) {
 		t->overflow++;
 		return 0;
@@ -136,7 +85,6 @@ uint32_t hosts_get(struct hosts *t, const uint8_t *a, uint8_t alen, bool create)
 	e->live_pos = t->nlive;
 	t->live[t->nlive++] = s;
 	t->index[i] = s;
-found:
 	t->recent[1] = t->recent[0];
 	t->recent[0] = s;
 	return s;

@@ -51,34 +51,3 @@ bool local_net(const struct local *l, const uint8_t *a, uint8_t alen)
 		return false;
 	}
 }
-
-/*
- * The original took an address that appears in every packet.  In a sliding
- * window: the host with the most packets (tracked as packets arrive), once
- * it is in at least 90% of at least GUESS_MIN packets.  It stays the guess
- * until it leaves the window, or another host leads and it is in at most
- * half of the packets.
- */
-#define GUESS_MIN 50
-
-void local_guess(struct local *l, const struct hosts *t, uint32_t slot,
-    uint32_t n)
-{
-	const struct host *lead;
-
-	if (l->configured || slot == 0)
-		return;
-	if (!l->leader || t->h[l->leader - 1].alen == 0 ||
-	    t->h[slot].packets > t->h[l->leader - 1].packets)
-		l->leader = slot + 1;
-	lead = &t->h[l->leader - 1];
-	if (l->guess && l->guess != l->leader) {
-		const struct host *g = &t->h[l->guess - 1];
-
-		if (g->alen == 0 || (uint64_t)g->packets * 2 <= n)
-			l->guess = 0;
-	}
-	if (l->guess != l->leader && n >= GUESS_MIN &&
-	    (uint64_t)lead->packets * 10 >= (uint64_t)n * 9)
-		l->guess = l->leader;
-}

@@ -321,7 +321,8 @@ int main(int argc, char **argv)
 				a->clamped++;
 			}
 		}
-		snapshots_until(a, p.ts, live);
+		if (p.ts >= a->next_snap)
+			snapshots_until(a, p.ts, live);
 		if (a->window_ns)
 			agg_evict_before(a, p.ts - a->window_ns);
 		if (p.has_ips || p.has_sni || p.has_http_host)

@@ -44,10 +44,32 @@ static bool is_addr(const struct mp_obj *o)
 	return o->type == MP_BIN && (o->len == 4 || o->len == 16);
 }
 
+/* A string value, or NULL. */
+static const struct mp_obj *str_or_null(bool has, const struct mp_obj *o)
+{
+	return has && o->type == MP_STR ? o : NULL;
+}
+
 /* An unsigned integer below lim. */
 static bool is_uint(const struct mp_obj *o, uint64_t lim)
 {
 	return o->type == MP_UINT && o->u < lim;
+}
+
+/* A timestamp: the 64-bit form (tsa-capture's) inline, mp_obj_time the rest. */
+static bool time_of(const struct mp_obj *o, int64_t *sec, uint32_t *nsec)
+{
+	const uint8_t *b = o->ptr;
+	uint64_t v;
+
+	if (o->type != MP_EXT || o->ext != MP_EXT_TIMESTAMP || o->len != 8)
+		return mp_obj_time(o, sec, nsec);
+	v = (uint64_t)b[0] << 56 | (uint64_t)b[1] << 48 | (uint64_t)b[2] << 40 |
+	    (uint64_t)b[3] << 32 | (uint64_t)b[4] << 24 | (uint64_t)b[5] << 16 |
+	    (uint64_t)b[6] << 8 | b[7];
+	*nsec = (uint32_t)(v >> 34);
+	*sec = (int64_t)(v & 0x3ffffffffULL);
+	return *nsec < 1000000000u;
 }
 
 /* The record just read, with its keys in v. */
@@ -63,7 +85,7 @@ static enum rec_kind parse(const uint8_t *rec, size_t len, uint64_t found,
 		return REC_OTHER;
 
 	/* A packet record without addresses or time cannot be placed. */
-	if (!HAS(K_TIMESTAMP) || !mp_obj_time(&v[K_TIMESTAMP], &sec, &nsec) ||
+	if (!HAS(K_TIMESTAMP) || !time_of(&v[K_TIMESTAMP], &sec, &nsec) ||
 	    !HAS(K_SRC_ADDR) || !is_addr(&v[K_SRC_ADDR]) ||
 	    !HAS(K_DST_ADDR) || !is_addr(&v[K_DST_ADDR]))
 		return REC_BAD;
@@ -114,13 +136,10 @@ static enum rec_kind parse(const uint8_t *rec, size_t len, uint64_t found,
 		    o->ptr : NULL;
 		p->dist[side] = HAS(K_DIST + side) && is_uint(&v[K_DIST + side], 255) ?
 		    (int)v[K_DIST + side].u : -1;
-		if (HAS(K_OS + side) && (p->has_os[side] = is_str(&v[K_OS + side])))
-			p->os[side] = v[K_OS + side];
-		if (HAS(K_OS_CLASS + side) &&
-		    (p->has_os_class[side] = is_str(&v[K_OS_CLASS + side])))
-			p->os_class[side] = v[K_OS_CLASS + side];
-		if (HAS(K_APP + side) && (p->has_app[side] = is_str(&v[K_APP + side])))
-			p->app[side] = v[K_APP + side];
+		p->os[side] = str_or_null(HAS(K_OS + side), &v[K_OS + side]);
+		p->os_class[side] = str_or_null(HAS(K_OS_CLASS + side),
+		    &v[K_OS_CLASS + side]);
+		p->app[side] = str_or_null(HAS(K_APP + side), &v[K_APP + side]);
 	}
 	return REC_PACKET;
 }
@@ -128,7 +147,8 @@ static enum rec_kind parse(const uint8_t *rec, size_t len, uint64_t found,
 int record_read(struct tsa_reader *r, const uint8_t **rec, size_t *len,
     struct pkt *p, enum rec_kind *kind)
 {
-	struct mp_obj v[NKEYS];
+	/* static: the packet's label strings point into it */
+	static struct mp_obj v[NKEYS];
 	uint64_t found;
 	int rc;
 

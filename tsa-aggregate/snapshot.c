@@ -125,6 +125,44 @@ static int by_os(const void *x, const void *y)
 	return i < j ? -1 : i > j;
 }
 
+/*
+ * Put the k first of n elements by cmp, sorted, at the front; the others
+ * follow in no order.  Only the first k of the hosts and domains are
+ * listed, and a window holds thousands of them: one compare each with the
+ * k-th best so far, instead of a sort of all.  cmp must be a total order
+ * (the lists have no ties) for the result to be what a full sort gives.
+ */
+static void top_k(void *base, size_t n, size_t size, size_t k,
+    int (*cmp)(const void *, const void *))
+{
+	uint8_t *b = base, tmp[256];
+	size_t i, lo, hi, mid;
+
+	if (k >= n || size > sizeof tmp) {
+		qsort(base, n, size, cmp);
+		return;
+	}
+	if (k == 0)
+		return;
+	qsort(base, k, size, cmp);
+	for (i = k; i < n; i++) {
+		if (cmp(b + i * size, b + (k - 1) * size) >= 0)
+			continue;
+		/* Insert it among the k; the k-th best takes its place. */
+		for (lo = 0, hi = k - 1; lo < hi;) {
+			mid = (lo + hi) / 2;
+			if (cmp(b + i * size, b + mid * size) < 0)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		memcpy(tmp, b + i * size, size);
+		memcpy(b + i * size, b + (k - 1) * size, size);
+		memmove(b + (lo + 1) * size, b + lo * size, (k - 1 - lo) * size);
+		memcpy(b + lo * size, tmp, size);
+	}
+}
+
 /* ---- sections ---- */
 
 static void put_countries(struct agg *a, struct mp_buf *b)
@@ -337,23 +375,61 @@ static void put_os(struct agg *a, struct mp_buf *b, struct scratch *s,
 	}
 }
 
+/* The first of the window's packets from i on at or after t. */
+static uint32_t first_at(const struct agg *a, uint32_t i, int64_t t)
+{
+	uint32_t hi = a->n, mid, k;
+
+	while (i < hi) {
+		mid = i + (hi - i) / 2;
+		k = a->head + mid;
+		if (k >= a->ring_cap)
+			k -= a->ring_cap;
+		if (a->ring[k].ts < t)
+			i = mid + 1;
+		else
+			hi = mid;
+	}
+	return i;
+}
+
+/* Bytes of the window's packets i to e - 1. */
+static uint64_t bytes_of(const struct agg *a, uint32_t i, uint32_t e)
+{
+	uint64_t sum = 0;
+	uint32_t k = a->head + i, m;
+
+	if (k >= a->ring_cap)
+		k -= a->ring_cap;
+	while (i < e) {
+		const struct contrib *c = &a->ring[k];
+
+		m = e - i < a->ring_cap - k ? e - i : a->ring_cap - k;
+		i += m;
+		while (m--)
+			sum += c++->len;
+		k = 0;
+	}
+	return sum;
+}
+
 static void put_bandwidth(struct agg *a, struct mp_buf *b, struct scratch *s,
     int64_t start, int64_t end)
 {
 	int64_t span = end - start, bucket = span / (int64_t)a->buckets;
-	uint32_t i, k;
+	uint32_t i, j, e;
 	double secs;
 
 	if (bucket <= 0)
 		bucket = 1;
-	memset(s->bbytes, 0, a->buckets * sizeof *s->bbytes);
-	for (i = 0, k = a->head; i < a->n; i++, k = k + 1 == a->ring_cap ? 0 : k + 1) {
-		int64_t off = a->ring[k].ts - start;
-		uint64_t j = off <= 0 ? 0 : (uint64_t)(off / bucket);
-
-		if (j >= a->buckets)
-			j = a->buckets - 1;
-		s->bbytes[j] += a->ring[k].len;
+	/*
+	 * The first bucket takes what is before start, the last what is after.
+	 * The window's times do not decrease from head to tail (agg_add), so a
+	 * bucket's packets are a run of them, found by bisection.
+	 */
+	for (i = j = 0; j < a->buckets; j++, i = e) {
+		e = j + 1 < a->buckets ? first_at(a, i, start + (int64_t)(j + 1) * bucket) : a->n;
+		s->bbytes[j] = bytes_of(a, i, e);
 	}
 	secs = (double)bucket / NS;
 	mp_put_cstr(b, "bandwidth");
@@ -371,6 +447,16 @@ static void put_bandwidth(struct agg *a, struct mp_buf *b, struct scratch *s,
 		mp_put_uint(b, s->bbytes[i]);
 	mp_put_cstr(b, "avg_bps");
 	mp_put_double(b, span > 0 ? (double)a->bytes * 8 / ((double)span / NS) : 0);
+}
+
+static void put_alerts(struct mp_buf *b, const struct host *h, int64_t start,
+    int64_t end)
+{
+	uint8_t bit;
+
+	for (bit = 1; bit <= AL_SCAN; bit <<= 1)
+		if (h->alerts & bit)
+			alerts_put(b, h, bit, start, end, false);
 }
 
 void snapshot_emit(struct agg *a, int64_t end, bool final)
@@ -431,7 +517,7 @@ void snapshot_emit(struct agg *a, int64_t end, bool final)
 
 	group_domains(a, s, nremote);
 	sort_agg = a;
-	qsort(s->groups, s->ngroups, sizeof *s->groups, by_group);
+	top_k(s->groups, s->ngroups, sizeof *s->groups, a->top_domains, by_group);
 	ntop = s->ngroups < a->top_domains ? s->ngroups : a->top_domains;
 	mp_put_cstr(b, "domains");
 	mp_put_array(b, ntop);
@@ -444,7 +530,7 @@ void snapshot_emit(struct agg *a, int64_t end, bool final)
 
 	put_os(a, b, s, nhosts);
 
-	qsort(s->order, nremote, sizeof *s->order, by_host);
+	top_k(s->order, nremote, sizeof *s->order, a->top_hosts, by_host);
 	ntop = nremote < a->top_hosts ? nremote : a->top_hosts;
 	mp_put_cstr(b, "hosts");
 	mp_put_array(b, ntop);
@@ -453,15 +539,24 @@ void snapshot_emit(struct agg *a, int64_t end, bool final)
 
 	put_bandwidth(a, b, s, start, end);
 
+	/*
+	 * Alerts: of the remote hosts in the order of the hosts list, then of
+	 * the local ones.  The remote ones with alerts are few: sort them
+	 * (into the front of `order`, whose remote part is done with).
+	 */
 	mp_put_cstr(b, "alerts");
 	mp_put_array(b, nalerts);
-	for (i = 0; i < nhosts; i++) {
-		uint8_t bit;
+	if (nalerts) {
+		uint32_t nal = 0;
 
-		h = &a->hosts.h[s->order[i]];
-		for (bit = 1; bit <= AL_SCAN; bit <<= 1)
-			if (h->alerts & bit)
-				alerts_put(b, h, bit, start, end, false);
+		for (i = 0; i < nremote; i++)
+			if (a->hosts.h[s->order[i]].alerts)
+				s->order[nal++] = s->order[i];
+		qsort(s->order, nal, sizeof *s->order, by_host);
+		for (i = 0; i < nal; i++)
+			put_alerts(b, &a->hosts.h[s->order[i]], start, end);
+		for (i = nremote; i < nhosts; i++)
+			put_alerts(b, &a->hosts.h[s->order[i]], start, end);
 	}
 	tsa_wrote(a->w);
 	a->snapshots++;

@@ -46,64 +46,84 @@ static void member(struct agg *a, const struct host *h, int d)
 		a->countries[C_LOCAL].hosts += (uint32_t)d;
 }
 
-static void host_ref(struct agg *a, struct host *h, int dr, int dl)
+/*
+ * Change a host's remote and local packet counts.  Its memberships change
+ * only when a count goes to or from zero, which most packets do not do.
+ */
+static inline void host_ref(struct agg *a, struct host *h, int dr, int dl)
 {
-	member(a, h, -1);
-	h->rpackets += (uint32_t)dr;
-	h->lpackets += (uint32_t)dl;
-	member(a, h, 1);
+	uint32_t r = h->rpackets + (uint32_t)dr, l = h->lpackets + (uint32_t)dl;
+
+	if ((r == 0) != (h->rpackets == 0) || (l == 0) != (h->lpackets == 0)) {
+		member(a, h, -1);
+		h->rpackets = r;
+		h->lpackets = l;
+		member(a, h, 1);
+	} else {
+		h->rpackets = r;
+		h->lpackets = l;
+	}
 }
 
-static void country_add(struct agg *a, uint16_t c, uint32_t len, int d)
+static inline void country_add(struct agg *a, uint16_t c, uint32_t len, int d)
 {
 	a->countries[c].packets += (uint64_t)(int64_t)d;
 	a->countries[c].bytes += (uint64_t)((int64_t)d * len);
 }
 
-static uint32_t endpoint(struct agg *a, const struct pkt *p, int side)
+/* A host new to the window: what stays fixed while it is in it. */
+static void host_new(struct agg *a, struct host *h, const uint8_t *cc)
 {
-	const uint8_t *addr = side ? p->dst : p->src;
-	uint8_t alen = side ? p->dlen : p->slen;
-	uint32_t s = hosts_get(&a->hosts, addr, alen, true);
+	h->localnet = local_net(&a->local, h->addr, h->alen);
+	if (cc)
+		h->country = country_index(cc);
+	else
+		h->country = tsa_addr_scope(h->addr, h->alen) == TSA_SCOPE_PUBLIC ?
+		    C_UNKNOWN : C_LOCAL;
+}
+
+/* Inline: side is a constant at both calls. */
+static inline __attribute__((always_inline)) uint32_t endpoint(struct agg *a,
+    const struct pkt *p, int side)
+{
+	uint32_t s = hosts_get(&a->hosts, side ? p->dst : p->src,
+	    side ? p->dlen : p->slen);
 	struct host *h = &a->hosts.h[s];
 
 	if (s == 0)
 		return 0;
-	if (h->packets == 0) {
-		/* New: its country and local networks stay fixed while it is in the window. */
-		h->localnet = local_net(&a->local, addr, alen);
-		if (p->country[side])
-			h->country = country_index(p->country[side]);
-		else
-			h->country = tsa_addr_scope(addr, alen) == TSA_SCOPE_PUBLIC ?
-			    C_UNKNOWN : C_LOCAL;
-	}
-	if (p->has_os[side])
-		h->os = labels_keep(a->labels, h->os, p->os[side].ptr, p->os[side].len);
-	if (p->has_os_class[side])
-		h->os_class = labels_keep(a->labels, h->os_class,
-		    p->os_class[side].ptr, p->os_class[side].len);
-	if (p->has_app[side])
-		h->app = labels_keep(a->labels, h->app, p->app[side].ptr, p->app[side].len);
+	if (h->packets == 0)
+		host_new(a, h, p->country[side]);
+	if (p->os[side])
+		h->os = labels_keep(a->labels, h->os, p->os[side]);
+	if (p->os_class[side])
+		h->os_class = labels_keep(a->labels, h->os_class, p->os_class[side]);
+	if (p->app[side])
+		h->app = labels_keep(a->labels, h->app, p->app[side]);
 	if (p->dist[side] >= 0)
 		h->dist = (uint8_t)p->dist[side];
 	return s;
 }
 
-/* Apply (d = 1) or take back (d = -1) one contribution. */
-static void apply(struct agg *a, const struct contrib *c, int d)
+/*
+ * Apply (d = 1) or take back (d = -1) one contribution.  Inline: d is a
+ * constant at both calls, which folds the products away.
+ */
+static inline __attribute__((always_inline)) void apply(struct agg *a,
+    const struct contrib *c, int d)
 {
 	struct host *hs = &a->hosts.h[c->src], *hd = &a->hosts.h[c->dst];
 	uint32_t u = (uint32_t)d;
+	uint64_t db = (uint64_t)((int64_t)d * c->len);
 	uint16_t f = c->flags;
 
 	a->packets += (uint64_t)(int64_t)d;
-	a->bytes += (uint64_t)((int64_t)d * c->len);
+	a->bytes += db;
 	hs->packets += u;
-	hs->bytes += (uint64_t)((int64_t)d * c->len);
+	hs->bytes += db;
 	if (c->dst != c->src) {
 		hd->packets += u;
-		hd->bytes += (uint64_t)((int64_t)d * c->len);
+		hd->bytes += db;
 	}
 	if (f & CF_SRC_REMOTE) {
 		country_add(a, hs->country, c->len, d);
@@ -120,24 +140,25 @@ static void apply(struct agg *a, const struct contrib *c, int d)
 		if (c->dst != c->src)
 			host_ref(a, hd, 0, d);
 	}
-	if (f & CF_SYN)
-		hs->syn += u;
-	if (f & CF_SYNACK) {
-		hs->synack += u;
-		hd->synack_in += u;
+	/* TCP and DNS counts: one test for the packets without them */
+	if (f & (CF_SYN | CF_SYNACK | CF_ACK | CF_DNSQ | CF_DNSR)) {
+		if (f & CF_SYN)
+			hs->syn += u;
+		if (f & CF_SYNACK) {
+			hs->synack += u;
+			hd->synack_in += u;
+		}
+		if (f & CF_ACK)
+			hs->ack += u;
+		if (f & CF_DNSQ)
+			hs->dnsq += u;
+		if (f & CF_DNSR)
+			hd->dnsr_in += u;
 	}
-	if (f & CF_ACK)
-		hs->ack += u;
-	if (f & CF_DNSQ)
-		hs->dnsq += u;
-	if (f & CF_DNSR)
-		hd->dnsr_in += u;
 }
 
 static void drop_host(struct agg *a, uint32_t s)
 {
-	if (s == 0 || a->hosts.h[s].packets != 0)
-		return;
 	if (a->local.guess == s + 1)
 		a->local.guess = 0;
 	if (a->local.leader == s + 1)
@@ -145,29 +166,26 @@ static void drop_host(struct agg *a, uint32_t s)
 	hosts_del(&a->hosts, s);
 }
 
-static void evict_one(struct agg *a)
+void agg_evict_one(struct agg *a)
 {
 	struct contrib *c = &a->ring[a->head];
 
 	apply(a, c, -1);
 	if ((c->flags & CF_PAIR) && pairs_sub(&a->pairs, c->src, c->dst, c->dport))
 		a->hosts.h[c->src].targets--;
-	drop_host(a, c->src);
-	drop_host(a, c->dst);
+	/* A host whose packets fell to zero leaves (slot 0 stays). */
+	if (c->src && a->hosts.h[c->src].packets == 0)
+		drop_host(a, c->src);
+	if (c->dst && a->hosts.h[c->dst].packets == 0)
+		drop_host(a, c->dst);
 	a->head = a->head + 1 == a->ring_cap ? 0 : a->head + 1;
 	a->n--;
-}
-
-void agg_evict_before(struct agg *a, int64_t t)
-{
-	while (a->n > 0 && a->ring[a->head].ts < t)
-		evict_one(a);
 }
 
 void agg_evict_all(struct agg *a)
 {
 	while (a->n > 0)
-		evict_one(a);
+		agg_evict_one(a);
 }
 
 int64_t agg_window_start(const struct agg *a, int64_t end)
@@ -201,7 +219,8 @@ void agg_add(struct agg *a, const struct pkt *p)
 	struct contrib *c;
 	struct host *hs, *hd;
 	bool sl, dl, stored;
-	uint32_t tail;
+	uint32_t tail, src, dst;
+	uint16_t f = 0;
 
 	if (a->n == a->ring_cap) {
 		if (a->ring_cap < a->ring_max)
@@ -209,60 +228,62 @@ void agg_add(struct agg *a, const struct pkt *p)
 		else {
 			if (a->window_ns)
 				a->evicted_early++;
-			evict_one(a);
+			agg_evict_one(a);
 		}
 	}
 	tail = a->head + a->n;
 	if (tail >= a->ring_cap)
 		tail -= a->ring_cap;
 	c = &a->ring[tail];
-	c->ts = p->ts;
-	c->len = p->len;
-	c->src = endpoint(a, p, 0);
-	c->dst = endpoint(a, p, 1);
-	c->flags = 0;
-	c->dport = p->dport;
-	hs = &a->hosts.h[c->src];
-	hd = &a->hosts.h[c->dst];
+	src = endpoint(a, p, 0);
+	dst = endpoint(a, p, 1);
+	hs = &a->hosts.h[src];
+	hd = &a->hosts.h[dst];
 
-	sl = local_is(&a->local, hs, c->src);
-	dl = local_is(&a->local, hd, c->dst);
+	sl = local_is(&a->local, hs, src);
+	dl = local_is(&a->local, hd, dst);
 	if (!sl)
-		c->flags |= CF_SRC_REMOTE;
+		f |= CF_SRC_REMOTE;
 	if (!dl)
-		c->flags |= CF_DST_REMOTE;
+		f |= CF_DST_REMOTE;
 	if (sl && dl)
-		c->flags |= CF_ALL_LOCAL;
+		f |= CF_ALL_LOCAL;
 	else if (!sl && !dl && hs->country == hd->country)
-		c->flags |= CF_SAME_COUNTRY;
+		f |= CF_SAME_COUNTRY;
 
 	if (p->tcp_flags >= 0) {
 		bool syn = p->tcp_flags & 0x02, ack = p->tcp_flags & 0x10;
 
 		if (syn && !ack) {
-			c->flags |= CF_SYN;
-			if (p->has_dst_port && c->src && c->dst) {
-				if (pairs_add(&a->pairs, c->src, c->dst, c->dport, &stored))
+			f |= CF_SYN;
+			if (p->has_dst_port && src && dst) {
+				if (pairs_add(&a->pairs, src, dst, p->dport, &stored))
 					hs->targets++;
 				if (stored)
-					c->flags |= CF_PAIR;
+					f |= CF_PAIR;
 			}
 		} else if (syn)
-			c->flags |= CF_SYNACK;
+			f |= CF_SYNACK;
 		else if (ack)
-			c->flags |= CF_ACK;
+			f |= CF_ACK;
 	}
 	if (p->dns == DNS_QUERY)
-		c->flags |= CF_DNSQ;
+		f |= CF_DNSQ;
 	else if (p->dns == DNS_RESPONSE)
-		c->flags |= CF_DNSR;
+		f |= CF_DNSR;
 
+	c->ts = p->ts;
+	c->len = p->len;
+	c->src = src;
+	c->dst = dst;
+	c->flags = f;
+	c->dport = p->dport;
 	apply(a, c, 1);
 	a->n++;
-	local_guess(&a->local, &a->hosts, c->src, a->n);
-	local_guess(&a->local, &a->hosts, c->dst, a->n);
-	if (c->flags & (CF_SYN | CF_SYNACK | CF_DNSR)) {
-		alerts_check(a, c->src, p->ts);
-		alerts_check(a, c->dst, p->ts);
+	local_guess(&a->local, &a->hosts, src, a->n);
+	local_guess(&a->local, &a->hosts, dst, a->n);
+	if (f & (CF_SYN | CF_SYNACK | CF_DNSR)) {
+		alerts_check(a, src, p->ts);
+		alerts_check(a, dst, p->ts);
 	}
 }
