@@ -9,7 +9,8 @@
  *
  * Every other record costs one mp_map_find() pass for the keys below, two
  * host lookups, and one tsa_rec_pairs() copy of the hosts' pairs, which
- * are packed in advance (host_pairs.c).
+ * are packed in advance; a record between the same two endpoints as one
+ * just before it needs no lookup (host_pairs.c).
  */
 #include <string.h>
 
@@ -28,7 +29,7 @@ struct annotate_stats annotate_stats;
 
 static const struct p0f_db *db;
 static bool compat;
-static uint64_t packets;
+static unsigned to_expire = EXPIRE_INTERVAL;	/* packets to the next look */
 static int64_t last_expire;
 
 enum { K_TS, K_SRC, K_DST, K_SPORT, K_DPORT, K_FLAGS, K_TCPH, K_HTTPH,
@@ -81,7 +82,7 @@ void annotate_free(void)
 
 #define PUT_STR(lit, s) put_str(KEY(lit), s)
 
-static void put_str(struct mp_buf *b, const char *s)
+static inline void put_str(struct mp_buf *b, const char *s)
 {
 	mp_put_str(b, s, strlen(s));
 }
@@ -332,9 +333,12 @@ int annotate_next(struct tsa_reader *r, struct tsa_writer *w)
 		p.ms = sec * 1000 + nsec / 1000000;
 	} else
 		p.sec = p.ms = 0;
-	if (++packets % EXPIRE_INTERVAL == 0 && p.sec != last_expire) {
-		hosts_expire(p.sec);
-		last_expire = p.sec;
+	if (--to_expire == 0) {
+		to_expire = EXPIRE_INTERVAL;
+		if (p.sec != last_expire) {
+			hosts_expire(p.sec);
+			last_expire = p.sec;
+		}
 	}
 	if ((found & 1 << K_FLAGS) && v[K_FLAGS].type == MP_UINT &&
 	    (found & 1 << K_SPORT) && v[K_SPORT].type == MP_UINT &&
@@ -361,10 +365,10 @@ int annotate_next(struct tsa_reader *r, struct tsa_writer *w)
 		if ((found & 1 << K_HTTPH) && v[K_HTTPH].type == MP_BIN)
 			http_record(&p, &v[K_HTTPH]);
 	}
-	nadd += host_pairs_put(&add, host_find(p.src, p.alen),
-	    host_find(p.dst, p.alen), p.ms);
+	/* The fingerprint's pairs come first, then the hosts'. */
 	if (nadd)
 		tsa_rec_pairs(w, add.p, add.len, nadd);
+	host_pairs_put(w, p.src, p.dst, p.alen, p.ms);
 	tsa_rec_end(w);
 	return 1;
 }

@@ -1,10 +1,14 @@
 /*
  * Each host has a slot of fixed size holding its pairs twice, "src_" then
- * "dst_" spelling.  The uptime is the one value that changes with the
- * record's time, so it is packed per record, between the pairs that come
- * before it and those after it (the order of the keys does not change).
- * host_get() marks a host stale, and every change to a host goes through
- * it, so the pairs are repacked on the next record after a change.
+ * "dst_" spelling, ready to be copied.  host_get() marks a host stale, and
+ * every change to a host goes through it, so the pairs are repacked on the
+ * next record after a change.  The uptime is the one value that changes
+ * with the record's time, once a minute: the host keeps the span of time
+ * its packed value holds for, and a record outside it repacks the pairs.
+ *
+ * A record's pairs, its source's then its destination's, are put together
+ * once and appended with one tsa_rec_pairs(); they are kept for the next
+ * records between the same two endpoints (struct ends).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +35,24 @@ static const struct p0f_db *db;
 static uint8_t *pool;		/* max_hosts slots of slot_size bytes */
 static size_t slot_size;	/* both spellings */
 static struct mp_buf scratch;	/* a host's pairs while being packed */
+
+/*
+ * The pairs appended for the last two (source, destination) pairs of
+ * addresses: packets come in trains, one way or both ways along a
+ * connection, and a record between the same endpoints as one of the last
+ * two needs no host lookup and one copy.  An entry holds while no host
+ * changes (hosts_gen) and the uptimes it shows hold (lo to hi, in ms).
+ */
+struct ends {
+	uint64_t src[2], dst[2];	/* addresses as in hosts.c's keys */
+	uint8_t alen;
+	uint64_t gen;
+	int64_t lo, hi;
+	uint32_t n;
+	struct mp_buf pairs;
+};
+static struct ends last[2];
+static unsigned victim;
 
 /* Bytes of a msgpack string of n bytes. */
 static size_t str_size(size_t n)
@@ -75,6 +97,8 @@ void host_pairs_init(const struct p0f_db *d, uint32_t max_hosts)
 	    str_size(link) + str_size(lang) + 9 + 9 + 9 + 1 + 1;
 	slot_size = 2 * one;
 	pool = tsa_calloc(max_hosts, slot_size);
+	/* hosts_gen starts at 1: the empty entries match nothing. */
+	last[0].gen = last[1].gen = 0;
 }
 
 void host_pairs_free(void)
@@ -82,6 +106,10 @@ void host_pairs_free(void)
 	free(pool);
 	pool = NULL;
 	mp_buf_free(&scratch);
+	for (int i = 0; i < 2; i++) {
+		mp_buf_free(&last[i].pairs);
+		last[i].gen = 0;
+	}
 }
 
 static void put_key(struct mp_buf *b, int dst, int k)
@@ -89,33 +117,38 @@ static void put_key(struct mp_buf *b, int dst, int k)
 	mp_put_raw(b, key[dst][k], key_len[k]);
 }
 
-/* Pack the pairs of one spelling; returns the number of pairs. */
+/*
+ * Pack one spelling of a host's pairs; up is the uptime to show, or
+ * UINT64_MAX for none.  Returns the number of pairs.
+ */
 static uint8_t pack(struct mp_buf *b, const struct host *h, int dst,
-    bool after_uptime)
+    uint64_t up)
 {
 	uint8_t n = 0;
 
-	if (!after_uptime) {
-		if (h->os) {
-			put_key(b, dst, P_OS);
-			mp_put_str(b, h->os->full, h->os->full_len);
-			put_key(b, dst, P_OS_NAME);
-			mp_put_str(b, h->os->name, h->os->name_len);
-			put_key(b, dst, P_OS_CLASS);
-			mp_put_cstr(b, db->classes[h->os->class_id]);
-			n += 3;
-		}
-		if (h->dist >= 0) {
-			put_key(b, dst, P_DIST);
-			mp_put_uint(b, (uint64_t)h->dist);
-			n++;
-		}
-		if (h->link) {
-			put_key(b, dst, P_LINK);
-			mp_put_cstr(b, h->link);
-			n++;
-		}
-		return n;
+	if (h->os) {
+		put_key(b, dst, P_OS);
+		mp_put_str(b, h->os->full, h->os->full_len);
+		put_key(b, dst, P_OS_NAME);
+		mp_put_str(b, h->os->name, h->os->name_len);
+		put_key(b, dst, P_OS_CLASS);
+		mp_put_cstr(b, db->classes[h->os->class_id]);
+		n += 3;
+	}
+	if (h->dist >= 0) {
+		put_key(b, dst, P_DIST);
+		mp_put_uint(b, (uint64_t)h->dist);
+		n++;
+	}
+	if (h->link) {
+		put_key(b, dst, P_LINK);
+		mp_put_cstr(b, h->link);
+		n++;
+	}
+	if (up != UINT64_MAX) {
+		put_key(b, dst, P_UPTIME);
+		mp_put_uint(b, up);
+		n++;
 	}
 	if (h->app) {
 		put_key(b, dst, P_APP);
@@ -148,77 +181,135 @@ static uint8_t pack(struct mp_buf *b, const struct host *h, int dst,
 }
 
 /* What the pairs say of a host, to tell whether they need repacking. */
-static void shown(const struct host *h, struct host_shown *v)
+static void shown(const struct host *h, uint64_t up, struct host_shown *v)
 {
 	memset(v, 0, sizeof *v);	/* padding too: compared with memcmp */
 	v->os = h->os;
 	v->link = h->link;
 	v->app = h->app;
 	v->lang = h->lang;
+	v->up = up;
 	v->dist = h->dist;
 	v->bad_sw = h->bad_sw;
 	v->nat = h->last_nat != 0;
 	v->chg = h->last_chg != 0;
 }
 
+#define MINUTE 60000	/* ms */
+
 /*
- * Pack both spellings into the host's slot: [src: pre post][dst: ...],
- * unless what they show has not changed (most SYNs change nothing).
+ * The uptime shown at time ms: the minutes measured, plus those since.
+ * Sets [*lo, *hi), the times at which the value is the same, so that a
+ * record needs two comparisons, not a division, to know it is.
  */
-static void repack(struct host *h)
+static uint64_t uptime_at(const struct host *h, int64_t ms, int64_t *lo,
+    int64_t *hi)
+{
+	int64_t k;
+
+	if (!h->up_known) {
+		*lo = INT64_MIN;
+		*hi = INT64_MAX;
+		return UINT64_MAX;
+	}
+	/* ms and up_ms are below 9e14 (annotate.c): no overflow here. */
+	k = ms > h->up_ms ? (ms - h->up_ms) / MINUTE : 0;
+	*lo = k ? h->up_ms + k * MINUTE : INT64_MIN;
+	*hi = h->up_ms + (k + 1) * MINUTE;
+	return h->up_min + (uint64_t)k;
+}
+
+/*
+ * Pack both spellings into the host's slot, [src][dst], unless what they
+ * show has not changed (most SYNs change nothing).
+ */
+static void repack(struct host *h, int64_t ms)
 {
 	uint8_t *slot = pool + (size_t)host_index(h) * slot_size;
 	struct host_shown now;
+	uint64_t up = uptime_at(h, ms, &h->pairs_lo, &h->pairs_hi);
+	size_t len;
 
-	shown(h, &now);
+	shown(h, up, &now);
 	h->packed = true;
+	h->pairs = slot;
 	if (h->pairs_valid && memcmp(&now, &h->pairs_of, sizeof now) == 0)
 		return;
 	scratch.len = 0;
-	h->pairs_n[0] = pack(&scratch, h, 0, false);
-	h->pairs_len[0] = (uint32_t)scratch.len;
-	h->pairs_n[1] = pack(&scratch, h, 0, true);
-	h->pairs_len[1] = (uint32_t)(scratch.len - h->pairs_len[0]);
-	pack(&scratch, h, 1, false);
-	pack(&scratch, h, 1, true);
-	if (scratch.len > slot_size)
+	h->pairs_n = pack(&scratch, h, 0, up);
+	len = scratch.len;
+	pack(&scratch, h, 1, up);
+	/* Both spellings have keys of the same lengths. */
+	if (scratch.len > slot_size || scratch.len != 2 * len)
 		tsa_die("internal error: host pairs larger than their slot");
 	if (scratch.len)	/* scratch.p is NULL until the first pair */
 		memcpy(slot, scratch.p, scratch.len);
+	h->pairs_len = (uint32_t)len;
 	h->pairs_of = now;
 	h->pairs_valid = true;
 }
 
-/* Add one spelling of h's pairs to b; returns how many. */
-static uint32_t add(struct mp_buf *b, struct host *h, int dst, int64_t ms)
+/* An address as two words, zero-padded: compared without memcmp(). */
+static inline void addr_words(const uint8_t *a, uint8_t alen, uint64_t w[2])
 {
-	const uint8_t *p;
-	uint8_t *o;
-	size_t pre, post;
-
-	if (!h->packed)
-		repack(h);
-	pre = h->pairs_len[0];
-	post = h->pairs_len[1];
-	p = pool + (size_t)host_index(h) * slot_size + (dst ? pre + post : 0);
-	o = mp_buf_reserve(b, pre + post + KEY_MAX + 9);
-	if (!h->up_known) {
-		memcpy(o, p, pre + post);
-		b->len += pre + post;
-		return (uint32_t)h->pairs_n[0] + h->pairs_n[1];
-	}
-	memcpy(o, p, pre);
-	memcpy(o + pre, key[dst][P_UPTIME], key_len[P_UPTIME]);
-	b->len += pre + key_len[P_UPTIME];
-	mp_put_uint(b, h->up_min + (uint64_t)(ms > h->up_ms ?
-	    (ms - h->up_ms) / 60000 : 0));
-	memcpy(b->p + b->len, p + pre, post);
-	b->len += post;
-	return (uint32_t)h->pairs_n[0] + h->pairs_n[1] + 1;
+	w[0] = w[1] = 0;
+	if (alen == 4)
+		memcpy(w, a, 4);
+	else
+		memcpy(w, a, 16);
 }
 
-uint32_t host_pairs_put(struct mp_buf *b, struct host *src,
-    struct host *dst, int64_t ms)
+/* Add one spelling of h's pairs to e. */
+static inline void add(struct ends *e, struct host *h, int dst, int64_t ms)
 {
-	return (src ? add(b, src, 0, ms) : 0) + (dst ? add(b, dst, 1, ms) : 0);
+	if (!h->packed || ms < h->pairs_lo || ms >= h->pairs_hi)
+		repack(h, ms);
+	if (h->pairs_lo > e->lo)
+		e->lo = h->pairs_lo;
+	if (h->pairs_hi < e->hi)
+		e->hi = h->pairs_hi;
+	if (h->pairs_n) {
+		memcpy(mp_buf_reserve(&e->pairs, h->pairs_len),
+		    h->pairs + (dst ? h->pairs_len : 0), h->pairs_len);
+		e->pairs.len += h->pairs_len;
+		e->n += h->pairs_n;
+	}
+}
+
+void host_pairs_put(struct tsa_writer *w, const uint8_t *src,
+    const uint8_t *dst, uint8_t alen, int64_t ms)
+{
+	uint64_t s[2], d[2];
+	struct ends *e;
+	struct host *h;
+
+	addr_words(src, alen, s);
+	addr_words(dst, alen, d);
+	for (unsigned i = 0; i < 2; i++) {
+		e = &last[i];
+		if (e->gen == hosts_gen && e->src[0] == s[0] &&
+		    e->src[1] == s[1] && e->dst[0] == d[0] &&
+		    e->dst[1] == d[1] && e->alen == alen &&
+		    ms >= e->lo && ms < e->hi) {
+			victim = i ^ 1;
+			goto put;
+		}
+	}
+	e = &last[victim];
+	victim ^= 1;
+	memcpy(e->src, s, sizeof s);
+	memcpy(e->dst, d, sizeof d);
+	e->alen = alen;
+	e->gen = hosts_gen;
+	e->lo = INT64_MIN;
+	e->hi = INT64_MAX;
+	e->n = 0;
+	e->pairs.len = 0;
+	if ((h = host_find(src, alen)))
+		add(e, h, 0, ms);
+	if ((h = host_find(dst, alen)))
+		add(e, h, 1, ms);
+put:
+	if (e->n)
+		tsa_rec_pairs(w, e->pairs.p, e->pairs.len, e->n);
 }

@@ -11,19 +11,18 @@
 
 #include "hosts.h"
 #include "sig_read.h"
-#include "mp.h"
+#include "tsa.h"
 
 /* Room for max_hosts hosts' pairs, sized by the longest names in db. */
 void host_pairs_init(const struct p0f_db *db, uint32_t max_hosts);
 void host_pairs_free(void);
 
 /*
- * Pack what is known of a record's source (as src_... keys) and
- * destination (dst_...), either of which may be NULL, into b, for
- * tsa_rec_pairs().  ms is the record's time, for the uptime.  Returns the
- * number of pairs.
+ * Append what is known of a record's source (as src_... keys) and
+ * destination (dst_...), addresses of alen bytes, to the record being
+ * written to w.  ms is the record's time, for the uptime.
  */
-uint32_t host_pairs_put(struct mp_buf *b, struct host *src,
-    struct host *dst, int64_t ms);
+void host_pairs_put(struct tsa_writer *w, const uint8_t *src,
+    const uint8_t *dst, uint8_t alen, int64_t ms);
 
 #endif

@@ -28,6 +28,7 @@
 #define HTTP_MAX_DATE_DIFF 10			/* s */
 
 struct hosts_stats hosts_stats;
+uint64_t hosts_gen = 1;
 
 /* ---- a fixed-capacity hash table with an age list ---- */
 
@@ -187,7 +188,11 @@ static uint32_t t_insert(struct table *t, const uint8_t *key, uint32_t h,
 /* ---- hosts and flows ---- */
 
 #define HOST_KEY 17		/* address padded to 16 bytes, then its length */
-#define FLOW_KEY 37		/* client, server, client port, server port, len */
+/*
+ * Client, server, client port, server port, len, zero padding: whole
+ * words, hashed and compared without a loop over the bytes left over.
+ */
+#define FLOW_KEY 40
 
 static struct table host_t, flow_t;
 static struct host *host_v;
@@ -289,6 +294,7 @@ struct host *host_get(const uint8_t *addr, uint8_t alen, int64_t now)
 	uint32_t h = host_hash(&k), i;
 	struct host *hd;
 
+	hosts_gen++;
 	if ((i = host_lookup(&k, h)) != NONE) {
 		t_touch(&host_t, i);
 		host_v[i].last_seen = now;
@@ -380,8 +386,10 @@ void hosts_expire(int64_t now)
 	    now - flow_v[flow_t.oldest].created > CONN_MAX_AGE)
 		t_remove(&flow_t, flow_t.oldest);
 	while (host_t.oldest != NONE &&
-	    now - host_v[host_t.oldest].last_seen > HOST_IDLE_LIMIT)
+	    now - host_v[host_t.oldest].last_seen > HOST_IDLE_LIMIT) {
 		t_remove(&host_t, host_t.oldest);
+		hosts_gen++;
+	}
 }
 
 /* ---- NAT and host-change detection ---- */

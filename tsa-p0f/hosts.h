@@ -40,10 +40,11 @@ enum {
 	NAT_APP_UA = 1 << 12,
 };
 
-/* The part of a host its src_/dst_ pairs show (all but the uptime). */
+/* What a host's src_/dst_ pairs show. */
 struct host_shown {
 	const struct p0f_label *os, *app;
 	const char *link, *lang;
+	uint64_t up;		/* uptime in minutes, UINT64_MAX: none */
 	int16_t dist;
 	uint8_t bad_sw;
 	bool nat, chg;
@@ -51,13 +52,16 @@ struct host_shown {
 
 struct host {
 	/*
-	 * What every record reads, together at the start: the uptime and
-	 * host_pairs.c's packed pairs (those before and after the uptime).
+	 * What every record reads, together at the start: host_pairs.c's
+	 * packed pairs, one spelling after the other, and the span of time
+	 * [pairs_lo, pairs_hi) in ms for which their uptime holds.
 	 */
 	bool packed;		/* false: may be stale, check before use */
 	bool pairs_valid;	/* false: never packed */
-	uint8_t pairs_n[2];
-	uint32_t pairs_len[2];
+	uint8_t pairs_n;	/* pairs in one spelling */
+	uint32_t pairs_len;	/* bytes of one spelling */
+	const uint8_t *pairs;
+	int64_t pairs_lo, pairs_hi;
 	bool up_known;
 	uint32_t up_min;
 	int64_t up_ms;		/* when up_min was measured */
@@ -96,6 +100,13 @@ struct flow {
 
 void hosts_init(uint32_t max_hosts, uint32_t max_flows);
 void hosts_free(void);
+
+/*
+ * Changes whenever a host is created, changed or forgotten, so that what
+ * was looked up and read from hosts can be kept while it stays the same.
+ * Never 0.
+ */
+extern uint64_t hosts_gen;
 
 /* The host for addr (4 or 16 bytes), or NULL. */
 struct host *host_find(const uint8_t *addr, uint8_t alen);

@@ -6,6 +6,7 @@
  * with a substring its value must contain; other headers may come between.
  */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -47,17 +48,14 @@ static const char *const resp_skipval[] = {
 };
 
 /*
- * Does the value (up to a NUL) contain needle?  Needles and values are
- * short: a memchr for the first byte beats memmem's setup.
+ * Do the n bytes at v contain needle, k bytes long?  Needles and values
+ * are short: a memchr for the first byte beats memmem's setup.
  */
-bool http_contains(const uint8_t *v, size_t n, const char *needle)
+static bool contains(const uint8_t *v, size_t n, const char *needle,
+    size_t k)
 {
-	const uint8_t *nul = memchr(v, 0, n), *p = v, *end;
-	size_t k = strlen(needle);
+	const uint8_t *p = v, *end = v + n;
 
-	if (nul)
-		n = (size_t)(nul - v);
-	end = v + n;
 	if (k == 0)
 		return true;
 	while ((size_t)(end - p) >= k &&
@@ -69,9 +67,21 @@ bool http_contains(const uint8_t *v, size_t n, const char *needle)
 	return false;
 }
 
-static bool is_name_char(uint8_t c)
+/* The same for a value up to any NUL, as p0f's C strings end. */
+bool http_contains(const uint8_t *v, size_t n, const char *needle)
 {
-	return isalnum(c) || c == '-' || c == '_';
+	const uint8_t *nul = memchr(v, 0, n);
+
+	return contains(v, nul ? (size_t)(nul - v) : n, needle,
+	    strlen(needle));
+}
+
+/* A header name's bytes: isalnum() in the C locale, '-' and '_'. */
+static inline bool is_name_char(uint8_t c)
+{
+	/* c | 0x20 is a lower-case letter for letters of either case only. */
+	return (uint8_t)((c | 0x20) - 'a') < 26 || (uint8_t)(c - '0') < 10 ||
+	    c == '-' || c == '_';
 }
 
 /* Two digits at v, or -1. */
@@ -190,7 +200,8 @@ enum http_parse http_msg_parse(const struct p0f_db *db, int to_srv,
 	enum http_parse rc;
 	size_t off;
 
-	memset(m, 0, sizeof *m);
+	/* All but the headers, which are filled in as far as nhdr says. */
+	memset(m, 0, offsetof(struct http_msg, hdr));
 	if ((rc = start_line(to_srv, b, len, m, &off)) != HTTP_OK)
 		return rc;
 	while (off < len) {
@@ -214,9 +225,14 @@ enum http_parse http_msg_parse(const struct p0f_db *db, int to_srv,
 		if (off < len && (b[off] == ' ' || b[off] == '\t'))
 			off++;
 		vstart = off;
-		while (off < len && vlen <= HTTP_MAX_HDR_VAL && b[off] != '\n') {
-			off++;
-			vlen++;
+		{
+			/* To the '\n' or the end, at most one byte too far. */
+			size_t lim = len - off < HTTP_MAX_HDR_VAL + 1 ?
+			    len - off : HTTP_MAX_HDR_VAL + 1;
+			const uint8_t *nl = memchr(b + off, '\n', lim);
+
+			vlen = nl ? (size_t)(nl - (b + off)) : lim;
+			off += vlen;
 		}
 		if (vlen > HTTP_MAX_HDR_VAL)
 			return HTTP_NOT_FOR_P0F;
@@ -226,11 +242,22 @@ enum http_parse http_msg_parse(const struct p0f_db *db, int to_srv,
 			vlen--;
 		h = &m->hdr[m->nhdr++];
 		h->id = p0f_db_hdr_id(db, (const char *)b + name, nlen);
+		if (h->id >= 0 && h->id < HTTP_FIRST_IDS) {
+			if (!m->first[h->id])
+				m->first[h->id] = (uint8_t)m->nhdr;
+			else
+				m->again = true;
+		}
 		h->name = b + name;
 		h->nlen = (uint16_t)nlen;
 		h->vlen = (uint16_t)vlen;
 		h->val = vlen ? b + vstart : NULL;
+		h->clen = 0;
 		if (vlen) {
+			const uint8_t *nul = memchr(h->val, 0, vlen);
+
+			h->clen = (uint16_t)(nul ? (size_t)(nul - h->val) :
+			    vlen);
 			if (h->id == (to_srv ? HDR_UA : HDR_SERVER)) {
 				m->sw = h->val;
 				m->swlen = h->vlen;
@@ -252,6 +279,31 @@ enum http_parse http_msg_parse(const struct p0f_db *db, int to_srv,
 	return len < 4096 && b[len - 1] == '\n' ? HTTP_OK : HTTP_INCOMPLETE;
 }
 
+/* The first header with this id at or after from, or m->nhdr. */
+static inline unsigned find_hdr(const struct http_msg *m, int id,
+    unsigned from)
+{
+	if (id >= 0 && id < HTTP_FIRST_IDS) {
+		unsigned f = m->first[id];
+
+		if (!f)
+			return m->nhdr;
+		if (f - 1 >= from)
+			return f - 1;
+		if (!m->again)
+			return m->nhdr;
+		/* Maybe a repeated header: look for the next one. */
+	}
+	while (from < m->nhdr && m->hdr[from].id != id)
+		from++;
+	return from;
+}
+
+static inline bool has_hdr(const struct http_msg *m, int id)
+{
+	return find_hdr(m, id, 0) < m->nhdr;
+}
+
 static bool sig_matches(const struct http_sig_rec *rs, const struct http_msg *m)
 {
 	unsigned th = 0;
@@ -260,29 +312,26 @@ static bool sig_matches(const struct http_sig_rec *rs, const struct http_msg *m)
 		return false;
 	for (unsigned rh = 0; rh < rs->nhdr; rh++) {
 		const struct http_sig_hdr *r = &rs->hdr[rh];
-		unsigned from = th;
+		unsigned at = find_hdr(m, r->id, th);
 
-		while (th < m->nhdr && m->hdr[th].id != r->id)
-			th++;
-		if (th == m->nhdr) {
+		if (at == m->nhdr) {
 			if (!r->optional)
 				return false;
 			/* Missing is fine; out of order is not. */
-			for (unsigned i = 0; i < m->nhdr; i++)
-				if (m->hdr[i].id == r->id)
-					return false;
-			th = from;
+			if (has_hdr(m, r->id))
+				return false;
 			continue;
 		}
+		th = at;
 		if (r->value && (!m->hdr[th].val ||
-		    !http_contains(m->hdr[th].val, m->hdr[th].vlen, r->value)))
+		    !contains(m->hdr[th].val, m->hdr[th].clen, r->value,
+		    r->value_len)))
 			return false;
 		th++;
 	}
 	for (unsigned i = 0; i < rs->nmiss; i++)
-		for (unsigned j = 0; j < m->nhdr; j++)
-			if (m->hdr[j].id == rs->miss[i])
-				return false;
+		if (has_hdr(m, rs->miss[i]))
+			return false;
 	return true;
 }
 
@@ -324,15 +373,42 @@ const char *http_msg_lang(const struct http_msg *m)
 
 /* ---- raw signature text ---- */
 
+#define ONES	0x0101010101010101ull
+#define HIGHS	(ONES * 0x80)
+/* Any byte of x below c (c at most 0x80), or zero. */
+#define HAS_LESS(x, c)	(((x) - ONES * (c)) & ~(x) & HIGHS)
+#define HAS_ZERO(x)	HAS_LESS(x, 1)
+
+/*
+ * The bytes of v p0f shows: printable ASCII (0x20 to 0x7f) up to a ']' or
+ * end2.  User-Agent and Server values are long: eight bytes are checked
+ * at a time until one of them stops the value.
+ */
+static size_t clean_len(const uint8_t *v, size_t n, uint8_t end2)
+{
+	size_t i = 0;
+
+	for (; n - i >= 8; i += 8) {
+		uint64_t x;
+
+		memcpy(&x, v + i, 8);
+		if ((x & HIGHS) | HAS_LESS(x, 0x20) |
+		    HAS_ZERO(x ^ (ONES * ']')) | HAS_ZERO(x ^ (ONES * end2)))
+			break;
+	}
+	while (i < n && (uint8_t)(v[i] - 0x20) < 0x60 && v[i] != ']' &&
+	    v[i] != end2)
+		i++;
+	return i;
+}
+
 /* A value as p0f shows it: printable ASCII up to a ']' (or '|'). */
 static void put_clean(struct out *o, const uint8_t *v, size_t n, bool bar,
     bool brackets)
 {
-	size_t i = 0;
+	size_t i = clean_len(v, n < HTTP_MAX_SHOW ? n : HTTP_MAX_SHOW,
+	    bar ? '|' : ']');
 
-	while (i < n && i < HTTP_MAX_SHOW && v[i] >= 0x20 && v[i] < 0x80 &&
-	    v[i] != ']' && !(bar && v[i] == '|'))
-		i++;
 	if (!i)
 		return;
 	if (brackets)
@@ -403,12 +479,8 @@ size_t http_sig_format(const struct p0f_db *db, int to_srv,
 	first = true;
 	for (unsigned c = 0; c < db->ncommon[to_srv]; c++) {
 		int id = db->common[to_srv][c];
-		unsigned i;
 
-		for (i = 0; i < m->nhdr; i++)
-			if (m->hdr[i].id == id)
-				break;
-		if (i < m->nhdr)
+		if (has_hdr(m, id))
 			continue;
 		if (!first)
 			puts_(&o, ",");

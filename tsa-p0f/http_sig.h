@@ -16,18 +16,29 @@
 struct http_hdr_seen {
 	int id;			/* -1: not a header the database names */
 	uint16_t nlen, vlen;
+	uint16_t clen;		/* vlen up to any NUL: p0f's C string */
 	const uint8_t *name;
 	const uint8_t *val;	/* NULL when empty */
 };
+
+/*
+ * Header ids below this have their first place in a message noted, so
+ * that matching a signature does not scan the headers for each of its own
+ * (p0f.fp names about 50; ids beyond are scanned for).
+ */
+#define HTTP_FIRST_IDS 64
 
 /* A request or response header block, pointing into the record. */
 struct http_msg {
 	int8_t ver;		/* 0: HTTP/1.0, 1: HTTP/1.1 */
 	unsigned nhdr;
-	struct http_hdr_seen hdr[P0F_HTTP_MAX_HDRS];
+	uint8_t first[HTTP_FIRST_IDS];	/* index + 1 of an id's first header,
+					   0: absent */
+	bool again;		/* one of those ids comes twice */
 	const uint8_t *sw, *lang, *via;	/* values, NULL if absent */
 	uint16_t swlen, langlen;
 	int64_t date;		/* a response's Date, 0 if none or unreadable */
+	struct http_hdr_seen hdr[P0F_HTTP_MAX_HDRS];	/* last: see parse */
 };
 
 /*

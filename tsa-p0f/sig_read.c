@@ -97,6 +97,7 @@ void p0f_db_free(struct p0f_db *db)
 	free(db->hdr_names);
 	free(db->hdr_flags);
 	free(db->hdr_index);
+	free(db->hdr_len);
 	free(db->ua);
 	free(db);
 }
@@ -203,9 +204,13 @@ static void index_headers(struct p0f_db *db)
 	db->hdr_index = tsa_malloc(size * sizeof *db->hdr_index);
 	memset(db->hdr_index, 0xff, size * sizeof *db->hdr_index);
 	db->hdr_index_mask = size - 1;
+	db->hdr_len = tsa_malloc((db->nhdr_names + 1) * sizeof *db->hdr_len);
 	for (unsigned i = 0; i < db->nhdr_names; i++) {
-		unsigned s = name_hash(db->hdr_names[i],
-		    strlen(db->hdr_names[i])) & db->hdr_index_mask;
+		size_t n = strlen(db->hdr_names[i]);
+		unsigned s = name_hash(db->hdr_names[i], n) &
+		    db->hdr_index_mask;
+
+		db->hdr_len[i] = n;
 
 		while (db->hdr_index[s] >= 0)
 			s = (s + 1) & db->hdr_index_mask;
@@ -220,7 +225,7 @@ int p0f_db_hdr_id(const struct p0f_db *db, const char *name, size_t len)
 		int id;
 
 		while ((id = db->hdr_index[s]) >= 0) {
-			if (strlen(db->hdr_names[id]) == len &&
+			if (db->hdr_len[id] == len &&
 			    memcmp(db->hdr_names[id], name, len) == 0)
 				return id;
 			s = (s + 1) & db->hdr_index_mask;
@@ -666,6 +671,7 @@ static int parse_http_names(struct parser *p, const char **vp,
 					    "(Name=[value])");
 				h->value = db_strndup(p->db, v,
 				    (size_t)(e - v));
+				h->value_len = (size_t)(e - v);
 				v = e + 1;
 			}
 		}

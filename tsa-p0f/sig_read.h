@@ -72,6 +72,7 @@ struct http_sig_hdr {
 	int id;			/* index into hdr_names */
 	bool optional;
 	const char *value;	/* substring the value must contain, or NULL */
+	size_t value_len;
 };
 
 /* sig = ver:horder:habsent:expsw */
@@ -111,6 +112,7 @@ struct p0f_db {
 	char **hdr_names;	/* HTTP header names by id (case matters) */
 	unsigned nhdr_names, hdr_cap;
 	int *hdr_index;		/* hash of names to ids, -1 for empty slots */
+	size_t *hdr_len;	/* lengths of the names, with the index */
 	unsigned hdr_index_mask;
 	uint8_t *hdr_flags;	/* per header id: how http_sig.c shows it */
 	int common[2][8];	/* ids of the headers normally present */

@@ -24,9 +24,22 @@ static inline void put(struct out *o, const void *s, size_t n)
 	o->p[o->len] = 0;
 }
 
+/*
+ * A C string: the names and numbers of a signature are a few bytes each,
+ * copied in one pass for less than strlen() and memcpy() calls cost.
+ */
 static inline void puts_(struct out *o, const char *s)
 {
-	put(o, s, strlen(s));
+	char *d, *end;
+
+	if (o->len + 1 >= o->cap)
+		return;
+	d = o->p + o->len;
+	end = o->p + o->cap - 1;
+	while (*s && d < end)
+		*d++ = *s++;
+	*d = 0;
+	o->len = (size_t)(d - o->p);
 }
 
 #endif

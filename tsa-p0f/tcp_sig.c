@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "tcp_sig.h"
-#include "sigtext.h"
 
 #define IP4_MBZ	0x8000
 #define IP4_DF	0x4000
@@ -419,18 +418,30 @@ void tcp_sig_match(const struct p0f_db *db, int to_srv,
 }
 
 /*
- * A bounded appender for the signature text, with no printf: it runs for
- * every SYN and SYN+ACK.
+ * The signature text, with no printf: it is made for every SYN and
+ * SYN+ACK.  Every field has a bound, so it is written unchecked into a
+ * buffer long enough for the longest, then cut to P0F_RAW_SIG_MAX as a
+ * bounded appender would cut it.
  */
-static void putu(struct out *o, unsigned v)
+static inline char *put_dec(char *d, unsigned v)
 {
-	char d[10];
-	size_t n = sizeof d;
+	char t[10];
+	int n = 0;
 
 	do
-		d[--n] = (char)('0' + v % 10);
+		t[n++] = (char)('0' + v % 10);
 	while (v /= 10);
-	put(o, d + n, sizeof d - n);
+	while (n)
+		*d++ = t[--n];
+	return d;
+}
+
+/* Text, up to end at most. */
+static inline char *put_txt(char *d, const char *end, const char *s)
+{
+	while (*s && d < end)
+		*d++ = *s++;
+	return d;
 }
 
 static const char *const opt_text[] = {
@@ -438,67 +449,81 @@ static const char *const opt_text[] = {
 	[TCPOPT_SACKOK] = "sok", [TCPOPT_SACK] = "sack", [TCPOPT_TS] = "ts",
 };
 
+/*
+ * The longest text: "255:255+255:255:65535:mtu*65535,255:" (36), then
+ * per option "eol+255," (8), ':', per quirk a name of at most 6 and ','
+ * (p0f_quirk_names), ":+".  The quirks' names come from a table: from
+ * there on every byte goes through put_txt(), which stops at the end.
+ */
+#define SIG_TEXT_MAX (36 + P0F_MAX_OPT * 8 + 1 + P0F_NQUIRKS * 7 + 2)
+
 size_t tcp_sig_format(const struct tcp_pkt *pk, uint16_t syn_mss,
     char buf[P0F_RAW_SIG_MAX])
 {
-	struct out o = { buf, 0, P0F_RAW_SIG_MAX };
+	char t[SIG_TEXT_MAX], *d = t;
+	const char *end = t + SIG_TEXT_MAX;
 	uint8_t dist = tcp_guess_dist(pk->ttl);
 	bool use_mtu = false;
+	unsigned nopt = pk->nopt < P0F_MAX_OPT ? pk->nopt : P0F_MAX_OPT;
+	size_t n;
 	int wm;
 
-	buf[0] = 0;
-	putu(&o, pk->ver);
-	put(&o, ":", 1);
-	putu(&o, pk->ttl);
+	d = put_dec(d, pk->ver);
+	*d++ = ':';
+	d = put_dec(d, pk->ttl);
+	*d++ = '+';
 	if (dist > P0F_MAX_DIST)
-		put(&o, "+?", 2);
-	else {
-		put(&o, "+", 1);
-		putu(&o, dist);
-	}
-	put(&o, ":", 1);
-	putu(&o, pk->olen);
-	put(&o, ":", 1);
+		*d++ = '?';
+	else
+		d = put_dec(d, dist);
+	*d++ = ':';
+	d = put_dec(d, pk->olen);
+	*d++ = ':';
 	if (pk->mss == SPECIAL_MSS &&
 	    (pk->flags & (TCP_SYN | TCP_ACK | TCP_FIN | TCP_RST)) ==
 	    (TCP_SYN | TCP_ACK))
-		put(&o, "*", 1);
+		*d++ = '*';
 	else
-		putu(&o, pk->mss);
-	put(&o, ":", 1);
+		d = put_dec(d, pk->mss);
+	*d++ = ':';
 	wm = detect_win_multi(pk, &use_mtu, syn_mss);
 	if (wm > 0) {
-		put(&o, use_mtu ? "mtu*" : "mss*", 4);
-		putu(&o, (unsigned)wm);
+		d = put_txt(d, end, use_mtu ? "mtu*" : "mss*");
+		d = put_dec(d, (unsigned)wm);
 	} else
-		putu(&o, pk->win);
-	put(&o, ",", 1);
-	putu(&o, pk->wscale);
-	put(&o, ":", 1);
-	for (unsigned i = 0; i < pk->nopt; i++) {
+		d = put_dec(d, pk->win);
+	*d++ = ',';
+	d = put_dec(d, pk->wscale);
+	*d++ = ':';
+	for (unsigned i = 0; i < nopt; i++) {
 		uint8_t k = pk->opt[i];
 
 		if (i)
-			put(&o, ",", 1);
+			*d++ = ',';
 		if (k == TCPOPT_EOL) {
-			put(&o, "eol+", 4);
-			putu(&o, pk->eol_pad);
+			d = put_txt(d, end, "eol+");
+			d = put_dec(d, pk->eol_pad);
 		} else if (k < sizeof opt_text / sizeof *opt_text &&
 		    opt_text[k])
-			puts_(&o, opt_text[k]);
+			d = put_txt(d, end, opt_text[k]);
 		else {
-			put(&o, "?", 1);
-			putu(&o, k);
+			*d++ = '?';
+			d = put_dec(d, k);
 		}
 	}
-	put(&o, ":", 1);
-	for (int q = 0, first = 1; q < P0F_NQUIRKS; q++)
+	*d++ = ':';
+	for (int q = 0, first = 1; q < P0F_NQUIRKS && pk->quirks >> q; q++)
 		if (pk->quirks & (1u << q)) {
 			if (!first)
-				put(&o, ",", 1);
-			puts_(&o, p0f_quirk_names[q]);
+				d = put_txt(d, end, ",");
+			d = put_txt(d, end, p0f_quirk_names[q]);
 			first = 0;
 		}
-	put(&o, pk->pay_len ? ":+" : ":0", 2);
-	return o.len;
+	d = put_txt(d, end, pk->pay_len ? ":+" : ":0");
+	n = (size_t)(d - t);
+	if (n > P0F_RAW_SIG_MAX - 1)
+		n = P0F_RAW_SIG_MAX - 1;
+	memcpy(buf, t, n);
+	buf[n] = 0;
+	return n;
 }
