@@ -43,6 +43,9 @@ struct tsa_writer {
 	struct mp_buf extra;
 	struct mp_buf kept;	/* dedup: the record's pairs that stay */
 	uint32_t nadd;
+	/* the last pairs of tsa_rec_pairs, not yet copied (see there) */
+	const void *tail;
+	size_t taillen;
 	int dedup;
 	size_t keyoff[64];	/* offsets of appended keys in extra, for dedup */
 };
@@ -327,10 +330,20 @@ void tsa_rec_begin(struct tsa_writer *w, const uint8_t *rec, size_t len)
 	w->reclen = len;
 	w->extra.len = 0;
 	w->nadd = 0;
+	w->tail = NULL;
+}
+
+/* Pairs kept by pointer go into extra before anything appended after them. */
+static void copy_tail(struct tsa_writer *w)
+{
+	mp_put_raw(&w->extra, w->tail, w->taillen);
+	w->tail = NULL;
 }
 
 struct mp_buf *tsa_rec_key(struct tsa_writer *w, const char *key)
 {
+	if (w->tail)
+		copy_tail(w);
 	if (w->nadd < 64)
 		w->keyoff[w->nadd] = w->extra.len;
 	w->nadd++;
@@ -343,16 +356,26 @@ void tsa_rec_pairs(struct tsa_writer *w, const void *pairs, size_t len,
 {
 	const uint8_t *p = pairs, *end = p + len;
 
-	if (w->dedup) {
-		/* note where each key lands, for the dedup comparison */
-		for (uint32_t i = 0; i < npairs && p < end; i++) {
-			const uint8_t *v;
-			if (w->nadd + i < 64)
-				w->keyoff[w->nadd + i] = w->extra.len + (size_t)(p - (const uint8_t *)pairs);
-			if ((v = mp_skip_value(p, end)) == NULL ||
-			    (p = mp_skip_value(v, end)) == NULL)
-				break;
-		}
+	if (w->tail)
+		copy_tail(w);
+	/*
+	 * Without dedup the pairs are only noted, and tsa_rec_end copies them
+	 * straight to the output: one copy instead of two.
+	 */
+	if (!w->dedup) {
+		w->tail = pairs;
+		w->taillen = len;
+		w->nadd += npairs;
+		return;
+	}
+	/* note where each key lands, for the dedup comparison */
+	for (uint32_t i = 0; i < npairs && p < end; i++) {
+		const uint8_t *v;
+		if (w->nadd + i < 64)
+			w->keyoff[w->nadd + i] = w->extra.len + (size_t)(p - (const uint8_t *)pairs);
+		if ((v = mp_skip_value(p, end)) == NULL ||
+		    (p = mp_skip_value(v, end)) == NULL)
+			break;
 	}
 	mp_put_raw(&w->extra, pairs, len);
 	w->nadd += npairs;
@@ -387,6 +410,8 @@ void tsa_rec_end(struct tsa_writer *w)
 		mp_put_map(&w->out, m.len + w->nadd);
 		mp_put_raw(&w->out, p, (size_t)(end - p));
 		mp_put_raw(&w->out, w->extra.p, w->extra.len);
+		if (w->tail)
+			mp_put_raw(&w->out, w->tail, w->taillen);
 	} else {
 		/* Copy pair by pair, leaving out keys that are being replaced. */
 		struct mp_map_iter it;

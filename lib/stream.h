@@ -75,7 +75,8 @@ struct mp_buf *tsa_rec_key(struct tsa_writer *w, const char *key);
 void tsa_rec_end(struct tsa_writer *w);
 /*
  * Append npairs key/value pairs that are already packed (for example a
- * host's annotations, packed once and reused for every record): one copy.
+ * host's annotations, packed once and reused for every record): one copy,
+ * made by tsa_rec_end, so pairs must stay unchanged until then.
  */
 void tsa_rec_pairs(struct tsa_writer *w, const void *pairs, size_t len,
     uint32_t npairs);
