@@ -389,14 +389,6 @@ const uint8_t *mp_map_walk(const uint8_t *p, const uint8_t *end,
 	return p;
 }
 
-int64_t mp_map_find(const uint8_t *rec, size_t len, const struct mp_keys *k,
-    struct mp_obj *vals)
-{
-	uint64_t found;
-
-	return mp_map_walk(rec, rec + len, k, vals, &found) ? (int64_t)found : -1;
-}
-
 int64_t mp_map_get(const uint8_t *rec, size_t len, const char *const *keys,
     int nkeys, struct mp_obj *vals)
 {

@@ -124,7 +124,7 @@ static inline const uint8_t *mp_skip_value(const uint8_t *p, const uint8_t *end)
  * A set of keys prepared once: a record's key is hashed from its length and
  * its first and last 8 bytes into a table where no two wanted keys share a
  * slot (the multiplier is searched for at init), so each of a record's keys
- * costs one table load and, on a hit, two word compares; only keys longer
+ * costs one table load and, on a hit, three word compares; only keys longer
  * than 16 bytes need a memcmp.  Of identical keys in the set the first wins.
  */
 #define MP_KEYS_MAX 64
@@ -136,7 +136,7 @@ struct mp_keys {
 	uint64_t mult;			/* hash multiplier */
 	uint32_t len[MP_KEYS_MAX];
 	uint64_t head[MP_KEYS_MAX];	/* first 8 bytes (fewer: zero-padded) */
-	uint64_t tail[MP_KEYS_MAX];	/* last 8 bytes of keys longer than 8 */
+	uint64_t tail[MP_KEYS_MAX];	/* last 8 bytes of keys of 8 or more */
 	uint8_t slot[MP_KEYS_SLOTS];	/* key index + 1, or 0 */
 };
 void mp_keys_init(struct mp_keys *k, const char *const *keys, int n);
@@ -198,12 +198,6 @@ static inline int mp_keys_index(const struct mp_keys *k, const uint8_t *kp,
 const uint8_t *mp_map_walk(const uint8_t *p, const uint8_t *end,
     const struct mp_keys *k, struct mp_obj *vals, uint64_t *found);
 
-/*
- * The keys of k in a record already framed (by tsa_read): stops once all
- * are found.  Returns the mask of keys found, or -1 if rec is not a map.
- */
-int64_t mp_map_find(const uint8_t *rec, size_t len, const struct mp_keys *k,
-    struct mp_obj *vals);
 
 /*
  * Look up several keys of the map at rec in one pass.  keys[i] are

@@ -121,7 +121,7 @@ static enum rec_kind parse(const uint8_t *rec, size_t len, uint64_t found,
 			p->sni = v[K_TLS_SNI];
 		if (HAS(K_HTTP_HOST) && (p->has_http_host = is_str(&v[K_HTTP_HOST])))
 			p->http_host = v[K_HTTP_HOST];
-		/* (for arrays mp_map_find leaves ptr at the first element) */
+		/* (for arrays the walk leaves ptr at the first element) */
 		if (HAS(K_DNS_QNAMES) && (p->has_qnames = v[K_DNS_QNAMES].type == MP_ARRAY))
 			p->qnames = v[K_DNS_QNAMES];
 		if (HAS(K_DNS_IPS) && (p->has_ips = v[K_DNS_IPS].type == MP_ARRAY))

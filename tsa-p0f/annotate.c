@@ -7,10 +7,10 @@
  * application signature (nmap and the like) ends its connection at once
  * and leaves the host's OS alone.
  *
- * Every other record costs one mp_map_find() pass for the keys below, two
- * host lookups, and one tsa_rec_pairs() copy of the hosts' pairs, which
- * are packed in advance; a record between the same two endpoints as one
- * just before it needs no lookup (host_pairs.c).
+ * Every other record costs the keys below, found by the reader in the walk
+ * that frames the record (tsa_read_find), two host lookups, and one copy
+ * of the hosts' pairs, which are packed in advance; a record between the
+ * same two endpoints as one just before it needs no lookup (host_pairs.c).
  */
 #include <string.h>
 
