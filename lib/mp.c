@@ -341,8 +341,15 @@ const uint8_t *mp_map_walk(const uint8_t *p, const uint8_t *end,
 	uint64_t f = 0;
 	struct mp_obj o;
 
-	if (mp_next(&p, end, &o) < 0 || o.type != MP_MAP ||
-	    2 * (uint64_t)o.len > (uint64_t)(end - p))
+	if (p < end && *p >= 0x80 && *p <= 0x8f) {	/* up to 15 pairs */
+		o.len = *p++ & 0x0f;
+	} else if (end - p >= 3 && *p == 0xde) {	/* map 16: most records */
+		o.len = (uint32_t)p[1] << 8 | p[2];
+		p += 3;
+	} else if (mp_next(&p, end, &o) < 0 || o.type != MP_MAP) {
+		return NULL;
+	}
+	if (2 * (uint64_t)o.len > (uint64_t)(end - p))
 		return NULL;
 	for (uint32_t i = o.len; i > 0; i--) {
 		const uint8_t *kp = NULL;

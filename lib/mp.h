@@ -78,6 +78,20 @@ static inline int mp_next_inline(const uint8_t **pp, const uint8_t *end,
 		*pp = p + 2 + n;
 		return 0;
 	}
+	if (avail >= 3 && *p == 0xcd) {		/* ports, lengths */
+		o->type = MP_UINT;
+		o->u = (uint64_t)p[1] << 8 | p[2];
+		*pp = p + 3;
+		return 0;
+	}
+	if (avail >= 10 && *p == 0xd7) {	/* timestamps */
+		o->type = MP_EXT;
+		o->ext = (int8_t)p[1];
+		o->len = 8;
+		o->ptr = p + 2;
+		*pp = p + 10;
+		return 0;
+	}
 	return mp_next(pp, end, o);
 }
 
