@@ -235,7 +235,7 @@ bool mp_obj_num(const struct mp_obj *o, double *v)
 	}
 }
 
-bool mp_obj_time(const struct mp_obj *o, int64_t *sec, uint32_t *nsec)
+bool mp_obj_time_any(const struct mp_obj *o, int64_t *sec, uint32_t *nsec)
 {
 	if (o->type != MP_EXT || o->ext != MP_EXT_TIMESTAMP)
 		return false;

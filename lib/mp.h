@@ -106,7 +106,23 @@ bool mp_obj_int(const struct mp_obj *o, int64_t *v);
 /* A number of any kind as double; false if o is not a number. */
 bool mp_obj_num(const struct mp_obj *o, double *v);
 /* A timestamp extension (32, 64 or 96 bit form); false otherwise. */
-bool mp_obj_time(const struct mp_obj *o, int64_t *sec, uint32_t *nsec);
+bool mp_obj_time_any(const struct mp_obj *o, int64_t *sec, uint32_t *nsec);
+/* The 64-bit form, every record's, inline. */
+static inline bool mp_obj_time(const struct mp_obj *o, int64_t *sec,
+    uint32_t *nsec)
+{
+	if (o->type == MP_EXT && o->ext == MP_EXT_TIMESTAMP && o->len == 8) {
+		const uint8_t *b = o->ptr;
+		uint64_t v = (uint64_t)b[0] << 56 | (uint64_t)b[1] << 48 |
+		    (uint64_t)b[2] << 40 | (uint64_t)b[3] << 32 |
+		    (uint64_t)b[4] << 24 | (uint64_t)b[5] << 16 |
+		    (uint64_t)b[6] << 8 | b[7];
+		*nsec = (uint32_t)(v >> 34);
+		*sec = (int64_t)(v & 0x3ffffffffULL);
+		return *nsec < 1000000000u;
+	}
+	return mp_obj_time_any(o, sec, nsec);
+}
 
 /*
  * The whole size of a value from its first byte (1 + payload) for the types

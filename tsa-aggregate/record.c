@@ -56,22 +56,6 @@ static bool is_uint(const struct mp_obj *o, uint64_t lim)
 	return o->type == MP_UINT && o->u < lim;
 }
 
-/* A timestamp: the 64-bit form (tsa-capture's) inline, mp_obj_time the rest. */
-static bool time_of(const struct mp_obj *o, int64_t *sec, uint32_t *nsec)
-{
-	const uint8_t *b = o->ptr;
-	uint64_t v;
-
-	if (o->type != MP_EXT || o->ext != MP_EXT_TIMESTAMP || o->len != 8)
-		return mp_obj_time(o, sec, nsec);
-	v = (uint64_t)b[0] << 56 | (uint64_t)b[1] << 48 | (uint64_t)b[2] << 40 |
-	    (uint64_t)b[3] << 32 | (uint64_t)b[4] << 24 | (uint64_t)b[5] << 16 |
-	    (uint64_t)b[6] << 8 | b[7];
-	*nsec = (uint32_t)(v >> 34);
-	*sec = (int64_t)(v & 0x3ffffffffULL);
-	return *nsec < 1000000000u;
-}
-
 /* The record just read, with its keys in v. */
 static enum rec_kind parse(const uint8_t *rec, size_t len, uint64_t found,
     const struct mp_obj *v, struct pkt *p)
@@ -85,7 +69,7 @@ static enum rec_kind parse(const uint8_t *rec, size_t len, uint64_t found,
 		return REC_OTHER;
 
 	/* A packet record without addresses or time cannot be placed. */
-	if (!HAS(K_TIMESTAMP) || !time_of(&v[K_TIMESTAMP], &sec, &nsec) ||
+	if (!HAS(K_TIMESTAMP) || !mp_obj_time(&v[K_TIMESTAMP], &sec, &nsec) ||
 	    !HAS(K_SRC_ADDR) || !is_addr(&v[K_SRC_ADDR]) ||
 	    !HAS(K_DST_ADDR) || !is_addr(&v[K_DST_ADDR]))
 		return REC_BAD;
