@@ -335,6 +335,43 @@ void mp_keys_init(struct mp_keys *k, const char *const *keys, int n)
 	    k->n, keys[0]);
 }
 
+/*
+ * A key that is not a fixstr (a longer string, or not a string at all):
+ * its bytes in *kp and *klen (*kp NULL if it is no string), and the
+ * position after it, or NULL.
+ */
+static const uint8_t *odd_key(const uint8_t *p, const uint8_t *end,
+    const uint8_t **kp, size_t *klen)
+{
+	const uint8_t *q = p;
+	struct mp_obj o;
+
+	if (mp_next(&q, end, &o) < 0)
+		return NULL;
+	if (o.type == MP_STR) {
+		*kp = o.ptr;
+		*klen = o.len;
+		return q;
+	}
+	*kp = NULL;
+	return mp_skip_value(p, end);
+}
+
+/* The end of n pairs at p, keys skipped like values. */
+static const uint8_t *walk_frame(const uint8_t *p, const uint8_t *end, uint32_t n)
+{
+	for (; n > 0; n--) {
+		if (p < end && (*p & 0xe0) == 0xa0 &&
+		    (size_t)(end - p) > (size_t)(*p & 0x1f))
+			p += 1 + (*p & 0x1f);
+		else if ((p = mp_skip_value(p, end)) == NULL)
+			return NULL;
+		if ((p = mp_skip_value(p, end)) == NULL)
+			return NULL;
+	}
+	return p;
+}
+
 const uint8_t *mp_map_walk(const uint8_t *p, const uint8_t *end,
     const struct mp_keys *k, struct mp_obj *vals, uint64_t *found)
 {
@@ -351,43 +388,37 @@ const uint8_t *mp_map_walk(const uint8_t *p, const uint8_t *end,
 	}
 	if (2 * (uint64_t)o.len > (uint64_t)(end - p))
 		return NULL;
+	if (!k)
+		return walk_frame(p, end, o.len);
 	for (uint32_t i = o.len; i > 0; i--) {
-		const uint8_t *kp = NULL;
-		size_t klen = 0;
+		const uint8_t *kp;
+		size_t klen;
+		int j;
 
 		/* the key: nearly always a fixstr */
-		if (p < end && (*p & 0xe0) == 0xa0) {
+		if (p < end && (*p & 0xe0) == 0xa0 &&
+		    (size_t)(end - p) > (size_t)(*p & 0x1f)) {
 			klen = *p & 0x1f;
 			kp = p + 1;
-			if ((size_t)(end - kp) < klen)
-				return NULL;
 			p = kp + klen;
-		} else {
-			const uint8_t *q = p;
-			if (mp_next(&q, end, &o) < 0)
+		} else if ((p = odd_key(p, end, &kp, &klen)) == NULL) {
+			return NULL;
+		} else if (kp == NULL) {
+			goto skip;
+		}
+		j = mp_keys_index(k, kp, klen, end);
+		if (j >= 0 && !(f >> j & 1)) {
+			const uint8_t *v = p;
+			if (mp_next_inline(&v, end, &vals[j]) < 0)
 				return NULL;
-			if (o.type == MP_STR) {
-				kp = o.ptr;
-				klen = o.len;
-				p = q;
-			} else if ((p = mp_skip_value(p, end)) == NULL) {
-				return NULL;
+			f |= 1ULL << j;
+			/* a scalar is skipped by decoding it */
+			if (vals[j].type != MP_ARRAY && vals[j].type != MP_MAP) {
+				p = v;
+				continue;
 			}
 		}
-		if (k && kp) {
-			int j = mp_keys_index(k, kp, klen, end);
-			if (j >= 0 && !(f >> j & 1)) {
-				const uint8_t *v = p;
-				if (mp_next_inline(&v, end, &vals[j]) < 0)
-					return NULL;
-				f |= 1ULL << j;
-				/* a scalar is skipped by decoding it */
-				if (vals[j].type != MP_ARRAY && vals[j].type != MP_MAP) {
-					p = v;
-					continue;
-				}
-			}
-		}
+skip:
 		if ((p = mp_skip_value(p, end)) == NULL)
 			return NULL;
 	}
