@@ -8,7 +8,6 @@ ports, and the link types DLT_LOOP, DLT_IPV6, DLT_NULL (big-endian) and
 same comparison as tshark.t, and against values known from construction."""
 import os
 import struct
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

@@ -5,7 +5,6 @@ runs with a port filter.  The records must describe exactly that traffic;
 the output must reach the pipe while the capture runs (flushed within a
 second); stats records carry libpcap's counters; run as root, the capture
 runs as nobody after opening the interface; SIGTERM ends it cleanly."""
-import io
 import os
 import signal
 import socket
@@ -35,6 +34,22 @@ def free_port():
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+def http_server(www, port):
+    """Python's HTTP server on 127.0.0.1:port, returned once it listens
+    (so that the capture started next sees the whole exchange)."""
+    server = subprocess.Popen(
+        ["/usr/bin/python3", "-m", "http.server", "--bind", "127.0.0.1",
+         "--directory", www, str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(40):
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    return server
 
 
 def dns_responder(sock):
@@ -74,17 +89,7 @@ def main():
     os.makedirs(www, exist_ok=True)
     with open(os.path.join(www, "hello.txt"), "w") as f:
         f.write("hello from tsa\n")
-    server = subprocess.Popen(
-        ["/usr/bin/python3", "-m", "http.server", "--bind", "127.0.0.1",
-         "--directory", www, str(http_port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    for _ in range(40):         # the server is listening (before the capture starts)
-        try:
-            socket.create_connection(("127.0.0.1", http_port), 0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
+    server = http_server(www, http_port)
 
     ini = os.path.join(TMP, "live.ini")
     with open(ini, "w") as f:
@@ -182,16 +187,7 @@ def main():
 
     # A second capture with a small snapshot length, not promiscuous, a
     # kernel buffer size, and -c: it ends by itself after 5 packets.
-    server = subprocess.Popen(
-        ["/usr/bin/python3", "-m", "http.server", "--bind", "127.0.0.1",
-         "--directory", www, str(http_port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(40):
-        try:
-            socket.create_connection(("127.0.0.1", http_port), 0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
+    server = http_server(www, http_port)
     out_path = os.path.join(TMP, "live-short.tsa")
     with open(out_path, "wb") as out:
         cap = subprocess.Popen(
