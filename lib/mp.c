@@ -235,7 +235,7 @@ bool mp_obj_num(const struct mp_obj *o, double *v)
 	}
 }
 
-bool mp_obj_time_any(const struct mp_obj *o, int64_t *sec, uint32_t *nsec)
+bool mp_obj_time_other(const struct mp_obj *o, int64_t *sec, uint32_t *nsec)
 {
 	if (o->type != MP_EXT || o->ext != MP_EXT_TIMESTAMP)
 		return false;
@@ -244,12 +244,6 @@ bool mp_obj_time_any(const struct mp_obj *o, int64_t *sec, uint32_t *nsec)
 		*sec = be32(o->ptr);
 		*nsec = 0;
 		return true;
-	case 8: {
-		uint64_t v = be64(o->ptr);
-		*nsec = (uint32_t)(v >> 34);
-		*sec = (int64_t)(v & 0x3ffffffffULL);
-		return *nsec < 1000000000u;
-	}
 	case 12:
 		*nsec = be32(o->ptr);
 		*sec = (int64_t)be64(o->ptr + 4);
@@ -261,14 +255,9 @@ bool mp_obj_time_any(const struct mp_obj *o, int64_t *sec, uint32_t *nsec)
 
 int mp_map_begin(struct mp_map_iter *it, const uint8_t *rec, size_t len)
 {
-	struct mp_obj o;
-
 	it->p = rec;
 	it->end = rec + len;
-	if (mp_next(&it->p, it->end, &o) < 0 || o.type != MP_MAP)
-		return -1;
-	it->left = o.len;
-	return 0;
+	return mp_map_header(&it->p, it->end, &it->left);
 }
 
 int mp_map_step(struct mp_map_iter *it, struct mp_obj *key,
@@ -286,13 +275,55 @@ int mp_map_step(struct mp_map_iter *it, struct mp_obj *key,
 	return 1;
 }
 
-/* A key's words as mp_keys_index computes them. */
-static void key_words(const char *s, size_t len, uint64_t *head, uint64_t *tail)
+/*
+ * The words a key is known by: its first 8 bytes (zero-padded) and, for
+ * keys of 8 bytes or more, its last 8.  Together they hold keys of up to
+ * 16 bytes whole; the bytes between, of longer keys, are compared by memcmp.
+ */
+static inline void key_words(const void *s, size_t len, uint64_t *head,
+    uint64_t *tail)
 {
 	*head = *tail = 0;
 	memcpy(head, s, len < 8 ? len : 8);
 	if (len >= 8)
-		memcpy(tail, s + len - 8, 8);
+		memcpy(tail, (const uint8_t *)s + len - 8, 8);
+}
+
+static inline unsigned key_hash(uint64_t head, uint64_t tail, size_t len,
+    uint64_t mult)
+{
+	return (unsigned)(((head + (tail << 1 | tail >> 63) + len) * mult) >> 54);
+}
+
+/*
+ * The index in k of the key of klen bytes at kp, or -1.  end bounds the
+ * buffer kp is in: where 8 bytes can be loaded, a short key's word is
+ * loaded whole and masked instead of copied byte by byte.
+ */
+static inline int key_index(const struct mp_keys *k, const uint8_t *kp,
+    size_t klen, const uint8_t *end)
+{
+	uint64_t head, tail;
+	unsigned s;
+
+	if (klen < 8 && end - kp >= 8) {
+		memcpy(&head, kp, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		head &= ~0ULL >> 1 >> (63 - 8 * klen);
+#else
+		head &= ~(~0ULL >> (8 * klen));
+#endif
+		tail = 0;
+	} else {
+		key_words(kp, klen, &head, &tail);
+	}
+	s = k->slot[key_hash(head, tail, klen, k->mult)];
+	if (s-- == 0 || k->head[s] != head || k->tail[s] != tail ||
+	    k->len[s] != klen)
+		return -1;
+	if (klen > 16 && memcmp(kp + 8, k->keys[s] + 8, klen - 16) != 0)
+		return -1;
+	return (int)s;
 }
 
 void mp_keys_init(struct mp_keys *k, const char *const *keys, int n)
@@ -323,7 +354,7 @@ void mp_keys_init(struct mp_keys *k, const char *const *keys, int n)
 			unsigned h;
 			if (!(k->all >> i & 1))
 				continue;
-			h = mp_key_hash(k->head[i], k->tail[i], k->len[i], k->mult);
+			h = key_hash(k->head[i], k->tail[i], k->len[i], k->mult);
 			if (k->slot[h])
 				break;
 			k->slot[h] = (uint8_t)(i + 1);
@@ -357,7 +388,7 @@ static const uint8_t *odd_key(const uint8_t *p, const uint8_t *end,
 	return mp_skip_value(p, end);
 }
 
-/* The end of n pairs at p, keys skipped like values. */
+/* The end of n pairs at p; a fixstr key is sized without the table. */
 static const uint8_t *walk_frame(const uint8_t *p, const uint8_t *end, uint32_t n)
 {
 	for (; n > 0; n--) {
@@ -376,21 +407,13 @@ const uint8_t *mp_map_walk(const uint8_t *p, const uint8_t *end,
     const struct mp_keys *k, struct mp_obj *vals, uint64_t *found)
 {
 	uint64_t f = 0;
-	struct mp_obj o;
+	uint32_t n;
 
-	if (p < end && *p >= 0x80 && *p <= 0x8f) {	/* up to 15 pairs */
-		o.len = *p++ & 0x0f;
-	} else if (end - p >= 3 && *p == 0xde) {	/* map 16: most records */
-		o.len = (uint32_t)p[1] << 8 | p[2];
-		p += 3;
-	} else if (mp_next(&p, end, &o) < 0 || o.type != MP_MAP) {
-		return NULL;
-	}
-	if (2 * (uint64_t)o.len > (uint64_t)(end - p))
+	if (mp_map_header(&p, end, &n) < 0 || 2 * (uint64_t)n > (uint64_t)(end - p))
 		return NULL;
 	if (!k)
-		return walk_frame(p, end, o.len);
-	for (uint32_t i = o.len; i > 0; i--) {
+		return walk_frame(p, end, n);
+	for (uint32_t i = n; i > 0; i--) {
 		const uint8_t *kp;
 		size_t klen;
 		int j;
@@ -406,7 +429,7 @@ const uint8_t *mp_map_walk(const uint8_t *p, const uint8_t *end,
 		} else if (kp == NULL) {
 			goto skip;
 		}
-		j = mp_keys_index(k, kp, klen, end);
+		j = key_index(k, kp, klen, end);
 		if (j >= 0 && !(f >> j & 1)) {
 			const uint8_t *v = p;
 			if (mp_next_inline(&v, end, &vals[j]) < 0)

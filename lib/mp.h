@@ -49,6 +49,33 @@ int mp_next(const uint8_t **p, const uint8_t *end, struct mp_obj *o);
 int mp_skip(const uint8_t **p, const uint8_t *end);
 
 /*
+ * The header of the map at *pp: its pair count in *n, *pp past it.
+ * Returns 0, or -1 if the bytes there are not a map header.
+ */
+static inline int mp_map_header(const uint8_t **pp, const uint8_t *end,
+    uint32_t *n)
+{
+	const uint8_t *p = *pp;
+	struct mp_obj o;
+
+	if (p < end && *p >= 0x80 && *p <= 0x8f) {	/* up to 15 pairs */
+		*n = *p & 0x0f;
+		*pp = p + 1;
+		return 0;
+	}
+	if (end - p >= 3 && *p == 0xde) {		/* map 16: most records */
+		*n = (uint32_t)p[1] << 8 | p[2];
+		*pp = p + 3;
+		return 0;
+	}
+	if (mp_next(&p, end, &o) < 0 || o.type != MP_MAP)
+		return -1;
+	*n = o.len;
+	*pp = p;
+	return 0;
+}
+
+/*
  * mp_next with the commonest values of a record (small integers, short
  * strings, addresses) decoded inline.
  */
@@ -105,9 +132,12 @@ static inline bool mp_str_eq(const struct mp_obj *o, const char *s, size_t n)
 bool mp_obj_int(const struct mp_obj *o, int64_t *v);
 /* A number of any kind as double; false if o is not a number. */
 bool mp_obj_num(const struct mp_obj *o, double *v);
-/* A timestamp extension (32, 64 or 96 bit form); false otherwise. */
-bool mp_obj_time_any(const struct mp_obj *o, int64_t *sec, uint32_t *nsec);
-/* The 64-bit form, every record's, inline. */
+/* mp_obj_time's 32- and 96-bit forms, and the refusal of anything else. */
+bool mp_obj_time_other(const struct mp_obj *o, int64_t *sec, uint32_t *nsec);
+/*
+ * A timestamp extension (32, 64 or 96 bit form); false otherwise.  The
+ * 64-bit form, every record's, is read inline.
+ */
 static inline bool mp_obj_time(const struct mp_obj *o, int64_t *sec,
     uint32_t *nsec)
 {
@@ -121,7 +151,7 @@ static inline bool mp_obj_time(const struct mp_obj *o, int64_t *sec,
 		*sec = (int64_t)(v & 0x3ffffffffULL);
 		return *nsec < 1000000000u;
 	}
-	return mp_obj_time_any(o, sec, nsec);
+	return mp_obj_time_other(o, sec, nsec);
 }
 
 /*
@@ -170,51 +200,6 @@ struct mp_keys {
 	uint8_t slot[MP_KEYS_SLOTS];	/* key index + 1, or 0 */
 };
 void mp_keys_init(struct mp_keys *k, const char *const *keys, int n);
-
-/* The low n bytes (in memory order) of a word loaded with memcpy, n < 8. */
-static inline uint64_t mp_first_bytes(uint64_t w, size_t n)
-{
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	return w & (~0ULL >> 1 >> (63 - 8 * n));
-#else
-	return w & ~(~0ULL >> (8 * n));
-#endif
-}
-
-static inline unsigned mp_key_hash(uint64_t head, uint64_t tail, size_t len,
-    uint64_t mult)
-{
-	return (unsigned)(((head + (tail << 1 | tail >> 63) + len) * mult) >> 54);
-}
-
-/*
- * The index in k of the key of klen bytes at kp, or -1.  end bounds the
- * buffer kp is in: when 8 bytes can be loaded the short key's word is
- * loaded whole and masked.
- */
-static inline int mp_keys_index(const struct mp_keys *k, const uint8_t *kp,
-    size_t klen, const uint8_t *end)
-{
-	uint64_t head = 0, tail = 0;
-	unsigned s;
-
-	if (klen >= 8) {
-		memcpy(&head, kp, 8);
-		memcpy(&tail, kp + klen - 8, 8);
-	} else if (end - kp >= 8) {
-		memcpy(&head, kp, 8);
-		head = mp_first_bytes(head, klen);
-	} else if (klen) {
-		memcpy(&head, kp, klen);
-	}
-	s = k->slot[mp_key_hash(head, tail, klen, k->mult)];
-	if (s-- == 0 || k->head[s] != head || k->tail[s] != tail ||
-	    k->len[s] != klen)
-		return -1;
-	if (klen > 16 && memcmp(kp + 8, k->keys[s] + 8, klen - 16) != 0)
-		return -1;
-	return (int)s;
-}
 
 /*
  * Walk the map at p to its end, which is returned; NULL if the map is

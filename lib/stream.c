@@ -399,7 +399,6 @@ static int appended(const struct tsa_writer *w, const struct mp_obj *k)
 void tsa_rec_end(struct tsa_writer *w)
 {
 	const uint8_t *p = w->rec, *end = w->rec + w->reclen;
-	struct mp_obj m;
 
 	if (w->nadd == 0) {
 		mp_put_raw(&w->out, w->rec, w->reclen);
@@ -409,44 +408,21 @@ void tsa_rec_end(struct tsa_writer *w)
 		 * header, then the record's pairs and the appended ones, in
 		 * one reservation of the output buffer.
 		 */
+		size_t body, tail = w->tail ? w->taillen : 0;
 		uint8_t *o;
 		uint32_t n;
 
-		if (*p >= 0x80 && *p <= 0x8f)
-			n = *p++ & 0x0f;
-		else if (*p == 0xde && end - p >= 3)
-			n = (uint32_t)p[1] << 8 | p[2], p += 3;
-		else if (mp_next(&p, end, &m) == 0 && m.type == MP_MAP)
-			n = m.len;
-		else
+		if (mp_map_header(&p, end, &n) < 0)
 			tsa_die("internal error: tsa_rec_end on a non-map");
-		n += w->nadd;
-		o = mp_buf_reserve(&w->out, 5 + (size_t)(end - p) + w->extra.len +
-		    (w->tail ? w->taillen : 0));
-		if (n < 16) {
-			*o++ = (uint8_t)(0x80 | n);
-		} else if (n < 65536) {
-			*o++ = 0xde;
-			*o++ = (uint8_t)(n >> 8);
-			*o++ = (uint8_t)n;
-		} else {
-			*o++ = 0xdf;
-			*o++ = (uint8_t)(n >> 24);
-			*o++ = (uint8_t)(n >> 16);
-			*o++ = (uint8_t)(n >> 8);
-			*o++ = (uint8_t)n;
-		}
-		memcpy(o, p, (size_t)(end - p));
-		o += end - p;
-		if (w->extra.len) {
-			memcpy(o, w->extra.p, w->extra.len);
-			o += w->extra.len;
-		}
-		if (w->tail) {
-			memcpy(o, w->tail, w->taillen);
-			o += w->taillen;
-		}
-		w->out.len = (size_t)(o - w->out.p);
+		body = (size_t)(end - p);
+		mp_put_map(&w->out, n + w->nadd);
+		o = mp_buf_reserve(&w->out, body + w->extra.len + tail);
+		memcpy(o, p, body);
+		if (w->extra.len)
+			memcpy(o + body, w->extra.p, w->extra.len);
+		if (tail)
+			memcpy(o + body + w->extra.len, w->tail, tail);
+		w->out.len += body + w->extra.len + tail;
 	} else {
 		/* Copy pair by pair, leaving out keys that are being replaced. */
 		struct mp_map_iter it;
