@@ -44,6 +44,7 @@ struct pkt {
 
 enum rec_kind { REC_PACKET, REC_OTHER, REC_BAD };
 /* tsa_read, and what the record is: a packet (then in p), another kind, bad. */
+void record_init(void);	/* once, before the first record_read */
 int record_read(struct tsa_reader *r, const uint8_t **rec, size_t *len,
     struct pkt *p, enum rec_kind *kind);
 
@@ -345,7 +346,7 @@ struct agg {
 	/* the window: a ring of contributions, grown up to ring_max */
 	struct contrib *ring;
 	uint32_t ring_cap, ring_max, head, n;	/* oldest at head */
-	uint64_t evicted_early;		/* time window cut short by ring_cap */
+	uint64_t evicted_early;		/* time window cut short by ring_max */
 
 	uint64_t packets, bytes;	/* window totals */
 	struct country countries[NCOUNTRY];
@@ -365,6 +366,14 @@ struct agg {
 	uint64_t snapshots, alerts_raised;
 	void *scratch;			/* snapshot.c's work space */
 };
+
+/* The ring slot of the window's i-th packet (0 the oldest), i < ring_cap. */
+static inline uint32_t ring_pos(const struct agg *a, uint32_t i)
+{
+	uint32_t k = a->head + i;
+
+	return k >= a->ring_cap ? k - a->ring_cap : k;
+}
 
 void agg_init(struct agg *a);
 /*

@@ -263,6 +263,7 @@ int main(int argc, char **argv)
 	a->domains = domains_new(setting_u32("aggregate", "DomainCacheSize", 100000, 16, 1u << 26));
 	local_init(&a->local, o_local ? o_local : tsa_setting("aggregate", "LocalNetworks"));
 
+	record_init();
 	r = tsa_reader_open(optind < argc ? argv[optind] : "-");
 	check_kind(r);
 	live = live || header_live(r);

@@ -545,8 +545,7 @@ static void emit(struct tsa_writer *w, struct msnap *s, uint32_t top_hosts,
 
 	mp_put_cstr(b, "alerts");
 	mp_put_array(b, s->nalerts);
-	if (s->alerts.len)
-		mp_put_raw(b, s->alerts.p, s->alerts.len);
+	mp_put_raw(b, s->alerts.p, s->alerts.len);
 	tsa_wrote(w);
 	snap_free(s);
 }

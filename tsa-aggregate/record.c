@@ -32,7 +32,6 @@ static const char *const names[NKEYS] = {
 };
 
 static struct mp_keys keys;
-static bool keys_ready;
 
 static bool is_str(const struct mp_obj *o)
 {
@@ -128,6 +127,11 @@ static enum rec_kind parse(const uint8_t *rec, size_t len, uint64_t found,
 	return REC_PACKET;
 }
 
+void record_init(void)
+{
+	mp_keys_init(&keys, names, NKEYS);
+}
+
 int record_read(struct tsa_reader *r, const uint8_t **rec, size_t *len,
     struct pkt *p, enum rec_kind *kind)
 {
@@ -136,10 +140,6 @@ int record_read(struct tsa_reader *r, const uint8_t **rec, size_t *len,
 	uint64_t found;
 	int rc;
 
-	if (!keys_ready) {
-		mp_keys_init(&keys, names, NKEYS);
-		keys_ready = true;
-	}
 	if ((rc = tsa_read_find(r, &keys, rec, len, v, &found)) > 0)
 		*kind = parse(*rec, *len, found, v, p);
 	return rc;

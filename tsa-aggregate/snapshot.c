@@ -378,14 +378,11 @@ static void put_os(struct agg *a, struct mp_buf *b, struct scratch *s,
 /* The first of the window's packets from i on at or after t. */
 static uint32_t first_at(const struct agg *a, uint32_t i, int64_t t)
 {
-	uint32_t hi = a->n, mid, k;
+	uint32_t hi = a->n, mid;
 
 	while (i < hi) {
 		mid = i + (hi - i) / 2;
-		k = a->head + mid;
-		if (k >= a->ring_cap)
-			k -= a->ring_cap;
-		if (a->ring[k].ts < t)
+		if (a->ring[ring_pos(a, mid)].ts < t)
 			i = mid + 1;
 		else
 			hi = mid;
@@ -397,10 +394,8 @@ static uint32_t first_at(const struct agg *a, uint32_t i, int64_t t)
 static uint64_t bytes_of(const struct agg *a, uint32_t i, uint32_t e)
 {
 	uint64_t sum = 0;
-	uint32_t k = a->head + i, m;
+	uint32_t k = ring_pos(a, i), m;
 
-	if (k >= a->ring_cap)
-		k -= a->ring_cap;
 	while (i < e) {
 		const struct contrib *c = &a->ring[k];
 

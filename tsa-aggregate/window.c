@@ -201,13 +201,13 @@ int64_t agg_window_start(const struct agg *a, int64_t end)
  */
 static void grow(struct agg *a)
 {
-	uint32_t cap = a->ring_cap ? a->ring_cap : 4096, i, k;
+	uint32_t cap = a->ring_cap ? a->ring_cap : 4096, i;
 	struct contrib *r;
 
 	cap = cap >= a->ring_max / 2 ? a->ring_max : 2 * cap;
 	r = tsa_malloc((size_t)cap * sizeof *r);
-	for (i = 0, k = a->head; i < a->n; i++, k = k + 1 == a->ring_cap ? 0 : k + 1)
-		r[i] = a->ring[k];
+	for (i = 0; i < a->n; i++)
+		r[i] = a->ring[ring_pos(a, i)];
 	free(a->ring);
 	a->ring = r;
 	a->ring_cap = cap;
@@ -231,9 +231,7 @@ void agg_add(struct agg *a, const struct pkt *p)
 			agg_evict_one(a);
 		}
 	}
-	tail = a->head + a->n;
-	if (tail >= a->ring_cap)
-		tail -= a->ring_cap;
+	tail = ring_pos(a, a->n);
 	c = &a->ring[tail];
 	src = endpoint(a, p, 0);
 	dst = endpoint(a, p, 1);
