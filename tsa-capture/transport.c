@@ -43,7 +43,7 @@ static uint8_t *cur_tcp_op(uint8_t *d, unsigned flags)
 static void app(struct pkt *k, int which, int http_kind, const uint8_t *p,
     const uint8_t *end, int tcp)
 {
-	put_fixstr(KEY(k, "application_type"), app_name[which].s,
+	mp_put_str(KEY(k, "application_type"), app_name[which].s,
 	    app_name[which].n);
 	switch (which) {
 	case APP_DNS:
