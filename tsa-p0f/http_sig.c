@@ -67,13 +67,10 @@ static bool contains(const uint8_t *v, size_t n, const char *needle,
 	return false;
 }
 
-/* The same for a value up to any NUL, as p0f's C strings end. */
+/* The same for a C string needle. */
 bool http_contains(const uint8_t *v, size_t n, const char *needle)
 {
-	const uint8_t *nul = memchr(v, 0, n);
-
-	return contains(v, nul ? (size_t)(nul - v) : n, needle,
-	    strlen(needle));
+	return contains(v, n, needle, strlen(needle));
 }
 
 /* A header name's bytes: isalnum() in the C locale, '-' and '_'. */
@@ -260,7 +257,7 @@ enum http_parse http_msg_parse(const struct p0f_db *db, int to_srv,
 			    vlen);
 			if (h->id == (to_srv ? HDR_UA : HDR_SERVER)) {
 				m->sw = h->val;
-				m->swlen = h->vlen;
+				m->swlen = h->clen;	/* p0f's C string */
 			} else if (to_srv && h->id == HDR_AL) {
 				m->lang = h->val;
 				m->langlen = h->vlen;

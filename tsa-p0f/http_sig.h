@@ -76,7 +76,10 @@ size_t http_sig_format(const struct p0f_db *db, int to_srv,
  */
 const char *http_msg_lang(const struct http_msg *m);
 
-/* Does the value (up to any NUL, as p0f's C strings) contain needle? */
+/*
+ * Does the value contain needle?  Values are passed up to any NUL, as
+ * p0f's C strings end (http_hdr's clen, http_msg's swlen).
+ */
 bool http_contains(const uint8_t *v, size_t n, const char *needle);
 
 #endif
