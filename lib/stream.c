@@ -340,15 +340,20 @@ static void copy_tail(struct tsa_writer *w)
 	w->tail = NULL;
 }
 
-struct mp_buf *tsa_rec_key(struct tsa_writer *w, const char *key)
+struct mp_buf *tsa_rec_keyn(struct tsa_writer *w, const char *key, size_t n)
 {
 	if (w->tail)
 		copy_tail(w);
 	if (w->nadd < 64)
 		w->keyoff[w->nadd] = w->extra.len;
 	w->nadd++;
-	mp_put_cstr(&w->extra, key);
+	mp_put_str(&w->extra, key, n);
 	return &w->extra;
+}
+
+struct mp_buf *tsa_rec_key(struct tsa_writer *w, const char *key)
+{
+	return tsa_rec_keyn(w, key, strlen(key));
 }
 
 void tsa_rec_pairs(struct tsa_writer *w, const void *pairs, size_t len,

@@ -72,6 +72,8 @@ void tsa_writer_close(struct tsa_writer *w);
  */
 void tsa_rec_begin(struct tsa_writer *w, const uint8_t *rec, size_t len);
 struct mp_buf *tsa_rec_key(struct tsa_writer *w, const char *key);
+/* tsa_rec_key for a key of n bytes (a literal's length is known). */
+struct mp_buf *tsa_rec_keyn(struct tsa_writer *w, const char *key, size_t n);
 void tsa_rec_end(struct tsa_writer *w);
 /*
  * Append npairs key/value pairs that are already packed (for example a

@@ -52,32 +52,18 @@ struct pkt {
 };
 
 /*
- * The pairs a record gets, gathered here and appended with one
- * tsa_rec_pairs(): keys are literals, packed with their length known at
- * compile time.
+ * The writer of the record being annotated: a fingerprint's keys go
+ * straight onto it (tsa_rec_key), before the hosts' pre-packed pairs.
  */
-static struct mp_buf add;
-static uint32_t nadd;
+static struct tsa_writer *out;
 
-#define KEY(lit) key(lit, sizeof lit - 1)
-
-static inline struct mp_buf *key(const char *k, size_t n)
-{
-	nadd++;
-	mp_put_str(&add, k, n);
-	return &add;
-}
+#define KEY(lit) tsa_rec_keyn(out, lit, sizeof lit - 1)
 
 void annotate_init(const struct p0f_db *d, bool c)
 {
 	db = d;
 	compat = c;
 	mp_keys_init(&keyset, keys, NKEYS);
-}
-
-void annotate_free(void)
-{
-	mp_buf_free(&add);
 }
 
 #define PUT_STR(lit, s) put_str(KEY(lit), s)
@@ -313,8 +299,7 @@ int annotate_next(struct tsa_reader *r, struct tsa_writer *w)
 	if (rc <= 0)
 		return rc;
 	tsa_rec_begin(w, rec, len);
-	add.len = 0;
-	nadd = 0;
+	out = w;
 	/* Not a packet record (stats, snapshots...): copied unchanged. */
 	if (!(found & 1 << K_SRC) || !(found & 1 << K_DST) ||
 	    v[K_SRC].type != MP_BIN || v[K_DST].type != MP_BIN ||
@@ -366,8 +351,6 @@ int annotate_next(struct tsa_reader *r, struct tsa_writer *w)
 			http_record(&p, &v[K_HTTPH]);
 	}
 	/* The fingerprint's pairs come first, then the hosts'. */
-	if (nadd)
-		tsa_rec_pairs(w, add.p, add.len, nadd);
 	host_pairs_put(w, p.src, p.dst, p.alen, p.ms);
 	tsa_rec_end(w);
 	return 1;

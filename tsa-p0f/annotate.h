@@ -24,8 +24,6 @@ extern struct annotate_stats annotate_stats;
  */
 void annotate_init(const struct p0f_db *db, bool compat);
 
-void annotate_free(void);
-
 /*
  * Read the next record from r and copy it to w with the fingerprint keys
  * appended.  Returns tsa_read's value: 1, 0 at the end, -1 on bad input.

@@ -119,7 +119,6 @@ int main(int argc, char **argv)
 		tsa_warn("more than %d connections in their first 30 s: %llu "
 		    "forgotten", MAX_FLOWS,
 		    (unsigned long long)hosts_stats.flows_evicted);
-	annotate_free();
 	host_pairs_free();
 	hosts_free();
 	p0f_db_free(db);
