@@ -194,3 +194,16 @@ void tsa_fmt_time(char out[40], int64_t sec, uint32_t nsec)
 	    (int)y, m, d, (unsigned)(rem / 3600),
 	    (unsigned)(rem / 60 % 60), (unsigned)(rem % 60), nsec % 1000000000u);
 }
+
+/* Howard Hinnant's algorithm: 400-year eras of 146097 days, March first. */
+int64_t tsa_days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}

@@ -34,6 +34,9 @@ int tsa_parse_duration(const char *s, uint64_t *ns);
 /* Peak resident set size of this process in KiB (for statistics). */
 long tsa_peak_rss_kib(void);
 
+/* Days from 1970-01-01 to the proleptic Gregorian date y-m-d (m 1 to 12). */
+int64_t tsa_days_from_civil(int64_t y, unsigned m, unsigned d);
+
 /* Format nanoseconds since the epoch as RFC 3339 UTC with 9 decimals. */
 void tsa_fmt_time(char out[40], int64_t sec, uint32_t nsec);
 

@@ -133,17 +133,6 @@ static int digits(const char *s, int n)
 	return v;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
 static int days_in_month(int y, int m)
 {
 	static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -192,7 +181,7 @@ bool parse_rfc3339(const char *s, int64_t *sec, uint32_t *nsec)
 	}
 	if (*s != '\0')
 		return false;
-	*sec = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
+	*sec = tsa_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
 	    (int64_t)h * 3600 + (int64_t)mi * 60 + se;
 	*nsec = ns;
 	return true;

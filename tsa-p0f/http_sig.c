@@ -89,19 +89,6 @@ static int digits2(const uint8_t *v)
 	return (v[0] - '0') * 10 + (v[1] - '0');
 }
 
-/* Days from 1970-01-01 to the given date (proleptic Gregorian). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 /*
  * "Sun, 06 Nov 1994 08:49:37 GMT", the form servers send, read without
  * strptime (which costs thousands of instructions): false for anything
@@ -136,7 +123,7 @@ static bool rfc1123_fast(const uint8_t *v, size_t n, int64_t *t)
 	if (d < 1 || d > 31 || y1 < 19 || y2 < 0 || (y1 == 19 && y2 < 70) ||
 	    hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 59)
 		return false;
-	*t = days_from_civil(y1 * 100 + y2, mon + 1, (unsigned)d) * 86400 +
+	*t = tsa_days_from_civil(y1 * 100 + y2, mon + 1, (unsigned)d) * 86400 +
 	    hh * 3600 + mm * 60 + ss;
 	return true;
 }

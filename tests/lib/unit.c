@@ -321,6 +321,11 @@ static void test_durations(void)
 	uint64_t ns;
 
 	CHECK(tsa_parse_duration("60s", &ns) && ns == 60000000000ULL);
+	/* the calendar under both date readers (tsa-filter, tsa-p0f) */
+	CHECK(tsa_days_from_civil(1970, 1, 1) == 0);
+	CHECK(tsa_days_from_civil(1969, 12, 31) == -1);
+	CHECK(tsa_days_from_civil(2000, 3, 1) == 11017);
+	CHECK(tsa_days_from_civil(2100, 3, 1) == 47541);
 	CHECK(tsa_parse_duration("5m", &ns) && ns == 300000000000ULL);
 	CHECK(tsa_parse_duration("250ms", &ns) && ns == 250000000ULL);
 	CHECK(tsa_parse_duration("2", &ns) && ns == 2000000000ULL);
