@@ -117,6 +117,7 @@ static void tcp_record(const struct pkt *p, const struct mp_obj *hdrs,
     bool truncated)
 {
 	struct tcp_pkt pk;
+	struct tcp_win win;
 	struct tcp_match m;
 	struct flow *f = NULL;
 	struct host *h;
@@ -169,8 +170,9 @@ static void tcp_record(const struct pkt *p, const struct mp_obj *hdrs,
 	/* In compat mode only what p0f would report is written. */
 	if (compat && !observe)
 		return;
-	tcp_sig_match(db, to_srv, &pk, syn_mss, compat ? 0 : Q_FLOW, &m);
-	rawlen = tcp_sig_format(&pk, syn_mss, raw);
+	tcp_win_explain(&pk, syn_mss, &win);
+	tcp_sig_match(db, to_srv, &pk, &win, compat ? 0 : Q_FLOW, &m);
+	rawlen = tcp_sig_format(&pk, &win, raw);
 	mp_put_str(KEY("p0f_raw_sig"), raw, rawlen);
 	if (m.sig) {
 		put_label(m.sig->label);

@@ -1,10 +1,13 @@
 /*
  * Each host has a slot of fixed size holding its pairs twice, "src_" then
- * "dst_" spelling, ready to be copied.  host_get() marks a host stale, and
- * every change to a host goes through it, so the pairs are repacked on the
- * next record after a change.  The uptime is the one value that changes
- * with the record's time, once a minute: the host keeps the span of time
- * its packed value holds for, and a record outside it repacks the pairs.
+ * "dst_" spelling, ready to be copied, after a head that says how long
+ * they are.  host_get() marks a host changed (host_changed), and every
+ * change to a host goes through it, so the pairs are repacked on the next
+ * record after a change.  The uptime is the one value that changes with
+ * the record's time, once a minute: the head keeps the span of time its
+ * packed value holds for, and a record outside it repacks the pairs.
+ * A record reads the head and the pairs, in the same few cache lines, and
+ * not the host itself.
  *
  * A record's pairs, its source's then its destination's, are put together
  * once and appended with one tsa_rec_pairs(); they are kept for the next
@@ -31,9 +34,16 @@ static const char *const key_name[NPAIRS] = {
 static uint8_t key[2][NPAIRS][KEY_MAX];
 static uint8_t key_len[NPAIRS];
 
+/* The start of a host's slot, before its pairs. */
+struct head {
+	int64_t lo, hi;		/* [lo, hi) in ms: the uptime shown holds */
+	uint32_t len;		/* bytes of one spelling */
+	uint8_t n;		/* pairs in one spelling */
+};
+
 static const struct p0f_db *db;
 static uint8_t *pool;		/* max_hosts slots of slot_size bytes */
-static size_t slot_size;	/* both spellings */
+static size_t slot_size;	/* the head and both spellings */
 static struct mp_buf scratch;	/* a host's pairs while being packed */
 
 /*
@@ -95,7 +105,8 @@ void host_pairs_init(const struct p0f_db *d, uint32_t max_hosts)
 	/* The values at their longest; numbers at most 9 bytes, flags 1. */
 	one += 2 * str_size(full) + 2 * str_size(name) + str_size(class) +
 	    str_size(link) + str_size(lang) + 9 + 9 + 9 + 1 + 1;
-	slot_size = 2 * one;
+	/* Rounded up so that every head is aligned. */
+	slot_size = (sizeof(struct head) + 2 * one + 7) & ~(size_t)7;
 	pool = tsa_calloc(max_hosts, slot_size);
 	/* hosts_gen starts at 1: the empty entries match nothing. */
 	last[0].gen = last[1].gen = 0;
@@ -220,31 +231,30 @@ static uint64_t uptime_at(const struct host *h, int64_t ms, int64_t *lo,
 }
 
 /*
- * Pack both spellings into the host's slot, [src][dst], unless what they
- * show has not changed (most SYNs change nothing).
+ * Pack both spellings into the slot of the host at place i, after its
+ * head, unless what they show has not changed (most SYNs change nothing).
  */
-static void repack(struct host *h, int64_t ms)
+static void repack(uint32_t i, struct head *hd, int64_t ms)
 {
-	uint8_t *slot = pool + (size_t)host_index(h) * slot_size;
+	struct host *h = host_at(i);
 	struct host_shown now;
-	uint64_t up = uptime_at(h, ms, &h->pairs_lo, &h->pairs_hi);
+	uint64_t up = uptime_at(h, ms, &hd->lo, &hd->hi);
 	size_t len;
 
 	shown(h, up, &now);
-	h->packed = true;
-	h->pairs = slot;
+	host_changed[i] = false;
 	if (h->pairs_valid && memcmp(&now, &h->pairs_of, sizeof now) == 0)
 		return;
 	scratch.len = 0;
-	h->pairs_n = pack(&scratch, h, 0, up);
+	hd->n = pack(&scratch, h, 0, up);
 	len = scratch.len;
 	pack(&scratch, h, 1, up);
 	/* Both spellings have keys of the same lengths. */
-	if (scratch.len > slot_size || scratch.len != 2 * len)
+	if (scratch.len > slot_size - sizeof *hd || scratch.len != 2 * len)
 		tsa_die("internal error: host pairs larger than their slot");
 	if (scratch.len)	/* scratch.p is NULL until the first pair */
-		memcpy(slot, scratch.p, scratch.len);
-	h->pairs_len = (uint32_t)len;
+		memcpy(hd + 1, scratch.p, scratch.len);
+	hd->len = (uint32_t)len;
 	h->pairs_of = now;
 	h->pairs_valid = true;
 }
@@ -259,20 +269,28 @@ static inline void addr_words(const uint8_t *a, uint8_t alen, uint64_t w[2])
 		memcpy(w, a, 16);
 }
 
-/* Add one spelling of h's pairs to e. */
-static inline void add(struct ends *e, struct host *h, int dst, int64_t ms)
+/* The slot of the host at place i (host_find). */
+static inline struct head *head_of(uint32_t i)
 {
-	if (!h->packed || ms < h->pairs_lo || ms >= h->pairs_hi)
-		repack(h, ms);
-	if (h->pairs_lo > e->lo)
-		e->lo = h->pairs_lo;
-	if (h->pairs_hi < e->hi)
-		e->hi = h->pairs_hi;
-	if (h->pairs_n) {
-		memcpy(mp_buf_reserve(&e->pairs, h->pairs_len),
-		    h->pairs + (dst ? h->pairs_len : 0), h->pairs_len);
-		e->pairs.len += h->pairs_len;
-		e->n += h->pairs_n;
+	return (struct head *)(pool + (size_t)i * slot_size);
+}
+
+/* Add one spelling of the pairs of the host at place i to e. */
+static inline void add(struct ends *e, uint32_t i, int dst, int64_t ms)
+{
+	struct head *hd = head_of(i);
+
+	if (host_changed[i] || ms < hd->lo || ms >= hd->hi)
+		repack(i, hd, ms);
+	if (hd->lo > e->lo)
+		e->lo = hd->lo;
+	if (hd->hi < e->hi)
+		e->hi = hd->hi;
+	if (hd->n) {
+		memcpy(mp_buf_reserve(&e->pairs, hd->len),
+		    (const uint8_t *)(hd + 1) + (dst ? hd->len : 0), hd->len);
+		e->pairs.len += hd->len;
+		e->n += hd->n;
 	}
 }
 
@@ -281,7 +299,7 @@ void host_pairs_put(struct tsa_writer *w, const uint8_t *src,
 {
 	uint64_t s[2], d[2];
 	struct ends *e;
-	struct host *h;
+	uint32_t hs, hd;
 
 	addr_words(src, alen, s);
 	addr_words(dst, alen, d);
@@ -305,10 +323,18 @@ void host_pairs_put(struct tsa_writer *w, const uint8_t *src,
 	e->hi = INT64_MAX;
 	e->n = 0;
 	e->pairs.len = 0;
-	if ((h = host_find(src, alen)))
-		add(e, h, 0, ms);
-	if ((h = host_find(dst, alen)))
-		add(e, h, 1, ms);
+	/*
+	 * Both hosts are looked up, and the destination's slot is fetched
+	 * while the source's is read: the cache misses of the two overlap.
+	 */
+	hs = host_find(src, alen);
+	hd = host_find(dst, alen);
+	if (hd != HOST_NONE)
+		__builtin_prefetch(head_of(hd));
+	if (hs != HOST_NONE)
+		add(e, hs, 0, ms);
+	if (hd != HOST_NONE)
+		add(e, hd, 1, ms);
 put:
 	if (e->n)
 		tsa_rec_pairs(w, e->pairs.p, e->pairs.len, e->n);

@@ -13,7 +13,7 @@
 #include "hosts.h"
 #include "util.h"
 
-#define NONE		UINT32_MAX
+#define NONE		HOST_NONE	/* no entry, in either table */
 #define CONN_MAX_AGE	30		/* s, p0f's -t default */
 #define HOST_IDLE_LIMIT	(120 * 60)	/* s */
 
@@ -29,6 +29,7 @@
 
 struct hosts_stats hosts_stats;
 uint64_t hosts_gen = 1;
+bool *host_changed;
 
 /* ---- a fixed-capacity hash table with an age list ---- */
 
@@ -48,24 +49,6 @@ struct table {
 	uint32_t oldest, newest, free_head;
 	size_t keylen;
 };
-
-/* Inlined where n is a constant, so that the loops unroll. */
-static inline uint32_t hash_key(const uint8_t *k, size_t n)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
-
-	for (; n >= 8; k += 8, n -= 8) {
-		uint64_t w;
-
-		memcpy(&w, k, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
-	}
-	for (; n; k++, n--)
-		h = (h ^ *k) * 0x100000001b3ull;
-	h ^= h >> 29;
-	return (uint32_t)(h * 0xc4ceb9fe1a85ec53ull >> 32);
-}
 
 /* Keys are short and of fixed length: compare them a word at a time. */
 static inline bool same_key(const uint8_t *a, const uint8_t *b, size_t n)
@@ -188,11 +171,7 @@ static uint32_t t_insert(struct table *t, const uint8_t *key, uint32_t h,
 /* ---- hosts and flows ---- */
 
 #define HOST_KEY 17		/* address padded to 16 bytes, then its length */
-/*
- * Client, server, client port, server port, len, zero padding: whole
- * words, hashed and compared without a loop over the bytes left over.
- */
-#define FLOW_KEY 40
+#define FLOW_KEY 40		/* struct flow_key */
 
 static struct table host_t, flow_t;
 static struct host *host_v;
@@ -203,6 +182,7 @@ void hosts_init(uint32_t max_hosts, uint32_t max_flows)
 	t_init(&host_t, max_hosts, HOST_KEY);
 	t_init(&flow_t, max_flows, FLOW_KEY);
 	host_v = tsa_calloc(max_hosts, sizeof *host_v);
+	host_changed = tsa_calloc(max_hosts, sizeof *host_changed);
 	flow_v = tsa_calloc(max_flows, sizeof *flow_v);
 }
 
@@ -211,18 +191,11 @@ void hosts_free(void)
 	t_free(&host_t);
 	t_free(&flow_t);
 	free(host_v);
+	free(host_changed);
 	free(flow_v);
 	host_v = NULL;
+	host_changed = NULL;
 	flow_v = NULL;
-}
-
-/* Addresses are 4 or 16 bytes: copies of constant size. */
-static inline void copy_addr(uint8_t *k, const uint8_t *addr, uint8_t alen)
-{
-	if (alen == 4)
-		memcpy(k, addr, 4);
-	else
-		memcpy(k, addr, 16);
 }
 
 /*
@@ -240,9 +213,12 @@ static inline struct host_key host_key(const uint8_t *addr, uint8_t alen)
 {
 	struct host_key k = { 0, 0, alen };
 
-	if (alen == 4)
-		memcpy(&k.w0, addr, 4);
-	else {
+	if (alen == 4) {
+		uint32_t a4;	/* loaded as such: no store and reload */
+
+		memcpy(&a4, addr, 4);
+		k.w0 = a4;
+	} else {
 		memcpy(&k.w0, addr, 8);
 		memcpy(&k.w1, addr + 8, 8);
 	}
@@ -274,17 +250,16 @@ static inline uint32_t host_lookup(const struct host_key *k, uint32_t h)
 	return NONE;
 }
 
-struct host *host_find(const uint8_t *addr, uint8_t alen)
+uint32_t host_find(const uint8_t *addr, uint8_t alen)
 {
 	struct host_key k = host_key(addr, alen);
-	uint32_t i = host_lookup(&k, host_hash(&k));
 
-	return i == NONE ? NULL : &host_v[i];
+	return host_lookup(&k, host_hash(&k));
 }
 
-uint32_t host_index(const struct host *h)
+struct host *host_at(uint32_t i)
 {
-	return (uint32_t)(h - host_v);
+	return &host_v[i];
 }
 
 struct host *host_get(const uint8_t *addr, uint8_t alen, int64_t now)
@@ -298,13 +273,14 @@ struct host *host_get(const uint8_t *addr, uint8_t alen, int64_t now)
 	if ((i = host_lookup(&k, h)) != NONE) {
 		t_touch(&host_t, i);
 		host_v[i].last_seen = now;
-		host_v[i].packed = false;
+		host_changed[i] = true;
 		return &host_v[i];
 	}
 	memcpy(kb, &k.w0, 8);
 	memcpy(kb + 8, &k.w1, 8);
 	kb[16] = alen;
 	i = t_insert(&host_t, kb, h, &hosts_stats.hosts_evicted);
+	host_changed[i] = true;
 	hd = &host_v[i];
 	memset(hd, 0, sizeof *hd);
 	hd->last_seen = now;
@@ -312,56 +288,71 @@ struct host *host_get(const uint8_t *addr, uint8_t alen, int64_t now)
 	return hd;
 }
 
-static inline void flow_key(uint8_t k[FLOW_KEY], const uint8_t *cli,
-    const uint8_t *srv, uint8_t alen, uint16_t cport, uint16_t sport)
+/*
+ * A connection's key is made in registers too: the client's and the
+ * server's address as in their host keys, then the ports and alen in a
+ * fifth word.  In the table the key is these 40 bytes.
+ */
+struct flow_key {
+	uint64_t w[5];
+};
+
+static inline struct flow_key flow_key(const struct host_key *cli,
+    const struct host_key *srv, uint16_t cport, uint16_t sport)
 {
-	memset(k, 0, FLOW_KEY);
-	copy_addr(k, cli, alen);
-	copy_addr(k + 16, srv, alen);
-	memcpy(k + 32, &cport, 2);
-	memcpy(k + 34, &sport, 2);
-	k[36] = alen;
+	struct flow_key k = { { cli->w0, cli->w1, srv->w0, srv->w1,
+	    cport | (uint64_t)sport << 16 | (uint64_t)cli->alen << 32 } };
+
+	return k;
 }
 
-static struct flow *flow_lookup(const uint8_t *cli, const uint8_t *srv,
-    uint8_t alen, uint16_t cport, uint16_t sport)
+/* Five products that need not wait for one another, then mixed. */
+static inline uint32_t flow_hash(const struct flow_key *k)
 {
-	uint8_t k[FLOW_KEY];
-	uint32_t h, i;
+	uint64_t h = k->w[0] * 0x9e3779b97f4a7c15ull +
+	    k->w[1] * 0xc2b2ae3d27d4eb4full + k->w[2] * 0x165667b19e3779f9ull +
+	    k->w[3] * 0xff51afd7ed558ccdull + k->w[4] * 0xc4ceb9fe1a85ec53ull;
 
-	flow_key(k, cli, srv, alen, cport, sport);
-	h = hash_key(k, FLOW_KEY);
-	if ((i = t_find(&flow_t, k, h, FLOW_KEY)) == NONE)
-		return NULL;
-	return &flow_v[i];
+	h ^= h >> 29;
+	return (uint32_t)(h * 0xbf58476d1ce4e5b9ull >> 32);
+}
+
+static inline uint32_t flow_lookup(const struct flow_key *k)
+{
+	return t_find(&flow_t, (const uint8_t *)k->w, flow_hash(k), FLOW_KEY);
 }
 
 struct flow *flow_find(const uint8_t *src, const uint8_t *dst, uint8_t alen,
     uint16_t sport, uint16_t dport, int *to_srv)
 {
-	struct flow *f;
+	struct host_key s = host_key(src, alen), d = host_key(dst, alen);
+	struct flow_key k = flow_key(&s, &d, sport, dport);
+	uint32_t i;
 
-	if ((f = flow_lookup(src, dst, alen, sport, dport))) {
+	if ((i = flow_lookup(&k)) != NONE) {
 		*to_srv = 1;
-		return f;
+		return &flow_v[i];
 	}
-	if ((f = flow_lookup(dst, src, alen, dport, sport)))
+	k = flow_key(&d, &s, dport, sport);
+	if ((i = flow_lookup(&k)) != NONE) {
 		*to_srv = 0;
-	return f;
+		return &flow_v[i];
+	}
+	return NULL;
 }
 
 struct flow *flow_new(const uint8_t *src, const uint8_t *dst, uint8_t alen,
     uint16_t sport, uint16_t dport, int64_t now)
 {
-	uint8_t k[FLOW_KEY];
-	uint32_t h, i;
+	struct host_key s = host_key(src, alen), d = host_key(dst, alen);
+	struct flow_key k = flow_key(&s, &d, sport, dport);
+	uint32_t h = flow_hash(&k), i;
 	struct flow *f;
 
-	flow_key(k, src, dst, alen, sport, dport);
-	h = hash_key(k, FLOW_KEY);
-	if ((i = t_find(&flow_t, k, h, FLOW_KEY)) != NONE)
+	if ((i = t_find(&flow_t, (const uint8_t *)k.w, h, FLOW_KEY)) != NONE)
 		t_remove(&flow_t, i);
-	i = t_insert(&flow_t, k, h, &hosts_stats.flows_evicted);
+	i = t_insert(&flow_t, (const uint8_t *)k.w, h,
+	    &hosts_stats.flows_evicted);
 	f = &flow_v[i];
 	memset(f, 0, sizeof *f);
 	f->created = now;
@@ -393,11 +384,6 @@ void hosts_expire(int64_t now)
 }
 
 /* ---- NAT and host-change detection ---- */
-
-uint32_t layout_hash(const uint8_t *opt, unsigned n)
-{
-	return hash_key(opt, n);
-}
 
 /*
  * p0f keeps the last 32 scores per host and direction; a run of large ones
@@ -460,7 +446,6 @@ void nat_score_tcp(struct host *h, int to_srv, const struct tcp_pkt *pk,
 {
 	struct sig_hist *ref = to_srv ? &h->syn : &h->synack;
 	const struct tcp_sig_rec *sig = m->sig;
-	uint32_t layout = layout_hash(pk->opt, pk->nopt);
 	uint16_t reason = 0;
 	unsigned score = 0;
 	bool diff_already = false;
@@ -479,7 +464,7 @@ void nat_score_tcp(struct host *h, int to_srv, const struct tcp_pkt *pk,
 		    ~(uint32_t)(Q_ECN | Q_DF | Q_NZ_ID | Q_ZERO_ID)) {
 			reason |= NAT_UNK_DIFF;
 			score += 2;
-		} else if (to_srv && layout != ref->layout) {
+		} else if (to_srv && pk->layout != ref->layout) {
 			reason |= NAT_UNK_DIFF;
 			score += 1;
 		}
@@ -566,7 +551,7 @@ void host_remember_sig(struct host *h, int to_srv, const struct tcp_pkt *pk,
 	ref->sig = m->sig;
 	ref->fuzzy = m->fuzzy;
 	ref->quirks = pk->quirks;
-	ref->layout = layout_hash(pk->opt, pk->nopt);
+	ref->layout = pk->layout;
 	ref->ttl = pk->ttl;
 	ref->mss = pk->mss;
 	ref->ts1 = pk->ts1;

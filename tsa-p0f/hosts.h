@@ -51,17 +51,7 @@ struct host_shown {
 };
 
 struct host {
-	/*
-	 * What every record reads, together at the start: host_pairs.c's
-	 * packed pairs, one spelling after the other, and the span of time
-	 * [pairs_lo, pairs_hi) in ms for which their uptime holds.
-	 */
-	bool packed;		/* false: may be stale, check before use */
-	bool pairs_valid;	/* false: never packed */
-	uint8_t pairs_n;	/* pairs in one spelling */
-	uint32_t pairs_len;	/* bytes of one spelling */
-	const uint8_t *pairs;
-	int64_t pairs_lo, pairs_hi;
+	bool pairs_valid;	/* false: host_pairs.c never packed them */
 	bool up_known;
 	uint32_t up_min;
 	int64_t up_ms;		/* when up_min was measured */
@@ -107,16 +97,29 @@ void hosts_free(void);
  * Never 0.
  */
 extern uint64_t hosts_gen;
+/*
+ * Set by host_get for the host at each place (host_find), for
+ * host_pairs.c, which clears it when it has packed the host's pairs
+ * again: one byte a host, apart from the hosts, so that every record
+ * reads it from the cache.
+ */
+extern bool *host_changed;
 
-/* The host for addr (4 or 16 bytes), or NULL. */
-struct host *host_find(const uint8_t *addr, uint8_t alen);
+#define HOST_NONE UINT32_MAX
+/*
+ * The place in the table, 0 to max_hosts - 1, of the host for addr (4 or
+ * 16 bytes), or HOST_NONE: what a record needs of a host is kept by its
+ * place (host_changed, host_pairs.c), so most records never read the
+ * host itself.
+ */
+uint32_t host_find(const uint8_t *addr, uint8_t alen);
+/* The host at a place host_find returned. */
+struct host *host_at(uint32_t i);
 /*
  * Find or create, and mark as recently used.  Everything that changes a
  * host gets it from here, which marks its packed pairs stale.
  */
 struct host *host_get(const uint8_t *addr, uint8_t alen, int64_t now);
-/* The host's place in the table, 0 to max_hosts - 1. */
-uint32_t host_index(const struct host *h);
 
 /*
  * The connection a packet belongs to and its direction (*to_srv 1: from
@@ -172,8 +175,5 @@ void nat_verify_app(struct host *h, int to_srv, const struct p0f_label *app,
 void nat_score_http(struct host *h, int to_srv, const struct p0f_db *db,
     const struct http_msg *msg, const struct http_match *hm,
     uint16_t srv_port, int64_t now);
-
-/* Hash of an option layout, to tell whether two SYNs differ in it. */
-uint32_t layout_hash(const uint8_t *opt, unsigned n);
 
 #endif

@@ -231,6 +231,7 @@ enum http_parse http_msg_parse(const struct p0f_db *db, int to_srv,
 				m->first[h->id] = (uint8_t)m->nhdr;
 			else
 				m->again = true;
+			m->present |= 1ull << h->id;
 		}
 		h->name = b + name;
 		h->nlen = (uint16_t)nlen;
@@ -329,7 +330,12 @@ void http_sig_match(const struct p0f_db *db, int to_srv,
 	for (unsigned i = 0; i < db->nhttp[to_srv]; i++) {
 		const struct http_sig_rec *rs = &db->http[to_srv][i];
 
-		if (!sig_matches(rs, m))
+		/*
+		 * Most signatures are out at once: the message lacks a header
+		 * they need, or has one they must not.
+		 */
+		if ((rs->need & ~m->present) || (rs->absent & m->present) ||
+		    !sig_matches(rs, m))
 			continue;
 		if (!rs->label->generic) {
 			r->sig = rs;
@@ -410,10 +416,30 @@ static void flag(struct p0f_db *db, const char *const *list, uint8_t f)
 		db->hdr_flags[p0f_db_hdr_register(db, *list, strlen(*list))] |= f;
 }
 
+_Static_assert(HTTP_FIRST_IDS <= 64, "ids with a place in first[] have a bit");
+
+/* Ids below HTTP_FIRST_IDS as bits, as in http_msg's present. */
+static uint64_t id_bit(int id)
+{
+	return id >= 0 && id < HTTP_FIRST_IDS ? 1ull << id : 0;
+}
+
 void http_sig_prepare(struct p0f_db *db)
 {
 	static const char *const *const common[2] = { resp_common, req_common };
 	unsigned n = db->nhdr_names + 64;
+
+	/* What rules a signature out at once: see http_sig_match. */
+	for (int d = 0; d < 2; d++)
+		for (unsigned i = 0; i < db->nhttp[d]; i++) {
+			struct http_sig_rec *rs = &db->http[d][i];
+
+			for (unsigned h = 0; h < rs->nhdr; h++)
+				if (!rs->hdr[h].optional)
+					rs->need |= id_bit(rs->hdr[h].id);
+			for (unsigned h = 0; h < rs->nmiss; h++)
+				rs->absent |= id_bit(rs->miss[h]);
+		}
 
 	/* Register every listed name first: the flags array is sized once. */
 	db->hdr_flags = tsa_calloc(n, 1);

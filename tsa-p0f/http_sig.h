@@ -35,6 +35,7 @@ struct http_msg {
 	uint8_t first[HTTP_FIRST_IDS];	/* index + 1 of an id's first header,
 					   0: absent */
 	bool again;		/* one of those ids comes twice */
+	uint64_t present;	/* bits of those ids found */
 	const uint8_t *sw, *lang, *via;	/* values, NULL if absent */
 	uint16_t swlen, langlen;
 	int64_t date;		/* a response's Date, 0 if none or unreadable */
@@ -43,7 +44,8 @@ struct http_msg {
 
 /*
  * Register the header names p0f treats specially (optional, shown without
- * value, normally present); called by the database reader.
+ * value, normally present) and sum up each signature's headers (need,
+ * absent); called by the database reader once the signatures are read.
  */
 void http_sig_prepare(struct p0f_db *db);
 

@@ -15,6 +15,7 @@
 
 #include "http_sig.h"
 #include "sig_read.h"
+#include "tcp_sig.h"
 #include "util.h"
 
 const char *const p0f_quirk_names[P0F_NQUIRKS] = {
@@ -98,6 +99,7 @@ void p0f_db_free(struct p0f_db *db)
 	free(db->hdr_flags);
 	free(db->hdr_index);
 	free(db->hdr_len);
+	free(db->hdr_words);
 	free(db->ua);
 	free(db);
 }
@@ -182,13 +184,42 @@ static int name_id(struct p0f_db *db, const char *s, size_t n)
 	return (int)db->nnames - 1;
 }
 
-static unsigned name_hash(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
+/*
+ * A header name as two words: its first and last eight bytes (of a
+ * shorter name its first and last four, or its bytes).  With the length
+ * they are the whole name up to 16 bytes, and they hash it: every header
+ * of every HTTP message is looked up, at no cost per byte.
+ */
+struct name_words {
+	uint64_t a, b;
+};
 
-	while (n--)
-		h = (h ^ (uint8_t)*s++) * 16777619u;
-	return h;
+static inline struct name_words name_words(const char *s, size_t n)
+{
+	struct name_words w = { 0, 0 };
+
+	if (n >= 8) {
+		memcpy(&w.a, s, 8);
+		memcpy(&w.b, s + n - 8, 8);
+	} else if (n >= 4) {
+		uint32_t x, y;
+
+		memcpy(&x, s, 4);
+		memcpy(&y, s + n - 4, 4);
+		w.a = x;
+		w.b = y;
+	} else
+		for (size_t i = 0; i < n; i++)
+			w.a |= (uint64_t)(uint8_t)s[i] << 8 * i;
+	return w;
+}
+
+static inline unsigned name_hash(struct name_words w, size_t n)
+{
+	uint64_t h = (w.a ^ n) * 0x9e3779b97f4a7c15ull ^
+	    w.b * 0xc2b2ae3d27d4eb4full;
+
+	return (unsigned)(h ^ h >> 32);
 }
 
 /*
@@ -205,13 +236,16 @@ static void index_headers(struct p0f_db *db)
 	memset(db->hdr_index, 0xff, size * sizeof *db->hdr_index);
 	db->hdr_index_mask = size - 1;
 	db->hdr_len = tsa_malloc((db->nhdr_names + 1) * sizeof *db->hdr_len);
+	db->hdr_words = tsa_malloc((db->nhdr_names + 1) * 2 *
+	    sizeof *db->hdr_words);
 	for (unsigned i = 0; i < db->nhdr_names; i++) {
 		size_t n = strlen(db->hdr_names[i]);
-		unsigned s = name_hash(db->hdr_names[i], n) &
-		    db->hdr_index_mask;
+		struct name_words w = name_words(db->hdr_names[i], n);
+		unsigned s = name_hash(w, n) & db->hdr_index_mask;
 
 		db->hdr_len[i] = n;
-
+		db->hdr_words[2 * i] = w.a;
+		db->hdr_words[2 * i + 1] = w.b;
 		while (db->hdr_index[s] >= 0)
 			s = (s + 1) & db->hdr_index_mask;
 		db->hdr_index[s] = (int)i;
@@ -221,12 +255,16 @@ static void index_headers(struct p0f_db *db)
 int p0f_db_hdr_id(const struct p0f_db *db, const char *name, size_t len)
 {
 	if (db->hdr_index) {
-		unsigned s = name_hash(name, len) & db->hdr_index_mask;
+		struct name_words w = name_words(name, len);
+		unsigned s = name_hash(w, len) & db->hdr_index_mask;
 		int id;
 
 		while ((id = db->hdr_index[s]) >= 0) {
 			if (db->hdr_len[id] == len &&
-			    memcmp(db->hdr_names[id], name, len) == 0)
+			    db->hdr_words[2 * id] == w.a &&
+			    db->hdr_words[2 * id + 1] == w.b &&
+			    (len <= 16 ||
+			    memcmp(db->hdr_names[id], name, len) == 0))
 				return id;
 			s = (s + 1) & db->hdr_index_mask;
 		}
@@ -615,6 +653,7 @@ static int parse_tcp_sig(struct parser *p, const char *v)
 	}
 	if (parse_tcp_layout(p, &v, &s) < 0 || parse_tcp_quirks(p, &v, &s) < 0)
 		return -1;
+	s.layout = tcp_layout_hash(s.opt, s.nopt);
 	/* pclass */
 	if (strcmp(v, "*") == 0)
 		s.pclass = -1;

@@ -58,6 +58,7 @@ struct tcp_sig_rec {
 	int16_t wscale;		/* -1 for '*' */
 	uint8_t nopt, eol_pad;
 	uint8_t opt[P0F_MAX_OPT];	/* option kinds in order */
+	uint32_t layout;	/* tcp_layout_hash of opt */
 	uint32_t quirks;
 	int8_t pclass;		/* payload: 0, 1 (non-zero) or -1 for '*' */
 };
@@ -84,6 +85,12 @@ struct http_sig_rec {
 	struct http_sig_hdr hdr[P0F_HTTP_MAX_HDRS];
 	int miss[P0F_HTTP_MAX_HDRS];
 	const char *sw;		/* expected in User-Agent or Server */
+	/*
+	 * Bits of header ids below 64 that a message must have (not
+	 * optional) and must not have (miss), set by http_sig_prepare: most
+	 * signatures are ruled out by these alone.
+	 */
+	uint64_t need, absent;
 };
 
 /* "ua_os": OS names to look for in an honest User-Agent. */
@@ -113,6 +120,7 @@ struct p0f_db {
 	unsigned nhdr_names, hdr_cap;
 	int *hdr_index;		/* hash of names to ids, -1 for empty slots */
 	size_t *hdr_len;	/* lengths of the names, with the index */
+	uint64_t *hdr_words;	/* two words of each name (sig_read.c) */
 	unsigned hdr_index_mask;
 	uint8_t *hdr_flags;	/* per header id: how http_sig.c shows it */
 	int common[2][8];	/* ids of the headers normally present */

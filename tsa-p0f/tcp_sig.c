@@ -260,7 +260,25 @@ enum tcp_parse tcp_pkt_parse(const uint8_t *h, size_t len, struct tcp_pkt *pk)
 	if (fl & TCP_PSH)
 		pk->quirks |= Q_PUSH;
 	parse_options(t + 20, t + doff, pk);
+	pk->layout = tcp_layout_hash(pk->opt, pk->nopt);
 	return TCP_PARSE_OK;
+}
+
+uint32_t tcp_layout_hash(const uint8_t *opt, unsigned n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+
+	for (; n >= 8; opt += 8, n -= 8) {
+		uint64_t w;
+
+		memcpy(&w, opt, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	for (; n; opt++, n--)
+		h = (h ^ *opt) * 0x100000001b3ull;
+	h ^= h >> 29;
+	return (uint32_t)(h * 0xc4ceb9fe1a85ec53ull >> 32);
 }
 
 uint8_t tcp_guess_dist(uint8_t ttl)
@@ -276,19 +294,21 @@ uint8_t tcp_guess_dist(uint8_t ttl)
 
 /*
  * Is the window a multiple of something derived from the MSS or MTU?
- * Returns the multiplier (as p0f's 16-bit signed value) or -1; *use_mtu
- * tells which kind.  The order of the tests is p0f's.
+ * The multiplier is p0f's 16-bit signed value; the order of the tests is
+ * p0f's.
  */
-static int detect_win_multi(const struct tcp_pkt *pk, bool *use_mtu,
-    uint16_t syn_mss)
+void tcp_win_explain(const struct tcp_pkt *pk, uint16_t syn_mss,
+    struct tcp_win *w)
 {
 	int win = pk->win, mss = pk->mss;
 	int div[12];
 	bool mtu[12];
 	int n = 0;
 
+	w->multi = -1;
+	w->mtu = false;
 	if (!win || mss < 100)
-		return -1;
+		return;
 #define TRY(d, m) do { div[n] = (d); mtu[n] = (m); n++; } while (0)
 	TRY(mss, false);
 	if (pk->ts1)
@@ -312,26 +332,26 @@ static int detect_win_multi(const struct tcp_pkt *pk, bool *use_mtu,
 	for (int i = 0; i < n; i++) {
 		if (div[i] == 0 || win % div[i])
 			continue;
-		*use_mtu = mtu[i];
-		return (int16_t)(win / div[i]);
+		w->mtu = mtu[i];
+		w->multi = (int16_t)(win / div[i]);
+		return;
 	}
-	return -1;
 }
 
+/* The hashes first: most signatures have another layout. */
 static bool same_layout(const struct tcp_sig_rec *s, const struct tcp_pkt *pk)
 {
-	return s->nopt == pk->nopt && memcmp(s->opt, pk->opt, pk->nopt) == 0;
+	return s->layout == pk->layout && s->nopt == pk->nopt &&
+	    memcmp(s->opt, pk->opt, pk->nopt) == 0;
 }
 
 void tcp_sig_match(const struct p0f_db *db, int to_srv,
-    const struct tcp_pkt *pk, uint16_t syn_mss, uint32_t ignore,
+    const struct tcp_pkt *pk, const struct tcp_win *w, uint32_t ignore,
     struct tcp_match *m)
 {
 	const struct tcp_sig_rec *fmatch = NULL, *gmatch = NULL;
 	const struct tcp_sig_rec *sigs = db->tcp[to_srv];
 	uint32_t quirks = pk->quirks & ~ignore;
-	bool use_mtu = false;
-	int win_multi = detect_win_multi(pk, &use_mtu, syn_mss);
 
 	m->sig = NULL;
 	m->fuzzy = false;
@@ -379,11 +399,11 @@ void tcp_sig_match(const struct p0f_db *db, int to_srv,
 				continue;
 			break;
 		case P0F_WIN_MSS:
-			if (use_mtu || r->win != win_multi)
+			if (w->mtu || r->win != w->multi)
 				continue;
 			break;
 		case P0F_WIN_MTU:
-			if (!use_mtu || r->win != win_multi)
+			if (!w->mtu || r->win != w->multi)
 				continue;
 			break;
 		default:
@@ -423,17 +443,29 @@ void tcp_sig_match(const struct p0f_db *db, int to_srv,
  * buffer long enough for the longest, then cut to P0F_RAW_SIG_MAX as a
  * bounded appender would cut it.
  */
-static inline char *put_dec(char *d, unsigned v)
-{
-	char t[10];
-	int n = 0;
+/* "00" to "99": two digits a division. */
+static const char digit_pairs[] =
+	"0001020304050607080910111213141516171819"
+	"2021222324252627282930313233343536373839"
+	"4041424344454647484950515253545556575859"
+	"6061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
 
-	do
-		t[n++] = (char)('0' + v % 10);
-	while (v /= 10);
-	while (n)
-		*d++ = t[--n];
-	return d;
+/* The numbers of a signature all fit 16 bits: five digits at most. */
+static inline char *put_dec(char *d, uint16_t v)
+{
+	unsigned n = v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : 5;
+	char *p = d + n;
+
+	for (; v >= 100; v /= 100) {
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * (v % 100), 2);
+	}
+	if (v >= 10)
+		memcpy(p - 2, digit_pairs + 2 * v, 2);
+	else
+		p[-1] = (char)('0' + v);
+	return d + n;
 }
 
 /* Text, up to end at most. */
@@ -444,9 +476,17 @@ static inline char *put_txt(char *d, const char *end, const char *s)
 	return d;
 }
 
-static const char *const opt_text[] = {
-	[TCPOPT_NOP] = "nop", [TCPOPT_MSS] = "mss", [TCPOPT_WS] = "ws",
-	[TCPOPT_SACKOK] = "sok", [TCPOPT_SACK] = "sack", [TCPOPT_TS] = "ts",
+/*
+ * Option names, copied four bytes at a time (an option has eight bytes
+ * of the buffer, below), then cut to their length n (0: no name).
+ */
+static const struct {
+	char s[5];
+	uint8_t n;
+} opt_text[] = {
+	[TCPOPT_NOP] = { "nop", 3 }, [TCPOPT_MSS] = { "mss", 3 },
+	[TCPOPT_WS] = { "ws", 2 }, [TCPOPT_SACKOK] = { "sok", 3 },
+	[TCPOPT_SACK] = { "sack", 4 }, [TCPOPT_TS] = { "ts", 2 },
 };
 
 /*
@@ -457,16 +497,14 @@ static const char *const opt_text[] = {
  */
 #define SIG_TEXT_MAX (36 + P0F_MAX_OPT * 8 + 1 + P0F_NQUIRKS * 7 + 2)
 
-size_t tcp_sig_format(const struct tcp_pkt *pk, uint16_t syn_mss,
+size_t tcp_sig_format(const struct tcp_pkt *pk, const struct tcp_win *w,
     char buf[P0F_RAW_SIG_MAX])
 {
 	char t[SIG_TEXT_MAX], *d = t;
 	const char *end = t + SIG_TEXT_MAX;
 	uint8_t dist = tcp_guess_dist(pk->ttl);
-	bool use_mtu = false;
 	unsigned nopt = pk->nopt < P0F_MAX_OPT ? pk->nopt : P0F_MAX_OPT;
 	size_t n;
-	int wm;
 
 	d = put_dec(d, pk->ver);
 	*d++ = ':';
@@ -486,10 +524,9 @@ size_t tcp_sig_format(const struct tcp_pkt *pk, uint16_t syn_mss,
 	else
 		d = put_dec(d, pk->mss);
 	*d++ = ':';
-	wm = detect_win_multi(pk, &use_mtu, syn_mss);
-	if (wm > 0) {
-		d = put_txt(d, end, use_mtu ? "mtu*" : "mss*");
-		d = put_dec(d, (unsigned)wm);
+	if (w->multi > 0) {
+		memcpy(d, w->mtu ? "mtu*" : "mss*", 4);
+		d = put_dec(d + 4, (uint16_t)w->multi);
 	} else
 		d = put_dec(d, pk->win);
 	*d++ = ',';
@@ -501,12 +538,13 @@ size_t tcp_sig_format(const struct tcp_pkt *pk, uint16_t syn_mss,
 		if (i)
 			*d++ = ',';
 		if (k == TCPOPT_EOL) {
-			d = put_txt(d, end, "eol+");
-			d = put_dec(d, pk->eol_pad);
+			memcpy(d, "eol+", 4);
+			d = put_dec(d + 4, pk->eol_pad);
 		} else if (k < sizeof opt_text / sizeof *opt_text &&
-		    opt_text[k])
-			d = put_txt(d, end, opt_text[k]);
-		else {
+		    opt_text[k].n) {
+			memcpy(d, opt_text[k].s, 4);
+			d += opt_text[k].n;
+		} else {
 			*d++ = '?';
 			d = put_dec(d, k);
 		}

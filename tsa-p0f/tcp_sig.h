@@ -37,8 +37,15 @@ struct tcp_pkt {
 	uint32_t seq;
 	uint32_t ts1;		/* own timestamp, 0 if none */
 	uint32_t pay_len;
+	uint32_t layout;	/* tcp_layout_hash of the options */
 	bool ext_hdrs;		/* IPv6 extension headers (p0f ignores these) */
 };
+
+/*
+ * Hash of an option layout: signatures and the SYNs a host sent before
+ * are compared with a packet's by it first.
+ */
+uint32_t tcp_layout_hash(const uint8_t *opt, unsigned n);
 
 enum tcp_parse { TCP_PARSE_OK, TCP_PARSE_SHORT, TCP_PARSE_BAD,
     TCP_PARSE_IGNORED };
@@ -59,17 +66,33 @@ struct tcp_match {
 };
 
 /*
- * Find the signature for pk.  to_srv: 1 for a SYN, 0 for a SYN+ACK;
+ * The window as p0f explains it: a multiple (multi) of the MTU (mtu) or
+ * of the MSS or something derived from it, or neither (multi -1).
+ */
+struct tcp_win {
+	int multi;
+	bool mtu;
+};
+
+/*
+ * Explain pk's window, once for both tcp_sig_match and tcp_sig_format.
  * syn_mss: the MSS of the SYN that opened the flow (0 if unknown), which
- * p0f uses to explain SYN+ACK windows.  ignore: quirks left out of the
- * comparison (tsa-p0f ignores 'flow' unless in compat mode).
+ * p0f uses to explain SYN+ACK windows.
+ */
+void tcp_win_explain(const struct tcp_pkt *pk, uint16_t syn_mss,
+    struct tcp_win *w);
+
+/*
+ * Find the signature for pk.  to_srv: 1 for a SYN, 0 for a SYN+ACK;
+ * ignore: quirks left out of the comparison (tsa-p0f ignores 'flow'
+ * unless in compat mode).
  */
 void tcp_sig_match(const struct p0f_db *db, int to_srv,
-    const struct tcp_pkt *pk, uint16_t syn_mss, uint32_t ignore,
+    const struct tcp_pkt *pk, const struct tcp_win *w, uint32_t ignore,
     struct tcp_match *m);
 
 /* p0f's raw_sig text; returns its length. */
-size_t tcp_sig_format(const struct tcp_pkt *pk, uint16_t syn_mss,
+size_t tcp_sig_format(const struct tcp_pkt *pk, const struct tcp_win *w,
     char out[P0F_RAW_SIG_MAX]);
 
 /* p0f's guess at the distance when no signature gives the initial TTL. */
