@@ -15,10 +15,16 @@
 
 #define NS 1000000000LL
 
+enum rec_kind { REC_PACKET, REC_OTHER, REC_BAD };
+
+/* tsa-geo's and tsa-p0f's keys of an endpoint (src_country, src_os, ...). */
+enum { EK_COUNTRY, EK_OS, EK_OS_CLASS, EK_APP, EK_DIST, NEK };
+
 /*
- * One packet record, as far as the aggregator needs it (record.c).  The
- * fields before `ts` are cleared for each record, the rest up to `qnames`
- * set; the mp_obj fields are valid only when their has_ flag is set.
+ * A record as read (record.c): where it is, what it is, and of a packet
+ * what the aggregator needs.  Of a packet the fields before `ts` are
+ * cleared, the others set; the mp_obj fields are valid only when their
+ * has_ flag is set.
  */
 struct pkt {
 	uint32_t len;
@@ -30,38 +36,52 @@ struct pkt {
 	const uint8_t *src, *dst;	/* 4 or 16 bytes */
 	uint8_t slen, dlen;
 	int tcp_flags;			/* -1: not TCP */
-	const uint8_t *end;		/* bounds the walks of the arrays */
-	/* tsa-geo and tsa-p0f keys, per endpoint (0 src, 1 dst) */
-	const uint8_t *country[2];	/* 2 bytes or NULL */
-	int dist[2];			/* -1 unknown */
-	/* strings, or NULL; valid until the next record_read */
-	const struct mp_obj *os[2], *os_class[2], *app[2];
+	enum rec_kind kind;
+	const uint8_t *rec, *end;	/* end also bounds the walks of the arrays */
+	/*
+	 * The endpoint keys, undecoded: the src_ ones, then the dst_ ones
+	 * (ev[side * NEK + k]), each valid if its bit is set in ek.  Read
+	 * through pkt_key where needed: a country only for a host new to the
+	 * window, the labels to compare with its own.  Valid until the next
+	 * record_read.
+	 */
+	const struct mp_obj *ev;
+	uint32_t ek;
 	/* containers: o.ptr is the first element */
 	struct mp_obj qnames, ips, cnames, sni, http_host;
 };
 #define DNS_QUERY 1
 #define DNS_RESPONSE 2
 
-enum rec_kind { REC_PACKET, REC_OTHER, REC_BAD };
-/* tsa_read, and what the record is: a packet (then in p), another kind, bad. */
+/* tsa_read, into p: the record, and what it is, a packet, another kind, bad. */
 void record_init(void);	/* once, before the first record_read */
-int record_read(struct tsa_reader *r, const uint8_t **rec, size_t *len,
-    struct pkt *p, enum rec_kind *kind);
+int record_read(struct tsa_reader *r, struct pkt *p);
+/* Endpoint key k of side (0 src, 1 dst), if the record has it as a t; else NULL. */
+static inline const struct mp_obj *pkt_key(const struct pkt *p, int side, int k,
+    enum mp_type t)
+{
+	int i = side * NEK + k;
+
+	return (p->ek >> i & 1) && p->ev[i].type == t ? &p->ev[i] : NULL;
+}
 
 /* ---- labels.c: interned short strings (OS labels, classes, apps) ---- */
 #define LABEL_NONE 0
 #define LABEL_MAX 96		/* longer labels are cut */
+/* A label and its length in one row of a power of two: one load finds both. */
+struct label {
+	uint8_t len;
+	char str[127];		/* up to LABEL_MAX bytes */
+};
 struct labels {
 	uint32_t cap, mask, count;
 	uint16_t *slots;	/* hash slots: id or 0 */
-	char (*str)[LABEL_MAX + 1];
-	uint8_t *len;
+	struct label *row;	/* by id */
 };
-struct labels *labels_new(uint32_t cap);
+void labels_init(struct labels *l, uint32_t cap);
 /* Id of s (interning it); LABEL_NONE when the table is full or s empty. */
 uint16_t labels_id(struct labels *l, const uint8_t *s, size_t n);
 const char *labels_str(const struct labels *l, uint16_t id, size_t *n);
-uint32_t labels_count(const struct labels *l);	/* ids 1 .. count */
 /*
  * n bytes at x and y equal?  Labels are short: a word compare or two does
  * what a call to memcmp would (overlapping the last word rather than
@@ -70,46 +90,50 @@ uint32_t labels_count(const struct labels *l);	/* ids 1 .. count */
 static inline bool bytes_eq(const void *x, const void *y, size_t n)
 {
 	const uint8_t *a = x, *b = y;
-	uint64_t u0, v0, u1, v1;
+	uint64_t u0, v0, u1, v1, d;
 	uint32_t s0, t0, s1, t1;
 	size_t i;
 
+	/* (the differences or'ed, to be tested once) */
 	if (n >= 8) {
-		for (i = 8; i + 8 < n; i += 8) {	/* the middle words, past 16 */
-			memcpy(&u0, a + i, 8);
-			memcpy(&v0, b + i, 8);
-			if (u0 != v0)
-				return false;
-		}
 		memcpy(&u0, a, 8);
 		memcpy(&v0, b, 8);
 		memcpy(&u1, a + n - 8, 8);
 		memcpy(&v1, b + n - 8, 8);
-		return ((u0 ^ v0) | (u1 ^ v1)) == 0;
-	}
-	if (n >= 4) {
+		d = (u0 ^ v0) | (u1 ^ v1);
+		for (i = 8; d == 0 && i + 8 < n; i += 8) {	/* the middle words */
+			memcpy(&u0, a + i, 8);
+			memcpy(&v0, b + i, 8);
+			d = u0 ^ v0;
+		}
+	} else if (n >= 4) {
 		memcpy(&s0, a, 4);
 		memcpy(&t0, b, 4);
 		memcpy(&s1, a + n - 4, 4);
 		memcpy(&t1, b + n - 4, 4);
-		return ((s0 ^ t0) | (s1 ^ t1)) == 0;
+		d = (s0 ^ t0) | (s1 ^ t1);
+	} else if (n > 0) {
+		/* 1 to 3 bytes: the first, middle and last cover them */
+		d = (a[0] ^ b[0]) | (a[n / 2] ^ b[n / 2]) | (a[n - 1] ^ b[n - 1]);
+	} else {
+		d = 0;
 	}
-	/* 0 to 3 bytes: the first, middle and last cover them */
-	return n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1]);
+	return d == 0;
 }
 
 /*
- * The id for the string o when a host's current label is cur: a host's
- * label rarely changes, so the comparison with cur is inline and the table
- * is the fallback.
+ * Make *cur the id of the string o, a host's label: it rarely changes, so
+ * the comparison with the current one is inline and the table the
+ * fallback.  (LABEL_NONE has length 0: it matches only an empty string,
+ * whose id is LABEL_NONE too.)
  */
-static inline uint16_t labels_keep(struct labels *l, uint16_t cur,
+static inline void labels_keep(struct labels *l, uint16_t *cur,
     const struct mp_obj *o)
 {
-	if (cur != LABEL_NONE && l->len[cur] == o->len &&
-	    bytes_eq(l->str[cur], o->ptr, o->len))
-		return cur;
-	return labels_id(l, o->ptr, o->len);
+	const struct label *r = &l->row[*cur];
+
+	if (r->len != o->len || !bytes_eq(r->str, o->ptr, o->len))
+		*cur = labels_id(l, o->ptr, o->len);
 }
 
 /* ---- countries: ISO codes A-Z A-Z, then "local" and "unknown" ---- */
@@ -120,7 +144,7 @@ struct country {
 	uint64_t packets, bytes;
 	uint32_t hosts;
 };
-uint16_t country_index(const uint8_t *cc);	/* NULL: C_UNKNOWN */
+uint16_t country_index(const uint8_t *cc);	/* not A-Z A-Z: C_UNKNOWN */
 /* Name of an index into out[3]; "local" and "unknown" are returned as such. */
 const char *country_name(uint16_t i, char out[3]);
 
@@ -144,6 +168,7 @@ struct host {
 	uint32_t targets;		/* distinct (host, port) it sent SYNs to */
 	uint64_t bytes;
 };
+#define FLOW_BITS 12		/* flow cache: 4096 pairs, 32 KB (hosts_pair) */
 /*
  * Entries stay where they are (the window refers to them by slot); a hash
  * index over them is what moves.  Slot 0 is the overflow host: addresses
@@ -156,7 +181,7 @@ struct hosts {
 	uint32_t maxmask;		/* the index grows up to this */
 	uint32_t *free, nfree;
 	uint32_t *live, nlive;		/* slots in use, for snapshots */
-	uint32_t recent[2];		/* slots looked up last (0: none) */
+	uint32_t (*flow)[2];		/* flow cache: endpoint slots by flow_hash */
 	uint64_t overflow;		/* endpoints counted in slot 0 */
 };
 void hosts_init(struct hosts *t, uint32_t entries);
@@ -200,35 +225,61 @@ static inline uint32_t addr_hash(uint64_t x, uint64_t y, uint8_t alen)
 uint32_t hosts_add(struct hosts *t, const uint8_t *a, uint8_t alen,
     uint32_t h, uint32_t i);
 
-/*
- * Slot of addr, created if absent (0 when full).  Inline, per endpoint of
- * every packet.  The two hosts looked up last first: the packets of a
- * conversation come in runs, and a hit here saves hashing and the index
- * probe, the likeliest cache miss.  An entry that was dropped has alen 0,
- * one reused holds another address: the comparison sees both.
- */
-static inline uint32_t hosts_get(struct hosts *t, const uint8_t *a, uint8_t alen)
+/* Slot of addr (as words x, y), created if absent (0 when full). */
+static inline uint32_t hosts_get(struct hosts *t, const uint8_t *a, uint8_t alen,
+    uint64_t x, uint64_t y)
 {
-	uint64_t x, y;
-	uint32_t s, h, i;
+	uint32_t s, h = addr_hash(x, y, alen), i;
 	const struct host *e;
 
-	addr_words(a, alen, &x, &y);
-	if (host_is(&t->h[s = t->recent[0]], x, y, alen))
-		return s;
-	if (host_is(&t->h[s = t->recent[1]], x, y, alen))
-		goto found;
-	h = addr_hash(x, y, alen);
 	for (i = h & t->mask; (s = t->index[i]) != 0; i = (i + 1) & t->mask) {
 		e = &t->h[s];
 		if (e->hash == h && host_is(e, x, y, alen))
-			goto found;
+			return s;
 	}
 	return hosts_add(t, a, alen, h, i);
-found:
-	t->recent[1] = t->recent[0];
-	t->recent[0] = s;
-	return s;
+}
+
+/* A pair of addresses' place in the flow cache, the same either way round. */
+static inline uint32_t flow_hash(uint64_t sx, uint64_t sy, uint64_t dx,
+    uint64_t dy)
+{
+	uint64_t x = ((sx ^ dx) * 0x9e3779b97f4a7c15ULL ^ (sy ^ dy)) *
+	    0xbf58476d1ce4e5b9ULL;
+
+	return (uint32_t)(x >> (64 - FLOW_BITS));
+}
+
+/*
+ * Slots of a packet's source and destination, created if absent.  Inline,
+ * per packet.  The flow cache first, either way round: a window's packets
+ * are those of a few thousand conversations, and a hit saves hashing and
+ * probing the index (the likeliest cache miss) for both endpoints.  An
+ * entry that was dropped has alen 0, one reused holds another address,
+ * slot 0 no address: the comparison sees all three.
+ */
+static inline void hosts_pair(struct hosts *t, const struct pkt *p,
+    uint32_t *src, uint32_t *dst)
+{
+	uint64_t sx, sy, dx, dy;
+	uint32_t *f, s, d;
+
+	addr_words(p->src, p->slen, &sx, &sy);
+	addr_words(p->dst, p->dlen, &dx, &dy);
+	f = t->flow[flow_hash(sx, sy, dx, dy)];
+	s = f[0];
+	d = f[1];
+	if (host_is(&t->h[s], sx, sy, p->slen) && host_is(&t->h[d], dx, dy, p->dlen)) {
+		*src = s;
+		*dst = d;
+	} else if (host_is(&t->h[d], sx, sy, p->slen) &&
+	    host_is(&t->h[s], dx, dy, p->dlen)) {
+		*src = d;
+		*dst = s;
+	} else {
+		*src = f[0] = hosts_get(t, p->src, p->slen, sx, sy);
+		*dst = f[1] = hosts_get(t, p->dst, p->dlen, dx, dy);
+	}
 }
 
 /* Drop a host whose packets fell to zero. */
@@ -267,7 +318,7 @@ bool local_net(const struct local *l, const uint8_t *a, uint8_t alen);
 static inline bool local_is(const struct local *l, const struct host *h,
     uint32_t slot)
 {
-	return h->localnet || (l->guess && l->guess == slot + 1);
+	return h->localnet || l->guess == slot + 1;	/* (guess 0: none) */
 }
 
 /*
@@ -276,25 +327,44 @@ static inline bool local_is(const struct local *l, const struct host *h,
  * it is in at least 90% of at least GUESS_MIN packets.  It stays the guess
  * until it leaves the window, or another host leads and it is in at most
  * half of the packets.  Re-guessed after every packet (window of n
- * packets), so inline: mostly the leader leads and is the guess, or is far
- * from 90%.
+ * packets), for its source, then its destination.
  */
 #define GUESS_MIN 50
-static inline void local_guess(struct local *l, const struct hosts *t,
-    uint32_t slot, uint32_t n)
+
+/* Re-guess, the leader settled (lp: its packets). */
+static inline void local_reguess(struct local *l, const struct hosts *t,
+    uint32_t lp, uint32_t n)
 {
-	/* (a host that leaves the window stops being the leader or the guess) */
-	if (l->configured || slot == 0)
-		return;
-	if (!l->leader || t->h[slot].packets > t->h[l->leader - 1].packets)
-		l->leader = slot + 1;
 	if (l->guess == l->leader)
 		return;
 	if (l->guess && (uint64_t)t->h[l->guess - 1].packets * 2 <= n)
 		l->guess = 0;
-	if (n >= GUESS_MIN &&
-	    (uint64_t)t->h[l->leader - 1].packets * 10 >= (uint64_t)n * 9)
+	if (n >= GUESS_MIN && (uint64_t)lp * 10 >= (uint64_t)n * 9)
 		l->guess = l->leader;
+}
+
+/* The turns of a packet's endpoints when one of them may take the lead. */
+void local_lead(struct local *l, const struct hosts *t, uint32_t src,
+    uint32_t dst, uint32_t n);
+
+/*
+ * Per packet, so inline: mostly neither endpoint takes the lead, and then
+ * the destination's turn re-guesses as the source's did, changing nothing
+ * more.  (A host that leaves the window stops being the leader or the
+ * guess; slot 0, the overflow host, takes no turn.)
+ */
+static inline void local_guess(struct local *l, const struct hosts *t,
+    uint32_t src, uint32_t dst, uint32_t n)
+{
+	uint32_t lp;
+
+	if (l->configured)
+		return;
+	lp = l->leader ? t->h[l->leader - 1].packets : 0;
+	if ((src && t->h[src].packets > lp) || (dst && t->h[dst].packets > lp))
+		local_lead(l, t, src, dst, n);
+	else if (src || dst)
+		local_reguess(l, t, lp, n);
 }
 
 /* ---- domains.c: addresses to registrable domains ---- */
@@ -313,6 +383,7 @@ uint32_t domains_cap(const struct domains *d);	/* ids are below this */
 /* What one packet added, so that eviction takes exactly that away. */
 struct contrib {
 	int64_t ts;
+	uint64_t cum;			/* agg.cum with this packet's bytes */
 	uint32_t len;
 	uint32_t src, dst;		/* host slots, UINT32_MAX: none */
 	uint16_t flags;
@@ -348,11 +419,11 @@ struct agg {
 	uint32_t ring_cap, ring_max, head, n;	/* oldest at head */
 	uint64_t evicted_early;		/* time window cut short by ring_max */
 
-	uint64_t packets, bytes;	/* window totals */
+	uint64_t cum;			/* bytes of all packets added so far */
 	struct country countries[NCOUNTRY];
 	struct hosts hosts;
 	struct pairs pairs;
-	struct labels *labels;
+	struct labels labels;
 	struct domains *domains;
 	struct local local;
 
@@ -375,20 +446,14 @@ static inline uint32_t ring_pos(const struct agg *a, uint32_t i)
 	return k >= a->ring_cap ? k - a->ring_cap : k;
 }
 
-void agg_init(struct agg *a);
 /*
  * Add one packet, its time already made monotonic: the window's times do
- * not decrease from head to tail, which snapshots rely on.
+ * not decrease from head to tail, which snapshots rely on.  What it pushes
+ * out of the window, by time or by count, leaves first.
  */
 void agg_add(struct agg *a, const struct pkt *p);
-/* Take the oldest contribution out of the window. */
-void agg_evict_one(struct agg *a);
-/* Drop contributions older than t (time window); per packet, so inline. */
-static inline void agg_evict_before(struct agg *a, int64_t t)
-{
-	while (a->n > 0 && a->ring[a->head].ts < t)
-		agg_evict_one(a);
-}
+/* Drop contributions older than t (time window). */
+void agg_evict_before(struct agg *a, int64_t t);
 void agg_evict_all(struct agg *a);
 int64_t agg_window_start(const struct agg *a, int64_t end);
 
@@ -399,8 +464,21 @@ int64_t agg_window_start(const struct agg *a, int64_t end);
 #define AL_SCAN		0x08
 #define AL_ALL		0x0f
 uint8_t alerts_holding(const struct agg *a, const struct host *h);
-/* After a packet: raise alerts that start now on its endpoints. */
-void alerts_check(struct agg *a, uint32_t slot, int64_t now);
+void alerts_raise(struct agg *a, uint32_t slot, int64_t now);
+/*
+ * After a packet: raise alerts that start now on its endpoint slot.  Per
+ * packet with a SYN, SYN-ACK or DNS response, so the test that rules most
+ * hosts out is inline: every alert needs a count over its threshold.
+ */
+static inline void alerts_check(struct agg *a, uint32_t slot, int64_t now)
+{
+	const struct host *h = &a->hosts.h[slot];
+	const struct thresholds *t = &a->th;
+
+	if (h->syn > t->syn || h->synack > t->synack || h->dnsr_in > t->dns ||
+	    h->targets > t->scan)
+		alerts_raise(a, slot, now);
+}
 /* Pack the alert map (without a "type" key if !record). */
 void alerts_put(struct mp_buf *b, const struct host *h,
     uint8_t bit, int64_t start, int64_t end, bool record);

@@ -140,7 +140,8 @@ void alerts_put(struct mp_buf *b, const struct host *h,
 	put_ns(b, end);
 }
 
-void alerts_check(struct agg *a, uint32_t slot, int64_t now)
+/* The rest of alerts_check (agg.h), for a host with a count over its threshold. */
+void alerts_raise(struct agg *a, uint32_t slot, int64_t now)
 {
 	struct host *h = &a->hosts.h[slot];
 	uint8_t fresh, bit;

@@ -30,6 +30,16 @@ struct cache_ent {
 	uint32_t id;
 };
 
+/*
+ * The address cache's index: an entry (+ 1; 0: empty) and its address's
+ * hash.  The hash is kept there so that a probe and the moves of a
+ * deletion touch no entry but the one sought: the entries are megabytes
+ * of addresses in insertion order, each a likely cache miss.
+ */
+struct eslot {
+	uint32_t ent, hash;
+};
+
 struct hashed {			/* CNAME targets and the memo */
 	uint64_t h;
 	uint32_t id;		/* 0: empty */
@@ -49,7 +59,8 @@ struct domains {
 	/* address cache: entries in insertion order, a hash index over them */
 	struct cache_ent *ent;
 	uint32_t ecap, epos;
-	uint32_t *eindex, emask;
+	struct eslot *eindex;
+	uint32_t emask;
 
 	struct hashed cname[CNAME_SLOTS], memo[MEMO_SLOTS];
 };
@@ -163,45 +174,49 @@ static uint32_t cache_hash(const uint8_t *a, uint8_t alen)
 	return addr_hash(x, y, alen);
 }
 
-static uint32_t *cache_find(struct domains *d, const uint8_t *a, uint8_t alen)
+/* The index slot of the address (hash h): its own, or the empty one that ends its probe. */
+static struct eslot *cache_find(struct domains *d, const uint8_t *a, uint8_t alen,
+    uint32_t h)
 {
-	uint32_t i, s;
-	struct cache_ent *e;
+	uint32_t i;
+	struct eslot *s;
+	const struct cache_ent *e;
 
-	for (i = cache_hash(a, alen) & d->emask; (s = d->eindex[i]) != 0; i = (i + 1) & d->emask) {
-		e = &d->ent[s - 1];
+	for (i = h & d->emask; (s = &d->eindex[i])->ent != 0; i = (i + 1) & d->emask) {
+		if (s->hash != h)
+			continue;
+		e = &d->ent[s->ent - 1];
 		if (e->alen == alen && bytes_eq(e->addr, a, alen))
 			break;
 	}
-	return &d->eindex[i];
+	return s;
 }
 
-static void cache_unindex(struct domains *d, uint32_t *slot)
+static void cache_unindex(struct domains *d, struct eslot *slot)
 {
 	uint32_t i = (uint32_t)(slot - d->eindex), j, k;
-	struct cache_ent *e;
 
 	for (j = i;;) {
 		j = (j + 1) & d->emask;
-		if (d->eindex[j] == 0)
+		if (d->eindex[j].ent == 0)
 			break;
-		e = &d->ent[d->eindex[j] - 1];
-		k = cache_hash(e->addr, e->alen) & d->emask;
+		k = d->eindex[j].hash & d->emask;
 		if ((j > i && (k <= i || k > j)) || (j < i && k <= i && k > j)) {
 			d->eindex[i] = d->eindex[j];
 			i = j;
 		}
 	}
-	d->eindex[i] = 0;
+	d->eindex[i].ent = 0;
 }
 
 static void cache_set(struct domains *d, const uint8_t *a, uint8_t alen, uint32_t id)
 {
-	uint32_t *slot = cache_find(d, a, alen);
+	uint32_t h = cache_hash(a, alen);
+	struct eslot *slot = cache_find(d, a, alen, h);
 	struct cache_ent *e;
 
-	if (*slot) {
-		e = &d->ent[*slot - 1];
+	if (slot->ent) {
+		e = &d->ent[slot->ent - 1];
 		if (e->id != id)
 			alias(d, e->id, id);
 		e->id = id;
@@ -210,21 +225,22 @@ static void cache_set(struct domains *d, const uint8_t *a, uint8_t alen, uint32_
 	/* Take the oldest entry's place. */
 	e = &d->ent[d->epos];
 	if (e->alen) {
-		cache_unindex(d, cache_find(d, e->addr, e->alen));
-		slot = cache_find(d, a, alen);
+		cache_unindex(d, cache_find(d, e->addr, e->alen, cache_hash(e->addr, e->alen)));
+		slot = cache_find(d, a, alen, h);
 	}
 	memcpy(e->addr, a, alen);
 	e->alen = alen;
 	e->id = id;
-	*slot = d->epos + 1;
+	slot->ent = d->epos + 1;
+	slot->hash = h;
 	d->epos = d->epos + 1 == d->ecap ? 0 : d->epos + 1;
 }
 
 uint32_t domains_of(struct domains *d, const uint8_t *a, uint8_t alen)
 {
-	uint32_t *slot = cache_find(d, a, alen);
+	const struct eslot *slot = cache_find(d, a, alen, cache_hash(a, alen));
 
-	return *slot ? d->ent[*slot - 1].id : 0;
+	return slot->ent ? d->ent[slot->ent - 1].id : 0;
 }
 
 /* ---- the domain table ---- */

@@ -52,7 +52,7 @@ void hosts_init(struct hosts *t, uint32_t entries)
 	t->nfree = 0;
 	t->live = tsa_malloc(t->cap * sizeof *t->live);
 	t->nlive = 0;
-	t->recent[0] = t->recent[1] = 0;	/* slot 0 never matches */
+	t->flow = tsa_calloc(1u << FLOW_BITS, sizeof *t->flow);	/* slot 0 never matches */
 	/* Hand out low slots first: they stay warm in the cache. */
 	for (i = t->cap - 1; i >= 1; i--)
 		t->free[t->nfree++] = i;
@@ -85,8 +85,6 @@ uint32_t hosts_add(struct hosts *t, const uint8_t *a, uint8_t alen,
 	e->live_pos = t->nlive;
 	t->live[t->nlive++] = s;
 	t->index[i] = s;
-	t->recent[1] = t->recent[0];
-	t->recent[0] = s;
 	return s;
 }
 
@@ -120,12 +118,18 @@ void hosts_del(struct hosts *t, uint32_t slot)
 
 /* ---- pairs ---- */
 
+/*
+ * Mixed so that the index, the low bits, depends on every bit of all three:
+ * the SYNs of a scan differ in one field, often the port, and a hash that
+ * left it out of the low bits put them all in one ever longer probe run.
+ */
 static uint32_t pair_hash(uint32_t src, uint32_t dst, uint16_t port)
 {
-	uint64_t x = (uint64_t)src << 32 ^ dst ^ (uint64_t)port << 48;
+	uint64_t x = ((uint64_t)src << 32 | dst) ^ port * 0x9e3779b97f4a7c15ULL;
 
-	x *= 0x9e3779b97f4a7c15ULL;
-	return (uint32_t)(x >> 32);
+	x ^= x >> 29;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	return (uint32_t)(x ^ x >> 32);
 }
 
 void pairs_init(struct pairs *t, uint32_t entries)

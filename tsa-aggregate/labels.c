@@ -17,10 +17,9 @@ static uint32_t hash(const uint8_t *s, size_t n)
 	return h;
 }
 
-struct labels *labels_new(uint32_t cap)
+void labels_init(struct labels *l, uint32_t cap)
 {
-	struct labels *l = tsa_calloc(1, sizeof *l);
-
+	memset(l, 0, sizeof *l);
 	if (cap > 65535)
 		cap = 65535;
 	l->cap = cap;
@@ -29,9 +28,7 @@ struct labels *labels_new(uint32_t cap)
 		l->mask <<= 1;
 	l->slots = tsa_calloc(l->mask, sizeof *l->slots);
 	l->mask--;
-	l->str = tsa_calloc(cap + 1, sizeof *l->str);
-	l->len = tsa_calloc(cap + 1, 1);
-	return l;
+	l->row = tsa_calloc(cap + 1, sizeof *l->row);
 }
 
 uint16_t labels_id(struct labels *l, const uint8_t *s, size_t n)
@@ -44,13 +41,13 @@ uint16_t labels_id(struct labels *l, const uint8_t *s, size_t n)
 	if (n > LABEL_MAX)
 		n = LABEL_MAX;
 	for (i = hash(s, n) & l->mask; (id = l->slots[i]) != 0; i = (i + 1) & l->mask)
-		if (l->len[id] == n && memcmp(l->str[id], s, n) == 0)
+		if (l->row[id].len == n && memcmp(l->row[id].str, s, n) == 0)
 			return id;
 	if (l->count >= l->cap)
 		return LABEL_NONE;
 	id = (uint16_t)++l->count;
-	memcpy(l->str[id], s, n);
-	l->len[id] = (uint8_t)n;
+	memcpy(l->row[id].str, s, n);
+	l->row[id].len = (uint8_t)n;
 	l->slots[i] = id;
 	return id;
 }
@@ -61,11 +58,6 @@ const char *labels_str(const struct labels *l, uint16_t id, size_t *n)
 		*n = 0;
 		return "";
 	}
-	*n = l->len[id];
-	return l->str[id];
-}
-
-uint32_t labels_count(const struct labels *l)
-{
-	return l->count;
+	*n = l->row[id].len;
+	return l->row[id].str;
 }

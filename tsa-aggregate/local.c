@@ -51,3 +51,20 @@ bool local_net(const struct local *l, const uint8_t *a, uint8_t alen)
 		return false;
 	}
 }
+
+/* An endpoint's turn: it takes the lead if it has more packets. */
+static void turn(struct local *l, const struct hosts *t, uint32_t slot, uint32_t n)
+{
+	if (slot == 0)
+		return;
+	if (!l->leader || t->h[slot].packets > t->h[l->leader - 1].packets)
+		l->leader = slot + 1;
+	local_reguess(l, t, t->h[l->leader - 1].packets, n);
+}
+
+void local_lead(struct local *l, const struct hosts *t, uint32_t src,
+    uint32_t dst, uint32_t n)
+{
+	turn(l, t, src, n);
+	turn(l, t, dst, n);
+}

@@ -198,9 +198,6 @@ int main(int argc, char **argv)
 	struct agg *a = &agg;
 	struct tsa_reader *r;
 	struct pkt p;
-	enum rec_kind kind;
-	const uint8_t *rec;
-	size_t len;
 	uint64_t every, bad = 0, others = 0, npackets = 0;
 	int64_t wall_last = 0;
 	int c, rc;
@@ -259,7 +256,7 @@ int main(int argc, char **argv)
 	    setting_u32("aggregate", "MaxWindowPackets", 1000000, 1, 1u << 30);
 	hosts_init(&a->hosts, setting_u32("aggregate", "HostTableSize", 131072, 16, 1u << 26));
 	pairs_init(&a->pairs, setting_u32("aggregate", "ScanTableSize", 262144, 16, 1u << 26));
-	a->labels = labels_new(4096);
+	labels_init(&a->labels, 4096);
 	a->domains = domains_new(setting_u32("aggregate", "DomainCacheSize", 100000, 16, 1u << 26));
 	local_init(&a->local, o_local ? o_local : tsa_setting("aggregate", "LocalNetworks"));
 
@@ -285,11 +282,11 @@ int main(int argc, char **argv)
 			if (poll(&pfd, 1, wait_ms > 60000 ? 60000 : (int)wait_ms) == 0)
 				continue;
 		}
-		if ((rc = record_read(r, &rec, &len, &p, &kind)) <= 0)
+		if ((rc = record_read(r, &p)) <= 0)
 			break;
-		switch (kind) {
+		switch (p.kind) {
 		case REC_OTHER:
-			mp_put_raw(tsa_out(a->w), rec, len);
+			mp_put_raw(tsa_out(a->w), p.rec, (size_t)(p.end - p.rec));
 			tsa_wrote(a->w);
 			others++;
 			continue;
@@ -297,7 +294,7 @@ int main(int argc, char **argv)
 			/* Not counted, but --pass promises every record goes on. */
 			bad++;
 			if (pass) {
-				mp_put_raw(tsa_out(a->w), rec, len);
+				mp_put_raw(tsa_out(a->w), p.rec, (size_t)(p.end - p.rec));
 				tsa_wrote(a->w);
 			}
 			continue;
@@ -324,8 +321,6 @@ int main(int argc, char **argv)
 		}
 		if (p.ts >= a->next_snap)
 			snapshots_until(a, p.ts, live);
-		if (a->window_ns)
-			agg_evict_before(a, p.ts - a->window_ns);
 		if (p.has_ips || p.has_sni || p.has_http_host)
 			domains_learn(a->domains, &p);
 		agg_add(a, &p);
@@ -333,7 +328,7 @@ int main(int argc, char **argv)
 		if (live)
 			wall_last = wall_ns();
 		if (pass) {
-			mp_put_raw(tsa_out(a->w), rec, len);
+			mp_put_raw(tsa_out(a->w), p.rec, (size_t)(p.end - p.rec));
 			tsa_wrote(a->w);
 		}
 	}

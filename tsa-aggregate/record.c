@@ -12,9 +12,8 @@ enum {
 	K_TYPE, K_TIMESTAMP, K_LENGTH, K_SRC_ADDR, K_DST_ADDR, K_DST_PORT,
 	K_TCP_FLAGS, K_TLS_SNI, K_HTTP_HOST, K_DNS_QR, K_DNS_QNAMES,
 	K_DNS_IPS, K_DNS_CNAMES,
-	/* per endpoint: the src_ key, then the dst_ key */
-	K_COUNTRY, K_OS = K_COUNTRY + 2, K_OS_CLASS = K_OS + 2,
-	K_APP = K_OS_CLASS + 2, K_DIST = K_APP + 2, NKEYS = K_DIST + 2
+	/* the endpoint keys (EK_), the src_ ones, then the dst_ ones */
+	K_EP, NKEYS = K_EP + 2 * NEK
 };
 
 static const char *const names[NKEYS] = {
@@ -24,11 +23,11 @@ static const char *const names[NKEYS] = {
 	[K_TLS_SNI] = "tls_sni", [K_HTTP_HOST] = "http_host",
 	[K_DNS_QR] = "dns_query_resp", [K_DNS_QNAMES] = "dns_query_names",
 	[K_DNS_IPS] = "dns_resp_ips", [K_DNS_CNAMES] = "dns_cnames",
-	[K_COUNTRY] = "src_country", [K_COUNTRY + 1] = "dst_country",
-	[K_OS] = "src_os", [K_OS + 1] = "dst_os",
-	[K_OS_CLASS] = "src_os_class", [K_OS_CLASS + 1] = "dst_os_class",
-	[K_APP] = "src_app", [K_APP + 1] = "dst_app",
-	[K_DIST] = "src_dist", [K_DIST + 1] = "dst_dist",
+	[K_EP + EK_COUNTRY] = "src_country", [K_EP + NEK + EK_COUNTRY] = "dst_country",
+	[K_EP + EK_OS] = "src_os", [K_EP + NEK + EK_OS] = "dst_os",
+	[K_EP + EK_OS_CLASS] = "src_os_class", [K_EP + NEK + EK_OS_CLASS] = "dst_os_class",
+	[K_EP + EK_APP] = "src_app", [K_EP + NEK + EK_APP] = "dst_app",
+	[K_EP + EK_DIST] = "src_dist", [K_EP + NEK + EK_DIST] = "dst_dist",
 };
 
 static struct mp_keys keys;
@@ -43,12 +42,6 @@ static bool is_addr(const struct mp_obj *o)
 	return o->type == MP_BIN && (o->len == 4 || o->len == 16);
 }
 
-/* A string value, or NULL. */
-static const struct mp_obj *str_or_null(bool has, const struct mp_obj *o)
-{
-	return has && o->type == MP_STR ? o : NULL;
-}
-
 /* An unsigned integer below lim. */
 static bool is_uint(const struct mp_obj *o, uint64_t lim)
 {
@@ -56,12 +49,10 @@ static bool is_uint(const struct mp_obj *o, uint64_t lim)
 }
 
 /* The record just read, with its keys in v. */
-static enum rec_kind parse(const uint8_t *rec, size_t len, uint64_t found,
-    const struct mp_obj *v, struct pkt *p)
+static enum rec_kind parse(uint64_t found, const struct mp_obj *v, struct pkt *p)
 {
 	int64_t sec;
 	uint32_t nsec;
-	int side;
 
 #define HAS(k) (found & (1LL << (k)))
 	if (HAS(K_TYPE))
@@ -82,7 +73,6 @@ static enum rec_kind parse(const uint8_t *rec, size_t len, uint64_t found,
 	p->slen = (uint8_t)v[K_SRC_ADDR].len;
 	p->dst = v[K_DST_ADDR].ptr;
 	p->dlen = (uint8_t)v[K_DST_ADDR].len;
-	p->end = rec + len;
 	if (HAS(K_LENGTH) && v[K_LENGTH].type == MP_UINT)
 		p->len = v[K_LENGTH].u > UINT32_MAX ? UINT32_MAX : (uint32_t)v[K_LENGTH].u;
 	if (HAS(K_DST_PORT) && is_uint(&v[K_DST_PORT], 65536)) {
@@ -112,18 +102,8 @@ static enum rec_kind parse(const uint8_t *rec, size_t len, uint64_t found,
 		if (HAS(K_DNS_CNAMES) && (p->has_cnames = v[K_DNS_CNAMES].type == MP_ARRAY))
 			p->cnames = v[K_DNS_CNAMES];
 	}
-	for (side = 0; side < 2; side++) {
-		const struct mp_obj *o = &v[K_COUNTRY + side];
-
-		p->country[side] = HAS(K_COUNTRY + side) && is_str(o) && o->len == 2 ?
-		    o->ptr : NULL;
-		p->dist[side] = HAS(K_DIST + side) && is_uint(&v[K_DIST + side], 255) ?
-		    (int)v[K_DIST + side].u : -1;
-		p->os[side] = str_or_null(HAS(K_OS + side), &v[K_OS + side]);
-		p->os_class[side] = str_or_null(HAS(K_OS_CLASS + side),
-		    &v[K_OS_CLASS + side]);
-		p->app[side] = str_or_null(HAS(K_APP + side), &v[K_APP + side]);
-	}
+	p->ev = &v[K_EP];
+	p->ek = (uint32_t)(found >> K_EP);
 	return REC_PACKET;
 }
 
@@ -132,15 +112,17 @@ void record_init(void)
 	mp_keys_init(&keys, names, NKEYS);
 }
 
-int record_read(struct tsa_reader *r, const uint8_t **rec, size_t *len,
-    struct pkt *p, enum rec_kind *kind)
+int record_read(struct tsa_reader *r, struct pkt *p)
 {
 	/* static: the packet's label strings point into it */
 	static struct mp_obj v[NKEYS];
 	uint64_t found;
+	size_t len;
 	int rc;
 
-	if ((rc = tsa_read_find(r, &keys, rec, len, v, &found)) > 0)
-		*kind = parse(*rec, *len, found, v, p);
+	if ((rc = tsa_read_find(r, &keys, &p->rec, &len, v, &found)) > 0) {
+		p->end = p->rec + len;
+		p->kind = parse(found, v, p);
+	}
 	return rc;
 }

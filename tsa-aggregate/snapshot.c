@@ -1,8 +1,8 @@
 /*
  * A snapshot of the window, packed as a "snapshot" record (docs/stream.md).
- * Built from the tables at snapshot time: one pass over the host table, one
- * over the window's contributions for the bandwidth buckets.  The work
- * space is allocated at the first snapshot and reused.
+ * Built from the tables at snapshot time: one pass over the host table, and
+ * a bisection of the window per bandwidth bucket.  The work space is
+ * allocated at the first snapshot and reused.
  */
 #include <stdlib.h>
 
@@ -59,7 +59,7 @@ static struct scratch *scratch(struct agg *a)
 static void put_label(struct agg *a, struct mp_buf *b, uint16_t id)
 {
 	size_t n;
-	const char *s = labels_str(a->labels, id, &n);
+	const char *s = labels_str(&a->labels, id, &n);
 
 	mp_put_str(b, s, n);
 }
@@ -390,22 +390,19 @@ static uint32_t first_at(const struct agg *a, uint32_t i, int64_t t)
 	return i;
 }
 
-/* Bytes of the window's packets i to e - 1. */
+/*
+ * Bytes of the window's packets i to e - 1: a difference of running totals,
+ * so that a bucket costs its bisection, not a pass over its packets.
+ */
 static uint64_t bytes_of(const struct agg *a, uint32_t i, uint32_t e)
 {
-	uint64_t sum = 0;
-	uint32_t k = ring_pos(a, i), m;
+	const struct contrib *first, *last;
 
-	while (i < e) {
-		const struct contrib *c = &a->ring[k];
-
-		m = e - i < a->ring_cap - k ? e - i : a->ring_cap - k;
-		i += m;
-		while (m--)
-			sum += c++->len;
-		k = 0;
-	}
-	return sum;
+	if (i >= e)
+		return 0;
+	first = &a->ring[ring_pos(a, i)];
+	last = &a->ring[ring_pos(a, e - 1)];
+	return last->cum - first->cum + first->len;
 }
 
 static void put_bandwidth(struct agg *a, struct mp_buf *b, struct scratch *s,
@@ -441,7 +438,7 @@ static void put_bandwidth(struct agg *a, struct mp_buf *b, struct scratch *s,
 	for (i = 0; i < a->buckets; i++)
 		mp_put_uint(b, s->bbytes[i]);
 	mp_put_cstr(b, "avg_bps");
-	mp_put_double(b, span > 0 ? (double)a->bytes * 8 / ((double)span / NS) : 0);
+	mp_put_double(b, span > 0 ? (double)bytes_of(a, 0, a->n) * 8 / ((double)span / NS) : 0);
 }
 
 static void put_alerts(struct mp_buf *b, const struct host *h, int64_t start,
@@ -484,8 +481,10 @@ void snapshot_emit(struct agg *a, int64_t end, bool final)
 	}
 	for (i = 0; i < nhosts; i++) {
 		h = &a->hosts.h[s->order[i]];
-		h->alerts &= alerts_holding(a, h);
-		nalerts += (uint32_t)alerts_count(h->alerts);
+		if (h->alerts) {	/* (few hosts have any) */
+			h->alerts &= alerts_holding(a, h);
+			nalerts += (uint32_t)alerts_count(h->alerts);
+		}
 		s->hdomain[s->order[i]] = i < nremote ?
 		    domains_of(a->domains, h->addr, h->alen) : 0;
 	}
@@ -506,8 +505,8 @@ void snapshot_emit(struct agg *a, int64_t end, bool final)
 		mp_put_cstr(b, "final");
 		mp_put_bool(b, true);
 	}
-	put_kv_uint(b, "packets", a->packets);
-	put_kv_uint(b, "bytes", a->bytes);
+	put_kv_uint(b, "packets", a->n);
+	put_kv_uint(b, "bytes", bytes_of(a, 0, a->n));
 	put_countries(a, b);
 
 	group_domains(a, s, nremote);

@@ -6,14 +6,10 @@
  * the window, and is cut short (counted in evicted_early) if more than
  * MaxWindowPackets arrive within it.
  */
-#include <stdlib.h>
-
 #include "agg.h"
 
 uint16_t country_index(const uint8_t *cc)
 {
-	if (!cc)
-		return C_UNKNOWN;
 	uint8_t a = cc[0] & 0xdf, b = cc[1] & 0xdf;	/* upper case */
 
 	if (a < 'A' || a > 'Z' || b < 'A' || b > 'Z')
@@ -47,21 +43,18 @@ static void member(struct agg *a, const struct host *h, int d)
 }
 
 /*
- * Change a host's remote and local packet counts.  Its memberships change
- * only when a count goes to or from zero, which most packets do not do.
+ * Count a packet in (d = 1) or out (d = -1) of one of a host's two counts,
+ * *n, its remote or its local packets.  Its memberships change only when
+ * the count goes to or from zero, which most packets do not do.
  */
-static inline void host_ref(struct agg *a, struct host *h, int dr, int dl)
+static inline void host_ref(struct agg *a, struct host *h, uint32_t *n, int d)
 {
-	uint32_t r = h->rpackets + (uint32_t)dr, l = h->lpackets + (uint32_t)dl;
-
-	if ((r == 0) != (h->rpackets == 0) || (l == 0) != (h->lpackets == 0)) {
+	if (*n == (d > 0 ? 0 : 1)) {
 		member(a, h, -1);
-		h->rpackets = r;
-		h->lpackets = l;
+		*n += (uint32_t)d;
 		member(a, h, 1);
 	} else {
-		h->rpackets = r;
-		h->lpackets = l;
+		*n += (uint32_t)d;
 	}
 }
 
@@ -72,37 +65,37 @@ static inline void country_add(struct agg *a, uint16_t c, uint32_t len, int d)
 }
 
 /* A host new to the window: what stays fixed while it is in it. */
-static void host_new(struct agg *a, struct host *h, const uint8_t *cc)
+static void host_new(struct agg *a, struct host *h, const struct pkt *p, int side)
 {
+	const struct mp_obj *cc = pkt_key(p, side, EK_COUNTRY, MP_STR);
+
 	h->localnet = local_net(&a->local, h->addr, h->alen);
-	if (cc)
-		h->country = country_index(cc);
+	if (cc && cc->len == 2)
+		h->country = country_index(cc->ptr);
 	else
 		h->country = tsa_addr_scope(h->addr, h->alen) == TSA_SCOPE_PUBLIC ?
 		    C_UNKNOWN : C_LOCAL;
 }
 
-/* Inline: side is a constant at both calls. */
-static inline __attribute__((always_inline)) uint32_t endpoint(struct agg *a,
-    const struct pkt *p, int side)
+/* What a packet tells of its endpoint s.  Inline: side is a constant at both calls. */
+static inline __attribute__((always_inline)) void endpoint(struct agg *a,
+    const struct pkt *p, int side, uint32_t s)
 {
-	uint32_t s = hosts_get(&a->hosts, side ? p->dst : p->src,
-	    side ? p->dlen : p->slen);
 	struct host *h = &a->hosts.h[s];
+	const struct mp_obj *o;
 
 	if (s == 0)
-		return 0;
+		return;
 	if (h->packets == 0)
-		host_new(a, h, p->country[side]);
-	if (p->os[side])
-		h->os = labels_keep(a->labels, h->os, p->os[side]);
-	if (p->os_class[side])
-		h->os_class = labels_keep(a->labels, h->os_class, p->os_class[side]);
-	if (p->app[side])
-		h->app = labels_keep(a->labels, h->app, p->app[side]);
-	if (p->dist[side] >= 0)
-		h->dist = (uint8_t)p->dist[side];
-	return s;
+		host_new(a, h, p, side);
+	if ((o = pkt_key(p, side, EK_OS, MP_STR)))
+		labels_keep(&a->labels, &h->os, o);
+	if ((o = pkt_key(p, side, EK_OS_CLASS, MP_STR)))
+		labels_keep(&a->labels, &h->os_class, o);
+	if ((o = pkt_key(p, side, EK_APP, MP_STR)))
+		labels_keep(&a->labels, &h->app, o);
+	if ((o = pkt_key(p, side, EK_DIST, MP_UINT)) && o->u < 255)
+		h->dist = (uint8_t)o->u;
 }
 
 /*
@@ -117,8 +110,6 @@ static inline __attribute__((always_inline)) void apply(struct agg *a,
 	uint64_t db = (uint64_t)((int64_t)d * c->len);
 	uint16_t f = c->flags;
 
-	a->packets += (uint64_t)(int64_t)d;
-	a->bytes += db;
 	hs->packets += u;
 	hs->bytes += db;
 	if (c->dst != c->src) {
@@ -127,18 +118,18 @@ static inline __attribute__((always_inline)) void apply(struct agg *a,
 	}
 	if (f & CF_SRC_REMOTE) {
 		country_add(a, hs->country, c->len, d);
-		host_ref(a, hs, d, 0);
+		host_ref(a, hs, &hs->rpackets, d);
 	}
 	if (f & CF_DST_REMOTE) {
 		if (!(f & CF_SAME_COUNTRY))
 			country_add(a, hd->country, c->len, d);
-		host_ref(a, hd, d, 0);
+		host_ref(a, hd, &hd->rpackets, d);
 	}
 	if (f & CF_ALL_LOCAL) {
 		country_add(a, C_LOCAL, c->len, d);
-		host_ref(a, hs, 0, d);
+		host_ref(a, hs, &hs->lpackets, d);
 		if (c->dst != c->src)
-			host_ref(a, hd, 0, d);
+			host_ref(a, hd, &hd->lpackets, d);
 	}
 	/* TCP and DNS counts: one test for the packets without them */
 	if (f & (CF_SYN | CF_SYNACK | CF_ACK | CF_DNSQ | CF_DNSR)) {
@@ -166,7 +157,8 @@ static void drop_host(struct agg *a, uint32_t s)
 	hosts_del(&a->hosts, s);
 }
 
-void agg_evict_one(struct agg *a)
+/* Take the oldest contribution out of the window.  Inline: per packet in agg_add. */
+static inline __attribute__((always_inline)) void evict(struct agg *a)
 {
 	struct contrib *c = &a->ring[a->head];
 
@@ -182,10 +174,15 @@ void agg_evict_one(struct agg *a)
 	a->n--;
 }
 
+void agg_evict_before(struct agg *a, int64_t t)
+{
+	while (a->n > 0 && a->ring[a->head].ts < t)
+		evict(a);
+}
+
 void agg_evict_all(struct agg *a)
 {
-	while (a->n > 0)
-		agg_evict_one(a);
+	agg_evict_before(a, INT64_MAX);	/* (times are below INT64_MAX / 2) */
 }
 
 int64_t agg_window_start(const struct agg *a, int64_t end)
@@ -197,21 +194,27 @@ int64_t agg_window_start(const struct agg *a, int64_t end)
 
 /*
  * The ring starts small and doubles up to its limit, so that memory follows
- * the packets the window actually holds, not the limit.
+ * the packets the window actually holds, not the limit.  It grows when
+ * full, its packets running from head to the old end, then from 0 to
+ * head.  realloc keeps them where they are (a large block is remapped, not
+ * copied), and the shorter part moves to make one run of them again: the
+ * front one after the old end (where it fits), or the back one to the new
+ * end.
  */
 static void grow(struct agg *a)
 {
-	uint32_t cap = a->ring_cap ? a->ring_cap : 4096, i;
-	struct contrib *r;
+	uint32_t old = a->ring_cap, cap = old ? old : 4096;
+	uint32_t front = a->head, back = old - a->head;
 
 	cap = cap >= a->ring_max / 2 ? a->ring_max : 2 * cap;
-	r = tsa_malloc((size_t)cap * sizeof *r);
-	for (i = 0; i < a->n; i++)
-		r[i] = a->ring[ring_pos(a, i)];
-	free(a->ring);
-	a->ring = r;
+	a->ring = tsa_realloc(a->ring, (size_t)cap * sizeof *a->ring);
+	if (front <= back && front <= cap - old) {
+		memcpy(a->ring + old, a->ring, (size_t)front * sizeof *a->ring);
+	} else {
+		memmove(a->ring + cap - back, a->ring + a->head, (size_t)back * sizeof *a->ring);
+		a->head = cap - back;
+	}
 	a->ring_cap = cap;
-	a->head = 0;
 }
 
 void agg_add(struct agg *a, const struct pkt *p)
@@ -221,20 +224,29 @@ void agg_add(struct agg *a, const struct pkt *p)
 	bool sl, dl, stored;
 	uint32_t tail, src, dst;
 	uint16_t f = 0;
+	int64_t start = p->ts - a->window_ns;	/* of a time window */
 
+	/*
+	 * Make room: what is older than a time window leaves, then the oldest
+	 * if the ring is full and cannot grow.
+	 */
+	if (a->window_ns)
+		while (a->n > 0 && a->ring[a->head].ts < start)
+			evict(a);
 	if (a->n == a->ring_cap) {
 		if (a->ring_cap < a->ring_max)
 			grow(a);
 		else {
 			if (a->window_ns)
 				a->evicted_early++;
-			agg_evict_one(a);
+			evict(a);
 		}
 	}
 	tail = ring_pos(a, a->n);
 	c = &a->ring[tail];
-	src = endpoint(a, p, 0);
-	dst = endpoint(a, p, 1);
+	hosts_pair(&a->hosts, p, &src, &dst);
+	endpoint(a, p, 0, src);
+	endpoint(a, p, 1, dst);
 	hs = &a->hosts.h[src];
 	hd = &a->hosts.h[dst];
 
@@ -271,6 +283,7 @@ void agg_add(struct agg *a, const struct pkt *p)
 		f |= CF_DNSR;
 
 	c->ts = p->ts;
+	c->cum = a->cum += p->len;
 	c->len = p->len;
 	c->src = src;
 	c->dst = dst;
@@ -278,8 +291,7 @@ void agg_add(struct agg *a, const struct pkt *p)
 	c->dport = p->dport;
 	apply(a, c, 1);
 	a->n++;
-	local_guess(&a->local, &a->hosts, src, a->n);
-	local_guess(&a->local, &a->hosts, dst, a->n);
+	local_guess(&a->local, &a->hosts, src, dst, a->n);
 	if (f & (CF_SYN | CF_SYNACK | CF_DNSR)) {
 		alerts_check(a, src, p->ts);
 		alerts_check(a, dst, p->ts);
