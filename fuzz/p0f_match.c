@@ -59,12 +59,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		struct tcp_pkt pk;
 		struct tcp_match m;
+		struct tcp_win win;
 		uint16_t syn_mss = (uint16_t)(data[1] << 8 | data[2]);
 
 		if (tcp_pkt_parse(data + 3, size - 3, &pk) == TCP_PARSE_OK) {
-			tcp_sig_match(db, dir, &pk, syn_mss, dir ? 0 : Q_FLOW,
+			tcp_win_explain(&pk, syn_mss, &win);
+			tcp_sig_match(db, dir, &pk, &win, dir ? 0 : Q_FLOW,
 			    &m);
-			if (tcp_sig_format(&pk, syn_mss, buf) >=
+			if (tcp_sig_format(&pk, &win, buf) >=
 			    P0F_RAW_SIG_MAX)
 				abort();
 			(void)mtu_link(db, mtu_of(&pk));

@@ -39,9 +39,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	if (tcp_pkt_parse(syn, sizeof syn, &pk) == TCP_PARSE_OK) {
-		tcp_sig_match(db, 1, &pk, 0, 0, &m);
-		tcp_sig_match(db, 0, &pk, 1460, Q_FLOW, &m);
-		(void)tcp_sig_format(&pk, 1460, buf);
+		struct tcp_win win;
+
+		tcp_win_explain(&pk, 0, &win);
+		tcp_sig_match(db, 1, &pk, &win, 0, &m);
+		tcp_win_explain(&pk, 1460, &win);
+		tcp_sig_match(db, 0, &pk, &win, Q_FLOW, &m);
+		(void)tcp_sig_format(&pk, &win, buf);
 	}
 	if (http_msg_parse(db, 1, (const uint8_t *)req, sizeof req - 1,
 	    &msg) == HTTP_OK) {
