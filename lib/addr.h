@@ -8,8 +8,30 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define TSA_ADDR_STRLEN 46
+
+/*
+ * A 4- or 16-byte address as two words, for hashing and comparing without
+ * memcmp: its bytes in memory order, an IPv4 address zero-padded.  The 4
+ * bytes are loaded as a 32-bit word: copied into a 64-bit one and read
+ * back whole, they would stall the load until the copy lands.
+ */
+static inline void tsa_addr_words(const uint8_t *a, size_t len, uint64_t *x,
+    uint64_t *y)
+{
+	if (len == 4) {
+		uint32_t w;
+
+		memcpy(&w, a, 4);
+		*x = w;
+		*y = 0;
+	} else {
+		memcpy(x, a, 8);
+		memcpy(y, a + 8, 8);
+	}
+}
 
 /* Text form of a 4- or 16-byte address; "?" for another length. */
 const char *tsa_addr_fmt(const uint8_t *a, size_t len, char out[TSA_ADDR_STRLEN]);

@@ -186,21 +186,7 @@ struct hosts {
 };
 void hosts_init(struct hosts *t, uint32_t entries);
 
-/* An address as two words, zero-padded: entries keep theirs padded too. */
-static inline void addr_words(const uint8_t *a, uint8_t alen, uint64_t *x,
-    uint64_t *y)
-{
-	*y = 0;
-	if (alen == 4) {
-		uint32_t w;
 
-		memcpy(&w, a, 4);
-		*x = w;
-	} else {
-		memcpy(x, a, 8);
-		memcpy(y, a + 8, 8);
-	}
-}
 
 static inline bool host_is(const struct host *e, uint64_t x, uint64_t y,
     uint8_t alen)
@@ -264,8 +250,8 @@ static inline void hosts_pair(struct hosts *t, const struct pkt *p,
 	uint64_t sx, sy, dx, dy;
 	uint32_t *f, s, d;
 
-	addr_words(p->src, p->slen, &sx, &sy);
-	addr_words(p->dst, p->dlen, &dx, &dy);
+	tsa_addr_words(p->src, p->slen, &sx, &sy);
+	tsa_addr_words(p->dst, p->dlen, &dx, &dy);
 	f = t->flow[flow_hash(sx, sy, dx, dy)];
 	s = f[0];
 	d = f[1];

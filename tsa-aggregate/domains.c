@@ -170,7 +170,7 @@ static uint32_t cache_hash(const uint8_t *a, uint8_t alen)
 {
 	uint64_t x, y;
 
-	addr_words(a, alen, &x, &y);
+	tsa_addr_words(a, alen, &x, &y);
 	return addr_hash(x, y, alen);
 }
 

@@ -259,16 +259,6 @@ static void repack(uint32_t i, struct head *hd, int64_t ms)
 	h->pairs_valid = true;
 }
 
-/* An address as two words, zero-padded: compared without memcmp(). */
-static inline void addr_words(const uint8_t *a, uint8_t alen, uint64_t w[2])
-{
-	w[0] = w[1] = 0;
-	if (alen == 4)
-		memcpy(w, a, 4);
-	else
-		memcpy(w, a, 16);
-}
-
 /* The slot of the host at place i (host_find). */
 static inline struct head *head_of(uint32_t i)
 {
@@ -301,8 +291,8 @@ void host_pairs_put(struct tsa_writer *w, const uint8_t *src,
 	struct ends *e;
 	uint32_t hs, hd;
 
-	addr_words(src, alen, s);
-	addr_words(dst, alen, d);
+	tsa_addr_words(src, alen, &s[0], &s[1]);
+	tsa_addr_words(dst, alen, &d[0], &d[1]);
 	for (unsigned i = 0; i < 2; i++) {
 		e = &last[i];
 		if (e->gen == hosts_gen && e->src[0] == s[0] &&

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "hosts.h"
 #include "util.h"
 
@@ -213,15 +214,7 @@ static inline struct host_key host_key(const uint8_t *addr, uint8_t alen)
 {
 	struct host_key k = { 0, 0, alen };
 
-	if (alen == 4) {
-		uint32_t a4;	/* loaded as such: no store and reload */
-
-		memcpy(&a4, addr, 4);
-		k.w0 = a4;
-	} else {
-		memcpy(&k.w0, addr, 8);
-		memcpy(&k.w1, addr + 8, 8);
-	}
+	tsa_addr_words(addr, alen, &k.w0, &k.w1);
 	return k;
 }
 
