@@ -82,7 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		int64_t sec;
 		uint32_t nsec;
-		if (vals[0].type == MP_EXT)
+		if ((m & 1) && vals[0].type == MP_EXT)	/* found, so set */
 			(void)mp_obj_time(&vals[0], &sec, &nsec);
 	}
 	return 0;
