@@ -311,10 +311,28 @@ void mp_put_map(struct mp_buf *b, uint32_t n);
 void mp_put_time(struct mp_buf *b, int64_t sec, uint32_t nsec);
 void mp_put_raw(struct mp_buf *b, const void *p, size_t n);
 
-/* Length of the header mp_put_map would write for n pairs. */
-static inline size_t mp_map_hdr_len(uint32_t n)
+/*
+ * Store at o the header mp_put_map writes for n pairs (5 bytes at most);
+ * returns its length.  For a writer that reserves a record's bytes at once.
+ */
+static inline size_t mp_map_hdr_store(uint8_t *o, uint32_t n)
 {
-	return n < 16 ? 1 : n < 65536 ? 3 : 5;
+	if (n < 16) {
+		o[0] = (uint8_t)(0x80 | n);
+		return 1;
+	}
+	if (n < 65536) {
+		o[0] = 0xde;
+		o[1] = (uint8_t)(n >> 8);
+		o[2] = (uint8_t)n;
+		return 3;
+	}
+	o[0] = 0xdf;
+	o[1] = (uint8_t)(n >> 24);
+	o[2] = (uint8_t)(n >> 16);
+	o[3] = (uint8_t)(n >> 8);
+	o[4] = (uint8_t)n;
+	return 5;
 }
 
 #endif

@@ -413,21 +413,21 @@ void tsa_rec_end(struct tsa_writer *w)
 		 * header, then the record's pairs and the appended ones, in
 		 * one reservation of the output buffer.
 		 */
-		size_t body, tail = w->tail ? w->taillen : 0;
+		size_t body, tail = w->tail ? w->taillen : 0, h;
 		uint8_t *o;
 		uint32_t n;
 
 		if (mp_map_header(&p, end, &n) < 0)
 			tsa_die("internal error: tsa_rec_end on a non-map");
 		body = (size_t)(end - p);
-		mp_put_map(&w->out, n + w->nadd);
-		o = mp_buf_reserve(&w->out, body + w->extra.len + tail);
-		memcpy(o, p, body);
+		o = mp_buf_reserve(&w->out, 5 + body + w->extra.len + tail);
+		h = mp_map_hdr_store(o, n + w->nadd);
+		memcpy(o + h, p, body);
 		if (w->extra.len)
-			memcpy(o + body, w->extra.p, w->extra.len);
+			memcpy(o + h + body, w->extra.p, w->extra.len);
 		if (tail)
-			memcpy(o + body + w->extra.len, w->tail, tail);
-		w->out.len += body + w->extra.len + tail;
+			memcpy(o + h + body + w->extra.len, w->tail, tail);
+		w->out.len += h + body + w->extra.len + tail;
 	} else {
 		/* Copy pair by pair, leaving out keys that are being replaced. */
 		struct mp_map_iter it;
