@@ -317,8 +317,8 @@ void host_pairs_put(struct tsa_writer *w, const uint8_t *src,
 	 * Both hosts are looked up, and the destination's slot is fetched
 	 * while the source's is read: the cache misses of the two overlap.
 	 */
-	hs = host_find(src, alen);
-	hd = host_find(dst, alen);
+	hs = host_find(s[0], s[1], alen);
+	hd = host_find(d[0], d[1], alen);
 	if (hd != HOST_NONE)
 		__builtin_prefetch(head_of(hd));
 	if (hs != HOST_NONE)

@@ -243,9 +243,9 @@ static inline uint32_t host_lookup(const struct host_key *k, uint32_t h)
 	return NONE;
 }
 
-uint32_t host_find(const uint8_t *addr, uint8_t alen)
+uint32_t host_find(uint64_t w0, uint64_t w1, uint8_t alen)
 {
-	struct host_key k = host_key(addr, alen);
+	struct host_key k = { w0, w1, alen };
 
 	return host_lookup(&k, host_hash(&k));
 }

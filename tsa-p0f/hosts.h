@@ -107,12 +107,13 @@ extern bool *host_changed;
 
 #define HOST_NONE UINT32_MAX
 /*
- * The place in the table, 0 to max_hosts - 1, of the host for addr (4 or
- * 16 bytes), or HOST_NONE: what a record needs of a host is kept by its
+ * The place in the table, 0 to max_hosts - 1, of the host whose address
+ * of alen bytes is w0, w1 (as tsa_addr_words gives it: the caller has it
+ * already), or HOST_NONE: what a record needs of a host is kept by its
  * place (host_changed, host_pairs.c), so most records never read the
  * host itself.
  */
-uint32_t host_find(const uint8_t *addr, uint8_t alen);
+uint32_t host_find(uint64_t w0, uint64_t w1, uint8_t alen);
 /* The host at a place host_find returned. */
 struct host *host_at(uint32_t i);
 /*
