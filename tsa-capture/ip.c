@@ -14,8 +14,8 @@ enum { FRAG_NONE, FRAG_FIRST, FRAG_LATER };
 static void begin(struct pkt *k, unsigned version, const uint8_t *src,
     const uint8_t *dst, size_t alen, unsigned proto, unsigned ttl, int frag)
 {
-	static const struct { uint8_t num; char name[7]; } names[] = {
-		{ 1, "icmp" }, { 6, "tcp" }, { 17, "udp" }, { 58, "icmpv6" },
+	static const struct { uint8_t num, len; char name[7]; } names[] = {
+		{ 1, 4, "icmp" }, { 6, 3, "tcp" }, { 17, 3, "udp" }, { 58, 6, "icmpv6" },
 	};
 	struct mp_buf *b = k->rec.b;
 	uint8_t *d;
@@ -38,7 +38,7 @@ static void begin(struct pkt *k, unsigned version, const uint8_t *src,
 		if (names[i].num == proto)
 			break;
 	if (i < sizeof names / sizeof names[0])
-		d = cur_str(d, names[i].name, strlen(names[i].name));
+		d = cur_str(d, names[i].name, names[i].len);
 	else
 		d = cur_uint(d, proto);
 	d = CUR_KEY(d, "ttl");

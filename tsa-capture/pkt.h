@@ -131,9 +131,15 @@ static inline uint8_t *cur_time(uint8_t *d, int64_t sec, uint32_t nsec)
 		d = cur_be(d, nsec, 4);
 		return cur_be(d, (uint64_t)sec, 8);
 	}
-	*d++ = v >> 32 ? 0xd7 : 0xd6;
+	/* two calls with constant widths: each becomes a byte swap and a store */
+	if (v >> 32) {
+		*d++ = 0xd7;
+		*d++ = 0xff;
+		return cur_be(d, v, 8);
+	}
+	*d++ = 0xd6;
 	*d++ = 0xff;
-	return cur_be(d, v, v >> 32 ? 8 : 4);
+	return cur_be(d, v, 4);
 }
 
 /* Room rec_begin reserves: more than the keys any layer packs by cursor. */
