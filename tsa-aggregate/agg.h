@@ -198,15 +198,6 @@ static inline bool host_is(const struct host *e, uint64_t x, uint64_t y,
 	return ((ex ^ x) | (ey ^ y)) == 0 && e->alen == alen;
 }
 
-static inline uint32_t addr_hash(uint64_t x, uint64_t y, uint8_t alen)
-{
-	x ^= y * 0x9e3779b97f4a7c15ULL;
-	x ^= x >> 31;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 29;
-	return (uint32_t)x ^ alen;
-}
-
 /* A new entry for an address of hash h, at free index position i. */
 uint32_t hosts_add(struct hosts *t, const uint8_t *a, uint8_t alen,
     uint32_t h, uint32_t i);
@@ -215,7 +206,7 @@ uint32_t hosts_add(struct hosts *t, const uint8_t *a, uint8_t alen,
 static inline uint32_t hosts_get(struct hosts *t, const uint8_t *a, uint8_t alen,
     uint64_t x, uint64_t y)
 {
-	uint32_t s, h = addr_hash(x, y, alen), i;
+	uint32_t s, h = tsa_addr_hash(x, y, alen), i;
 	const struct host *e;
 
 	for (i = h & t->mask; (s = t->index[i]) != 0; i = (i + 1) & t->mask) {

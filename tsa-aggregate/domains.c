@@ -171,7 +171,7 @@ static uint32_t cache_hash(const uint8_t *a, uint8_t alen)
 	uint64_t x, y;
 
 	tsa_addr_words(a, alen, &x, &y);
-	return addr_hash(x, y, alen);
+	return tsa_addr_hash(x, y, alen);
 }
 
 /* The index slot of the address (hash h): its own, or the empty one that ends its probe. */

@@ -220,11 +220,7 @@ static inline struct host_key host_key(const uint8_t *addr, uint8_t alen)
 
 static inline uint32_t host_hash(const struct host_key *k)
 {
-	uint64_t h = (k->w0 ^ 0x9e3779b97f4a7c15ull) * 0xff51afd7ed558ccdull;
-
-	h = (h ^ (h >> 32) ^ k->w1) * 0xc4ceb9fe1a85ec53ull;
-	h = (h ^ (h >> 29) ^ k->alen) * 0xff51afd7ed558ccdull;
-	return (uint32_t)(h >> 32);
+	return tsa_addr_hash(k->w0, k->w1, k->alen);
 }
 
 static inline uint32_t host_lookup(const struct host_key *k, uint32_t h)
