@@ -276,19 +276,10 @@ int mp_map_step(struct mp_map_iter *it, struct mp_obj *key,
 }
 
 /*
- * The words a key is known by: its first 8 bytes (zero-padded) and, for
- * keys of 8 bytes or more, its last 8.  Together they hold keys of up to
- * 16 bytes whole; the bytes between, of longer keys, are compared by memcmp.
+ * A key is known by its words (tsa_str_words) and its length: they hold
+ * keys of up to 16 bytes whole; the bytes between, of longer keys, are
+ * compared by memcmp.  Its slot in a set is hashed from them.
  */
-static inline void key_words(const void *s, size_t len, uint64_t *head,
-    uint64_t *tail)
-{
-	*head = *tail = 0;
-	memcpy(head, s, len < 8 ? len : 8);
-	if (len >= 8)
-		memcpy(tail, (const uint8_t *)s + len - 8, 8);
-}
-
 static inline unsigned key_hash(uint64_t head, uint64_t tail, size_t len,
     uint64_t mult)
 {
@@ -315,7 +306,7 @@ static inline int key_index(const struct mp_keys *k, const uint8_t *kp,
 #endif
 		tail = 0;
 	} else {
-		key_words(kp, klen, &head, &tail);
+		tsa_str_words(kp, klen, &head, &tail);
 	}
 	s = k->slot[key_hash(head, tail, klen, k->mult)];
 	if (s-- == 0 || k->head[s] != head || k->tail[s] != tail ||
@@ -338,7 +329,7 @@ void mp_keys_init(struct mp_keys *k, const char *const *keys, int n)
 		int dup = 0;
 
 		k->len[i] = (uint32_t)l;
-		key_words(keys[i], l, &k->head[i], &k->tail[i]);
+		tsa_str_words(keys[i], l, &k->head[i], &k->tail[i]);
 		for (int j = 0; j < i && !dup; j++)
 			dup = k->len[j] == l && strcmp(keys[j], keys[i]) == 0;
 		if (!dup)

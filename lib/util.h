@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 extern const char *tsa_prog;
 
@@ -39,5 +40,35 @@ int64_t tsa_days_from_civil(int64_t y, unsigned m, unsigned d);
 
 /* Format nanoseconds since the epoch as RFC 3339 UTC with 9 decimals. */
 void tsa_fmt_time(char out[40], int64_t sec, uint32_t nsec);
+
+/*
+ * A string of len bytes as two words, for hashing and comparing names
+ * without memcmp: its first 8 bytes (fewer: zero-padded) and, from 8
+ * bytes on, its last 8 (else 0), in memory order.  With the length they
+ * are the whole string up to 16 bytes.  A name of 4 to 7 bytes is read
+ * with two 4-byte loads that may overlap, not byte by byte.
+ */
+static inline void tsa_str_words(const void *s, size_t len, uint64_t *head,
+    uint64_t *tail)
+{
+	const uint8_t *p = s;
+
+	if (len >= 8) {
+		memcpy(head, p, 8);
+		memcpy(tail, p + len - 8, 8);
+	} else {
+		uint8_t b[8] = { 0 };
+
+		if (len >= 4) {
+			memcpy(b, p, 4);
+			memcpy(b + len - 4, p + len - 4, 4);
+		} else {
+			for (size_t i = 0; i < len; i++)
+				b[i] = p[i];
+		}
+		memcpy(head, b, 8);
+		*tail = 0;
+	}
+}
 
 #endif

@@ -185,39 +185,13 @@ static int name_id(struct p0f_db *db, const char *s, size_t n)
 }
 
 /*
- * A header name as two words: its first and last eight bytes (of a
- * shorter name its first and last four, or its bytes).  With the length
- * they are the whole name up to 16 bytes, and they hash it: every header
- * of every HTTP message is looked up, at no cost per byte.
+ * A header name's hash, from its words (tsa_str_words), which with its
+ * length are the whole name up to 16 bytes: no cost per byte.
  */
-struct name_words {
-	uint64_t a, b;
-};
-
-static inline struct name_words name_words(const char *s, size_t n)
+static inline unsigned name_hash(uint64_t head, uint64_t tail, size_t n)
 {
-	struct name_words w = { 0, 0 };
-
-	if (n >= 8) {
-		memcpy(&w.a, s, 8);
-		memcpy(&w.b, s + n - 8, 8);
-	} else if (n >= 4) {
-		uint32_t x, y;
-
-		memcpy(&x, s, 4);
-		memcpy(&y, s + n - 4, 4);
-		w.a = x;
-		w.b = y;
-	} else
-		for (size_t i = 0; i < n; i++)
-			w.a |= (uint64_t)(uint8_t)s[i] << 8 * i;
-	return w;
-}
-
-static inline unsigned name_hash(struct name_words w, size_t n)
-{
-	uint64_t h = (w.a ^ n) * 0x9e3779b97f4a7c15ull ^
-	    w.b * 0xc2b2ae3d27d4eb4full;
+	uint64_t h = (head ^ n) * 0x9e3779b97f4a7c15ull ^
+	    tail * 0xc2b2ae3d27d4eb4full;
 
 	return (unsigned)(h ^ h >> 32);
 }
@@ -240,12 +214,12 @@ static void index_headers(struct p0f_db *db)
 	    sizeof *db->hdr_words);
 	for (unsigned i = 0; i < db->nhdr_names; i++) {
 		size_t n = strlen(db->hdr_names[i]);
-		struct name_words w = name_words(db->hdr_names[i], n);
-		unsigned s = name_hash(w, n) & db->hdr_index_mask;
+		uint64_t *w = &db->hdr_words[2 * i];
+		unsigned s;
 
+		tsa_str_words(db->hdr_names[i], n, &w[0], &w[1]);
+		s = name_hash(w[0], w[1], n) & db->hdr_index_mask;
 		db->hdr_len[i] = n;
-		db->hdr_words[2 * i] = w.a;
-		db->hdr_words[2 * i + 1] = w.b;
 		while (db->hdr_index[s] >= 0)
 			s = (s + 1) & db->hdr_index_mask;
 		db->hdr_index[s] = (int)i;
@@ -255,14 +229,16 @@ static void index_headers(struct p0f_db *db)
 int p0f_db_hdr_id(const struct p0f_db *db, const char *name, size_t len)
 {
 	if (db->hdr_index) {
-		struct name_words w = name_words(name, len);
-		unsigned s = name_hash(w, len) & db->hdr_index_mask;
+		uint64_t head, tail;
+		unsigned s;
 		int id;
 
+		tsa_str_words(name, len, &head, &tail);
+		s = name_hash(head, tail, len) & db->hdr_index_mask;
 		while ((id = db->hdr_index[s]) >= 0) {
 			if (db->hdr_len[id] == len &&
-			    db->hdr_words[2 * id] == w.a &&
-			    db->hdr_words[2 * id + 1] == w.b &&
+			    db->hdr_words[2 * id] == head &&
+			    db->hdr_words[2 * id + 1] == tail &&
 			    (len <= 16 ||
 			    memcmp(db->hdr_names[id], name, len) == 0))
 				return id;
