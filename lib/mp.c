@@ -587,7 +587,10 @@ void mp_put_bin(struct mp_buf *b, const void *s, size_t n)
 }
 
 void mp_put_array(struct mp_buf *b, uint32_t n) { put_len(b, 0x90, 0, 0xdc, 0xdd, n, 15); }
-void mp_put_map(struct mp_buf *b, uint32_t n) { put_len(b, 0x80, 0, 0xde, 0xdf, n, 15); }
+void mp_put_map(struct mp_buf *b, uint32_t n)
+{
+	b->len += mp_map_hdr_store(mp_buf_reserve(b, 5), n);
+}
 
 static void store_be(uint8_t *p, uint64_t v, int n)
 {

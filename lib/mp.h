@@ -312,8 +312,9 @@ void mp_put_time(struct mp_buf *b, int64_t sec, uint32_t nsec);
 void mp_put_raw(struct mp_buf *b, const void *p, size_t n);
 
 /*
- * Store at o the header mp_put_map writes for n pairs (5 bytes at most);
- * returns its length.  For a writer that reserves a record's bytes at once.
+ * Store at o a map header for n pairs (5 bytes at most); returns its
+ * length.  mp_put_map writes it too; for a writer that reserves a
+ * record's bytes at once.
  */
 static inline size_t mp_map_hdr_store(uint8_t *o, uint32_t n)
 {

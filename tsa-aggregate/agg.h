@@ -186,8 +186,6 @@ struct hosts {
 };
 void hosts_init(struct hosts *t, uint32_t entries);
 
-
-
 static inline bool host_is(const struct host *e, uint64_t x, uint64_t y,
     uint8_t alen)
 {

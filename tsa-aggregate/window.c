@@ -174,10 +174,17 @@ static inline __attribute__((always_inline)) void evict(struct agg *a)
 	a->n--;
 }
 
-void agg_evict_before(struct agg *a, int64_t t)
+/* Drop contributions older than t.  Inline: per packet in agg_add. */
+static inline __attribute__((always_inline)) void evict_before(struct agg *a,
+    int64_t t)
 {
 	while (a->n > 0 && a->ring[a->head].ts < t)
 		evict(a);
+}
+
+void agg_evict_before(struct agg *a, int64_t t)
+{
+	evict_before(a, t);
 }
 
 void agg_evict_all(struct agg *a)
@@ -224,15 +231,13 @@ void agg_add(struct agg *a, const struct pkt *p)
 	bool sl, dl, stored;
 	uint32_t tail, src, dst;
 	uint16_t f = 0;
-	int64_t start = p->ts - a->window_ns;	/* of a time window */
 
 	/*
 	 * Make room: what is older than a time window leaves, then the oldest
 	 * if the ring is full and cannot grow.
 	 */
 	if (a->window_ns)
-		while (a->n > 0 && a->ring[a->head].ts < start)
-			evict(a);
+		evict_before(a, p->ts - a->window_ns);
 	if (a->n == a->ring_cap) {
 		if (a->ring_cap < a->ring_max)
 			grow(a);

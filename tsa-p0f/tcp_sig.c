@@ -443,6 +443,7 @@ void tcp_sig_match(const struct p0f_db *db, int to_srv,
  * buffer long enough for the longest, then cut to P0F_RAW_SIG_MAX as a
  * bounded appender would cut it.
  */
+
 /* "00" to "99": two digits a division. */
 static const char digit_pairs[] =
 	"0001020304050607080910111213141516171819"
