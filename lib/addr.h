@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "hash.h"
+
 #define TSA_ADDR_STRLEN 46
 
 /*
@@ -35,15 +37,11 @@ static inline void tsa_addr_words(const uint8_t *a, size_t len, uint64_t *x,
 
 /*
  * A hash of an address's words (tsa_addr_words) for the tools' host tables:
- * two multiplies, mixed enough for the clustered addresses of one network.
+ * keyed (hash.h), because the addresses are the senders' choice.
  */
 static inline uint32_t tsa_addr_hash(uint64_t x, uint64_t y, size_t len)
 {
-	x ^= y * 0x9e3779b97f4a7c15ULL;
-	x ^= x >> 31;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 29;
-	return (uint32_t)x ^ (uint32_t)len;
+	return tsa_hash_words(x, y, (uint32_t)len);
 }
 
 /* Text form of a 4- or 16-byte address; "?" for another length. */

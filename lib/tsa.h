@@ -3,6 +3,7 @@
 #define TSA_H
 
 #include "addr.h"
+#include "hash.h"
 #include "mp.h"
 #include "settings.h"
 #include "stream.h"
