@@ -5,10 +5,14 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "stream.h"
@@ -21,6 +25,10 @@
 
 struct tsa_reader {
 	int fd;
+	bool regular;		/* a file: a signal ends the input (tsa_init) */
+	bool want_end;		/* the header promises an end record */
+	bool ended;		/* the end record was read */
+	bool interrupted;	/* stopped reading at a signal */
 	char *name;
 	uint8_t *buf;
 	size_t cap, start, end;
@@ -37,6 +45,9 @@ struct tsa_writer {
 	int fd;
 	char *name;
 	struct mp_buf out;
+	size_t mark;		/* where the record being packed began */
+	uint64_t written;	/* bytes flushed */
+	uint64_t oversize;	/* records over TSA_MAX_RECORD, not written */
 	/* record being copied with keys appended */
 	const uint8_t *rec;
 	size_t reclen;
@@ -67,6 +78,118 @@ static void widen_pipe(int fd)
 #endif
 }
 
+/*
+ * Latency: a stage writes what it holds before it blocks waiting for input.
+ * Output is buffered in large blocks for throughput, but when the input
+ * pauses (a quiet live link), every record already read must reach the end
+ * of the pipeline at once, not when a megabyte has gathered.  So the reader
+ * tries a read that does not wait, and only if it would wait flushes every
+ * writer of the process and calls the idle hooks (text output of its own),
+ * then waits.  At full speed the input never pauses and nothing changes.
+ */
+#define MAX_WRITERS 8
+#define MAX_HOOKS 4
+static struct tsa_writer *writers[MAX_WRITERS];
+static struct { void (*fn)(void *); void *arg; } hooks[MAX_HOOKS];
+static int nhooks;
+
+void tsa_on_idle(void (*fn)(void *), void *arg)
+{
+	if (nhooks == MAX_HOOKS)
+		tsa_die("internal error: more than %d idle hooks", MAX_HOOKS);
+	hooks[nhooks].fn = fn;
+	hooks[nhooks].arg = arg;
+	nhooks++;
+}
+
+void tsa_idle(void)
+{
+	for (int i = 0; i < MAX_WRITERS; i++)
+		if (writers[i] && writers[i]->out.len)
+			tsa_flush(writers[i]);
+	for (int i = 0; i < nhooks; i++)
+		hooks[i].fn(hooks[i].arg);
+}
+
+static bool output_pending(void)
+{
+	if (nhooks)
+		return true;
+	for (int i = 0; i < MAX_WRITERS; i++)
+		if (writers[i] && writers[i]->out.len)
+			return true;
+	return false;
+}
+
+/*
+ * A read that returns -1 with EAGAIN instead of waiting: preadv2's
+ * RWF_NOWAIT (Linux 5.9 on pipes: one call), else poll() first.
+ */
+static ssize_t read_nowait(int fd, void *buf, size_t n)
+{
+	static bool no_rwf;
+	struct iovec iov = { buf, n };
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	ssize_t got;
+
+	if (!no_rwf) {
+		got = preadv2(fd, &iov, 1, -1, RWF_NOWAIT);
+		if (got >= 0 || (errno != EOPNOTSUPP && errno != EINVAL &&
+		    errno != ESPIPE))
+			return got;
+		no_rwf = true;
+	}
+	if (poll(&pfd, 1, 0) == 0) {
+		errno = EAGAIN;
+		return -1;
+	}
+	return read(fd, buf, n);
+}
+
+static ssize_t read_input(int fd, void *buf, size_t n)
+{
+	ssize_t got;
+
+	if (output_pending()) {
+		got = read_nowait(fd, buf, n);
+		if (got >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+			return got;
+		tsa_idle();
+	}
+	return read(fd, buf, n);
+}
+
+/*
+ * How the process's input ended (one or several readers): complete unless
+ * a stream was cut short, said it was incomplete, or could not be read.
+ */
+static char problem[256];
+static bool stopped_by_signal;
+
+/* The first problem, as "prog: input: what", the way the end record says it. */
+static void input_problem(const char *name, const char *what)
+{
+	if (!problem[0])
+		snprintf(problem, sizeof problem, "%s: %s: %s", tsa_prog, name, what);
+}
+
+void tsa_input_failed(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (problem[0])
+		return;
+	n = snprintf(problem, sizeof problem, "%s: ", tsa_prog);
+	va_start(ap, fmt);
+	vsnprintf(problem + n, sizeof problem - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+bool tsa_input_complete(void) { return problem[0] == 0; }
+const char *tsa_input_problem(void) { return problem[0] ? problem : NULL; }
+int tsa_exit_status(void) { return problem[0] != 0; }
+
 /* ---- reader ---- */
 
 /*
@@ -92,8 +215,16 @@ static size_t fill(struct tsa_reader *r)
 		r->buf = tsa_realloc(r->buf, r->cap);
 	}
 	want = r->cap - r->end;
+	if (r->regular && tsa_interrupted()) {
+		/* A file has no producer to end it: the signal ends it here. */
+		r->eof = 1;
+		r->interrupted = true;
+		stopped_by_signal = true;
+		r->full = 0;
+		return 0;
+	}
 	do
-		n = read(r->fd, r->buf + r->end, want);
+		n = read_input(r->fd, r->buf + r->end, want);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		tsa_die("%s: %s", r->name, strerror(errno));
@@ -150,7 +281,7 @@ static int frame(struct tsa_reader *r, const uint8_t **obj, size_t *len,
 			}
 		}
 		if (r->eof) {
-			if (p == end)
+			if (p == end || r->interrupted)
 				return 0;
 			snprintf(r->err, sizeof r->err,
 			    "record %llu (byte %llu): truncated stream",
@@ -196,11 +327,14 @@ static void check_header(struct tsa_reader *r)
 	r->hdr = tsa_malloc(n);
 	memcpy(r->hdr, h, n);
 	r->hdrlen = n;
+	r->want_end = mp_map_get1(h, n, TSA_HDR_END, &v) == 1 &&
+	    v.type == MP_BOOL && v.b;
 }
 
 struct tsa_reader *tsa_reader_open(const char *path)
 {
 	struct tsa_reader *r = tsa_calloc(1, sizeof *r);
+	struct stat st;
 
 	if (!path || strcmp(path, "-") == 0) {
 		r->fd = 0;
@@ -214,6 +348,7 @@ struct tsa_reader *tsa_reader_open(const char *path)
 	if (isatty(r->fd))
 		tsa_die("%s: is a terminal; pipe a TSA stream in (from tsa-capture)",
 		    r->name);
+	r->regular = fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode);
 	widen_pipe(r->fd);
 	r->cap = READ_START;
 	r->buf = tsa_malloc(r->cap);
@@ -234,17 +369,63 @@ int tsa_read(struct tsa_reader *r, const uint8_t **rec, size_t *len)
 	return tsa_read_find(r, NULL, rec, len, NULL, NULL);
 }
 
+/*
+ * Is the record the end record?  It has at most four pairs, and a packet
+ * record has more, so the test that rules a packet out is its first byte.
+ */
+static bool end_record(struct tsa_reader *r, const uint8_t *rec, size_t len)
+{
+	struct mp_obj v;
+	char why[200];
+
+	if ((rec[0] & 0xf0) != 0x80 || (rec[0] & 0x0f) > 4 ||
+	    mp_map_get1(rec, len, "type", &v) != 1 || !mp_str_eq(&v, "end", 3))
+		return false;
+	r->ended = true;
+	if (mp_map_get1(rec, len, "interrupted", &v) == 1 && v.type == MP_BOOL && v.b)
+		stopped_by_signal = true;
+	if (mp_map_get1(rec, len, "complete", &v) == 1 && v.type == MP_BOOL && !v.b) {
+		if (mp_map_get1(rec, len, "reason", &v) == 1 && v.type == MP_STR)
+			snprintf(why, sizeof why, "%.*s", (int)v.len, (const char *)v.ptr);
+		else
+			snprintf(why, sizeof why, "no reason given");
+		/*
+		 * Passed on as it was said, by the stage that saw it; each stage
+		 * that exits non-zero for it says so (its stderr may be the only
+		 * one a person sees: the first stage may be on another host).
+		 */
+		tsa_warn("%s: incomplete stream (%s)", r->name, why);
+		if (!problem[0])
+			snprintf(problem, sizeof problem, "%s", why);
+	}
+	return true;
+}
+
 int tsa_read_find(struct tsa_reader *r, const struct mp_keys *k,
     const uint8_t **rec, size_t *len, struct mp_obj *vals, uint64_t *found)
 {
-	int rc = frame(r, rec, len, k, vals, found);
+	int rc;
 
-	if (rc > 0)
+	if (r->ended)
+		return 0;
+	rc = frame(r, rec, len, k, vals, found);
+	if (rc > 0) {
+		if (__builtin_expect(**rec <= 0x84, 0) && end_record(r, *rec, *len))
+			return 0;
 		r->count++;
-	else if (rc < 0)
+	} else if (rc < 0) {
 		tsa_warn("%s: %s", r->name, r->err);
+		input_problem(r->name, r->err);
+	} else if (r->want_end && !r->interrupted) {
+		tsa_warn("%s: input cut short: no end record after record %llu "
+		    "(did the stage before this one die?)", r->name,
+		    (unsigned long long)r->count);
+		input_problem(r->name, "input cut short (no end record)");
+	}
 	return rc;
 }
+
+int tsa_reader_ended(const struct tsa_reader *r) { return r->ended; }
 
 uint64_t tsa_reader_count(const struct tsa_reader *r) { return r->count; }
 int tsa_reader_fd(const struct tsa_reader *r) { return r->fd; }
@@ -282,6 +463,12 @@ struct tsa_writer *tsa_writer_open(const char *path, int allow_tty)
 		    "(pipe into tsa-print)", w->name);
 	widen_pipe(w->fd);
 	mp_buf_grow(&w->out, WRITE_FLUSH + 65536);
+	for (int i = 0; i < MAX_WRITERS; i++) {
+		if (!writers[i]) {
+			writers[i] = w;
+			break;
+		}
+	}
 	return w;
 }
 
@@ -301,18 +488,67 @@ void tsa_flush(struct tsa_writer *w)
 			tsa_die("%s: %s", w->name, strerror(errno));
 		off += (size_t)n;
 	}
+	w->written += w->out.len;
 	w->out.len = 0;
+	w->mark = 0;
 }
 
 void tsa_wrote(struct tsa_writer *w)
 {
+	/*
+	 * A record over the limit would stop every reader after this one:
+	 * it is left out here, counted, and said once.
+	 */
+	if (__builtin_expect(w->out.len - w->mark > TSA_MAX_RECORD, 0)) {
+		w->out.len = w->mark;
+		if (w->oversize++ == 0)
+			tsa_warn("%s: a record larger than %u bytes left out "
+			    "(the count is given at the end)", w->name, TSA_MAX_RECORD);
+	}
+	w->mark = w->out.len;
 	if (w->out.len >= WRITE_FLUSH)
 		tsa_flush(w);
 }
 
+/*
+ * The end record: the stream is whole, or says why not.  Only after a
+ * header (a writer that wrote nothing leaves nothing).
+ */
+static void put_end(struct tsa_writer *w)
+{
+	struct mp_buf *b = &w->out;
+	const char *why = tsa_input_problem();
+
+	if (w->written == 0 && w->out.len == 0)
+		return;
+	if (tsa_interrupted())
+		stopped_by_signal = true;
+	mp_put_map(b, 2 + (why != NULL) + stopped_by_signal);
+	mp_put_cstr(b, "type");
+	mp_put_cstr(b, "end");
+	mp_put_cstr(b, "complete");
+	mp_put_bool(b, why == NULL);
+	if (why) {
+		mp_put_cstr(b, "reason");
+		mp_put_cstr(b, why);
+	}
+	if (stopped_by_signal) {
+		mp_put_cstr(b, "interrupted");
+		mp_put_bool(b, true);
+	}
+	w->mark = w->out.len;
+}
+
 void tsa_writer_close(struct tsa_writer *w)
 {
+	for (int i = 0; i < MAX_WRITERS; i++)
+		if (writers[i] == w)
+			writers[i] = NULL;
+	put_end(w);
 	tsa_flush(w);
+	if (w->oversize)
+		tsa_warn("%s: %llu records larger than %u bytes left out", w->name,
+		    (unsigned long long)w->oversize, TSA_MAX_RECORD);
 	if (w->fd > 1 && close(w->fd) < 0)
 		tsa_die("%s: %s", w->name, strerror(errno));
 	mp_buf_free(&w->out);
@@ -540,6 +776,12 @@ void tsa_header_pass(struct tsa_writer *w, const struct tsa_reader *r,
 	if (kind) {
 		mp_put_cstr(&body, "kind");
 		mp_put_cstr(&body, kind);
+		n++;
+	}
+	if (!r->want_end) {
+		/* This stage will end its output with an end record. */
+		mp_put_cstr(&body, TSA_HDR_END);
+		mp_put_bool(&body, true);
 		n++;
 	}
 	mp_put_cstr(&body, "tools");

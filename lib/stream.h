@@ -7,6 +7,7 @@
 #ifndef TSA_STREAM_H
 #define TSA_STREAM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,6 +15,12 @@
 
 #define TSA_STREAM_VERSION 1
 #define TSA_MAX_RECORD (16u << 20)	/* a larger record is an error */
+/*
+ * The header key that promises an end record, {"type": "end", "complete":
+ * bool, ...}, as the stream's last record: a reader of such a stream knows
+ * a stream that stops without one was cut short (a stage died).
+ */
+#define TSA_HDR_END "end_record"
 
 struct tsa_reader;
 struct tsa_writer;
@@ -28,9 +35,13 @@ const char *tsa_reader_name(const struct tsa_reader *r);	/* for messages */
 /* The header map's raw bytes. */
 const uint8_t *tsa_reader_header(const struct tsa_reader *r, size_t *len);
 /*
- * Next record: 1 with *rec and *len set, 0 at a clean end of stream.  A truncated
- * or malformed record prints an error naming the file and the record number
- * and returns -1; the caller finishes its output and exits non-zero.
+ * Next record: 1 with *rec and *len set, 0 at the end of the stream: its
+ * end record (which is not handed out), or the end of the input.  A
+ * truncated or malformed record prints an error naming the file and the
+ * record number and returns -1; the caller finishes its output and exits
+ * with tsa_exit_status().  A stream that promised an end record and ends
+ * without one, or whose end record says it is incomplete, also gets one
+ * line, and 0: what was read is good, but the input is not whole.
  */
 int tsa_read(struct tsa_reader *r, const uint8_t **rec, size_t *len);
 /*
@@ -41,6 +52,32 @@ int tsa_read(struct tsa_reader *r, const uint8_t **rec, size_t *len);
 int tsa_read_find(struct tsa_reader *r, const struct mp_keys *k,
     const uint8_t **rec, size_t *len, struct mp_obj *vals, uint64_t *found);
 uint64_t tsa_reader_count(const struct tsa_reader *r);	/* records read */
+/* Did the stream end with its end record? */
+int tsa_reader_ended(const struct tsa_reader *r);
+/*
+ * The process's inputs, all readers together: whole (every stream ended
+ * as it should, or a signal stopped the reading), or not, and why (NULL if
+ * whole).  A tool marks its final output incomplete when they are not, and
+ * exits with tsa_exit_status(): 0 when whole, else 1.
+ */
+bool tsa_input_complete(void);
+const char *tsa_input_problem(void);
+int tsa_exit_status(void);
+/*
+ * A producer's own input failed part way (a capture file cut short): the
+ * reason goes into the end record, and the exit status is 1.  The caller
+ * has printed its message.
+ */
+void tsa_input_failed(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Before the reader waits for input it flushes every open writer and calls
+ * these hooks, so that a stage never sits on records while its input is
+ * quiet.  For output of a tool's own (text, files); at most 4.
+ */
+void tsa_on_idle(void (*fn)(void *), void *arg);
+/* What the reader does before it waits: flush the writers, call the hooks. */
+void tsa_idle(void);
 /* The reader's file descriptor, for poll() in live stages. */
 int tsa_reader_fd(const struct tsa_reader *r);
 /* Bytes already buffered: poll() on the fd is not needed while this is > 0. */
@@ -58,7 +95,10 @@ struct mp_buf *tsa_out(struct tsa_writer *w);
 /* Call after each record; flushes when the buffer is large. */
 void tsa_wrote(struct tsa_writer *w);
 void tsa_flush(struct tsa_writer *w);
-/* Flush, close, exit 1 on a write error. */
+/*
+ * Write the end record (complete, or not and why: tsa_input_problem), flush,
+ * close; exit 1 on a write error.
+ */
 void tsa_writer_close(struct tsa_writer *w);
 
 /*
@@ -92,7 +132,7 @@ void tsa_rec_dedup(struct tsa_writer *w, int on);
 
 /*
  * Write the header of r to w with this invocation (argv) appended to its
- * "tools" array; kind, if not NULL, replaces "kind".
+ * "tools" array; kind, if not NULL, replaces "kind"; TSA_HDR_END added.
  */
 void tsa_header_pass(struct tsa_writer *w, const struct tsa_reader *r,
     const char *kind, int argc, char **argv);

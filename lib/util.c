@@ -7,19 +7,56 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "hash.h"
 #include "util.h"
 
 const char *tsa_prog = "tsa";
 
+static volatile sig_atomic_t interrupted;
+static void (*on_interrupt)(void);
+
+static void on_signal(int sig)
+{
+	if (interrupted) {
+		/* The second: end now, by the signal, as its default does. */
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	interrupted = sig;
+	if (on_interrupt)
+		on_interrupt();
+}
+
 void tsa_init(const char *argv0)
 {
 	const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
+	struct sigaction sa;
 
 	if (argv0)
 		tsa_prog = slash ? slash + 1 : argv0;
 	/* A closed pipe shows up as EPIPE from write(), where it is handled. */
 	signal(SIGPIPE, SIG_IGN);
+	tsa_hash_init();
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	/* Reads and writes carry on; poll() returns EINTR, and its loops look
+	   at the flag. */
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < 2; i++) {
+		int sig = i ? SIGTERM : SIGINT;
+		struct sigaction old;
+
+		/* A signal ignored at start stays so (nohup, a background job). */
+		if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(sig, &sa, NULL);
+	}
 }
+
+int tsa_interrupted(void) { return interrupted != 0; }
+void tsa_on_interrupt(void (*fn)(void)) { on_interrupt = fn; }
 
 static void vmsg(const char *fmt, va_list ap)
 {

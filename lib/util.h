@@ -11,8 +11,25 @@
 
 extern const char *tsa_prog;
 
-/* Set the program name for messages and ignore SIGPIPE (EPIPE is handled). */
+/*
+ * Set the program name for messages, ignore SIGPIPE (EPIPE is handled),
+ * draw the hash keys, and take over SIGINT and SIGTERM.  A terminal's
+ * Ctrl-C and a service manager's stop signal the whole pipeline at once;
+ * the result must survive that.  So the first signal only sets a flag:
+ * the producer (tsa-capture) stops and ends its stream, and every stage
+ * after it reads on to that end, writes its final records and exits 0.  A
+ * stage whose input is a regular file takes the flag as the end of its
+ * input.  A second signal ends the process at once, as people expect of a
+ * stuck pipeline.
+ */
 void tsa_init(const char *argv0);
+/* Has SIGINT or SIGTERM arrived? */
+int tsa_interrupted(void);
+/*
+ * Call fn (async-signal-safe: pcap_breakloop, setting a flag) from the
+ * handler of the first signal.
+ */
+void tsa_on_interrupt(void (*fn)(void));
 
 void tsa_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void tsa_die(const char *fmt, ...)

@@ -355,5 +355,5 @@ int main(int argc, char **argv)
 		    (unsigned long long)a->pairs.overflow, tsa_peak_rss_kib());
 	tsa_writer_close(a->w);
 	tsa_reader_close(r);
-	return rc < 0;
+	return rc < 0 || tsa_exit_status();
 }

@@ -639,5 +639,5 @@ int merge_main(int nin, char **inputs, int argc, char **argv,
 	for (i = 0; i < nin; i++)
 		tsa_reader_close(in[i].r);
 	free(in);
-	return bad ? 1 : 0;
+	return bad || tsa_exit_status();
 }

@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,13 +28,15 @@ struct state {
 	uint32_t last_nsec;
 };
 
-static volatile sig_atomic_t stop;
 static pcap_t *live_pcap;
 
-static void on_signal(int sig)
+/*
+ * SIGINT or SIGTERM (tsa_init's handler): stop capturing; the stream then
+ * ends as usual, with its final stats and end record, so that every stage
+ * after this one finishes its work.
+ */
+static void on_interrupt(void)
 {
-	(void)sig;
-	stop = 1;
 	if (live_pcap)
 		pcap_breakloop(live_pcap);
 }
@@ -118,7 +119,7 @@ static void put_header(struct state *st, int argc, char **argv)
 	struct mp_buf *b = tsa_out(st->w);
 
 	/* "live" tells later stages that the clock matters (tsa-aggregate). */
-	mp_put_map(b, st->src.live ? 7 : 6);
+	mp_put_map(b, st->src.live ? 8 : 7);
 	mp_put_cstr(b, "tsa");
 	mp_put_uint(b, TSA_STREAM_VERSION);
 	mp_put_cstr(b, "kind");
@@ -133,6 +134,8 @@ static void put_header(struct state *st, int argc, char **argv)
 		mp_put_cstr(b, "live");
 		mp_put_bool(b, true);
 	}
+	mp_put_cstr(b, TSA_HDR_END);
+	mp_put_bool(b, true);
 	mp_put_cstr(b, "tools");
 	tsa_put_tools(b, NULL, 0, argc, argv);
 	tsa_wrote(st->w);
@@ -179,10 +182,10 @@ static int read_file(struct state *st, int quiet)
 	struct progress pr;
 	struct pcap_pkthdr *h;
 	const u_char *data;
-	int rc;
+	int rc = 0;
 
 	progress_init(&pr, st->src.file, st->src.size, quiet);
-	while (!stop && (rc = pcap_next_ex(st->src.pcap, &h, &data)) == 1) {
+	while (!tsa_interrupted() && (rc = pcap_next_ex(st->src.pcap, &h, &data)) == 1) {
 		packet(st, h, data);
 		if (st->limit && st->frames >= st->limit)
 			break;
@@ -190,10 +193,11 @@ static int read_file(struct state *st, int quiet)
 			progress_tick(&pr, st->frames);
 	}
 	progress_end(&pr, st->frames);
-	if (!stop && rc == PCAP_ERROR) {
+	if (!tsa_interrupted() && rc == PCAP_ERROR) {
 		put_stats(st, 1);
 		tsa_flush(st->w);
 		tsa_warn("%s: %s", st->src.name, pcap_geterr(st->src.pcap));
+		tsa_input_failed("%s: %s", st->src.name, pcap_geterr(st->src.pcap));
 		return -1;
 	}
 	put_stats(st, 1);
@@ -213,13 +217,15 @@ static int read_live(struct state *st, uint64_t stats_ns)
 	pfd.events = POLLIN;
 	now = last_flush = now_ns(CLOCK_MONOTONIC);
 	next_stats = stats_ns ? now + (int64_t)stats_ns : INT64_MAX;
-	while (!stop) {
+	while (!tsa_interrupted()) {
 		n = pcap_dispatch(st->src.pcap, -1, dispatch_cb, (u_char *)st);
 		if (n == PCAP_ERROR_BREAK)
 			break;	/* -c reached, or a signal */
 		if (n < 0) {
 			tsa_flush(st->w);
 			tsa_warn("%s: %s", st->src.name, pcap_geterr(st->src.pcap));
+			tsa_input_failed("%s: %s", st->src.name,
+			    pcap_geterr(st->src.pcap));
 			put_stats(st, 1);
 			return -1;
 		}
@@ -291,8 +297,6 @@ int main(int argc, char **argv)
 	char *init_file = NULL;	/* [app] InitFileLocation, resolved */
 	uint64_t snaplen = 0, buf_kib = 0, v;
 	int c, nopromisc = 0, quiet = 0, have_snaplen = 0, have_buf = 0, rc;
-	struct sigaction sa;
-
 	tsa_init(argv[0]);
 	while ((c = getopt_long(argc, argv, "r:i:c:ps:B:Z:qh", longopts,
 	    NULL)) != -1) {
@@ -359,12 +363,7 @@ int main(int argc, char **argv)
 		free(expr);
 	}
 
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;	/* no SA_RESTART: poll() must wake up */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-
+	tsa_on_interrupt(on_interrupt);
 	put_header(&st, argc, argv);
 	if (st.src.live) {
 		uint64_t every = tsa_setting_u64("capture", "StatsInterval", 5);

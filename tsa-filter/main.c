@@ -146,5 +146,5 @@ int main(int argc, char **argv)
 		    nother == 1 ? "" : "s");
 	tsa_reader_close(r);
 	filter_free(f);
-	return rc < 0;
+	return rc < 0 || tsa_exit_status();
 }

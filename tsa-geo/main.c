@@ -264,5 +264,5 @@ int main(int argc, char **argv)
 	free(g.loc_path);
 	free(g.asn_path);
 	mp_buf_free(&stripped);
-	return rc < 0;
+	return rc < 0 || tsa_exit_status();
 }

@@ -123,5 +123,5 @@ int main(int argc, char **argv)
 	hosts_free();
 	p0f_db_free(db);
 	free(fp_path);
-	return rc < 0;
+	return rc < 0 || tsa_exit_status();
 }

@@ -40,6 +40,14 @@ static void check_out(void)
 	tsa_die("stdout: %s", strerror(errno));
 }
 
+/* Before waiting for input: what is printed reaches the reader now. */
+static void flush_out(void *arg)
+{
+	(void)arg;
+	fflush(stdout);
+	check_out();
+}
+
 /* --tables, --json, or by the header's kind */
 static enum { AUTO, TABLES, JSON } mode = AUTO;
 static int last_only;	/* --last: keep the newest snapshot, show it at the end */
@@ -154,6 +162,7 @@ int main(int argc, char **argv)
 		}
 	}
 	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
+	tsa_on_idle(flush_out, NULL);
 	if (fields)
 		cols = columns_new(fields, delim, title);
 	if (optind == argc) {
@@ -170,5 +179,5 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	check_out();
 	mp_buf_free(&line);
-	return status;
+	return status || tsa_exit_status();
 }

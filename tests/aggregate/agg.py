@@ -4,6 +4,9 @@ import ipaddress, os, subprocess, sys
 
 import msgpack
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import tsatest
+
 BIN = os.environ.get("TSA_BIN", "bin")
 TMP = os.environ.get("TSA_TMP", "/tmp")
 
@@ -35,10 +38,9 @@ def stream(records, kind="packets"):
 
 
 def read(data):
-    u = msgpack.Unpacker(raw=False, strict_map_key=False)
-    u.feed(data)
-    header = next(u)
-    return header, list(u)
+    """Header and records of an output stream (its end record off)."""
+    header, recs, _ = tsatest.read(data)
+    return header, recs
 
 
 def run(records, *args, data=None, settings=None, check=True):

@@ -71,8 +71,13 @@ fi
 head -c 10000 "$PCAPS/zeek-wikipedia.pcap" >"$t/cut.pcap"
 expect 1 "^tsa-capture: $t/cut.pcap: truncated dump file" -- -r "$t/cut.pcap"
 "$PY" - "$t/out" "$t/cut.pcap" <<'PYEOF' || fail=1
-import struct, sys, msgpack
-recs = list(msgpack.Unpacker(open(sys.argv[1], "rb"), raw=False))
+import os, struct, sys, msgpack
+sys.path.insert(0, os.path.join(os.environ["TSA_TOP"], "tests"))
+import tsatest
+hdr, recs, end = tsatest.read(open(sys.argv[1], "rb").read())
+recs = [hdr] + recs
+# The stream says it is incomplete, and why, for the stages after it.
+assert end["complete"] is False and "truncated dump file" in end["reason"], end
 data = open(sys.argv[2], "rb").read()
 # Count the complete records of the cut file independently.
 off, frames = 24, 0

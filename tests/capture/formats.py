@@ -9,6 +9,9 @@ import sys
 
 import msgpack
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import tsatest  # noqa: E402
+
 BIN = os.environ.get("TSA_BIN", "bin")
 PCAPS = os.environ.get("PCAPS", "../shared/pcaps")
 TMP = os.environ.get("TSA_TMP", "/tmp")
@@ -29,7 +32,7 @@ def run(args, stdin=None, ok=True):
     if ok and p.returncode != 0:
         raise SystemExit("tsa-capture %s: status %d: %s" %
                          (args, p.returncode, p.stderr.decode()))
-    return p, list(msgpack.Unpacker(io.BytesIO(p.stdout), raw=False))
+    return p, tsatest.maps(p.stdout)
 
 
 def pcap(name):

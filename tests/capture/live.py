@@ -16,6 +16,9 @@ import time
 
 import msgpack
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import tsatest  # noqa: E402
+
 BIN = os.environ.get("TSA_BIN", "bin")
 TMP = os.environ.get("TSA_TMP", "/tmp")
 fails = 0
@@ -132,7 +135,7 @@ def main():
     if os.geteuid() == 0:
         check(set(uid) == {"65534"}, "runs as nobody after opening lo: uids %s" % uid)
 
-    recs = list(msgpack.Unpacker(open(out_path, "rb"), raw=False))
+    recs = tsatest.maps(open(out_path, "rb").read())
     h = recs[0]
     check(h["source"] == "lo" and h["link_type"] == 1 and h.get("live") is True, "header %r" % h)
     pkts = [r for r in recs[1:] if "type" not in r]
@@ -207,7 +210,7 @@ def main():
             rc = None
     server.terminate()
     server.wait()
-    recs = list(msgpack.Unpacker(open(out_path, "rb"), raw=False))
+    recs = tsatest.maps(open(out_path, "rb").read())
     pkts = [r for r in recs[1:] if "type" not in r]
     check(rc == 0 and recs[0]["snaplen"] == 60 and len(pkts) == 5,
           "-s 60 -c 5: ends by itself with 5 records (status %r)" % rc)

@@ -15,6 +15,9 @@ import sys
 
 import msgpack
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import tsatest  # noqa: E402
+
 BIN = os.environ.get("TSA_BIN", "bin")
 PCAPS = os.environ.get("PCAPS", "../shared/pcaps")
 FILES = ["zeek-wikipedia.pcap", "zeek-http-methods.pcap", "ndpi-reddit.pcap",
@@ -27,7 +30,7 @@ OPTS = ["-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE",
 def records(path):
     out = subprocess.run([os.path.join(BIN, "tsa-capture"), "-q", "-r", path],
                          stdout=subprocess.PIPE, check=True).stdout
-    recs = [r for r in list(msgpack.Unpacker(io.BytesIO(out), raw=False))[1:]
+    recs = [r for r in tsatest.maps(out)[1:]
             if "type" not in r]
     # Several packets may share a time: key by time, length and ports, and
     # take them in order.

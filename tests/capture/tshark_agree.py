@@ -19,6 +19,9 @@ import sys
 
 import msgpack
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import tsatest  # noqa: E402
+
 BIN = os.environ.get("TSA_BIN", "bin")
 PCAPS = os.environ.get("PCAPS", "../shared/pcaps")
 AGG = "\x1f"
@@ -68,7 +71,7 @@ def capture(path):
     p = subprocess.run([os.path.join(BIN, "tsa-capture"), "-q", "-r", path],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        check=False)
-    recs = list(msgpack.Unpacker(io.BytesIO(p.stdout), raw=False))
+    recs = tsatest.maps(p.stdout)
     return p.returncode, p.stderr.decode(), recs[0], [r for r in recs[1:]]
 
 

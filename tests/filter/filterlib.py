@@ -8,6 +8,9 @@ import sys
 
 import msgpack
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import tsatest
+
 BIN = os.environ.get("TSA_BIN", "bin")
 TMP = os.environ.get("TSA_TMP", "/tmp")
 FILTER = os.path.join(BIN, "tsa-filter")
@@ -37,18 +40,13 @@ def stream(records, header=None):
     """A stream's bytes, and each record's raw bytes."""
     header = header or {"tsa": 1, "kind": "packets", "tools": [["test"]]}
     raws = [msgpack.packb(r, use_bin_type=True) for r in records]
-    return msgpack.packb(header) + b"".join(raws), raws
+    return tsatest.pack(header, raws, end=bool(header.get(tsatest.END_KEY))), raws
 
 
 def split_stream(data):
-    """Header and the raw bytes of each record of a stream."""
-    u = msgpack.Unpacker(raw=False, strict_map_key=False)
-    u.feed(data)
-    header = u.unpack()
-    raws, pos = [], u.tell()
-    for _ in u:
-        raws.append(data[pos:u.tell()])
-        pos = u.tell()
+    """Header and the raw bytes of each record of a stream (the end record
+    off)."""
+    header, raws, _ = tsatest.read(data, raw=True)
     return header, raws
 
 

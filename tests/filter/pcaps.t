@@ -12,7 +12,7 @@ import sys
 import msgpack
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from filterlib import (BIN, check_split, fail, finish, in_net, num,
+from filterlib import (tsatest, BIN, check_split, fail, finish, in_net, num,
                        present_not, split_stream, text, tstamp, value)
 
 PCAPS = os.environ.get("PCAPS", "../shared/pcaps")
@@ -108,7 +108,7 @@ for name in FILES:
     records += [msgpack.unpackb(r, raw=False) for r in rs]
 if sum(1 for r in records if "type" in r) != len(FILES):
     fail("expected one stats record per capture")
-data = msgpack.packb(header) + b"".join(raws)
+data = tsatest.pack(header, raws)
 
 for expr, pred in cases(records):
     n = check_split(expr, data, raws, pred, records)

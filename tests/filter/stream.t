@@ -39,9 +39,10 @@ expect(rc0 == 0 and err0 == "" and got == [raws[0], raws[1], raws[3]],
        "stdin: the tcp records and the stats record, unchanged")
 expect({k: v for k, v in h.items() if k != "tools"} ==
        {"tsa": 1, "kind": "packets", "link_type": 1, "source": "x.pcap",
-        "extra": [1, {"a": 2}]} and list(h) == ["tsa", "kind", "link_type",
-                                               "source", "extra", "tools"],
-       "header keys copied in order")
+        "extra": [1, {"a": 2}], "end_record": True} and
+       list(h) == ["tsa", "kind", "link_type", "source", "extra", "end_record",
+                   "tools"],
+       "header keys copied in order, the promise of an end record added")
 expect(h["tools"] == [["tsa-capture", "-r", "x.pcap"], [FILTER, EXPR]],
        "invocation appended to tools")
 for args in (["-r", path, EXPR], [EXPR, path], [EXPR, "-r", path]):

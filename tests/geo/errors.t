@@ -72,11 +72,12 @@ fails(["-d", good], b"GET / HTTP/1.1\r\n", "stdin", maxlines=2)
 data2 = stream([packet("81.0.1.2", "10.0.0.1")] * 3)
 p = subprocess.run([GEO, "-d", good], input=data2[:-5], capture_output=True)
 check(p.returncode != 0, "truncated stream: exit 0")
-unp = msgpack.Unpacker(raw=False)
-unp.feed(p.stdout)
-out = list(unp)
-check(len(out) == 3 and all(r.get("src_country") == "DE" for r in out[1:]),
+hdr, out, end = tsatest.read(p.stdout)
+check(len(out) == 2 and all(r.get("src_country") == "DE" for r in out),
       f"truncated stream: {out}")
+# ... and the stream says it is incomplete, and why, for the next stage.
+check(end is not None and end["complete"] is False and
+      "truncated stream" in end.get("reason", ""), f"truncated stream: end {end}")
 check(len(p.stderr.decode().splitlines()) == 1, f"truncated: {p.stderr!r}")
 
 # Usage errors exit 2.

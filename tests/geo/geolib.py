@@ -12,6 +12,8 @@ BIN = os.environ.get("TSA_BIN", os.path.join(TOP, "bin"))
 TMP = os.environ.get("TSA_TMP", "/tmp")
 GEO = os.path.join(BIN, "tsa-geo")
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, ".."))
+import tsatest  # noqa: E402
 
 failures = 0
 
@@ -63,10 +65,8 @@ def packet(src, dst, **extra):
 
 
 def stream(records, hdr=None):
-    out = msgpack.packb(hdr if hdr is not None else header())
-    for r in records:
-        out += msgpack.packb(r)
-    return out
+    h = hdr if hdr is not None else header()
+    return tsatest.pack(h, records, end=bool(h.get(tsatest.END_KEY)))
 
 
 def run(args, data, rc=0):
@@ -78,11 +78,9 @@ def run(args, data, rc=0):
         raise SystemExit(f"tsa-geo {args}: exit {p.returncode}, wanted {rc}")
     if rc != 0:
         return None, [], [], err
-    unp = msgpack.Unpacker(raw=False, strict_map_key=False)
-    unp.feed(p.stdout)
-    objs = list(unp)
-    raws = split_raw(p.stdout)
-    return objs[0], objs[1:], raws[1:], err
+    hdr, recs, _ = tsatest.read(p.stdout)
+    _, raws, _ = tsatest.read(p.stdout, raw=True)
+    return hdr, recs, raws, err
 
 
 def split_raw(data):

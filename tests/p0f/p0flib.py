@@ -7,6 +7,9 @@ import sys
 
 import msgpack
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import tsatest  # noqa: E402
+
 BIN = os.environ.get("TSA_BIN", "bin")
 TMP = os.environ.get("TSA_TMP", "/tmp")
 PCAPS = os.environ.get("PCAPS", "../shared/pcaps")
@@ -30,7 +33,7 @@ def done():
 
 def stream(recs, header=None):
     h = header or {"tsa": 1, "kind": "packets", "tools": [["test"]]}
-    return b"".join(msgpack.packb(x) for x in [h] + list(recs))
+    return tsatest.pack(h, recs, end=bool(h.get(tsatest.END_KEY)))
 
 
 def run(args, data, check_rc=True):
@@ -39,9 +42,7 @@ def run(args, data, check_rc=True):
     if check_rc and p.returncode != 0:
         print(p.stderr.decode())
         raise SystemExit("tsa-p0f failed: %d" % p.returncode)
-    u = msgpack.Unpacker(raw=False)
-    u.feed(p.stdout)
-    out = list(u)
+    out = tsatest.maps(p.stdout)
     return p.returncode, out[0] if out else None, out[1:], p.stderr.decode()
 
 

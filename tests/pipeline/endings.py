@@ -23,6 +23,9 @@ import time
 
 import msgpack
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import tsatest  # noqa: E402
+
 sys.dont_write_bytecode = True  # no __pycache__ in the tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pipelib import (TMP, SLOW, check, finish, tool, pipeline, wait_all,
@@ -177,8 +180,12 @@ def live_case():
     check(secs < 3 * SLOW, "the pipeline ended %.2f s after SIGINT" % secs)
 
     with open(os.path.join(work, "capture.tsa"), "rb") as f:
-        recs = list(msgpack.Unpacker(f, raw=False))
+        hdr, body, end = tsatest.read(f.read())
+    recs = [hdr] + body if hdr else []
     check(recs and recs[0].get("tsa") == 1, "the capture wrote a header")
+    check(end == {"type": "end", "complete": True, "interrupted": True},
+          "the capture's stream ends with an end record saying it was "
+          "stopped by a signal, and is whole: %r" % end)
     pkts = [r for r in recs[1:] if "type" not in r]
     mine = [r for r in pkts if r.get("dst_port") == port and
             r.get("protocol") == "udp" and
@@ -198,7 +205,9 @@ def live_case():
           "ours" % (sent, len(pkts), len(mine)))
 
     with open(os.path.join(work, "out.tsa"), "rb") as f:
-        down = list(msgpack.Unpacker(f, raw=False))
+        dhdr, down, dend = tsatest.read(f.read())
+    down = [dhdr] + down
+    check(dend == end, "the end record reached the end of the pipeline: %r" % dend)
     dpk = [r for r in down[1:] if "type" not in r]
     dst = [r for r in down if r.get("type") == "stats"]
     snaps = [r for r in down if r.get("type") == "snapshot"]

@@ -114,6 +114,10 @@ def records(data):
             out.append(obj)
     except Exception:
         pass
+    # The end record (docs/stream.md) closes the stream; the tests look at
+    # what came before it.
+    if len(out) > 1 and out[-1].get("type") == "end":
+        out.pop()
     return out
 
 
