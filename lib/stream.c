@@ -59,6 +59,8 @@ struct tsa_writer {
 	size_t taillen;
 	int dedup;
 	size_t keyoff[64];	/* offsets of appended keys in extra, for dedup */
+	bool epipe_ok;		/* EPIPE closes this writer, not the program */
+	bool gone;		/* its reader went away: output is discarded */
 };
 
 /*
@@ -478,10 +480,14 @@ void tsa_flush(struct tsa_writer *w)
 {
 	size_t off = 0;
 
-	while (off < w->out.len) {
+	while (off < w->out.len && !w->gone) {
 		ssize_t n = write(w->fd, w->out.p + off, w->out.len - off);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && errno == EPIPE && w->epipe_ok) {
+			w->gone = true;	/* the caller asks tsa_writer_gone */
+			break;
+		}
 		if (n < 0 && errno == EPIPE)
 			exit(0);	/* the reader went away: end quietly */
 		if (n < 0)
@@ -492,6 +498,9 @@ void tsa_flush(struct tsa_writer *w)
 	w->out.len = 0;
 	w->mark = 0;
 }
+
+void tsa_writer_set_epipe_ok(struct tsa_writer *w) { w->epipe_ok = true; }
+bool tsa_writer_gone(const struct tsa_writer *w) { return w->gone; }
 
 void tsa_wrote(struct tsa_writer *w)
 {

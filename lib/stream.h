@@ -90,6 +90,13 @@ void tsa_reader_close(struct tsa_reader *r);
  * program quietly with status 0; other write errors exit 1 with a message.
  */
 struct tsa_writer *tsa_writer_open(const char *path, int allow_tty);
+/*
+ * For a program with more than one output (tsa-filter --fail): EPIPE on w
+ * no longer ends the program but marks w gone; from then on what is
+ * written to w is discarded, and the program decides what to do.
+ */
+void tsa_writer_set_epipe_ok(struct tsa_writer *w);
+bool tsa_writer_gone(const struct tsa_writer *w);
 /* The output buffer: pack records into it directly, then tsa_wrote(). */
 struct mp_buf *tsa_out(struct tsa_writer *w);
 /* Call after each record; flushes when the buffer is large. */
