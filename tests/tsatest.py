@@ -29,15 +29,36 @@ def unpack_all(data, raw=False):
     if not raw:
         return list(u)
     out, pos = [], 0
-    for _ in u:
+    while True:    # skipped, not decoded: a key may be a map
+        try:
+            u.skip()
+        except msgpack.OutOfData:
+            break
         out.append(data[pos:u.tell()])
         pos = u.tell()
     return out
 
 
+def _is_end_raw(b):
+    try:
+        return is_end(msgpack.unpackb(b, raw=False, strict_map_key=False))
+    except Exception:
+        return False
+
+
 def read(data, raw=False):
     """(header, records, end): the end record (None if the stream has none)
     is taken off the records; it must be the last map."""
+    if raw:
+        raws = unpack_all(data, raw=True)
+        if not raws:
+            return None, [], None
+        end = None
+        if len(raws) > 1 and _is_end_raw(raws[-1]):
+            end = msgpack.unpackb(raws.pop(), raw=False)
+        if any(_is_end_raw(r) for r in raws[1:] if len(r) < 64):
+            raise ValueError("end record not last")
+        return msgpack.unpackb(raws[0], raw=False, strict_map_key=False), raws[1:], end
     objs = unpack_all(data)
     if not objs:
         return None, [], None
@@ -48,9 +69,6 @@ def read(data, raw=False):
         if ends != [len(recs) - 1]:
             raise ValueError("end record not last: at %r of %d" % (ends, len(recs)))
         end = recs.pop()
-    if raw:
-        raws = unpack_all(data, raw=True)[1:]
-        recs = raws[:len(recs)]
     return header, recs, end
 
 

@@ -23,7 +23,7 @@ enum filter_verdict {
 	FILTER_PASS,		/* a packet record the expression holds for */
 	FILTER_FAIL,		/* a packet record it does not hold for */
 	FILTER_OTHER,		/* a record with "type": stats, snapshot, alert */
-	FILTER_BAD,		/* not a well-formed map of string keys */
+	FILTER_BAD,		/* not a well-formed map */
 };
 
 /* Allocates nothing; safe on any bytes. */

@@ -75,8 +75,21 @@ int scan_record(const struct filter *f, const uint8_t *rec, size_t len,
 				return -1;
 			p = key + klen;
 		} else {
-			if (mp_next(&p, end, &o) < 0 || o.type != MP_STR)
+			const uint8_t *k0 = p;
+			if (mp_next(&p, end, &o) < 0)
 				return -1;
+			if (o.type != MP_STR) {
+				/*
+				 * Not a name: no field of an expression, but
+				 * the record is well-formed and passes on its
+				 * other keys, as in every other stage.  The
+				 * key may be a container: skip it whole.
+				 */
+				if ((p = mp_skip_value(k0, end)) == NULL ||
+				    (p = mp_skip_value(p, end)) == NULL)
+					return -1;
+				continue;
+			}
 			key = o.ptr;
 			klen = o.len;
 		}
