@@ -9,6 +9,7 @@
  */
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,10 +40,57 @@ static void usage(void)
 	exit(0);
 }
 
-static void copy(struct tsa_writer *w, const uint8_t *rec, size_t len)
+/*
+ * An output, and whether its reader is known to be gone.  With --fail
+ * the two outputs end on their own: when the reader of one goes away, the
+ * other still gets every record, and the input is read until both are
+ * gone (as tee -p and SiLK's rwfilter do).  A reader is found gone only
+ * by a write, so the outputs are looked at only when their buffer was
+ * written out (it holds less than after the last copy): not per record.
+ */
+struct output {
+	struct tsa_writer *w;
+	const char *name;
+	struct mp_buf *buf;	/* tsa_out(w) */
+	size_t held;		/* buf->len after the last copy */
+	bool gone;
+};
+
+static void copy(struct output *o, const uint8_t *rec, size_t len)
 {
-	mp_put_raw(tsa_out(w), rec, len);
-	tsa_wrote(w);
+	if (o->gone)
+		return;
+	mp_put_raw(o->buf, rec, len);
+	o->held = o->buf->len;
+	tsa_wrote(o->w);
+}
+
+static bool flushed(struct output *o)
+{
+	return o->buf->len < o->held;
+}
+
+/*
+ * Notice the outputs whose reader went away (at input record n) and say
+ * so once for each that leaves the other going.  True when both are gone:
+ * nobody reads any more, so neither does tsa-filter.
+ */
+static bool readers_gone(struct output *a, struct output *b, uint64_t n)
+{
+	a->held = a->buf->len;
+	b->held = b->buf->len;
+	bool ga = !a->gone && tsa_writer_gone(a->w);
+	bool gb = !b->gone && tsa_writer_gone(b->w);
+
+	a->gone |= ga;
+	b->gone |= gb;
+	if (ga && !b->gone)
+		tsa_warn("%s: its reader went away at input record %" PRIu64
+		    "; %s still gets every record", a->name, n, b->name);
+	if (gb && !a->gone)
+		tsa_warn("%s: its reader went away at input record %" PRIu64
+		    "; %s still gets every record", b->name, n, a->name);
+	return a->gone && b->gone;
 }
 
 int main(int argc, char **argv)
@@ -100,11 +148,20 @@ int main(int argc, char **argv)
 	    mp_str_eq(&kind, "snapshots", 9))
 		tsa_warn("%s: a snapshots stream has no packet records to "
 		    "filter: every record passes", tsa_reader_name(r));
-	struct tsa_writer *w = tsa_writer_open(out, 0);
-	struct tsa_writer *wf = failpath ? tsa_writer_open(failpath, 0) : NULL;
-	tsa_header_pass(w, r, NULL, argc, argv);
-	if (wf)
-		tsa_header_pass(wf, r, NULL, argc, argv);
+	struct output pass = { .w = tsa_writer_open(out, 0),
+	    .name = out && strcmp(out, "-") != 0 ? out : "stdout" };
+	struct output failed = { .name = failpath };
+	pass.buf = tsa_out(pass.w);
+	tsa_header_pass(pass.w, r, NULL, argc, argv);
+	if (failpath) {
+		failed.w = tsa_writer_open(failpath, 0);
+		failed.buf = tsa_out(failed.w);
+		tsa_header_pass(failed.w, r, NULL, argc, argv);
+		tsa_writer_set_epipe_ok(pass.w);
+		tsa_writer_set_epipe_ok(failed.w);
+	} else {
+		failed.gone = true;	/* no such output */
+	}
 
 	uint64_t npass = 0, nfail = 0, nother = 0;
 	const uint8_t *rec;
@@ -114,31 +171,38 @@ int main(int argc, char **argv)
 		switch (filter_record(f, rec, len)) {
 		case FILTER_PASS:
 			npass++;
-			copy(w, rec, len);
+			copy(&pass, rec, len);
 			break;
 		case FILTER_FAIL:
 			nfail++;
-			if (wf)
-				copy(wf, rec, len);
+			copy(&failed, rec, len);
 			break;
 		case FILTER_OTHER:
 			nother++;
-			copy(w, rec, len);
-			if (wf)
-				copy(wf, rec, len);
+			copy(&pass, rec, len);
+			copy(&failed, rec, len);
 			break;
 		case FILTER_BAD:
-			tsa_warn("%s: record %" PRIu64 ": a key is not a string",
+			/* The reader framed it as a map: not reached. */
+			tsa_warn("%s: record %" PRIu64 ": not a well-formed map",
 			    tsa_reader_name(r), tsa_reader_count(r));
 			rc = -1;
 			break;
 		}
 		if (rc < 0)
 			break;
+		if (failed.w && (flushed(&pass) || flushed(&failed)) &&
+		    readers_gone(&pass, &failed, tsa_reader_count(r)))
+			break;
 	}
-	if (wf)
-		tsa_writer_close(wf);
-	tsa_writer_close(w);
+	/* The last flush may find a reader gone, too. */
+	if (failed.w) {
+		tsa_flush(failed.w);
+		tsa_flush(pass.w);
+		readers_gone(&pass, &failed, tsa_reader_count(r));
+		tsa_writer_close(failed.w);
+	}
+	tsa_writer_close(pass.w);
 	if (count)
 		fprintf(stderr, "%s: %" PRIu64 " records read, %" PRIu64
 		    " passed, %" PRIu64 " failed; %" PRIu64 " other record%s "

@@ -13,6 +13,7 @@ import tsatest
 
 BIN = os.environ.get("TSA_BIN", "bin")
 TMP = os.environ.get("TSA_TMP", "/tmp")
+PY = os.environ.get("PY", "/usr/bin/python3")
 FILTER = os.path.join(BIN, "tsa-filter")
 
 failures = 0

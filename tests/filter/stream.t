@@ -1,15 +1,16 @@
 #!/usr/bin/python3
 # The tool around the expression: inputs (stdin, -r, a file argument),
 # outputs (-o, --fail), the header, usage errors, damaged input, a snapshots
-# stream, and a reader that goes away.
+# stream, keys that are not strings, and readers that go away.
 import os
+import re
 import subprocess
 import sys
 
 import msgpack
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from filterlib import (FILTER, TMP, fail, finish, ip, run, split_stream,
+from filterlib import (FILTER, PY, TMP, fail, finish, ip, run, split_stream,
                        stream)
 
 records = [{"protocol": "tcp", "dst_port": 443, "src_addr": ip("10.0.0.1")},
@@ -127,4 +128,60 @@ p = subprocess.run(f"'{FILTER}' '{EXPR}' | head -c 10 >/dev/null; "
                    capture_output=True, executable="/bin/bash")
 expect(p.stdout == b"0\n" and p.stderr == b"", "closed pipe: status "
        f"{p.stdout!r}, stderr {p.stderr!r}")
+
+# With --fail, each output ends on its own (issue 16.8): the reader of one
+# leaving after a few records cuts neither the other output nor the input.
+mixed = [records[0], records[2]] * 60000 + [records[1]]
+data, mraws = stream(mixed)
+want_pass = [raw for r, raw in zip(mixed, mraws) if r.get("protocol") != "udp"]
+want_fail = [raw for r, raw in zip(mixed, mraws) if r.get("protocol") != "tcp"]
+src = os.path.join(TMP, "mixed.tsa")
+with open(src, "wb") as f:
+    f.write(data)
+po, fo = os.path.join(TMP, "p.tsa"), os.path.join(TMP, "f.tsa")
+
+
+def sh(cmd):
+    p = subprocess.run(cmd, shell=True, capture_output=True,
+                       executable="/bin/bash", timeout=60)
+    return p.stdout.decode(), p.stderr.decode()
+
+
+def records_of(path):
+    with open(path, "rb") as f:
+        return split_stream(f.read())[1]
+
+
+out, err = sh(f"'{FILTER}' --count --fail >(head -c 100 >/dev/null) '{EXPR}' "
+              f"'{src}' >'{po}'; echo $?")
+lines = err.splitlines()
+expect(out == "0\n" and records_of(po) == want_pass and len(lines) == 2 and
+       re.match(r"tsa-filter: /dev/fd/\d+: its reader went away at input "
+                r"record \d+; stdout still gets every record$", lines[0]) and
+       lines[1].startswith("tsa-filter: 120000 records read, 60000 passed"),
+       f"fail reader gone: pass output complete ({len(records_of(po))} of "
+       f"{len(want_pass)} records), status {out.strip()}, {err!r}")
+
+out, err = sh(f"'{FILTER}' --fail '{fo}' '{EXPR}' '{src}' | head -c 100 "
+              ">/dev/null; echo ${PIPESTATUS[0]}")
+expect(out == "0\n" and records_of(fo) == want_fail and
+       re.fullmatch(r"tsa-filter: stdout: its reader went away at input "
+                    rf"record \d+; {re.escape(fo)} still gets every "
+                    r"record\n", err),
+       f"pass reader gone: fail output complete ({len(records_of(fo))} of "
+       f"{len(want_fail)} records), status {out.strip()}, {err!r}")
+
+# Both readers gone: tsa-filter stops reading an endless input, quietly
+# but for the first reader's line.
+endless = (f"'{PY}' -c 'import msgpack,sys; o=sys.stdout.buffer; "
+           "o.write(msgpack.packb({\"tsa\":1})); r=b\"\".join(msgpack.packb("
+           "{\"protocol\":p,\"n\":\"x\"*50}) for p in (\"tcp\",\"udp\"));"
+           "exec(\"while True: o.write(r*1000)\")' 2>/dev/null")
+try:
+    out, err = sh(f"{endless} | '{FILTER}' --fail >(head -c 100 >/dev/null) "
+                  f"'{EXPR}' | head -c 100 >/dev/null; echo ${{PIPESTATUS[1]}}")
+    expect(out == "0\n" and len(err.splitlines()) <= 1,
+           f"both readers gone: status {out.strip()}, {err!r}")
+except subprocess.TimeoutExpired:
+    fail("both readers gone: tsa-filter still reading after 60 s")
 finish()
