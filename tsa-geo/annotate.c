@@ -114,15 +114,12 @@ bool geo_is_own_key(const struct mp_obj *key)
 
 bool geo_strip(const uint8_t *rec, size_t len, struct mp_buf *out)
 {
-	struct mp_map_iter it;
-	struct mp_obj key;
-	const uint8_t *kstart, *vstart, *vend;
-	uint32_t kept = 0;
+	const uint8_t *p = rec, *end = rec + len, *kstart, *vstart;
+	uint32_t n, kept = 0;
 	uint8_t hdr[5];
 	struct mp_buf hb = { hdr, 0, sizeof hdr };
-	int rc;
 
-	if (mp_map_begin(&it, rec, len) < 0)
+	if (mp_map_header(&p, end, &n) < 0)
 		return false;
 	/*
 	 * The kept pairs go after room for the largest map header; the real
@@ -131,15 +128,22 @@ bool geo_strip(const uint8_t *rec, size_t len, struct mp_buf *out)
 	out->len = 0;
 	mp_buf_reserve(out, 5 + len);
 	out->len = 5;
-	for (kstart = it.p; (rc = mp_map_step(&it, &key, &vstart, &vend)) > 0;
-	    kstart = it.p) {
-		if (geo_is_own_key(&key))
+	for (; n > 0; n--) {
+		struct mp_obj key;
+		kstart = p;
+		/*
+		 * A key that is not a string (a map, even) is no key of
+		 * ours: the pair is kept, as every stage passes it on.
+		 */
+		if ((vstart = mp_skip_value(p, end)) == NULL ||
+		    (p = mp_skip_value(vstart, end)) == NULL)
+			return false;
+		const uint8_t *k = kstart;
+		if (mp_next(&k, vstart, &key) == 0 && geo_is_own_key(&key))
 			continue;
-		mp_put_raw(out, kstart, (size_t)(vend - kstart));
+		mp_put_raw(out, kstart, (size_t)(p - kstart));
 		kept++;
 	}
-	if (rc < 0)
-		return false;
 	mp_put_map(&hb, kept);
 	memcpy(out->p + 5 - hb.len, hdr, hb.len);
 	memmove(out->p, out->p + 5 - hb.len, out->len - (5 - hb.len));

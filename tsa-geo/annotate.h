@@ -41,8 +41,9 @@ void geo_write(struct tsa_writer *w, const uint8_t *rec, size_t len,
 bool geo_is_own_key(const struct mp_obj *key);
 
 /*
- * Copy the map rec into out without tsa-geo's keys.  Returns false if rec
- * is not a well-formed map (then out is unchanged).
+ * Copy the map rec into out without tsa-geo's keys; pairs whose key is
+ * not a string are kept.  Returns false if rec is not a well-formed map
+ * (then out holds nothing of use).
  */
 bool geo_strip(const uint8_t *rec, size_t len, struct mp_buf *out);
 

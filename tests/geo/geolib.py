@@ -69,6 +69,14 @@ def stream(records, hdr=None):
     return tsatest.pack(h, records, end=bool(h.get(tsatest.END_KEY)))
 
 
+def as_dict(pairs):
+    """A map as a dict, or as its list of pairs if a key is a container."""
+    try:
+        return dict(pairs)
+    except TypeError:
+        return pairs
+
+
 def run(args, data, rc=0):
     """Run tsa-geo; returns (header, records as dicts, raw records, stderr)."""
     p = subprocess.run([GEO] + args, input=data, capture_output=True)
@@ -78,8 +86,9 @@ def run(args, data, rc=0):
         raise SystemExit(f"tsa-geo {args}: exit {p.returncode}, wanted {rc}")
     if rc != 0:
         return None, [], [], err
-    hdr, recs, _ = tsatest.read(p.stdout)
-    _, raws, _ = tsatest.read(p.stdout, raw=True)
+    hdr, raws, _ = tsatest.read(p.stdout, raw=True)
+    recs = [msgpack.unpackb(r, raw=False, strict_map_key=False,
+                            object_pairs_hook=as_dict) for r in raws]
     return hdr, recs, raws, err
 
 

@@ -2,7 +2,8 @@
 # tsa-geo on a stream it has already annotated (the header's tools list says
 # so) replaces every key of the earlier run: no duplicates, and nothing left
 # over from another database (a city run followed by a country run leaves no
-# src_city).  Other stages' keys stay, in order.
+# src_city).  Other stages' keys stay, in order, as do keys that are not
+# strings.
 import os
 import sys
 
@@ -46,5 +47,37 @@ _, once, raw_once, _ = run(["-d", city], stream(recs))
 hdr_twice = header([["tsa-capture"], ["tsa-geo", "-d", city]])
 _, twice, raw_twice, _ = run(["-d", city], stream(once, hdr_twice))
 check(raw_once == raw_twice, "second run with the same database changes records")
+
+# A record with keys that are not strings (issue 16.13): the earlier run's
+# keys still go, and the odd pairs stay, in their place.  Packed by hand:
+# an int key, a bin key, a map as a key.
+odd_pairs = [(7, "seven"), (b"src_country", "bin"),
+             ({"src_country": "ZZ"}, 1)]
+
+
+def packed_pairs(pairs):
+    out = b""
+    for k, v in pairs:
+        out += msgpack.packb(k) + msgpack.packb(v)
+    return out
+
+
+rec = packet("81.0.1.2", "10.0.0.1")
+base = list(rec.items())
+raw = bytes([0x80 | (len(base) + len(odd_pairs))]) + packed_pairs(
+    base[:2] + odd_pairs[:2] + base[2:] + odd_pairs[2:])
+_, _, ann, _ = run(["-d", city], msgpack.packb(header()) + raw)
+hdr_again = header([["tsa-capture"], ["tsa-geo", "-d", city]])
+_, _, again, _ = run(["-d", country, "-a", ""], msgpack.packb(hdr_again) + ann[0])
+got = pairs(again[0])
+keys = [k for k, _ in got if isinstance(k, str)]
+check(len(keys) == len(set(keys)), f"odd keys: duplicate keys {keys}")
+check([(k, v) for k, v in got if k in ("src_country", "src_city")] ==
+      [("src_country", "AT")], f"odd keys: answers of the second run only: {got}")
+check([p for p in got if not isinstance(p[0], str)] ==
+      [(7, "seven"), (b"src_country", "bin"), ([("src_country", "ZZ")], 1)],
+      f"odd keys kept: {got}")
+check(got[:len(base) + len(odd_pairs)] == base[:2] + odd_pairs[:2] +
+      base[2:] + [([("src_country", "ZZ")], 1)], f"odd keys in place: {got}")
 
 done()
