@@ -11,10 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <unistd.h>
 
 #include "continents.h"
 #include "db.h"
+#include "dbfile.h"
 
 /* Paths of each field, per layout; NULL where a layout has no such field. */
 static const char *const p_country[] = { "country", "iso_code", NULL };
@@ -214,31 +215,29 @@ bool geo_db_open(struct geo_db *out, const char *path, enum geo_role role,
     char *err, size_t errlen)
 {
 	struct geo_db db = { .role = role };
-	struct stat st;
-	int rc;
+	char copy[64];
+	int fd, rc;
 
 	if (strlen(path) >= sizeof db.path) {
 		snprintf(err, errlen, "%.64s...: path too long", path);
 		return false;
 	}
 	strcpy(db.path, path);
-	/* libmaxminddb says only "Error opening the specified MaxMind DB file". */
-	if (stat(path, &st) < 0) {
-		snprintf(err, errlen, "%s: %s (scripts/setup fetches the default "
-		    "database)", path, strerror(errno));
+	/* Our own copy, which no one can truncate under the mapping. */
+	if ((fd = geo_file_copy(path, err, errlen)) < 0)
 		return false;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "%s: is a directory", path);
-		return false;
-	}
-	if (st.st_size == 0) {
-		snprintf(err, errlen, "%s: empty file, not a MaxMind DB file", path);
-		return false;
-	}
+	snprintf(copy, sizeof copy, "/proc/self/fd/%d", fd);
 	errno = 0;
-	rc = MMDB_open(path, MMDB_MODE_MMAP, &db.mmdb);
-	if (rc == MMDB_FILE_OPEN_ERROR || rc == MMDB_IO_ERROR) {
+	rc = MMDB_open(copy, MMDB_MODE_MMAP, &db.mmdb);
+	/* The mapping holds the copy; the descriptor is not needed. */
+	close(fd);
+	if (rc == MMDB_FILE_OPEN_ERROR) {
+		snprintf(err, errlen, "%s: cannot open its copy in memory as %s: "
+		    "%s (is /proc mounted?)", path, copy,
+		    errno ? strerror(errno) : MMDB_strerror(rc));
+		return false;
+	}
+	if (rc == MMDB_IO_ERROR) {
 		snprintf(err, errlen, "%s: %s", path, errno ? strerror(errno) :
 		    MMDB_strerror(rc));
 		return false;

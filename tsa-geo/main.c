@@ -68,9 +68,9 @@ static void open_all(struct geo *g)
 }
 
 /*
- * geoipupdate renames a new file over the old one; the old mapping stays
- * valid, so a file that cannot be opened (half-written, wrong kind) is
- * reported and the one in use kept.
+ * The database in use is tsa-geo's own copy (dbfile.c), whatever happened
+ * to its file since, so a file that cannot be opened (half-written, wrong
+ * kind, changing) is reported and the copy in use kept.
  */
 static void reopen_one(struct geo_db *db, const char *path, enum geo_role role)
 {

@@ -32,7 +32,8 @@ with open(ini, "w") as f:
     f.write("[geoip]\nDatabaseFilePath = nowhere/dbip-country.mmdb\n")
 fails(["--settings", ini], data, missing, "scripts/setup")
 
-# Not a MaxMind DB: text, an empty file, a directory, a truncated database.
+# Not a MaxMind DB: text, an empty file, a directory, a FIFO, a truncated
+# database.
 junk = os.path.join(TMP, "junk.mmdb")
 with open(junk, "w") as f:
     f.write("this is not a database\n" * 100)
@@ -41,6 +42,10 @@ empty = os.path.join(TMP, "empty.mmdb")
 open(empty, "w").close()
 fails(["-d", empty], data, empty, "not a MaxMind DB file")
 fails(["-d", TMP], data, TMP, "directory")
+# A FIFO (or device) named as the database: refused at once, no hang.
+fifo = os.path.join(TMP, "fifo.mmdb")
+os.mkfifo(fifo)
+fails(["-d", fifo], data, fifo, "not a regular file")
 cut = os.path.join(TMP, "cut.mmdb")
 with open(good, "rb") as f, open(cut, "wb") as g:
     g.write(f.read()[:200])
