@@ -19,11 +19,12 @@ LIBTSA   = $(OBJ)/libtsa.a
 
 TOOLS    :=
 MANPAGES :=
+MANPAGES5 :=
 TESTBINS :=
 
 all: setup-check tools
 
-# Fragments add to TOOLS, MANPAGES and TESTBINS.
+# Fragments add to TOOLS, MANPAGES (section 1), MANPAGES5 and TESTBINS.
 include $(sort $(wildcard */build.mk))
 
 tools: $(TOOLS) $(TESTBINS)
@@ -68,9 +69,11 @@ demo: all
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/man/man5 \
 	    $(DESTDIR)$(PREFIX)/etc/tsa $(DESTDIR)$(PREFIX)/share/tsa
 	install -m 755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(MANPAGES) $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 $(MANPAGES5) $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 644 data/dbip-country.mmdb data/DBIP-LICENSE $(DESTDIR)$(PREFIX)/share/tsa/
 	# The installed settings point at the installed database.
 	sed 's|^DatabaseFilePath = data/dbip-country.mmdb|DatabaseFilePath = $(PREFIX)/share/tsa/dbip-country.mmdb|' \

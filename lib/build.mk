@@ -1,5 +1,7 @@
 # The shared library: stream I/O, raw msgpack, settings, addresses, errors.
 LIBTSA_SRCS := $(wildcard lib/*.c)
+# settings.ini and what root trusts, for every tool's manual to refer to.
+MANPAGES5 += lib/tsa-settings.5
 
 $(LIBTSA): $(patsubst %.c,$(OBJ)/%.o,$(LIBTSA_SRCS))
 	@mkdir -p $(dir $@)

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <ini.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include <unistd.h>
 
 #include "settings.h"
+#include "trust.h"
 #include "util.h"
 
 #ifndef TSA_SYSCONFDIR
@@ -43,10 +45,17 @@ static int on_pair(void *user, const char *section, const char *key,
 
 static void parse(const char *path)
 {
-	FILE *f = fopen(path, "r");
+	char why[2 * PATH_MAX];
+	FILE *f;
 	int rc;
 
-	if (!f)
+	/*
+	 * As root, a file another user could have written is refused: its
+	 * settings name programs to run and users to stay (trust.h).
+	 */
+	if (!tsa_path_trusted(path, why, sizeof why))
+		tsa_die("%s: %s", path, why);
+	if (!(f = fopen(path, "r")))
 		tsa_die("%s: %s", path, strerror(errno));
 	rc = ini_parse_file(f, on_pair, NULL);
 	fclose(f);

@@ -14,7 +14,9 @@
 /*
  * Load the settings.  path NULL means the search above; a missing file is
  * then not an error (built-in defaults apply), but an explicit path that
- * cannot be read, or a syntax error anywhere, exits 1 with file:line.
+ * cannot be read, or a syntax error anywhere, exits 1 with file:line.  As
+ * root, so does a file that another user could have changed
+ * (tsa_path_trusted): wherever it was found, it is refused, not skipped.
  */
 void tsa_settings_load(const char *path);
 const char *tsa_settings_path(void);

@@ -7,6 +7,7 @@
 #include "mp.h"
 #include "settings.h"
 #include "stream.h"
+#include "trust.h"
 #include "util.h"
 
 #endif
