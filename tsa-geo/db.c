@@ -16,6 +16,7 @@
 #include "continents.h"
 #include "db.h"
 #include "dbfile.h"
+#include "trust.h"
 
 /* Paths of each field, per layout; NULL where a layout has no such field. */
 static const char *const p_country[] = { "country", "iso_code", NULL };
@@ -215,7 +216,7 @@ bool geo_db_open(struct geo_db *out, const char *path, enum geo_role role,
     char *err, size_t errlen)
 {
 	struct geo_db db = { .role = role };
-	char copy[64];
+	char copy[64], why[1200];
 	int fd, rc;
 
 	if (strlen(path) >= sizeof db.path) {
@@ -223,6 +224,12 @@ bool geo_db_open(struct geo_db *out, const char *path, enum geo_role role,
 		return false;
 	}
 	strcpy(db.path, path);
+	/* As root, a database another user could have planted is refused:
+	 * libmaxminddb would parse it as root. */
+	if (!tsa_path_trusted(path, why, sizeof why)) {
+		snprintf(err, errlen, "%s: %s", path, why);
+		return false;
+	}
 	/* Our own copy, which no one can truncate under the mapping. */
 	if ((fd = geo_file_copy(path, err, errlen)) < 0)
 		return false;

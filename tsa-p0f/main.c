@@ -92,6 +92,9 @@ int main(int argc, char **argv)
 	if (max_hosts < 1 || max_hosts > 100000000)
 		tsa_usage("host cache size must be 1 to 100000000");
 
+	/* As root, signatures another user could have written are refused. */
+	if (!tsa_path_trusted(fp_path, err, sizeof err))
+		tsa_die("%s: %s", fp_path, err);
 	if (!(db = p0f_db_load(fp_path, err, sizeof err)))
 		tsa_die("%s", err);
 	hosts_init((uint32_t)max_hosts, MAX_FLOWS);
