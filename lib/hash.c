@@ -5,7 +5,7 @@
 #include "hash.h"
 #include "util.h"
 
-uint64_t tsa_hash_key[8];
+uint64_t tsa_hash_key[16];
 
 void tsa_hash_init(void)
 {
@@ -35,7 +35,7 @@ void tsa_hash_init(void)
 uint64_t tsa_hash_bytes(const void *p, size_t n)
 {
 	const uint8_t *s = p;
-	uint64_t k0 = tsa_hash_key[6], k1 = tsa_hash_key[7];
+	uint64_t k0 = tsa_hash_key[6], k1 = tsa_hash_key[7];	/* its own */
 	uint64_t v0 = k0 ^ 0x736f6d6570736575ULL, v1 = k1 ^ 0x646f72616e646f6dULL;
 	uint64_t v2 = k0 ^ 0x6c7967656e657261ULL, v3 = k1 ^ 0x7465646279746573ULL;
 	uint64_t m, b = (uint64_t)n << 56;

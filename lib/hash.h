@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-extern uint64_t tsa_hash_key[8];
+extern uint64_t tsa_hash_key[16];
 /* Draw the keys (called by tsa_init; a tool that skips it hashes unkeyed). */
 void tsa_hash_init(void);
 
@@ -30,6 +30,20 @@ static inline uint32_t tsa_hash_words(uint64_t x, uint64_t y, uint32_t tag)
 	uint64_t h = k[0] + k[1] * (uint32_t)x + k[2] * (x >> 32) +
 	    k[3] * (uint32_t)y + k[4] * (y >> 32) + k[5] * tag;
 
+	return (uint32_t)(h >> 32);
+}
+
+/*
+ * Up to 6 words (a connection: two addresses and the ports): the sum of
+ * each word times its own random odd multiplier, whose high half is
+ * approximately universal (Dietzfelbinger's multiply-shift, word by word).
+ */
+static inline uint32_t tsa_hash_u64s(const uint64_t *w, unsigned n)
+{
+	uint64_t h = tsa_hash_key[8];
+
+	for (unsigned i = 0; i < n && i < 6; i++)
+		h += (tsa_hash_key[9 + i] | 1) * w[i];
 	return (uint32_t)(h >> 32);
 }
 

@@ -215,7 +215,11 @@ static inline uint32_t hosts_get(struct hosts *t, const uint8_t *a, uint8_t alen
 	return hosts_add(t, a, alen, h, i);
 }
 
-/* A pair of addresses' place in the flow cache, the same either way round. */
+/*
+ * A pair of addresses' place in the flow cache, the same either way round.
+ * Not keyed: the cache is direct-mapped, so colliding pairs only miss it,
+ * and a miss costs one keyed lookup of each address (hosts_get).
+ */
 static inline uint32_t flow_hash(uint64_t sx, uint64_t sy, uint64_t dx,
     uint64_t dy)
 {

@@ -119,17 +119,12 @@ void hosts_del(struct hosts *t, uint32_t slot)
 /* ---- pairs ---- */
 
 /*
- * Mixed so that the index, the low bits, depends on every bit of all three:
- * the SYNs of a scan differ in one field, often the port, and a hash that
- * left it out of the low bits put them all in one ever longer probe run.
+ * Keyed, and every bit of all three in the index: the SYNs of a scan
+ * differ in one field, often the port, which the scanner chooses.
  */
 static uint32_t pair_hash(uint32_t src, uint32_t dst, uint16_t port)
 {
-	uint64_t x = ((uint64_t)src << 32 | dst) ^ port * 0x9e3779b97f4a7c15ULL;
-
-	x ^= x >> 29;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	return (uint32_t)(x ^ x >> 32);
+	return tsa_hash_words((uint64_t)src << 32 | dst, port, 0);
 }
 
 void pairs_init(struct pairs *t, uint32_t entries)

@@ -295,15 +295,10 @@ static inline struct flow_key flow_key(const struct host_key *cli,
 	return k;
 }
 
-/* Five products that need not wait for one another, then mixed. */
+/* Keyed (the ports and addresses are the sender's): five products that need not wait for one another. */
 static inline uint32_t flow_hash(const struct flow_key *k)
 {
-	uint64_t h = k->w[0] * 0x9e3779b97f4a7c15ull +
-	    k->w[1] * 0xc2b2ae3d27d4eb4full + k->w[2] * 0x165667b19e3779f9ull +
-	    k->w[3] * 0xff51afd7ed558ccdull + k->w[4] * 0xc4ceb9fe1a85ec53ull;
-
-	h ^= h >> 29;
-	return (uint32_t)(h * 0xbf58476d1ce4e5b9ull >> 32);
+	return tsa_hash_u64s(k->w, 5);
 }
 
 static inline uint32_t flow_lookup(const struct flow_key *k)
