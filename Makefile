@@ -7,14 +7,16 @@ BIN     ?= bin
 OBJ     ?= build
 CC      ?= cc
 SANITIZE ?=
+VERSION := $(shell cat VERSION)
 
-PKGS     = libpcap libmaxminddb libpsl inih
+PKGS     = libpcap libmaxminddb libpsl
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ilib $(SANITIZE) \
-           -DTSA_SYSCONFDIR='"$(PREFIX)/etc/tsa"' -DTSA_DATADIR='"$(PREFIX)/share/tsa"'
+           -DTSA_SYSCONFDIR='"$(PREFIX)/etc/tsa"' -DTSA_DATADIR='"$(PREFIX)/share/tsa"' \
+           -DTSA_VERSION='"$(VERSION)"'
 LDFLAGS += $(SANITIZE)
 # What libtsa.a itself needs; every tool's link line ends with $(LDLIBS).
-LDLIBS   = -linih -lm
+LDLIBS   = -lm
 LIBTSA   = $(OBJ)/libtsa.a
 
 TOOLS    :=

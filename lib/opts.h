@@ -79,8 +79,6 @@ int tsa_opts_parse(const struct tsa_tool *tool, int argc, char **argv);
 /* Was the option given on the command line (not only a default or setting)? */
 bool tsa_opt_given(const struct tsa_tool *tool, const char *name);
 
-/* A usage error after parsing (operands, combinations): one line, exit 2. */
-_Noreturn void tsa_usage_error(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
+/* (A usage error found after parsing, operands or combinations: tsa_usage.) */
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 
 #include "hash.h"
@@ -91,12 +92,14 @@ void tsa_die(const char *fmt, ...)
 
 void tsa_usage(const char *fmt, ...)
 {
+	char msg[900];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmsg(fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "Try '%s --help' for more information.\n", tsa_prog);
+	/* One line: a script's log keeps it whole. */
+	tsa_warn("%s (try '%s --help')", msg, tsa_prog);
 	exit(2);
 }
 
@@ -147,6 +150,20 @@ int tsa_parse_u64(const char *s, uint64_t *v)
 		return 0;
 	*v = x;
 	return 1;
+}
+
+int tsa_parse_bool(const char *s)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	static const char *const no[] = { "false", "no", "off", "0" };
+
+	for (int i = 0; i < 4; i++) {
+		if (strcasecmp(s, yes[i]) == 0)
+			return 1;
+		if (strcasecmp(s, no[i]) == 0)
+			return 0;
+	}
+	return -1;
 }
 
 int tsa_parse_double(const char *s, double *v)

@@ -34,7 +34,7 @@ void tsa_on_interrupt(void (*fn)(void));
 void tsa_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void tsa_die(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
-/* Usage error: message, then "try 'prog --help'", exit 2. */
+/* Usage error: "prog: message (try 'prog --help')", one line, exit 2. */
 _Noreturn void tsa_usage(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
@@ -45,6 +45,8 @@ char *tsa_strdup(const char *s);
 
 /* Parse whole-string numbers; false on junk, overflow or out of range. */
 int tsa_parse_u64(const char *s, uint64_t *v);
+/* true/yes/on/1 or false/no/off/0 (any case): 1 or 0; else -1. */
+int tsa_parse_bool(const char *s);
 int tsa_parse_double(const char *s, double *v);
 /* "60s", "5m", "1h", "250ms", "2d" or plain seconds, as nanoseconds. */
 int tsa_parse_duration(const char *s, uint64_t *ns);

@@ -30,7 +30,7 @@ for src in fuzz/*.c; do
 	# shellcheck disable=SC2086
 	if ! cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ilib -g -O1 $san \
 	    -o "$TSA_TMP/$t" "$src" tests/lib/fuzz-main.c $objs "$obj/libtsa.a" \
-	    $libs -linih -lm 2>"$TSA_TMP/cc.err"; then
+	    $libs -lm 2>"$TSA_TMP/cc.err"; then
 		echo "FAIL $t: does not build: $(head -n 3 "$TSA_TMP/cc.err")"
 		fail=1
 		continue
