@@ -7,12 +7,14 @@ BIN     ?= bin
 OBJ     ?= build
 CC      ?= cc
 SANITIZE ?=
+# Warnings are errors in the project's own targets (test, asan, demo, bench,
+# CI), not in a user's plain `make`.
+WERROR  ?=
 VERSION := $(shell cat VERSION)
 
 PKGS     = libpcap libmaxminddb libpsl
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ilib $(SANITIZE) \
-           -DTSA_SYSCONFDIR='"$(PREFIX)/etc/tsa"' -DTSA_DATADIR='"$(PREFIX)/share/tsa"' \
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -Ilib $(SANITIZE) \
            -DTSA_VERSION='"$(VERSION)"'
 LDFLAGS += $(SANITIZE)
 # What libtsa.a itself needs; every tool's link line ends with $(LDLIBS).
@@ -24,7 +26,9 @@ MANPAGES :=
 MANPAGES5 :=
 TESTBINS :=
 
-all: setup-check tools
+# A plain `make` builds and installs nothing else: the packages it needs
+# come from `make setup` (which make test, make demo and make asan run).
+all: tools
 
 # Fragments add to TOOLS, MANPAGES (section 1), MANPAGES5 and TESTBINS.
 include $(sort $(wildcard */build.mk))
@@ -45,28 +49,32 @@ setup-check:
 setup:
 	scripts/setup
 
-test: all
+test: setup-check
+	$(MAKE) WERROR=-Werror tools
 	tests/run
 
 # The same tests with AddressSanitizer and UndefinedBehaviorSanitizer.
 asan: setup-check
-	$(MAKE) BIN=bin-asan OBJ=build-asan \
+	$(MAKE) WERROR=-Werror BIN=bin-asan OBJ=build-asan \
 	    SANITIZE='-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer' tools
 	TSA_BIN=$(CURDIR)/bin-asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run
 
-bench: all
+bench: setup-check
+	$(MAKE) WERROR=-Werror tools
 	scripts/bench
 
 # Minutes of live capture on lo through the whole pipeline, watching memory
 # (SOAK_SECONDS, default 600; needs root).  Not part of make test.
-soak: all
+soak: setup-check
+	$(MAKE) WERROR=-Werror tools
 	scripts/soak
 
 fuzz: setup-check
 	scripts/fuzz
 
-demo: all
+demo: setup-check
+	$(MAKE) WERROR=-Werror tools
 	scripts/demo
 
 install: all
@@ -77,10 +85,9 @@ install: all
 	install -m 644 $(MANPAGES) $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 $(MANPAGES5) $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 644 data/dbip-country.mmdb data/DBIP-LICENSE $(DESTDIR)$(PREFIX)/share/tsa/
-	# The installed settings point at the installed database.
-	sed 's|^DatabaseFilePath = data/dbip-country.mmdb|DatabaseFilePath = $(PREFIX)/share/tsa/dbip-country.mmdb|' \
-	    settings.ini >$(DESTDIR)$(PREFIX)/etc/tsa/settings.ini
-	chmod 644 $(DESTDIR)$(PREFIX)/etc/tsa/settings.ini
+	# The tools find the database and world.dat beside themselves
+	# (PREFIX/share/tsa), whatever PREFIX the build had.
+	install -m 644 settings.ini $(DESTDIR)$(PREFIX)/etc/tsa/settings.ini
 	$(INSTALL_DATA_HOOKS)
 
 # For scripts: make -s print-TSA_CAPTURE_OBJS

@@ -28,10 +28,9 @@ enum { B_HELP, B_VERSION, B_SETTINGS, B_LIST, NBUILTIN };
 static const struct { const char *name; char shrt; const char *arg, *help; } builtin[] = {
 	{ "help", 'h', NULL, "this help, then exit" },
 	{ "version", 0, NULL, "the version, then exit" },
-	{ "settings", 0, "FILE", "the settings file (default: $TSA_SETTINGS, "
+	{ "settings", 0, "FILE", "the settings file (default: $TSA_SETTINGS,\n"
 	    "./settings.ini, the installed one)" },
-	{ "list-options", 0, NULL, "the option table as tab-separated lines "
-	    "(for the documentation tests)" },
+	{ "list-options", 0, NULL, "the option table, tab-separated" },
 };
 
 /* Sections of settings.ini that some tool reads (for "unknown section"). */
@@ -360,9 +359,8 @@ int tsa_opts_parse(const struct tsa_tool *tool, int argc, char **argv)
 
 	parsed = tool;
 	memset(given, 0, sizeof given);
-	/* "+": options stop at the first operand (tsa-filter's expression
-	   may begin with "-"); ":" first: report missing arguments ourselves. */
-	so[s++] = '+';
+	/* Options and operands in any order, as GNU tools take them ("--"
+	   ends the options); ":" first: missing arguments reported here. */
 	so[s++] = ':';
 	for (size_t i = 0; i < n; i++) {
 		bool arg = opts[i].type != TSA_OPT_FLAG && opts[i].type != TSA_OPT_COUNT;

@@ -338,7 +338,7 @@ struct tsa_reader *tsa_reader_open(const char *path)
 	struct tsa_reader *r = tsa_calloc(1, sizeof *r);
 	struct stat st;
 
-	if (!path || strcmp(path, "-") == 0) {
+	if (tsa_names_stdin(path)) {
 		r->fd = 0;
 		r->name = tsa_strdup("stdin");
 	} else {
@@ -451,9 +451,12 @@ struct tsa_writer *tsa_writer_open(const char *path, int allow_tty)
 {
 	struct tsa_writer *w = tsa_calloc(1, sizeof *w);
 
-	if (!path || strcmp(path, "-") == 0) {
+	if (tsa_names_stdout(path)) {
 		w->fd = 1;
 		w->name = tsa_strdup("stdout");
+	} else if (strcmp(path, "stderr") == 0) {
+		w->fd = 2;
+		w->name = tsa_strdup("stderr");
 	} else {
 		w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
 		if (w->fd < 0)

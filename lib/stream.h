@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "mp.h"
 
@@ -26,7 +27,20 @@ struct tsa_reader;
 struct tsa_writer;
 
 /*
- * Open path ("-" or NULL for stdin) and read and check the header.  Any
+ * The standard streams by name, as SiLK's tools take them: NULL, "-" or
+ * "stdin" (a file of that name is ./stdin), "stdout", "stderr".
+ */
+static inline bool tsa_names_stdin(const char *path)
+{
+	return !path || !*path || !strcmp(path, "-") || !strcmp(path, "stdin");
+}
+static inline bool tsa_names_stdout(const char *path)
+{
+	return !path || !*path || !strcmp(path, "-") || !strcmp(path, "stdout");
+}
+
+/*
+ * Open path (tsa_names_stdin: standard input) and read and check the header.  Any
  * failure (missing file, terminal on stdin, no valid header, wrong version)
  * prints "prog: file: problem" and exits 1.
  */
@@ -85,7 +99,7 @@ size_t tsa_reader_buffered(const struct tsa_reader *r);
 void tsa_reader_close(struct tsa_reader *r);
 
 /*
- * Open path ("-" or NULL for stdout).  Refuses a terminal ("pipe into
+ * Open path (tsa_names_stdout: standard output; "stderr").  Refuses a terminal ("pipe into
  * tsa-print") unless allow_tty.  A write that fails with EPIPE ends the
  * program quietly with status 0; other write errors exit 1 with a message.
  */

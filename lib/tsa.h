@@ -5,6 +5,7 @@
 #include "addr.h"
 #include "hash.h"
 #include "mp.h"
+#include "opts.h"
 #include "settings.h"
 #include "stream.h"
 #include "trust.h"

@@ -7,7 +7,6 @@
  * they go through to every output unchanged, so each output stays a
  * complete stream.
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,28 +16,43 @@
 #include "filter.h"
 #include "tsa.h"
 
-static void usage(void)
-{
-	printf("usage: tsa-filter [options] EXPR [FILE]\n"
-	    "Copy the packet records of a TSA stream (FILE or stdin) for which\n"
-	    "EXPR holds; stats, snapshot and alert records always pass.\n"
-	    "\n"
-	    "  -r FILE          read FILE instead of stdin\n"
-	    "  -o, --pass FILE  write passing records to FILE (default stdout)\n"
-	    "  --fail FILE      write the packet records that fail to FILE\n"
-	    "  --count          print records read, passed and failed to stderr\n"
-	    "  --settings FILE  settings file (tsa-filter reads none of its own)\n"
-	    "  --help           this text\n"
-	    "\n"
-	    "EXPR, for example:\n"
+static struct {
+	const char *in, *out, *fail;
+	int verbose;
+} opt;
+
+static const struct tsa_opt options[] = {
+	{ .name = "read", .shrt = 'r', .type = TSA_OPT_PATH, .arg = "FILE",
+	  .def = "-", .dest = &opt.in, .help = "read FILE instead of stdin" },
+	{ .name = "output", .shrt = 'o', .type = TSA_OPT_PATH, .arg = "FILE",
+	  .def = "-", .dest = &opt.out,
+	  .help = "write the records that pass to FILE" },
+	{ .name = "pass", .type = TSA_OPT_PATH, .arg = "FILE", .def = "-",
+	  .dest = &opt.out, .help = "the same as --output (SiLK's name)" },
+	{ .name = "fail", .type = TSA_OPT_PATH, .arg = "FILE", .def = "",
+	  .dest = &opt.fail,
+	  .help = "write the packet records that fail to FILE" },
+	{ .name = "verbose", .shrt = 'v', .type = TSA_OPT_COUNT,
+	  .dest = &opt.verbose,
+	  .help = "records read, passed and failed on stderr at the end" },
+	{ .name = "count", .type = TSA_OPT_COUNT, .dest = &opt.verbose,
+	  .help = "the same as --verbose" },
+	TSA_OPT_END
+};
+
+static const struct tsa_tool tool = {
+	.synopsis = "[OPTIONS] EXPR [FILE]",
+	.about = "Copy the packet records of a TSA stream (FILE or stdin) for which\n"
+	    "EXPR holds; stats, snapshot and alert records always pass.",
+	.notes = "EXPR, for example:\n"
 	    "  'protocol == tcp and dst_port in [80, 443]'\n"
 	    "  'not (src_addr in 10.0.0.0/8 or dst_addr in 10.0.0.0/8)'\n"
 	    "  'tls_sni ~ \"*.example.com\" or dns_query_names ~ \"*.cn\"'\n"
 	    "  'dst_country in [CN, RU] and has p0f_label'\n"
 	    "Operators: == != < <= > >= in ~ !~ has and or not ( ).\n"
-	    "See tsa-filter(1) for the grammar.\n");
-	exit(0);
-}
+	    "See tsa-filter(1) for the grammar.",
+	.opts = options,
+};
 
 /*
  * An output, and whether its reader is known to be gone.  With --fail
@@ -96,44 +110,23 @@ static bool readers_gone(struct output *a, struct output *b, uint64_t n)
 int main(int argc, char **argv)
 {
 	tsa_init(argv[0]);
-	enum { O_FAIL = 256, O_COUNT, O_SETTINGS, O_HELP };
-	static const struct option longopts[] = {
-		{"pass", required_argument, NULL, 'o'},
-		{"fail", required_argument, NULL, O_FAIL},
-		{"count", no_argument, NULL, O_COUNT},
-		{"settings", required_argument, NULL, O_SETTINGS},
-		{"help", no_argument, NULL, O_HELP},
-		{NULL, 0, NULL, 0},
-	};
-	const char *in = NULL, *out = NULL, *failpath = NULL, *settings = NULL;
-	int count = 0, c;
-	opterr = 0;	/* one message, ours */
-	while ((c = getopt_long(argc, argv, ":r:o:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'r': in = optarg; break;
-		case 'o': out = optarg; break;
-		case O_FAIL: failpath = optarg; break;
-		case O_COUNT: count = 1; break;
-		case O_SETTINGS: settings = optarg; break;
-		case O_HELP: usage(); break;
-		case ':': tsa_usage("%s needs an argument", argv[optind - 1]);
-		default: tsa_usage("unknown option %s", argv[optind - 1]);
-		}
-	}
-	if (optind >= argc)
+	int i = tsa_opts_parse(&tool, argc, argv);
+	const char *in = opt.in, *out = opt.out, *failpath = *opt.fail ? opt.fail : NULL;
+
+	if (i >= argc)
 		tsa_usage("no filter expression given");
-	const char *text = argv[optind++];
-	if (optind < argc) {
-		if (in)
-			tsa_usage("both -r %s and %s given", in, argv[optind]);
-		in = argv[optind++];
+	const char *text = argv[i++];
+	if (i < argc) {
+		if (tsa_opt_given(&tool, "read"))
+			tsa_usage("both -r %s and %s given", in, argv[i]);
+		in = argv[i++];
 	}
-	if (optind < argc)
-		tsa_usage("more than one input file (%s)", argv[optind]);
-	if (failpath && strcmp(failpath, out ? out : "-") == 0)
+	if (i < argc)
+		tsa_usage("more than one input file (%s)", argv[i]);
+	if (failpath && (tsa_names_stdout(failpath) ? tsa_names_stdout(out) :
+	    strcmp(failpath, out) == 0))
 		tsa_usage("--fail and the passing records both go to %s",
-		    out && strcmp(out, "-") != 0 ? out : "stdout");
-	tsa_settings_load(settings);
+		    tsa_names_stdout(out) ? "stdout" : out);
 
 	struct filter_error err;
 	struct filter *f = filter_compile(text, &err);
@@ -149,7 +142,7 @@ int main(int argc, char **argv)
 		tsa_warn("%s: a snapshots stream has no packet records to "
 		    "filter: every record passes", tsa_reader_name(r));
 	struct output pass = { .w = tsa_writer_open(out, 0),
-	    .name = out && strcmp(out, "-") != 0 ? out : "stdout" };
+	    .name = tsa_names_stdout(out) ? "stdout" : out };
 	struct output failed = { .name = failpath };
 	pass.buf = tsa_out(pass.w);
 	tsa_header_pass(pass.w, r, NULL, argc, argv);
@@ -203,7 +196,7 @@ int main(int argc, char **argv)
 		tsa_writer_close(failed.w);
 	}
 	tsa_writer_close(pass.w);
-	if (count)
+	if (opt.verbose)
 		fprintf(stderr, "%s: %" PRIu64 " records read, %" PRIu64
 		    " passed, %" PRIu64 " failed; %" PRIu64 " other record%s "
 		    "copied\n", tsa_prog, npass + nfail, npass, nfail, nother,

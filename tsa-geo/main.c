@@ -4,7 +4,6 @@
  * address, from MaxMind-format databases read with libmaxminddb.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,28 +17,42 @@
 #include "record.h"
 #include "tsa.h"
 
-_Noreturn static void usage(void)
-{
-	printf("Usage: %s [OPTIONS] [FILE]\n"
-	    "Add src_/dst_country, continent, city, coordinates and network to the\n"
-	    "records of a TSA stream (FILE, or stdin), from MaxMind DB files.\n\n"
-	    "  -d, --database FILE      location database: GeoLite2/GeoIP2 or DB-IP\n"
-	    "                           Country or City, ip-location-db country or city\n"
-	    "                           (default: [geoip] DatabaseFilePath)\n"
-	    "  -a, --asn-database FILE  ASN database: GeoLite2-ASN or ip-location-db asn;\n"
-	    "                           '' for none (default: [geoip] AsnDatabaseFilePath)\n"
-	    "  -c, --cache-size N       addresses remembered with their answers\n"
-	    "                           (default: [geoip] CacheSize)\n"
-	    "  -o, --output FILE        write here instead of stdout\n"
-	    "      --settings FILE      settings file (default: $TSA_SETTINGS, ./settings.ini)\n"
-	    "  -v, --verbose            counts and cache figures on stderr at the end\n"
-	    "  -h, --help               this help\n\n"
-	    "Private, loopback, link-local, multicast, documentation and reserved\n"
+static struct {
+	const char *db, *asn, *out;
+	uint64_t cache;
+	int verbose;
+} opt;
+
+static const struct tsa_opt options[] = {
+	{ .name = "database", .shrt = 'd', .type = TSA_OPT_PATH, .arg = "FILE",
+	  .section = "geoip", .key = "DatabaseFilePath", .def = "", .dest = &opt.db,
+	  .help = "location database: GeoLite2/GeoIP2 or DB-IP\n"
+	  "Country or City, ip-location-db country or city\n"
+	  "(empty: dbip-country.mmdb, installed with TSA)" },
+	{ .name = "asn-database", .shrt = 'a', .type = TSA_OPT_PATH, .arg = "FILE",
+	  .section = "geoip", .key = "AsnDatabaseFilePath", .def = "",
+	  .dest = &opt.asn,
+	  .help = "ASN database: GeoLite2-ASN or ip-location-db asn\n(empty: none)" },
+	{ .name = "cache-size", .shrt = 'c', .type = TSA_OPT_U64, .arg = "N",
+	  .section = "geoip", .key = "CacheSize", .def = "65536", .min = 1,
+	  .max = 1 << 28, .unit_bytes = 64, .dest = &opt.cache,
+	  .help = "addresses remembered with their answers" },
+	{ .name = "output", .shrt = 'o', .type = TSA_OPT_PATH, .arg = "FILE",
+	  .def = "-", .dest = &opt.out, .help = "write here instead of stdout" },
+	{ .name = "verbose", .shrt = 'v', .type = TSA_OPT_COUNT, .dest = &opt.verbose,
+	  .help = "counts and cache figures on stderr at the end" },
+	TSA_OPT_END
+};
+
+static const struct tsa_tool tool = {
+	.synopsis = "[OPTIONS] [FILE]",
+	.about = "Add src_/dst_country, continent, city, coordinates and network to the\n"
+	    "records of a TSA stream (FILE, or stdin), from MaxMind DB files.",
+	.notes = "Private, loopback, link-local, multicast, documentation and reserved\n"
 	    "addresses are not looked up: they get src_scope/dst_scope instead.\n"
-	    "SIGHUP reopens the databases (after geoipupdate) between two records.\n",
-	    tsa_prog);
-	exit(0);
-}
+	    "SIGHUP reopens the databases (after geoipupdate) between two records.",
+	.opts = options,
+};
 
 static volatile sig_atomic_t hup;
 
@@ -51,7 +64,7 @@ static void on_hup(int sig)
 
 struct geo {
 	struct geo_db loc, asn;
-	char *loc_path, *asn_path;
+	const char *loc_path, *asn_path;	/* asn_path NULL: none */
 	struct geo_lookup *lookup;
 	uint64_t reopens;
 };
@@ -137,63 +150,31 @@ static void print_stats(const struct geo *g, uint64_t records, uint64_t bad)
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "database", required_argument, NULL, 'd' },
-		{ "asn-database", required_argument, NULL, 'a' },
-		{ "cache-size", required_argument, NULL, 'c' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "settings", required_argument, NULL, 'S' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *opt_db = NULL, *opt_asn = NULL, *opt_cache = NULL;
-	const char *opt_settings = NULL, *out_path = NULL, *in_path = NULL;
-	int verbose = 0, c, rc;
+	const char *in_path = NULL;
+	int rc;
 	struct geo g = { 0 };
-	uint64_t cache_size, records = 0, bad = 0;
+	uint64_t records = 0, bad = 0;
 	struct sigaction sa;
 	struct mp_buf stripped = { 0 };
 	bool rerun;
+	char *shipped = NULL;
+	int first;
 
 	tsa_init(argv[0]);
-	while ((c = getopt_long(argc, argv, "d:a:c:o:vh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd': opt_db = optarg; break;
-		case 'a': opt_asn = optarg; break;
-		case 'c': opt_cache = optarg; break;
-		case 'o': out_path = optarg; break;
-		case 'S': opt_settings = optarg; break;
-		case 'v': verbose = 1; break;
-		case 'h': usage();
-		default: tsa_usage("unknown option");
-		}
-	}
-	if (argc - optind > 1)
+	first = tsa_opts_parse(&tool, argc, argv);
+	if (argc - first > 1)
 		tsa_usage("one input file at most");
-	if (optind < argc)
-		in_path = argv[optind];
-
-	tsa_settings_load(opt_settings);
-	g.loc_path = opt_db ? tsa_strdup(opt_db) :
-	    tsa_setting_path("geoip", "DatabaseFilePath",
-	    TSA_DATADIR "/dbip-country.mmdb");
-	if (!g.loc_path || !*g.loc_path)
-		tsa_usage("no location database: give -d FILE or set "
-		    "[geoip] DatabaseFilePath");
-	g.asn_path = opt_asn ? tsa_strdup(opt_asn) :
-	    tsa_setting_path("geoip", "AsnDatabaseFilePath", NULL);
-	if (g.asn_path && !*g.asn_path) {
-		free(g.asn_path);
-		g.asn_path = NULL;
-	}
-	cache_size = tsa_setting_u64("geoip", "CacheSize", 65536);
-	if (opt_cache && !tsa_parse_u64(opt_cache, &cache_size))
-		tsa_usage("--cache-size: not a number: %s", opt_cache);
+	if (first < argc)
+		in_path = argv[first];
+	g.loc_path = opt.db;
+	if (!*g.loc_path && !(g.loc_path = shipped = tsa_data_file("dbip-country.mmdb")))
+		tsa_usage("no location database: give -d FILE or set [geoip] "
+		    "DatabaseFilePath (scripts/setup fetches the default one)");
+	g.asn_path = *opt.asn ? opt.asn : NULL;
 
 	/* Databases first: a missing one is the likeliest mistake. */
 	open_all(&g);
-	g.lookup = geo_lookup_new(&g.loc, g.asn_path ? &g.asn : NULL, cache_size);
+	g.lookup = geo_lookup_new(&g.loc, g.asn_path ? &g.asn : NULL, opt.cache);
 
 	geo_rec_init();
 	geo_annotate_init();
@@ -204,7 +185,7 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 
 	struct tsa_reader *r = tsa_reader_open(in_path);
-	struct tsa_writer *w = tsa_writer_open(out_path, 0);
+	struct tsa_writer *w = tsa_writer_open(opt.out, 0);
 	/*
 	 * On a stream tsa-geo already annotated, every key of the earlier run
 	 * goes, not only those this run writes again: answers from another
@@ -255,14 +236,13 @@ int main(int argc, char **argv)
 		tsa_warn("%s: %llu addresses that are not 4 or 16 bytes of binary "
 		    "left without geolocation", tsa_reader_name(r),
 		    (unsigned long long)bad);
-	if (verbose)
+	if (opt.verbose)
 		print_stats(&g, records, bad);
 	tsa_reader_close(r);
 	geo_lookup_free(g.lookup);
 	geo_db_close(&g.loc);
 	geo_db_close(&g.asn);
-	free(g.loc_path);
-	free(g.asn_path);
+	free(shipped);
 	mp_buf_free(&stripped);
 	return rc < 0 || tsa_exit_status();
 }

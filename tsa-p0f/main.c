@@ -5,7 +5,6 @@
  * records with their fingerprints and every packet record with what is
  * known of its two endpoints.  Works on files, in pipes, after any stage.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,98 +15,73 @@
 #include "sig_read.h"
 #include "tsa.h"
 
-#define DEFAULT_DB	"/etc/p0f/p0f.fp"
 #define MAX_FLOWS	1000	/* p0f's default connection limit (-m c,) */
 
-static void usage(void)
-{
-	printf("Usage: %s [-f FILE] [--compat] [--host-cache N] "
-	    "[--settings FILE] [INPUT]\n"
-	    "Fingerprint SYN, SYN+ACK and HTTP records with p0f v3's signatures "
-	    "and annotate\nevery packet record with what is known of its "
-	    "endpoints (OS, distance, link,\nuptime, application, language).\n"
-	    "Reads INPUT or standard input, writes standard output.\n\n"
-	    "  -f, --fp-file FILE  p0f.fp signature database "
-	    "([p0f] DatabaseFilePath,\n"
-	    "                      default " DEFAULT_DB ")\n"
-	    "      --compat        reproduce p0f 3.09b exactly: the IPv6 "
-	    "flow label counts\n"
-	    "                      as a quirk ([p0f] Compat)\n"
-	    "      --host-cache N  hosts remembered ([p0f] HostCacheSize, "
-	    "default 10000)\n"
-	    "      --settings FILE settings.ini to use\n"
-	    "  -h, --help          this help\n", tsa_prog);
-}
+static struct {
+	const char *fp, *out;
+	bool compat;
+	uint64_t hosts;
+	int verbose;
+} opt;
+
+static const struct tsa_opt options[] = {
+	{ .name = "fp-file", .shrt = 'f', .type = TSA_OPT_PATH, .arg = "FILE",
+	  .section = "p0f", .key = "DatabaseFilePath", .def = "/etc/p0f/p0f.fp",
+	  .dest = &opt.fp, .help = "p0f.fp signature database" },
+	{ .name = "compat", .type = TSA_OPT_FLAG, .section = "p0f", .key = "Compat",
+	  .def = "false", .dest = &opt.compat,
+	  .help = "reproduce p0f 3.09b exactly: the IPv6 flow label\n"
+	  "counts as a quirk" },
+	{ .name = "host-cache", .type = TSA_OPT_U64, .arg = "N", .section = "p0f",
+	  .key = "HostCacheSize", .def = "10000", .min = 1, .max = 100000000,
+	  .unit_bytes = 160, .dest = &opt.hosts,
+	  .help = "hosts remembered; the least recently active go first" },
+	{ .name = "output", .shrt = 'o', .type = TSA_OPT_PATH, .arg = "FILE",
+	  .def = "-", .dest = &opt.out, .help = "write here instead of stdout" },
+	{ .name = "verbose", .shrt = 'v', .type = TSA_OPT_COUNT, .dest = &opt.verbose,
+	  .help = "counts and memory on stderr at the end" },
+	TSA_OPT_END
+};
+
+static const struct tsa_tool tool = {
+	.synopsis = "[OPTIONS] [FILE]",
+	.about = "Fingerprint SYN, SYN+ACK and HTTP records with p0f v3's signatures and\n"
+	    "annotate every packet record with what is known of its endpoints (OS,\n"
+	    "distance, link, uptime, application, language).  Reads FILE or standard\n"
+	    "input, writes standard output.",
+	.opts = options,
+};
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "fp-file", required_argument, NULL, 'f' },
-		{ "compat", no_argument, NULL, 'c' },
-		{ "host-cache", required_argument, NULL, 'm' },
-		{ "settings", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *opt_settings = NULL, *opt_fp = NULL, *opt_hosts = NULL;
-	char *fp_path, err[512];
-	bool compat = false, opt_compat = false;
-	uint64_t max_hosts;
+	char err[512];
 	struct p0f_db *db;
 	struct tsa_reader *r;
 	struct tsa_writer *w;
-	int c, rc;
+	const char *fp_path;
+	int rc, first;
 
 	tsa_init(argv[0]);
-	while ((c = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			opt_fp = optarg;
-			break;
-		case 'c':
-			opt_compat = true;
-			break;
-		case 'm':
-			opt_hosts = optarg;
-			break;
-		case 's':
-			opt_settings = optarg;
-			break;
-		case 'h':
-			usage();
-			return 0;
-		default:
-			tsa_usage("unknown option");
-		}
-	}
-	if (argc - optind > 1)
+	first = tsa_opts_parse(&tool, argc, argv);
+	if (argc - first > 1)
 		tsa_usage("at most one input file");
-	tsa_settings_load(opt_settings);
-	fp_path = opt_fp ? tsa_strdup(opt_fp) :
-	    tsa_setting_path("p0f", "DatabaseFilePath", DEFAULT_DB);
-	compat = opt_compat || tsa_setting_bool("p0f", "Compat", false);
-	max_hosts = tsa_setting_u64("p0f", "HostCacheSize", 10000);
-	if (opt_hosts && !tsa_parse_u64(opt_hosts, &max_hosts))
-		tsa_usage("--host-cache: not a number: %s", opt_hosts);
-	if (max_hosts < 1 || max_hosts > 100000000)
-		tsa_usage("host cache size must be 1 to 100000000");
+	fp_path = opt.fp;
 
 	/* As root, signatures another user could have written are refused. */
 	if (!tsa_path_trusted(fp_path, err, sizeof err))
 		tsa_die("%s: %s", fp_path, err);
 	if (!(db = p0f_db_load(fp_path, err, sizeof err)))
 		tsa_die("%s", err);
-	hosts_init((uint32_t)max_hosts, MAX_FLOWS);
-	host_pairs_init(db, (uint32_t)max_hosts);
-	annotate_init(db, compat);
+	hosts_init((uint32_t)opt.hosts, MAX_FLOWS);
+	host_pairs_init(db, (uint32_t)opt.hosts);
+	annotate_init(db, opt.compat);
 
-	r = tsa_reader_open(optind < argc ? argv[optind] : NULL);
-	w = tsa_writer_open(NULL, 0);
+	r = tsa_reader_open(first < argc ? argv[first] : NULL);
+	w = tsa_writer_open(opt.out, 0);
 	tsa_header_pass(w, r, NULL, argc, argv);
 	while ((rc = annotate_next(r, w)) > 0)
 		;
 	tsa_writer_close(w);
-	tsa_reader_close(r);
 
 	if (annotate_stats.no_headers || annotate_stats.bad_headers)
 		tsa_warn("%llu SYN/SYN+ACK records without tcp_headers, %llu "
@@ -122,9 +96,12 @@ int main(int argc, char **argv)
 		tsa_warn("more than %d connections in their first 30 s: %llu "
 		    "forgotten", MAX_FLOWS,
 		    (unsigned long long)hosts_stats.flows_evicted);
+	if (opt.verbose)
+		tsa_warn("%llu records; peak RSS %ld KiB", (unsigned long long)
+		    tsa_reader_count(r), tsa_peak_rss_kib());
+	tsa_reader_close(r);
 	host_pairs_free();
 	hosts_free();
 	p0f_db_free(db);
-	free(fp_path);
 	return rc < 0 || tsa_exit_status();
 }

@@ -41,7 +41,7 @@ _Noreturn static void usage(void)
 "      --top N          bars per chart ([plot] Top, 15)\n"
 "      --refresh SECS   reload interval of the live page ([plot] Refresh, 10)\n"
 "  -D, --data FILE      map data file ([plot] MapData; default: the source\n"
-"                       tree's tsa-plot/world.dat, else " TSA_DATADIR "/world.dat)\n"
+"                       tree's tsa-plot/world.dat, else PREFIX/share/tsa/world.dat)\n"
 "      --gnuplot PROG   the gnuplot to run ([plot] Gnuplot, 'gnuplot')\n"
 "      --settings FILE  settings file\n"
 "  -h, --help           this help\n"

@@ -206,8 +206,8 @@ struct worlddata *worlddata_load(const char *path)
 
 	if (path)
 		w->path = tsa_strdup(path);
-	else if (!(w->path = tree_path()))
-		w->path = tsa_strdup(TSA_DATADIR "/world.dat");
+	else if (!(w->path = tree_path()) && !(w->path = tsa_data_file("world.dat")))
+		tsa_die("world.dat: not found beside tsa-plot (the map data; see -D)");
 	p.path = w->path;
 	if (!(f = fopen(w->path, "r")))
 		tsa_die("%s: %s (the map data; see -D)", w->path,

@@ -74,7 +74,7 @@ for args, what in (([], "no filter expression given"),
     rc, out, err = run(args, data)
     expect(rc == 2 and what in err and out == b"", f"usage {args}: {err!r}")
 rc, out, err = run(["--help"], b"")
-expect(rc == 0 and b"usage: tsa-filter" in out, "--help")
+expect(rc == 0 and b"Usage: tsa-filter" in out, "--help")
 rc, out, err = run(["--settings", os.path.join(TMP, "none.ini"), EXPR], data)
 expect(rc == 1 and "none.ini" in err and out == b"", "missing settings file")
 

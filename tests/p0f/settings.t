@@ -84,7 +84,7 @@ for size, known in (("20", 19), ("1000", 50)):
         check("31 hosts forgotten" in err, "evictions counted: %r" % err)
 _, _, _, err = run(["--host-cache", "0", "-f", FP], stream([]),
                    check_rc=False)
-check("host cache size" in err, "--host-cache 0 refused: %r" % err)
+check("--host-cache: \"0\" is out of range" in err, "--host-cache 0 refused: %r" % err)
 
 # run twice: the same keys once, the same values
 _, hdr, once, _ = run(["-f", FP], stream(recs))
