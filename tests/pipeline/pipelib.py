@@ -137,19 +137,22 @@ def count_stream(path):
     return header, packets, other
 
 
-def pipeline(stages, stdin=None, stdout=None, errdir=None):
+def pipeline(stages, stdin=None, stdout=None, errdir=None, group=False):
     """Start stages (argv lists) connected by pipes; stderr of stage i goes
     to errdir/i.err.  Returns the Popen objects; the last one's stdout is
-    stdout (a file) or a pipe."""
+    stdout (a file) or a pipe.  group: all in a process group of their own,
+    as a shell runs a pipeline (os.killpg(procs[0].pid, sig) signals it
+    all, as a terminal's Ctrl-C does)."""
     procs = []
     prev = stdin
     for i, argv in enumerate(stages):
         last = i == len(stages) - 1
         err = open(os.path.join(errdir or TMP, "%d.err" % i), "wb")
+        extra = {"process_group": procs[0].pid if procs else 0} if group else {}
         p = subprocess.Popen(argv, stdin=prev,
                              stdout=(stdout if last and stdout is not None
                                      else subprocess.PIPE),
-                             stderr=err)
+                             stderr=err, **extra)
         err.close()
         if prev is not None and prev is not stdin:
             prev.close()    # only the next stage holds the read end
