@@ -366,16 +366,12 @@ const uint8_t *tsa_reader_header(const struct tsa_reader *r, size_t *len)
 	return r->hdr;
 }
 
-int tsa_read(struct tsa_reader *r, const uint8_t **rec, size_t *len)
-{
-	return tsa_read_find(r, NULL, rec, len, NULL, NULL);
-}
-
 /*
  * Is the record the end record?  It has at most four pairs, and a packet
  * record has more, so the test that rules a packet out is its first byte.
  */
-static bool end_record(struct tsa_reader *r, const uint8_t *rec, size_t len)
+static __attribute__((noinline)) bool end_record(struct tsa_reader *r,
+    const uint8_t *rec, size_t len)
 {
 	struct mp_obj v;
 	char why[200];
@@ -403,19 +399,10 @@ static bool end_record(struct tsa_reader *r, const uint8_t *rec, size_t len)
 	return true;
 }
 
-int tsa_read_find(struct tsa_reader *r, const struct mp_keys *k,
-    const uint8_t **rec, size_t *len, struct mp_obj *vals, uint64_t *found)
+/* The end of the input, well or not: said, and noted for the end record. */
+static __attribute__((noinline)) int input_ended(struct tsa_reader *r, int rc)
 {
-	int rc;
-
-	if (r->ended)
-		return 0;
-	rc = frame(r, rec, len, k, vals, found);
-	if (rc > 0) {
-		if (__builtin_expect(**rec <= 0x84, 0) && end_record(r, *rec, *len))
-			return 0;
-		r->count++;
-	} else if (rc < 0) {
+	if (rc < 0) {
 		tsa_warn("%s: %s", r->name, r->err);
 		input_problem(r->name, r->err);
 	} else if (r->want_end && !r->interrupted) {
@@ -425,6 +412,38 @@ int tsa_read_find(struct tsa_reader *r, const struct mp_keys *k,
 		input_problem(r->name, "input cut short (no end record)");
 	}
 	return rc;
+}
+
+/*
+ * Inline into both entry points: tsa_read's walk then frames only (k is
+ * NULL there), as fast as before records could end with an end record.
+ */
+static inline __attribute__((always_inline)) int read_rec(struct tsa_reader *r,
+    const struct mp_keys *k, const uint8_t **rec, size_t *len,
+    struct mp_obj *vals, uint64_t *found)
+{
+	int rc;
+
+	if (__builtin_expect(r->ended, 0))
+		return 0;
+	rc = frame(r, rec, len, k, vals, found);
+	if (__builtin_expect(rc <= 0, 0))
+		return input_ended(r, rc);
+	if (__builtin_expect(**rec <= 0x84, 0) && end_record(r, *rec, *len))
+		return 0;
+	r->count++;
+	return 1;
+}
+
+int tsa_read(struct tsa_reader *r, const uint8_t **rec, size_t *len)
+{
+	return read_rec(r, NULL, rec, len, NULL, NULL);
+}
+
+int tsa_read_find(struct tsa_reader *r, const struct mp_keys *k,
+    const uint8_t **rec, size_t *len, struct mp_obj *vals, uint64_t *found)
+{
+	return read_rec(r, k, rec, len, vals, found);
 }
 
 int tsa_reader_ended(const struct tsa_reader *r) { return r->ended; }
@@ -505,18 +524,22 @@ void tsa_flush(struct tsa_writer *w)
 void tsa_writer_set_epipe_ok(struct tsa_writer *w) { w->epipe_ok = true; }
 bool tsa_writer_gone(const struct tsa_writer *w) { return w->gone; }
 
+/*
+ * A record over the limit would stop every reader after this one: it is
+ * left out, counted, and said once.
+ */
+static __attribute__((noinline)) void oversize(struct tsa_writer *w)
+{
+	w->out.len = w->mark;
+	if (w->oversize++ == 0)
+		tsa_warn("%s: a record larger than %u bytes left out "
+		    "(the count is given at the end)", w->name, TSA_MAX_RECORD);
+}
+
 void tsa_wrote(struct tsa_writer *w)
 {
-	/*
-	 * A record over the limit would stop every reader after this one:
-	 * it is left out here, counted, and said once.
-	 */
-	if (__builtin_expect(w->out.len - w->mark > TSA_MAX_RECORD, 0)) {
-		w->out.len = w->mark;
-		if (w->oversize++ == 0)
-			tsa_warn("%s: a record larger than %u bytes left out "
-			    "(the count is given at the end)", w->name, TSA_MAX_RECORD);
-	}
+	if (__builtin_expect(w->out.len - w->mark > TSA_MAX_RECORD, 0))
+		oversize(w);
 	w->mark = w->out.len;
 	if (w->out.len >= WRITE_FLUSH)
 		tsa_flush(w);
