@@ -11,7 +11,13 @@
  * Everything is bounded: the address cache holds DomainCacheSize entries
  * and forgets the oldest first; CNAME targets and the name-to-domain memo
  * are direct-mapped tables; the domain table is twice what the caches can
- * refer to, and when it fills, the domains nothing refers to are collected.
+ * refer to, and when it or its arena of names fills, the domains nothing
+ * refers to are collected.  Names are up to 253 bytes and the arena is
+ * sized for names of AVG_NAME, so long names can fill it with domains the
+ * cache still refers to: the oldest addresses then forget their names
+ * until those still referred to fill at most half of it.  A collection
+ * thus always frees half the arena and half the table, and costs each name
+ * a bounded share of it, whatever names arrive.
  */
 #include <ctype.h>
 #include <libpsl.h>
@@ -23,6 +29,8 @@
 #define CNAME_SLOTS 8192
 #define MEMO_SLOTS 16384	/* a miss costs a libpsl lookup, ~10k instructions */
 #define AVG_NAME 24		/* arena bytes per domain */
+/* The CNAME table alone can refer to this many bytes: half the arena at least. */
+#define ARENA_MIN (2 * (CNAME_SLOTS + 1) * (size_t)NAME_MAX_LEN)
 
 struct cache_ent {
 	uint8_t addr[16];
@@ -51,21 +59,27 @@ struct domains {
 	/* domains: ids 1 .. count */
 	uint32_t cap, count;
 	uint32_t *off, *hash, *parent, *next;
+	uint32_t *refs;		/* address cache and CNAME entries naming it */
 	uint8_t *len;
 	char *arena;
 	size_t arena_cap, arena_used;
+	size_t live_bytes;	/* the names of domains with refs */
 	uint32_t *index, imask;
 
-	/* address cache: entries in insertion order, a hash index over them */
+	/*
+	 * address cache: entries in insertion order, the ecount filled ones
+	 * the last before epos (the oldest first), a hash index over them
+	 */
 	struct cache_ent *ent;
-	uint32_t ecap, epos;
+	uint32_t ecap, epos, ecount;
 	struct eslot *eindex;
 	uint32_t emask;
 
 	struct hashed cname[CNAME_SLOTS], memo[MEMO_SLOTS];
 };
 
-static uint64_t hash64(const void *p, size_t n)
+/* The hash of a name (FNV-1a until the library has a keyed one). */
+static uint64_t name_hash(const void *p, size_t n)
 {
 	const uint8_t *s = p;
 	uint64_t h = 1469598103934665603ULL;
@@ -102,8 +116,11 @@ struct domains *domains_new(uint32_t cache_entries)
 	d->hash = tsa_calloc(d->cap, sizeof *d->hash);
 	d->parent = tsa_calloc(d->cap, sizeof *d->parent);
 	d->next = tsa_calloc(d->cap, sizeof *d->next);
+	d->refs = tsa_calloc(d->cap, sizeof *d->refs);
 	d->len = tsa_calloc(d->cap, 1);
 	d->arena_cap = (size_t)d->cap * AVG_NAME;
+	if (d->arena_cap < ARENA_MIN)
+		d->arena_cap = ARENA_MIN;
 	d->arena = tsa_malloc(d->arena_cap);
 	d->imask = pow2_above(2 * d->cap) - 1;
 	d->index = tsa_calloc((size_t)d->imask + 1, sizeof *d->index);
@@ -163,6 +180,18 @@ static void alias(struct domains *d, uint32_t x, uint32_t y)
 	d->next[y] = t;
 }
 
+static void ref(struct domains *d, uint32_t id)
+{
+	if (d->refs[id]++ == 0)
+		d->live_bytes += d->len[id];
+}
+
+static void unref(struct domains *d, uint32_t id)
+{
+	if (--d->refs[id] == 0)
+		d->live_bytes -= d->len[id];
+}
+
 /* ---- address cache ---- */
 
 /* The host table's hash: mixed well enough for clustered addresses. */
@@ -217,8 +246,11 @@ static void cache_set(struct domains *d, const uint8_t *a, uint8_t alen, uint32_
 
 	if (slot->ent) {
 		e = &d->ent[slot->ent - 1];
-		if (e->id != id)
+		if (e->id != id) {
 			alias(d, e->id, id);
+			unref(d, e->id);
+			ref(d, id);
+		}
 		e->id = id;
 		return;
 	}
@@ -226,14 +258,29 @@ static void cache_set(struct domains *d, const uint8_t *a, uint8_t alen, uint32_
 	e = &d->ent[d->epos];
 	if (e->alen) {
 		cache_unindex(d, cache_find(d, e->addr, e->alen, cache_hash(e->addr, e->alen)));
+		unref(d, e->id);
 		slot = cache_find(d, a, alen, h);
+	} else {
+		d->ecount++;
 	}
+	ref(d, id);
 	memcpy(e->addr, a, alen);
 	e->alen = alen;
 	e->id = id;
 	slot->ent = d->epos + 1;
 	slot->hash = h;
 	d->epos = d->epos + 1 == d->ecap ? 0 : d->epos + 1;
+}
+
+/* The oldest address forgets its name. */
+static void cache_drop_oldest(struct domains *d)
+{
+	struct cache_ent *e = &d->ent[(d->epos + d->ecap - d->ecount) % d->ecap];
+
+	cache_unindex(d, cache_find(d, e->addr, e->alen, cache_hash(e->addr, e->alen)));
+	unref(d, e->id);
+	e->alen = 0;
+	d->ecount--;
 }
 
 uint32_t domains_of(struct domains *d, const uint8_t *a, uint8_t alen)
@@ -271,16 +318,10 @@ static void collect(struct domains *d)
 	size_t used = 0;
 	uint32_t i, id, n = 0, r;
 
-	for (i = 0; i < d->ecap; i++)
-		if (d->ent[i].alen)
-			newid[d->ent[i].id] = 1;
-	for (i = 0; i < CNAME_SLOTS; i++)
-		if (d->cname[i].id)
-			newid[d->cname[i].id] = 1;
 	for (id = 1; id <= d->count; id++)
 		oldroot[id] = domains_root(d, id);
 	for (id = 1; id <= d->count; id++) {
-		if (!newid[id])
+		if (!d->refs[id])
 			continue;
 		newid[id] = ++n;
 		memcpy(arena + used, d->arena + d->off[id], d->len[id]);
@@ -288,7 +329,9 @@ static void collect(struct domains *d)
 		used += d->len[id];
 		d->len[n] = d->len[id];
 		d->hash[n] = d->hash[id];
+		d->refs[n] = d->refs[id];
 	}
+	memset(d->refs + n + 1, 0, (size_t)(d->count - n) * sizeof *d->refs);
 	/* New groups: the first survivor of an old group becomes its root. */
 	for (id = 1; id <= d->count; id++) {
 		if (!newid[id])
@@ -328,18 +371,26 @@ static void collect(struct domains *d)
 
 static uint32_t intern(struct domains *d, const char *s, size_t n)
 {
-	uint32_t h = (uint32_t)hash64(s, n), i, id;
+	uint32_t h = (uint32_t)name_hash(s, n), i, id;
 
 	for (i = h & d->imask; (id = d->index[i]) != 0; i = (i + 1) & d->imask)
 		if (d->hash[id] == h && d->len[id] == n &&
 		    memcmp(d->arena + d->off[id], s, n) == 0)
 			return id;
 	if (d->count + 1 >= d->cap || d->arena_used + n > d->arena_cap) {
+		/*
+		 * The oldest addresses forget their names until the names still
+		 * referred to take at most half the arena (the CNAME table's
+		 * alone take less, ARENA_MIN); the table's ids are at most half
+		 * referred to anyway.
+		 */
+		while (d->live_bytes + n > d->arena_cap / 2 && d->ecount > 0)
+			cache_drop_oldest(d);
 		collect(d);
 		for (i = h & d->imask; d->index[i]; i = (i + 1) & d->imask)
 			;
 		if (d->count + 1 >= d->cap || d->arena_used + n > d->arena_cap)
-			return 0;	/* cannot happen: the caches hold half */
+			return 0;	/* cannot happen (see above) */
 	}
 	id = ++d->count;
 	memcpy(d->arena + d->arena_used, s, n);
@@ -379,7 +430,7 @@ static uint32_t domain_id(struct domains *d, const uint8_t *s, size_t n, bool po
 		n--;
 	if (n == 0 || n > NAME_MAX_LEN)
 		return 0;
-	h = hash64(s, n);
+	h = name_hash(s, n);
 	m = &d->memo[h & (MEMO_SLOTS - 1)];
 	if (m->id && m->h == h)
 		return m->id;
@@ -408,7 +459,7 @@ static struct hashed *cname_slot(struct domains *d, const uint8_t *s, size_t n,
 {
 	while (n && s[n - 1] == '.')
 		n--;
-	*h = hash64(s, n);
+	*h = name_hash(s, n);
 	return &d->cname[*h & (CNAME_SLOTS - 1)];
 }
 
@@ -438,6 +489,9 @@ static void learn_dns(struct domains *d, const struct pkt *p)
 			if (o.type != MP_STR)
 				continue;
 			c = cname_slot(d, o.ptr, o.len, &h);
+			if (c->id)
+				unref(d, c->id);
+			ref(d, id);
 			c->h = h;
 			c->id = id;
 		}
