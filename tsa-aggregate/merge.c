@@ -9,14 +9,71 @@
  * Sums: packets, bytes, per-country and per-domain packets and bytes, the
  * bandwidth buckets.  Distinct-host counts are added too, so a host that two
  * sensors see counts twice.  Hosts, domains and OS labels are merged by
- * address or name and cut to the top entries again.  Not a per-record path:
- * it allocates freely.
+ * address or name through a hash index, and cut to the top entries again.
+ *
+ * Everything here comes from other programs' output, possibly damaged or
+ * hostile: times stay msgpack's (seconds, nanoseconds), never converted to
+ * a count of nanoseconds that a far year would overflow; counts add up
+ * saturating; no float of the input is used (rates are recomputed from
+ * bytes and times).  Not a per-record path: it allocates freely.
  */
+#include <math.h>
 #include <stdlib.h>
 
 #include "agg.h"
 
 #define SET_MAX 16
+#define BUCKETS_MAX 100000
+
+/* A stream time as msgpack has it. */
+struct stime {
+	int64_t sec;
+	uint32_t nsec;
+};
+
+static int stime_cmp(struct stime x, struct stime y)
+{
+	if (x.sec != y.sec)
+		return x.sec < y.sec ? -1 : 1;
+	return (x.nsec > y.nsec) - (x.nsec < y.nsec);
+}
+
+/* y - x in ns, as a double (no overflow, whatever the years). */
+static double stime_diff(struct stime x, struct stime y)
+{
+	return ((double)y.sec - (double)x.sec) * 1e9 + ((double)y.nsec - (double)x.nsec);
+}
+
+static bool get_time(const struct mp_obj *v, struct stime *t)
+{
+	return mp_obj_time(v, &t->sec, &t->nsec);
+}
+
+/* A count: a non-negative integer of any size. */
+static bool get_count(const struct mp_obj *v, uint64_t *u)
+{
+	if (v->type == MP_UINT) {
+		*u = v->u;
+		return true;
+	}
+	return false;	/* (MP_INT is always negative) */
+}
+
+static uint64_t sat_add(uint64_t x, uint64_t y)
+{
+	return x + y < x ? UINT64_MAX : x + y;
+}
+
+/* The hash of an entry's key (FNV-1a until the library has a keyed one). */
+static uint64_t key_hash(const void *p, size_t n)
+{
+	const uint8_t *s = p;
+	uint64_t h = 1469598103934665603ULL;
+
+	while (n--)
+		h = (h ^ *s++) * 1099511628211ULL;
+	return h;
+}
 
 struct strset {
 	char *s[SET_MAX];
@@ -25,8 +82,10 @@ struct strset {
 
 struct ment {				/* a country, domain, host or OS entry */
 	char *name;			/* country, domain or OS label */
+	size_t nlen;
 	uint8_t addr[16];
 	uint8_t alen;
+	uint64_t hash;
 	uint64_t packets, bytes, hosts, dist;
 	bool has_dist;
 	char *cls, *country, *os, *os_class, *app, *domain;
@@ -35,25 +94,36 @@ struct ment {				/* a country, domain, host or OS entry */
 	int ndists;
 };
 
+/* Entries in the order they came, and a hash index over them (entry + 1; 0 empty). */
 struct mlist {
 	struct ment *e;
 	size_t n, cap;
+	uint32_t *index;
+	size_t mask;
+};
+
+/* One input's bandwidth, kept until the merged one is cut. */
+struct mbw {
+	bool has_start;
+	struct stime start;
+	uint64_t bucket_ns;
+	uint64_t *bytes;
+	size_t n;
 };
 
 struct msnap {
-	bool have, final;
-	int64_t start, end;
-	uint64_t packets, bytes;
+	bool have, final, incomplete, epoch_end;
+	bool has_start, has_end, has_complete;
+	struct stime start, end, complete_from;
+	uint64_t packets, bytes, epoch, out_of_order, hosts_overflow;
 	struct mp_obj window;		/* str or uint */
 	char *window_str;
 	struct mlist countries, domains, hosts, os;
-	int64_t bw_start;
-	uint64_t bucket_ns;
-	uint64_t *bw_bytes;
-	size_t nbuckets;
-	double avg_bps;
+	struct mbw *bw;
+	size_t nbw;
 	struct mp_buf alerts;		/* packed alert maps */
-	uint32_t nalerts, sensors;
+	uint32_t nalerts;
+	uint64_t sensors;
 };
 
 static char *dupn(const uint8_t *p, size_t n)
@@ -104,32 +174,62 @@ static void mlist_free(struct mlist *l)
 	for (i = 0; i < l->n; i++)
 		ment_free(&l->e[i]);
 	free(l->e);
+	free(l->index);
 	memset(l, 0, sizeof *l);
 }
 
 static void snap_free(struct msnap *s)
 {
+	size_t i;
+
 	mlist_free(&s->countries);
 	mlist_free(&s->domains);
 	mlist_free(&s->hosts);
 	mlist_free(&s->os);
-	free(s->bw_bytes);
+	for (i = 0; i < s->nbw; i++)
+		free(s->bw[i].bytes);
+	free(s->bw);
 	free(s->window_str);
 	mp_buf_free(&s->alerts);
 	memset(s, 0, sizeof *s);
 }
 
-/* The entry with this name (or address), created empty if absent. */
-static struct ment *mlist_get(struct mlist *l, const char *name,
+static bool ment_is(const struct ment *e, const uint8_t *name, size_t n,
     const uint8_t *addr, uint8_t alen)
 {
-	size_t i;
-	struct ment *e;
+	if (name)
+		return e->name && e->nlen == n && memcmp(e->name, name, n) == 0;
+	return !e->name && e->alen == alen && memcmp(e->addr, addr, alen) == 0;
+}
 
+/* Double the index (kept at most half full) and put the entries back. */
+static void mlist_grow(struct mlist *l)
+{
+	size_t i, j;
+
+	free(l->index);
+	l->mask = l->mask ? 2 * l->mask + 1 : 63;
+	l->index = tsa_calloc(l->mask + 1, sizeof *l->index);
 	for (i = 0; i < l->n; i++) {
-		e = &l->e[i];
-		if (name ? e->name && strcmp(e->name, name) == 0 :
-		    e->alen == alen && memcmp(e->addr, addr, alen) == 0)
+		for (j = l->e[i].hash & l->mask; l->index[j]; j = (j + 1) & l->mask)
+			;
+		l->index[j] = (uint32_t)i + 1;
+	}
+}
+
+/* The entry with this name (n bytes) or address, created empty if absent. */
+static struct ment *mlist_get(struct mlist *l, const uint8_t *name, size_t n,
+    const uint8_t *addr, uint8_t alen)
+{
+	uint64_t h = name ? key_hash(name, n) : key_hash(addr, alen);
+	struct ment *e;
+	size_t j;
+
+	if (2 * (l->n + 1) > l->mask + 1)
+		mlist_grow(l);
+	for (j = h & l->mask; l->index[j]; j = (j + 1) & l->mask) {
+		e = &l->e[l->index[j] - 1];
+		if (e->hash == h && ment_is(e, name, n, addr, alen))
 			return e;
 	}
 	if (l->n == l->cap) {
@@ -138,21 +238,19 @@ static struct ment *mlist_get(struct mlist *l, const char *name,
 	}
 	e = &l->e[l->n++];
 	memset(e, 0, sizeof *e);
-	if (name)
-		e->name = tsa_strdup(name);
-	else {
+	e->hash = h;
+	if (name) {
+		e->name = dupn(name, n);
+		e->nlen = n;
+	} else {
 		memcpy(e->addr, addr, alen);
 		e->alen = alen;
 	}
+	l->index[j] = (uint32_t)l->n;
 	return e;
 }
 
 /* ---- reading ---- */
-
-struct field {
-	struct mp_obj k, v;
-	const uint8_t *vs, *ve;
-};
 
 static char *obj_str(const struct mp_obj *v)
 {
@@ -190,45 +288,39 @@ static void read_entry(const uint8_t *m, const uint8_t *end, enum section sec,
 	struct mp_obj k, v;
 	const uint8_t *vs, *ve, *p;
 	const char *namekey = sec == S_COUNTRIES ? "country" : sec == S_DOMAINS ? "domain" : "os";
-	char *name = NULL;
-	struct ment *e;
-	int64_t iv;
+	struct ment *e = NULL;
+	uint64_t u;
 
 	/* First the key that names the entry. */
 	if (mp_map_begin(&it, m, (size_t)(end - m)) < 0)
 		return;
-	while (mp_map_step(&it, &k, &vs, &ve) > 0) {
+	while (!e && mp_map_step(&it, &k, &vs, &ve) > 0) {
 		p = vs;
 		if (mp_next(&p, ve, &v) < 0)
 			return;
 		if (sec == S_HOSTS && mp_str_eq(&k, "addr", 4) && v.type == MP_BIN &&
-		    (v.len == 4 || v.len == 16)) {
-			e = mlist_get(l, NULL, v.ptr, (uint8_t)v.len);
-			goto found;
-		}
-		if (sec != S_HOSTS && k.len == strlen(namekey) &&
-		    memcmp(k.ptr, namekey, k.len) == 0 && (name = obj_str(&v)))
-			break;
+		    (v.len == 4 || v.len == 16))
+			e = mlist_get(l, NULL, 0, v.ptr, (uint8_t)v.len);
+		else if (sec != S_HOSTS && k.len == strlen(namekey) &&
+		    memcmp(k.ptr, namekey, k.len) == 0 && v.type == MP_STR)
+			e = mlist_get(l, v.ptr, v.len, NULL, 0);
 	}
-	if (!name)
+	if (!e)
 		return;
-	e = mlist_get(l, name, NULL, 0);
-	free(name);
-found:
 	mp_map_begin(&it, m, (size_t)(end - m));
 	while (mp_map_step(&it, &k, &vs, &ve) > 0) {
 		p = vs;
 		if (mp_next(&p, ve, &v) < 0)
 			return;
-		if (mp_obj_int(&v, &iv) && iv >= 0) {
+		if (get_count(&v, &u)) {
 			if (mp_str_eq(&k, "packets", 7))
-				e->packets += (uint64_t)iv;
+				e->packets = sat_add(e->packets, u);
 			else if (mp_str_eq(&k, "bytes", 5))
-				e->bytes += (uint64_t)iv;
+				e->bytes = sat_add(e->bytes, u);
 			else if (mp_str_eq(&k, "hosts", 5))
-				e->hosts += (uint64_t)iv;
+				e->hosts = sat_add(e->hosts, u);
 			else if (mp_str_eq(&k, "dist", 4) && !e->has_dist) {
-				e->dist = (uint64_t)iv;
+				e->dist = u;
 				e->has_dist = true;
 			}
 		} else if (mp_str_eq(&k, "class", 5))
@@ -247,12 +339,12 @@ found:
 			int j;
 
 			for (i = 0; i < v.len && mp_next(&p, ve, &d) == 0; i++) {
-				if (!mp_obj_int(&d, &iv) || iv < 0)
+				if (!get_count(&d, &u))
 					continue;
-				for (j = 0; j < e->ndists && e->dists[j] != (uint64_t)iv; j++)
+				for (j = 0; j < e->ndists && e->dists[j] != u; j++)
 					;
 				if (j == e->ndists && j < SET_MAX)
-					e->dists[e->ndists++] = (uint64_t)iv;
+					e->dists[e->ndists++] = u;
 			}
 		} else if (sec == S_HOSTS) {
 			if (mp_str_eq(&k, "country", 7))
@@ -286,35 +378,35 @@ static void read_list(const uint8_t *vs, const uint8_t *ve, enum section sec,
 	}
 }
 
+/* One snapshot's buckets (the rates, floats, are not read: bytes say it). */
 static void read_bandwidth(struct msnap *s, const uint8_t *vs, const uint8_t *ve)
 {
 	struct mp_map_iter it;
 	struct mp_obj k, v, o;
 	const uint8_t *bs, *be, *p;
-	int64_t sec, iv;
-	uint32_t nsec, i;
-	double f;
+	struct mbw *bw;
+	uint64_t u;
+	uint32_t i;
 
 	if (mp_map_begin(&it, vs, (size_t)(ve - vs)) < 0)
 		return;
+	s->bw = tsa_realloc(s->bw, (s->nbw + 1) * sizeof *s->bw);
+	bw = &s->bw[s->nbw++];
+	memset(bw, 0, sizeof *bw);
 	while (mp_map_step(&it, &k, &bs, &be) > 0) {
 		p = bs;
 		if (mp_next(&p, be, &v) < 0)
 			return;
-		if (mp_str_eq(&k, "start", 5) && mp_obj_time(&v, &sec, &nsec))
-			s->bw_start = sec * NS + nsec;
-		else if (mp_str_eq(&k, "bucket_ns", 9) && mp_obj_int(&v, &iv) && iv > 0)
-			s->bucket_ns = (uint64_t)iv;
-		else if (mp_str_eq(&k, "avg_bps", 7) && mp_obj_num(&v, &f))
-			s->avg_bps += f;
-		else if (mp_str_eq(&k, "bytes", 5) && v.type == MP_ARRAY) {
-			if (!s->bw_bytes) {
-				s->nbuckets = v.len > 100000 ? 100000 : v.len;
-				s->bw_bytes = tsa_calloc(s->nbuckets ? s->nbuckets : 1, sizeof *s->bw_bytes);
-			}
+		if (mp_str_eq(&k, "start", 5) && get_time(&v, &bw->start))
+			bw->has_start = true;
+		else if (mp_str_eq(&k, "bucket_ns", 9) && get_count(&v, &u))
+			bw->bucket_ns = u;
+		else if (mp_str_eq(&k, "bytes", 5) && v.type == MP_ARRAY && !bw->bytes) {
+			bw->n = v.len > BUCKETS_MAX ? BUCKETS_MAX : v.len;
+			bw->bytes = tsa_calloc(bw->n ? bw->n : 1, sizeof *bw->bytes);
 			for (i = 0; i < v.len && mp_next(&p, be, &o) == 0; i++)
-				if (i < s->nbuckets && mp_obj_int(&o, &iv) && iv > 0)
-					s->bw_bytes[i] += (uint64_t)iv;
+				if (i < bw->n && get_count(&o, &u))
+					bw->bytes[i] = u;
 		}
 	}
 }
@@ -325,33 +417,50 @@ static void fold(struct msnap *s, const uint8_t *rec, size_t len)
 	struct mp_map_iter it;
 	struct mp_obj k, v;
 	const uint8_t *vs, *ve, *p, *q;
-	int64_t sec, iv;
-	uint32_t nsec, i;
-	struct msnap one = { 0 };
+	struct stime t;
+	uint64_t u;
+	uint32_t i;
 
 	mp_map_begin(&it, rec, len);
 	while (mp_map_step(&it, &k, &vs, &ve) > 0) {
 		p = vs;
 		if (mp_next(&p, ve, &v) < 0)
 			break;
-		if (mp_str_eq(&k, "window_start", 12) && mp_obj_time(&v, &sec, &nsec))
-			one.start = sec * NS + nsec;
-		else if (mp_str_eq(&k, "window_end", 10) && mp_obj_time(&v, &sec, &nsec))
-			one.end = sec * NS + nsec;
-		else if (mp_str_eq(&k, "final", 5) && v.type == MP_BOOL)
-			one.final = v.b;
+		if (mp_str_eq(&k, "window_start", 12) && get_time(&v, &t)) {
+			if (!s->has_start || stime_cmp(t, s->start) < 0)
+				s->start = t;
+			s->has_start = true;
+		} else if (mp_str_eq(&k, "window_end", 10) && get_time(&v, &t)) {
+			if (!s->has_end || stime_cmp(t, s->end) > 0)
+				s->end = t;
+			s->has_end = true;
+		} else if (mp_str_eq(&k, "complete_from", 13) && get_time(&v, &t)) {
+			if (!s->has_complete || stime_cmp(t, s->complete_from) > 0)
+				s->complete_from = t;
+			s->has_complete = true;
+		} else if (mp_str_eq(&k, "final", 5) && v.type == MP_BOOL)
+			s->final = s->final || v.b;
+		else if (mp_str_eq(&k, "incomplete", 10) && v.type == MP_BOOL)
+			s->incomplete = s->incomplete || v.b;
+		else if (mp_str_eq(&k, "epoch_end", 9) && v.type == MP_BOOL)
+			s->epoch_end = s->epoch_end || v.b;
 		else if (mp_str_eq(&k, "window", 6) && !s->have) {
 			if (v.type == MP_STR)
 				s->window_str = obj_str(&v);
 			else
 				s->window = v;
-		}
-		else if (mp_str_eq(&k, "packets", 7) && mp_obj_int(&v, &iv) && iv > 0)
-			s->packets += (uint64_t)iv;
-		else if (mp_str_eq(&k, "bytes", 5) && mp_obj_int(&v, &iv) && iv > 0)
-			s->bytes += (uint64_t)iv;
-		else if (mp_str_eq(&k, "sensors", 7) && mp_obj_int(&v, &iv) && iv > 0)
-			s->sensors += (uint32_t)iv - 1;
+		} else if (mp_str_eq(&k, "packets", 7) && get_count(&v, &u))
+			s->packets = sat_add(s->packets, u);
+		else if (mp_str_eq(&k, "bytes", 5) && get_count(&v, &u))
+			s->bytes = sat_add(s->bytes, u);
+		else if (mp_str_eq(&k, "epoch", 5) && get_count(&v, &u))
+			s->epoch = u > s->epoch ? u : s->epoch;
+		else if (mp_str_eq(&k, "out_of_order", 12) && get_count(&v, &u))
+			s->out_of_order = sat_add(s->out_of_order, u);
+		else if (mp_str_eq(&k, "hosts_overflow", 14) && get_count(&v, &u))
+			s->hosts_overflow = sat_add(s->hosts_overflow, u);
+		else if (mp_str_eq(&k, "sensors", 7) && get_count(&v, &u) && u > 0)
+			s->sensors = sat_add(s->sensors, u - 1);
 		else if (mp_str_eq(&k, "countries", 9))
 			read_list(vs, ve, S_COUNTRIES, &s->countries);
 		else if (mp_str_eq(&k, "domains", 7))
@@ -372,14 +481,7 @@ static void fold(struct msnap *s, const uint8_t *rec, size_t len)
 			}
 		}
 	}
-	if (!s->have || one.start < s->start)
-		s->start = one.start;
-	if (!s->have || one.end > s->end)
-		s->end = one.end;
-	if (!s->have && s->bw_start == 0)
-		s->bw_start = one.start;
-	s->final = s->final || one.final;
-	s->sensors++;
+	s->sensors = sat_add(s->sensors, 1);
 	s->have = true;
 }
 
@@ -420,6 +522,12 @@ static void put_u(struct mp_buf *b, const char *k, uint64_t v)
 	mp_put_uint(b, v);
 }
 
+static void put_t(struct mp_buf *b, const char *k, struct stime t)
+{
+	mp_put_cstr(b, k);
+	mp_put_time(b, t.sec, t.nsec);
+}
+
 static void put_opt(struct mp_buf *b, const char *k, const char *v)
 {
 	if (v) {
@@ -428,20 +536,96 @@ static void put_opt(struct mp_buf *b, const char *k, const char *v)
 	}
 }
 
+/*
+ * The merged buckets.  Sensors with the same window (a time window and the
+ * same end) have the same buckets, which add up one by one.  Others (count
+ * windows, whole streams, final snapshots ending at each sensor's last
+ * packet) are put on one grid over all of them: each bucket's bytes go to
+ * the merged bucket that holds its middle.  The bytes add up either way.
+ */
+static void put_bandwidth(struct mp_buf *b, const struct msnap *s)
+{
+	const struct mbw *first = s->nbw ? &s->bw[0] : NULL;
+	struct stime start = { 0, 0 };
+	bool same = true, has_start = false;
+	uint64_t bucket_ns = 0, *out;
+	double span = 0, width, mid;
+	size_t i, j, n = 0, at;
+
+	for (i = 0; i < s->nbw; i++) {
+		const struct mbw *bw = &s->bw[i];
+
+		same = same && bw->has_start == first->has_start && bw->n == first->n &&
+		    bw->bucket_ns == first->bucket_ns &&
+		    (!bw->has_start || stime_cmp(bw->start, first->start) == 0);
+		if (bw->has_start && (!has_start || stime_cmp(bw->start, start) < 0))
+			start = bw->start;
+		has_start = has_start || bw->has_start;
+		n = bw->n > n ? bw->n : n;
+	}
+	out = tsa_calloc(n ? n : 1, sizeof *out);
+	if (same && first) {
+		bucket_ns = first->bucket_ns;
+		for (i = 0; i < s->nbw; i++)
+			for (j = 0; j < n; j++)
+				out[j] = sat_add(out[j], s->bw[i].bytes[j]);
+	} else {
+		for (i = 0; i < s->nbw; i++) {
+			const struct mbw *bw = &s->bw[i];
+			double end = (bw->has_start ? stime_diff(start, bw->start) : 0) +
+			    (double)bw->n * (double)bw->bucket_ns;
+
+			span = end > span ? end : span;
+		}
+		width = n ? ceil(span / (double)n) : 0;
+		bucket_ns = width >= 0x1p64 ? UINT64_MAX : (uint64_t)width;
+		for (i = 0; i < s->nbw; i++) {
+			const struct mbw *bw = &s->bw[i];
+
+			for (j = 0; j < bw->n; j++) {
+				mid = (bw->has_start ? stime_diff(start, bw->start) : 0) +
+				    ((double)j + 0.5) * (double)bw->bucket_ns;
+				at = width > 0 && mid > 0 ? (size_t)fmin(mid / width, (double)(n - 1)) : 0;
+				out[at] = sat_add(out[at], bw->bytes[j]);
+			}
+		}
+	}
+	mp_put_cstr(b, "bandwidth");
+	mp_put_map(b, 4 + has_start);
+	if (has_start)
+		put_t(b, "start", start);
+	put_u(b, "bucket_ns", bucket_ns);
+	mp_put_cstr(b, "bps");
+	mp_put_array(b, (uint32_t)n);
+	for (i = 0; i < n; i++)
+		mp_put_double(b, bucket_ns ? (double)out[i] * 8 / ((double)bucket_ns / NS) : 0);
+	mp_put_cstr(b, "bytes");
+	mp_put_array(b, (uint32_t)n);
+	for (i = 0; i < n; i++)
+		mp_put_uint(b, out[i]);
+	/* the average over the merged window */
+	span = s->has_start && s->has_end ? stime_diff(s->start, s->end) : 0;
+	mp_put_cstr(b, "avg_bps");
+	mp_put_double(b, span > 0 ? (double)s->bytes * 8 / (span / NS) : 0);
+	free(out);
+}
+
 static void emit(struct tsa_writer *w, struct msnap *s, uint32_t top_hosts,
     uint32_t top_domains)
 {
 	struct mp_buf *b = tsa_out(w);
+	bool bounds = s->has_start && s->has_end;
 	size_t i, n;
 	int j;
 
-	mp_put_map(b, 13 + s->final);
+	mp_put_map(b, 11 + 2 * bounds + s->final + s->incomplete + s->epoch_end + !!s->epoch +
+	    s->has_complete + !!s->out_of_order + !!s->hosts_overflow);
 	mp_put_cstr(b, "type");
 	mp_put_cstr(b, "snapshot");
-	mp_put_cstr(b, "window_start");
-	put_ns(b, s->start);
-	mp_put_cstr(b, "window_end");
-	put_ns(b, s->end);
+	if (bounds) {
+		put_t(b, "window_start", s->start);
+		put_t(b, "window_end", s->end);
+	}
 	mp_put_cstr(b, "window");
 	if (s->window_str)
 		mp_put_cstr(b, s->window_str);
@@ -451,6 +635,22 @@ static void emit(struct tsa_writer *w, struct msnap *s, uint32_t top_hosts,
 		mp_put_cstr(b, "final");
 		mp_put_bool(b, true);
 	}
+	if (s->incomplete) {
+		mp_put_cstr(b, "incomplete");
+		mp_put_bool(b, true);
+	}
+	if (s->epoch_end) {
+		mp_put_cstr(b, "epoch_end");
+		mp_put_bool(b, true);
+	}
+	if (s->epoch)
+		put_u(b, "epoch", s->epoch);
+	if (s->has_complete)
+		put_t(b, "complete_from", s->complete_from);
+	if (s->out_of_order)
+		put_u(b, "out_of_order", s->out_of_order);
+	if (s->hosts_overflow)
+		put_u(b, "hosts_overflow", s->hosts_overflow);
 	put_u(b, "sensors", s->sensors);
 	put_u(b, "packets", s->packets);
 	put_u(b, "bytes", s->bytes);
@@ -526,22 +726,7 @@ static void emit(struct tsa_writer *w, struct msnap *s, uint32_t top_hosts,
 		put_u(b, "bytes", e->bytes);
 	}
 
-	mp_put_cstr(b, "bandwidth");
-	mp_put_map(b, 5);
-	mp_put_cstr(b, "start");
-	put_ns(b, s->bw_start);
-	put_u(b, "bucket_ns", s->bucket_ns);
-	mp_put_cstr(b, "bps");
-	mp_put_array(b, (uint32_t)s->nbuckets);
-	for (i = 0; i < s->nbuckets; i++)
-		mp_put_double(b, s->bucket_ns ?
-		    (double)s->bw_bytes[i] * 8 / ((double)s->bucket_ns / NS) : 0);
-	mp_put_cstr(b, "bytes");
-	mp_put_array(b, (uint32_t)s->nbuckets);
-	for (i = 0; i < s->nbuckets; i++)
-		mp_put_uint(b, s->bw_bytes[i]);
-	mp_put_cstr(b, "avg_bps");
-	mp_put_double(b, s->avg_bps);
+	put_bandwidth(b, s);
 
 	mp_put_cstr(b, "alerts");
 	mp_put_array(b, s->nalerts);
@@ -556,7 +741,7 @@ struct input {
 	struct tsa_reader *r;
 	const uint8_t *rec;		/* the pending snapshot, or NULL */
 	size_t len;
-	int64_t end;
+	struct stime end;		/* its window_end (none: the earliest) */
 	bool final, eof;
 };
 
@@ -564,15 +749,14 @@ struct input {
 static int advance(struct input *in, struct tsa_writer *w)
 {
 	struct mp_obj t, v;
-	int64_t sec;
-	uint32_t nsec;
 	int rc;
 
 	in->rec = NULL;
 	while ((rc = tsa_read(in->r, &in->rec, &in->len)) > 0) {
 		if (tsa_rec_type(in->rec, in->len, &t) && mp_str_eq(&t, "snapshot", 8)) {
-			in->end = mp_map_get1(in->rec, in->len, "window_end", &v) == 1 &&
-			    mp_obj_time(&v, &sec, &nsec) ? sec * NS + nsec : 0;
+			if (mp_map_get1(in->rec, in->len, "window_end", &v) != 1 ||
+			    !get_time(&v, &in->end))
+				in->end = (struct stime){ INT64_MIN, 0 };
 			in->final = mp_map_get1(in->rec, in->len, "final", &v) == 1 &&
 			    v.type == MP_BOOL && v.b;
 			return 0;
@@ -595,7 +779,7 @@ int merge_main(int nin, char **inputs, int argc, char **argv,
 	size_t hlen;
 	const uint8_t *h;
 	int i, bad = 0, waiting;
-	int64_t min;
+	struct stime min = { 0, 0 };
 
 	for (i = 0; i < nin; i++) {
 		in[i].r = tsa_reader_open(inputs[i]);
@@ -611,17 +795,15 @@ int merge_main(int nin, char **inputs, int argc, char **argv,
 	for (;;) {
 		/* The earliest boundary any input is at; finals wait for the end. */
 		waiting = 0;
-		min = INT64_MAX;
 		for (i = 0; i < nin; i++)
 			if (in[i].rec && !in[i].final) {
-				waiting++;
-				if (in[i].end < min)
+				if (!waiting++ || stime_cmp(in[i].end, min) < 0)
 					min = in[i].end;
 			}
 		if (!waiting)
 			break;
 		for (i = 0; i < nin; i++) {
-			if (!in[i].rec || in[i].final || in[i].end != min)
+			if (!in[i].rec || in[i].final || stime_cmp(in[i].end, min) != 0)
 				continue;
 			fold(&s, in[i].rec, in[i].len);
 			bad |= advance(&in[i], w);
