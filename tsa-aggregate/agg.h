@@ -1,8 +1,10 @@
 /*
- * tsa-aggregate's state: a window of per-packet contributions over
- * fixed-capacity tables.  Every table is allocated once at start-up from
- * the settings, so memory depends on the window and the table sizes, never
- * on the length of the capture.
+ * tsa-aggregate's state: a window of packets over fixed-capacity tables.
+ * A sliding window keeps what each packet added in a ring, so that it can
+ * be taken away again; the whole-stream window never takes anything away
+ * and keeps no ring.  Every table is allocated once from the settings, so
+ * memory depends on the window and the table sizes, never on the length of
+ * the capture.
  */
 #ifndef AGG_H
 #define AGG_H
@@ -32,6 +34,7 @@ struct pkt {
 	uint8_t dns;			/* 0, DNS_QUERY, DNS_RESPONSE */
 	bool has_dst_port;
 	bool has_qnames, has_ips, has_cnames, has_sni, has_http_host;
+	bool late;			/* after a packet with a later time (main.c) */
 	int64_t ts;			/* ns since the epoch */
 	const uint8_t *src, *dst;	/* 4 or 16 bytes */
 	uint8_t slen, dlen;
@@ -149,9 +152,14 @@ uint16_t country_index(const uint8_t *cc);	/* not A-Z A-Z: C_UNKNOWN */
 const char *country_name(uint16_t i, char out[3]);
 
 /* ---- hosts.c: addresses of the window, keyed by address ---- */
+/*
+ * The counters are 64-bit: a whole-stream window never takes a packet away,
+ * and the capturing host of a day-long capture on a busy link takes part in
+ * more than 2^32 packets.
+ */
 struct host {
 	uint8_t addr[16];
-	uint8_t alen;			/* 0: free, or the overflow host */
+	uint8_t alen;			/* 0: free, or an overflow slot */
 	uint8_t alerts;			/* active alert bits (alerts.c) */
 	uint8_t dist;			/* 0xff unknown */
 	uint8_t localnet;		/* in the local networks */
@@ -159,30 +167,37 @@ struct host {
 	uint32_t live_pos;		/* index in hosts.live */
 	uint16_t country;		/* country index, fixed at creation */
 	uint16_t os, os_class, app;	/* label ids */
-	uint32_t packets;		/* window packets to or from it */
-	uint32_t rpackets;		/* of which it was a remote endpoint */
-	uint32_t lpackets;		/* of which all endpoints were local */
-	uint32_t syn, synack, ack;	/* TCP packets it sent */
-	uint32_t synack_in;		/* SYN-ACKs it received (answers) */
-	uint32_t dnsq, dnsr_in;		/* DNS queries sent, responses received */
 	uint32_t targets;		/* distinct (host, port) it sent SYNs to */
+	uint64_t packets;		/* window packets to or from it */
+	uint64_t rpackets;		/* of which it was a remote endpoint */
+	uint64_t lpackets;		/* of which all endpoints were local */
+	uint64_t syn, synack, ack;	/* TCP packets it sent */
+	uint64_t synack_in;		/* SYN-ACKs it received (answers) */
+	uint64_t dnsq, dnsr_in;		/* DNS queries sent, responses received */
 	uint64_t bytes;
 };
+/*
+ * Slots 0 and 1 are the overflow slots: a source, and a destination, that
+ * find the table full are counted there.  Two, so that a packet between
+ * two such addresses still has two endpoints.
+ */
+#define OVF_SRC 0
+#define OVF_DST 1
+#define HOST_FIRST 2		/* the first slot of an address */
 #define FLOW_BITS 12		/* flow cache: 4096 pairs, 32 KB (hosts_pair) */
 /*
  * Entries stay where they are (the window refers to them by slot); a hash
- * index over them is what moves.  Slot 0 is the overflow host: addresses
- * that find the table full are counted there.
+ * index over them is what moves.
  */
 struct hosts {
 	struct host *h;
-	uint32_t cap;			/* entries, slot 0 included */
+	uint32_t cap;			/* entries, the overflow slots included */
 	uint32_t *index, mask;		/* slot numbers; 0 empty */
 	uint32_t maxmask;		/* the index grows up to this */
 	uint32_t *free, nfree;
 	uint32_t *live, nlive;		/* slots in use, for snapshots */
 	uint32_t (*flow)[2];		/* flow cache: endpoint slots by flow_hash */
-	uint64_t overflow;		/* endpoints counted in slot 0 */
+	uint64_t overflow;		/* endpoints counted in an overflow slot */
 };
 void hosts_init(struct hosts *t, uint32_t entries);
 
@@ -196,13 +211,13 @@ static inline bool host_is(const struct host *e, uint64_t x, uint64_t y,
 	return ((ex ^ x) | (ey ^ y)) == 0 && e->alen == alen;
 }
 
-/* A new entry for an address of hash h, at free index position i. */
+/* A new entry for an address of hash h, at free index position i; ovf when full. */
 uint32_t hosts_add(struct hosts *t, const uint8_t *a, uint8_t alen,
-    uint32_t h, uint32_t i);
+    uint32_t h, uint32_t i, uint32_t ovf);
 
-/* Slot of addr (as words x, y), created if absent (0 when full). */
+/* Slot of addr (as words x, y), created if absent (the overflow slot ovf when full). */
 static inline uint32_t hosts_get(struct hosts *t, const uint8_t *a, uint8_t alen,
-    uint64_t x, uint64_t y)
+    uint64_t x, uint64_t y, uint32_t ovf)
 {
 	uint32_t s, h = tsa_addr_hash(x, y, alen), i;
 	const struct host *e;
@@ -212,7 +227,7 @@ static inline uint32_t hosts_get(struct hosts *t, const uint8_t *a, uint8_t alen
 		if (e->hash == h && host_is(e, x, y, alen))
 			return s;
 	}
-	return hosts_add(t, a, alen, h, i);
+	return hosts_add(t, a, alen, h, i, ovf);
 }
 
 /*
@@ -235,10 +250,10 @@ static inline uint32_t flow_hash(uint64_t sx, uint64_t sy, uint64_t dx,
  * are those of a few thousand conversations, and a hit saves hashing and
  * probing the index (the likeliest cache miss) for both endpoints.  An
  * entry that was dropped has alen 0, one reused holds another address,
- * slot 0 no address: the comparison sees all three.
+ * an overflow slot no address: the comparison sees all three.
  */
-static inline void hosts_pair(struct hosts *t, const struct pkt *p,
-    uint32_t *src, uint32_t *dst)
+static inline __attribute__((always_inline)) void hosts_pair(struct hosts *t,
+    const struct pkt *p, uint32_t *src, uint32_t *dst)
 {
 	uint64_t sx, sy, dx, dy;
 	uint32_t *f, s, d;
@@ -256,8 +271,8 @@ static inline void hosts_pair(struct hosts *t, const struct pkt *p,
 		*src = d;
 		*dst = s;
 	} else {
-		*src = f[0] = hosts_get(t, p->src, p->slen, sx, sy);
-		*dst = f[1] = hosts_get(t, p->dst, p->dlen, dx, dy);
+		*src = f[0] = hosts_get(t, p->src, p->slen, sx, sy, OVF_SRC);
+		*dst = f[1] = hosts_get(t, p->dst, p->dlen, dx, dy, OVF_DST);
 	}
 }
 
@@ -301,7 +316,7 @@ static inline bool local_is(const struct local *l, const struct host *h,
 }
 
 /*
- * The original took an address that appears in every packet.  In a sliding
+ * The original took an address that appears in every packet.  Over the
  * window: the host with the most packets (tracked as packets arrive), once
  * it is in at least 90% of at least GUESS_MIN packets.  It stays the guess
  * until it leaves the window, or another host leads and it is in at most
@@ -312,37 +327,38 @@ static inline bool local_is(const struct local *l, const struct host *h,
 
 /* Re-guess, the leader settled (lp: its packets). */
 static inline void local_reguess(struct local *l, const struct hosts *t,
-    uint32_t lp, uint32_t n)
+    uint64_t lp, uint64_t n)
 {
 	if (l->guess == l->leader)
 		return;
-	if (l->guess && (uint64_t)t->h[l->guess - 1].packets * 2 <= n)
+	if (l->guess && t->h[l->guess - 1].packets * 2 <= n)
 		l->guess = 0;
-	if (n >= GUESS_MIN && (uint64_t)lp * 10 >= (uint64_t)n * 9)
+	if (n >= GUESS_MIN && lp * 10 >= n * 9)
 		l->guess = l->leader;
 }
 
 /* The turns of a packet's endpoints when one of them may take the lead. */
 void local_lead(struct local *l, const struct hosts *t, uint32_t src,
-    uint32_t dst, uint32_t n);
+    uint32_t dst, uint64_t n);
 
 /*
  * Per packet, so inline: mostly neither endpoint takes the lead, and then
  * the destination's turn re-guesses as the source's did, changing nothing
  * more.  (A host that leaves the window stops being the leader or the
- * guess; slot 0, the overflow host, takes no turn.)
+ * guess; the overflow slots take no turn.)
  */
 static inline void local_guess(struct local *l, const struct hosts *t,
-    uint32_t src, uint32_t dst, uint32_t n)
+    uint32_t src, uint32_t dst, uint64_t n)
 {
-	uint32_t lp;
+	uint64_t lp;
+	bool s = src >= HOST_FIRST, d = dst >= HOST_FIRST;
 
 	if (l->configured)
 		return;
 	lp = l->leader ? t->h[l->leader - 1].packets : 0;
-	if ((src && t->h[src].packets > lp) || (dst && t->h[dst].packets > lp))
+	if ((s && t->h[src].packets > lp) || (d && t->h[dst].packets > lp))
 		local_lead(l, t, src, dst, n);
-	else if (src || dst)
+	else if (s || d)
 		local_reguess(l, t, lp, n);
 }
 
@@ -357,6 +373,39 @@ uint32_t domains_next(const struct domains *d, uint32_t id);	/* alias cycle */
 const char *domains_name(const struct domains *d, uint32_t id, size_t *n);
 uint32_t domains_cap(const struct domains *d);	/* ids are below this */
 
+/* ---- fine.c: the bandwidth of the whole-stream window ---- */
+/*
+ * The bytes of a span of unknown length in a fixed array of FINE buckets
+ * of 2^shift ns from t0.  A packet beyond the last bucket makes pairs merge
+ * and the width double; one before t0 shifts them.  A snapshot cuts them
+ * into its buckets, whole fine buckets each, so that every bucket's bytes
+ * are exact for its bounds and the buckets add up to the total.
+ */
+struct fine {
+	int64_t t0;			/* start of fine bucket 0 */
+	unsigned shift;			/* width 2^shift ns */
+	uint32_t k;			/* buckets, a power of two */
+	uint64_t *bytes;
+};
+/* Enough fine buckets for a snapshot of `buckets` to be cut from them finely. */
+void fine_init(struct fine *f, uint32_t buckets);
+void fine_start(struct fine *f, int64_t t);	/* at the first packet */
+/* Make room for time t (last: the latest time added so far). */
+void fine_fit(struct fine *f, int64_t t, int64_t last);
+static inline void fine_add(struct fine *f, int64_t t, int64_t last, uint32_t len)
+{
+	/* (before t0, the difference wraps to a huge index) */
+	uint64_t i = ((uint64_t)t - (uint64_t)f->t0) >> f->shift;
+
+	if (i >= f->k) {
+		fine_fit(f, t, last);
+		i = ((uint64_t)t - (uint64_t)f->t0) >> f->shift;
+	}
+	f->bytes[i] += len;
+}
+/* Cut [t0, end] into n buckets: their width, and their bytes into out[n]. */
+uint64_t fine_cut(const struct fine *f, int64_t end, uint32_t n, uint64_t *out);
+
 /* ---- the aggregator ---- */
 
 /* What one packet added, so that eviction takes exactly that away. */
@@ -364,7 +413,7 @@ struct contrib {
 	int64_t ts;
 	uint64_t cum;			/* agg.cum with this packet's bytes */
 	uint32_t len;
-	uint32_t src, dst;		/* host slots, UINT32_MAX: none */
+	uint32_t src, dst;		/* host slots */
 	uint16_t flags;
 	uint16_t dport;
 };
@@ -378,27 +427,43 @@ struct contrib {
 #define CF_DNSQ		0x0080
 #define CF_DNSR		0x0100
 #define CF_PAIR		0x0200	/* SYN counted in the pair table */
+#define CF_LATE		0x0400	/* came after a packet with a later time */
 
 struct thresholds {
 	uint64_t syn, synack, dns, scan;
 	double syn_ratio, synack_ratio, dns_ratio, scan_unanswered;
 };
 
+/*
+ * The window: the whole stream (from its first packet, nothing ever
+ * leaves), a time (the packets of the last window_ns), or a count (the last
+ * window_count packets).  The last two are sliding windows.
+ */
+enum window_kind { WIN_ALL, WIN_TIME, WIN_COUNT };
+
 struct agg {
 	/* settings */
-	int64_t window_ns;		/* time window, or 0 */
-	uint32_t window_count;		/* count window, or 0 */
+	enum window_kind kind;
+	int64_t window_ns;		/* WIN_TIME */
+	uint32_t window_count;		/* WIN_COUNT */
 	int64_t every_ns;
 	uint32_t buckets, top_hosts, top_domains;
 	struct thresholds th;
-	char window_text[32];
+	char window_text[32];		/* the "window" of the snapshots */
 
-	/* the window: a ring of contributions, grown up to ring_max */
+	/* a sliding window: a ring of contributions, grown up to ring_max */
 	struct contrib *ring;
 	uint32_t ring_cap, ring_max, head, n;	/* oldest at head */
-	uint64_t evicted_early;		/* time window cut short by ring_max */
-
 	uint64_t cum;			/* bytes of all packets added so far */
+	uint64_t evicted_early;		/* time window cut short by ring_max */
+	int64_t cut_ts;			/* the latest time that left early */
+	bool cut;			/* (cut_ts is set) */
+
+	/* the whole-stream window: its totals, and bandwidth (sliding: from the ring) */
+	uint64_t packets, bytes;
+	struct fine fine;
+
+	uint64_t late;			/* window packets with CF_LATE */
 	struct country countries[NCOUNTRY];
 	struct hosts hosts;
 	struct pairs pairs;
@@ -408,8 +473,13 @@ struct agg {
 
 	/* stream time */
 	bool started;
-	int64_t last_ts, next_snap;
-	uint64_t clamped, epochs;
+	int64_t first_ts;		/* the whole stream's earliest time */
+	int64_t last_ts, next_snap;	/* last_ts: the latest time */
+	uint64_t steps_back, epochs;
+	/* the last stats record's time: an empty stream's window */
+	bool have_stats_time;
+	int64_t stats_sec;
+	uint32_t stats_nsec;
 
 	/* output */
 	struct tsa_writer *w;
@@ -425,16 +495,25 @@ static inline uint32_t ring_pos(const struct agg *a, uint32_t i)
 	return k >= a->ring_cap ? k - a->ring_cap : k;
 }
 
+/* The first packet of the stream, or of an epoch. */
+void agg_start(struct agg *a, int64_t ts);
 /*
- * Add one packet, its time already made monotonic: the window's times do
- * not decrease from head to tail, which snapshots rely on.  What it pushes
- * out of the window, by time or by count, leaves first.
+ * Add one packet.  To a sliding window, with its time already made
+ * monotonic: the ring's times do not decrease from head to tail, which
+ * eviction and snapshots rely on; what the packet pushes out of the window,
+ * by time or by count, leaves first.  The whole-stream window takes any
+ * time at or after the window's start.
  */
 void agg_add(struct agg *a, const struct pkt *p);
 /* Drop contributions older than t (time window). */
 void agg_evict_before(struct agg *a, int64_t t);
 void agg_evict_all(struct agg *a);
 int64_t agg_window_start(const struct agg *a, int64_t end);
+/* Packets in the window. */
+static inline uint64_t agg_packets(const struct agg *a)
+{
+	return a->kind == WIN_ALL ? a->packets : a->n;
+}
 
 /* alerts.c */
 #define AL_SYN_FLOOD	0x01
@@ -464,7 +543,15 @@ void alerts_put(struct mp_buf *b, const struct host *h,
 int alerts_count(uint8_t bits);
 
 /* snapshot.c */
-void snapshot_emit(struct agg *a, int64_t end, bool final);
+/*
+ * A snapshot due on the schedule holds the window's packets before `end`;
+ * the last of an epoch (a step back in time follows) or of the stream
+ * (final) ends at its last packet and holds it.
+ */
+enum snap_kind { SNAP_DUE, SNAP_EPOCH_END, SNAP_FINAL };
+void snapshot_emit(struct agg *a, int64_t end, enum snap_kind kind);
+/* The final snapshot of a stream without packets: zeros. */
+void snapshot_empty(struct agg *a);
 
 /* merge.c */
 int merge_main(int nin, char **inputs, int argc, char **argv,

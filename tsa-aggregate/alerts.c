@@ -20,7 +20,7 @@
 
 #include "agg.h"
 
-static bool over(uint32_t n, uint64_t threshold, uint32_t base, double ratio)
+static bool over(uint64_t n, uint64_t threshold, uint64_t base, double ratio)
 {
 	return n > threshold && (double)n > ratio * base;
 }
@@ -39,7 +39,7 @@ uint8_t alerts_holding(const struct agg *a, const struct host *h)
 	if (over(h->dnsr_in, t->dns, h->dnsq, t->dns_ratio))
 		bits |= AL_DNS_REFL;
 	if (h->targets > t->scan) {
-		uint32_t answered = h->synack_in < h->targets ? h->synack_in : h->targets;
+		uint64_t answered = h->synack_in < h->targets ? h->synack_in : h->targets;
 
 		if ((double)(h->targets - answered) >= t->scan_unanswered * h->targets)
 			bits |= AL_SCAN;
@@ -72,29 +72,29 @@ void alerts_put(struct mp_buf *b, const struct host *h,
     uint8_t bit, int64_t start, int64_t end, bool record)
 {
 	char reason[160], addr[TSA_ADDR_STRLEN], cc[3];
-	uint32_t answered = h->synack_in < h->targets ? h->synack_in : h->targets;
+	uint64_t answered = h->synack_in < h->targets ? h->synack_in : h->targets;
 
 	tsa_addr_fmt(h->addr, h->alen, addr);
 	switch (bit) {
 	case AL_SYN_FLOOD:
 		snprintf(reason, sizeof reason,
-		    "SYN flood source: %s sent %u SYNs and %u ACKs",
-		    addr, h->syn, h->ack);
+		    "SYN flood source: %s sent %llu SYNs and %llu ACKs",
+		    addr, (unsigned long long)h->syn, (unsigned long long)h->ack);
 		break;
 	case AL_SYNACK_FLOOD:
 		snprintf(reason, sizeof reason,
-		    "SYN-ACK flood (DDoS victim or reflector): %s sent %u SYN-ACKs and %u ACKs",
-		    addr, h->synack, h->ack);
+		    "SYN-ACK flood (DDoS victim or reflector): %s sent %llu SYN-ACKs and %llu ACKs",
+		    addr, (unsigned long long)h->synack, (unsigned long long)h->ack);
 		break;
 	case AL_DNS_REFL:
 		snprintf(reason, sizeof reason,
-		    "DNS reflection victim: %s received %u DNS responses and sent %u queries",
-		    addr, h->dnsr_in, h->dnsq);
+		    "DNS reflection victim: %s received %llu DNS responses and sent %llu queries",
+		    addr, (unsigned long long)h->dnsr_in, (unsigned long long)h->dnsq);
 		break;
 	default:
 		snprintf(reason, sizeof reason,
-		    "scan: %s sent SYNs to %u address:port targets, %u answered",
-		    addr, h->targets, answered);
+		    "scan: %s sent SYNs to %u address:port targets, %llu answered",
+		    addr, h->targets, (unsigned long long)answered);
 		break;
 	}
 	mp_put_map(b, record ? 8 : 7);
@@ -146,7 +146,7 @@ void alerts_raise(struct agg *a, uint32_t slot, int64_t now)
 	struct host *h = &a->hosts.h[slot];
 	uint8_t fresh, bit;
 
-	if (slot == 0)
+	if (slot < HOST_FIRST)
 		return;
 	fresh = alerts_holding(a, h) & (uint8_t)~h->alerts;
 	if (!fresh)

@@ -43,7 +43,7 @@ void hosts_init(struct hosts *t, uint32_t entries)
 
 	if (entries < 16)
 		entries = 16;
-	t->cap = entries + 1;
+	t->cap = entries + HOST_FIRST;
 	t->h = tsa_calloc(t->cap, sizeof *t->h);
 	t->maxmask = pow2_above(2 * t->cap) - 1;
 	t->mask = t->maxmask < START_MASK ? t->maxmask : START_MASK;
@@ -54,21 +54,23 @@ void hosts_init(struct hosts *t, uint32_t entries)
 	t->nlive = 0;
 	t->flow = tsa_calloc(1u << FLOW_BITS, sizeof *t->flow);	/* slot 0 never matches */
 	/* Hand out low slots first: they stay warm in the cache. */
-	for (i = t->cap - 1; i >= 1; i--)
+	for (i = t->cap - 1; i >= HOST_FIRST; i--)
 		t->free[t->nfree++] = i;
-	t->h[0].country = C_UNKNOWN;
-	t->h[0].dist = 0xff;
+	for (i = 0; i < HOST_FIRST; i++) {
+		t->h[i].country = C_UNKNOWN;
+		t->h[i].dist = 0xff;
+	}
 }
 
 uint32_t hosts_add(struct hosts *t, const uint8_t *a, uint8_t alen,
-    uint32_t h, uint32_t i)
+    uint32_t h, uint32_t i, uint32_t ovf)
 {
 	struct host *e;
 	uint32_t s;
 
 	if (t->nfree == 0) {
 		t->overflow++;
-		return 0;
+		return ovf;
 	}
 	if (2 * ((uint64_t)t->nlive + 1) > (uint64_t)t->mask + 1 && t->mask < t->maxmask) {
 		index_grow(t);
@@ -93,7 +95,7 @@ void hosts_del(struct hosts *t, uint32_t slot)
 	uint32_t i, j, k;
 	struct host *e = &t->h[slot];
 
-	if (slot == 0 || e->alen == 0)
+	if (slot < HOST_FIRST || e->alen == 0)
 		return;
 	for (i = e->hash & t->mask; t->index[i] != slot; i = (i + 1) & t->mask)
 		;

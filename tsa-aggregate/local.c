@@ -53,9 +53,9 @@ bool local_net(const struct local *l, const uint8_t *a, uint8_t alen)
 }
 
 /* An endpoint's turn: it takes the lead if it has more packets. */
-static void turn(struct local *l, const struct hosts *t, uint32_t slot, uint32_t n)
+static void turn(struct local *l, const struct hosts *t, uint32_t slot, uint64_t n)
 {
-	if (slot == 0)
+	if (slot < HOST_FIRST)
 		return;
 	if (!l->leader || t->h[slot].packets > t->h[l->leader - 1].packets)
 		l->leader = slot + 1;
@@ -63,7 +63,7 @@ static void turn(struct local *l, const struct hosts *t, uint32_t slot, uint32_t
 }
 
 void local_lead(struct local *l, const struct hosts *t, uint32_t src,
-    uint32_t dst, uint32_t n)
+    uint32_t dst, uint64_t n)
 {
 	turn(l, t, src, n);
 	turn(l, t, dst, n);

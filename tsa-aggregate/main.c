@@ -1,9 +1,10 @@
 /*
  * tsa-aggregate: the original app's analyzer as one streaming stage.  It
- * consumes packet records into a sliding window (time or packet count) and
- * writes a "snapshot" record every --every of stream time, "alert" records
- * as alerts start, and passes other records through.  With --merge it
- * combines the snapshot streams of several sensors instead.
+ * consumes packet records into a window (the whole stream, or a sliding
+ * one: a time or a count of packets) and writes a "snapshot" record every
+ * --every of stream time and at the end, "alert" records as alerts start,
+ * and passes other records through.  With --merge it combines the snapshot
+ * streams of several sensors instead.
  *
  * Time is the packets' time, never the clock, so that a file gives the same
  * snapshots at any speed; only with --live does an idle input let wall-clock
@@ -18,20 +19,24 @@
 
 #include "agg.h"
 
-/* A backwards step longer than this starts a new epoch; shorter ones are clamped. */
-#define EPOCH_JUMP NS
+/* Window = auto: the whole stream of a file; this, sliding, for a live source. */
+#define LIVE_WINDOW "60s"
+/* Every = auto: only the final snapshot of a file's whole stream; else this. */
+#define LIVE_EVERY "10s"
 
 _Noreturn static void usage(void)
 {
 	printf("Usage: %s [OPTIONS] [FILE]\n"
 	    "       %s --merge [OPTIONS] FILE...\n"
-	    "Aggregate the packet records of a TSA stream (FILE, or stdin) over a sliding\n"
-	    "window into snapshot records: countries, registrable domains, top hosts,\n"
-	    "OS labels, bandwidth and active alerts; alert records when an alert starts.\n\n"
-	    "  -w, --window W        time (60s, 5m) or the last N packets (20000)\n"
-	    "                        (default: [aggregate] Window)\n"
-	    "  -e, --every D         a snapshot every D of stream time, and one at the end\n"
-	    "                        (default: [aggregate] Every; 0: only the one at the end)\n"
+	    "Aggregate the packet records of a TSA stream (FILE, or stdin) over a window\n"
+	    "into snapshot records: countries, registrable domains, top hosts, OS labels,\n"
+	    "bandwidth and active alerts; alert records when an alert starts.\n\n"
+	    "  -w, --window W        all (the whole stream), a time (60s, 5m) or the last\n"
+	    "                        N packets (20000); auto: all for a file, " LIVE_WINDOW " for a\n"
+	    "                        live source (default: [aggregate] Window)\n"
+	    "  -e, --every D         a snapshot every D of stream time, and one at the end;\n"
+	    "                        0: only the one at the end; auto: 0 for the whole\n"
+	    "                        stream of a file, else " LIVE_EVERY " ([aggregate] Every)\n"
 	    "  -b, --buckets N       bandwidth buckets across the window ([aggregate] Buckets)\n"
 	    "      --top-hosts N     hosts listed ([aggregate] TopHosts)\n"
 	    "      --top-domains N   domains listed ([aggregate] TopDomains)\n"
@@ -73,26 +78,50 @@ static uint32_t parse_u32(const char *opt, const char *s, uint64_t min, uint64_t
 	return (uint32_t)v;
 }
 
-/* "60s" is a time window, "20000" a count of packets. */
-static void set_window(struct agg *a, const char *s)
+/*
+ * "all" is the whole stream, "60s" a time window, "20000" a count of
+ * packets; "auto" the whole stream of a file, or LIVE_WINDOW of a live source.
+ */
+static void set_window(struct agg *a, const char *s, bool live)
 {
 	uint64_t v;
 	const char *p;
 
+	if (strcmp(s, "auto") == 0)
+		s = live ? LIVE_WINDOW : "all";
+	a->window_ns = 0;
+	a->window_count = 0;
+	snprintf(a->window_text, sizeof a->window_text, "%s", s);
+	if (strcmp(s, "all") == 0) {
+		a->kind = WIN_ALL;
+		return;
+	}
 	for (p = s; *p >= '0' && *p <= '9'; p++)
 		;
 	if (*s && !*p) {
 		if (!tsa_parse_u64(s, &v) || v < 1 || v > (1u << 30))
 			tsa_usage("window: %s: a count must be 1 to %u packets", s, 1u << 30);
+		a->kind = WIN_COUNT;
 		a->window_count = (uint32_t)v;
-		a->window_ns = 0;
 		return;
 	}
-	if (!tsa_parse_duration(s, &v) || v == 0 || v > (uint64_t)INT64_MAX / 4)
-		tsa_usage("window: %s: not a duration (60s, 5m) or a packet count", s);
+	if (!tsa_parse_duration(s, &v) || v == 0 || v > (uint64_t)INT64_MAX / 4 ||
+	    strlen(s) >= sizeof a->window_text)
+		tsa_usage("window: %s: not all, auto, a duration (60s, 5m) or a packet count", s);
+	a->kind = WIN_TIME;
 	a->window_ns = (int64_t)v;
-	a->window_count = 0;
-	snprintf(a->window_text, sizeof a->window_text, "%s", s);
+}
+
+/* "auto": only the final snapshot of a file's whole stream, else LIVE_EVERY. */
+static void set_every(struct agg *a, const char *s, bool live)
+{
+	uint64_t v;
+
+	if (strcmp(s, "auto") == 0)
+		s = a->kind == WIN_ALL && !live ? "0" : LIVE_EVERY;
+	if (!tsa_parse_duration(s, &v) || v > (uint64_t)INT64_MAX / 4)
+		tsa_usage("every: %s: not a duration (10s, 1m; 0 for only the final snapshot)", s);
+	a->every_ns = (int64_t)v;
 }
 
 static int64_t wall_ns(void)
@@ -122,24 +151,25 @@ static int64_t boundary_after(const struct agg *a, int64_t t)
  * Emit the snapshots due before stream time t.  A gap in the packets must
  * not cost one snapshot per interval (a 1 ns interval over a day's gap
  * would never end), so the schedule skips boundaries where nothing
- * changes: a count window does not change in a gap, so after one snapshot
- * it jumps to the last boundary before t; a time window changes only as
- * packets leave it, so it jumps from one departure to the next until it is
- * empty, and after that one empty snapshot resumes with the next packet.
+ * changes: a count window or the whole stream does not change in a gap, so
+ * after one snapshot it jumps to the last boundary before t; a time window
+ * changes only as packets leave it, so it jumps from one departure to the
+ * next until it is empty, and after that one empty snapshot resumes with
+ * the next packet.
  */
 static void snapshots_until(struct agg *a, int64_t t, bool live)
 {
 	int64_t last, leave;
 
 	while (t >= a->next_snap) {
-		snapshot_emit(a, a->next_snap, false);
+		snapshot_emit(a, a->next_snap, SNAP_DUE);
 		a->next_snap += a->every_ns;
 		if (live)
 			tsa_flush(a->w);
 		if (t < a->next_snap + a->every_ns)
 			continue;
 		last = floor_to(t, a->every_ns);
-		if (!a->window_ns) {
+		if (a->kind != WIN_TIME) {
 			a->next_snap = last;
 		} else if (a->n == 0) {
 			a->next_snap = last + a->every_ns;
@@ -150,6 +180,42 @@ static void snapshots_until(struct agg *a, int64_t t, bool live)
 				a->next_snap = leave < last ? leave : last;
 		}
 	}
+}
+
+/*
+ * A packet older than the latest one.  Within the window it is counted: a
+ * sliding window, whose ring must stay in time order, counts it at the
+ * latest time; the whole stream at its own.  Older than the window's start
+ * (captures concatenated, a replay looping), it starts a new epoch: a
+ * snapshot of the window so far, then an empty one.  The whole stream has
+ * no start to fall behind.
+ */
+static void step_back(struct agg *a, struct pkt *p)
+{
+	a->steps_back++;
+	if (a->kind != WIN_ALL && p->ts < agg_window_start(a, a->last_ts)) {
+		snapshot_emit(a, a->last_ts, SNAP_EPOCH_END);
+		agg_evict_all(a);
+		a->epochs++;
+		agg_start(a, p->ts);
+		a->next_snap = boundary_after(a, p->ts);
+		return;
+	}
+	p->late = true;
+	if (a->kind != WIN_ALL)
+		p->ts = a->last_ts;
+}
+
+/* A stats record before the first packet: its time is an empty stream's. */
+static void note_stats(struct agg *a, const struct pkt *p)
+{
+	size_t len = (size_t)(p->end - p->rec);
+	struct mp_obj t, v;
+
+	if (tsa_rec_type(p->rec, len, &t) && mp_str_eq(&t, "stats", 5) &&
+	    mp_map_get1(p->rec, len, "time", &v) == 1 &&
+	    mp_obj_time(&v, &a->stats_sec, &a->stats_nsec))
+		a->have_stats_time = true;
 }
 
 static bool header_live(const struct tsa_reader *r)
@@ -198,7 +264,7 @@ int main(int argc, char **argv)
 	struct agg *a = &agg;
 	struct tsa_reader *r;
 	struct pkt p;
-	uint64_t every, bad = 0, others = 0, npackets = 0;
+	uint64_t bad = 0, others = 0, npackets = 0;
 	int64_t wall_last = 0;
 	int c, rc;
 
@@ -236,11 +302,11 @@ int main(int argc, char **argv)
 	if (argc - optind > 1)
 		tsa_usage("one input at a time (several with --merge)");
 
-	set_window(a, o_window ? o_window : tsa_setting_str("aggregate", "Window", "60s"));
-	if (!tsa_parse_duration(o_every ? o_every : tsa_setting_str("aggregate", "Every", "10s"),
-	    &every) || every > (uint64_t)INT64_MAX / 4)
-		tsa_usage("every: not a duration (10s, 1m; 0 for only the final snapshot)");
-	a->every_ns = (int64_t)every;
+	/* Checked now, decided once the header says whether the source is live. */
+	o_window = o_window ? o_window : tsa_setting_str("aggregate", "Window", "auto");
+	o_every = o_every ? o_every : tsa_setting_str("aggregate", "Every", "auto");
+	set_window(a, o_window, false);
+	set_every(a, o_every, false);
 	a->buckets = o_buckets ? parse_u32("--buckets", o_buckets, 1, 100000) :
 	    setting_u32("aggregate", "Buckets", 25, 1, 100000);
 	a->th.syn = tsa_setting_u64("security", "SynFloodThreshold", 1000);
@@ -252,8 +318,7 @@ int main(int argc, char **argv)
 	a->th.scan = tsa_setting_u64("security", "ScanThreshold", 100);
 	a->th.scan_unanswered = tsa_setting_double("security", "ScanUnansweredRatio", 0.8);
 
-	a->ring_max = a->window_count ? a->window_count :
-	    setting_u32("aggregate", "MaxWindowPackets", 1000000, 1, 1u << 30);
+	a->ring_max = setting_u32("aggregate", "MaxWindowPackets", 1000000, 1, 1u << 30);
 	hosts_init(&a->hosts, setting_u32("aggregate", "HostTableSize", 131072, 16, 1u << 26));
 	pairs_init(&a->pairs, setting_u32("aggregate", "ScanTableSize", 262144, 16, 1u << 26));
 	labels_init(&a->labels, 4096);
@@ -264,6 +329,12 @@ int main(int argc, char **argv)
 	r = tsa_reader_open(optind < argc ? argv[optind] : "-");
 	check_kind(r);
 	live = live || header_live(r);
+	set_window(a, o_window, live);
+	set_every(a, o_every, live);
+	if (a->kind == WIN_COUNT)
+		a->ring_max = a->window_count;
+	if (a->kind == WIN_ALL)
+		fine_init(&a->fine, a->buckets);
 	a->w = tsa_writer_open(out, 0);
 	tsa_header_pass(a->w, r, "snapshots", argc, argv);
 
@@ -286,6 +357,8 @@ int main(int argc, char **argv)
 			break;
 		switch (p.kind) {
 		case REC_OTHER:
+			if (!a->started)
+				note_stats(a, &p);
 			mp_put_raw(tsa_out(a->w), p.rec, (size_t)(p.end - p.rec));
 			tsa_wrote(a->w);
 			others++;
@@ -303,28 +376,18 @@ int main(int argc, char **argv)
 		}
 		npackets++;
 		if (!a->started) {
-			a->started = true;
-			a->last_ts = p.ts;
+			agg_start(a, p.ts);
 			a->next_snap = boundary_after(a, p.ts);
 		} else if (p.ts < a->last_ts) {
-			if (a->last_ts - p.ts > EPOCH_JUMP) {
-				/* The stream went back in time (files catted): start afresh. */
-				snapshot_emit(a, a->last_ts, false);
-				agg_evict_all(a);
-				a->epochs++;
-				a->last_ts = p.ts;
-				a->next_snap = boundary_after(a, p.ts);
-			} else {
-				p.ts = a->last_ts;
-				a->clamped++;
-			}
+			step_back(a, &p);
 		}
 		if (p.ts >= a->next_snap)
 			snapshots_until(a, p.ts, live);
 		if (p.has_ips || p.has_sni || p.has_http_host)
 			domains_learn(a->domains, &p);
 		agg_add(a, &p);
-		a->last_ts = p.ts;
+		if (p.ts > a->last_ts)
+			a->last_ts = p.ts;
 		if (live)
 			wall_last = wall_ns();
 		if (pass) {
@@ -333,25 +396,27 @@ int main(int argc, char **argv)
 		}
 	}
 	if (a->started)
-		snapshot_emit(a, a->last_ts, true);
+		snapshot_emit(a, a->last_ts, SNAP_FINAL);
+	else
+		snapshot_empty(a);
 	/* After a read error the reader's message is the only line. */
 	if (bad && rc == 0)
 		tsa_warn("%s: %llu packet records without a usable time or addresses skipped",
 		    tsa_reader_name(r), (unsigned long long)bad);
 	if (a->hosts.overflow)
-		tsa_warn("host table full (HostTableSize): %llu endpoints counted as one",
+		tsa_warn("host table full (HostTableSize): %llu endpoints counted without a host entry",
 		    (unsigned long long)a->hosts.overflow);
 	if (a->evicted_early)
 		tsa_warn("%llu packets left the %s window early (MaxWindowPackets %u)",
 		    (unsigned long long)a->evicted_early, a->window_text, a->ring_max);
 	if (verbose)
 		fprintf(stderr, "%s: %llu packets, %llu other records, %llu snapshots, "
-		    "%llu alerts, %llu times clamped, %llu epochs, hosts %u/%u, "
+		    "%llu alerts, %llu steps back in time, %llu epochs, hosts %u/%u, "
 		    "scan targets overflow %llu, peak RSS %ld KiB\n", tsa_prog,
 		    (unsigned long long)npackets, (unsigned long long)others,
 		    (unsigned long long)a->snapshots, (unsigned long long)a->alerts_raised,
-		    (unsigned long long)a->clamped, (unsigned long long)a->epochs,
-		    a->hosts.nlive, a->hosts.cap - 1,
+		    (unsigned long long)a->steps_back, (unsigned long long)a->epochs,
+		    a->hosts.nlive, a->hosts.cap - HOST_FIRST,
 		    (unsigned long long)a->pairs.overflow, tsa_peak_rss_kib());
 	tsa_writer_close(a->w);
 	tsa_reader_close(r);

@@ -1,7 +1,8 @@
 /*
  * A snapshot of the window, packed as a "snapshot" record (docs/stream.md).
  * Built from the tables at snapshot time: one pass over the host table, and
- * a bisection of the window per bandwidth bucket.  The work space is
+ * a bisection of a sliding window per bandwidth bucket (the whole-stream
+ * window's bandwidth is cut from its fine buckets).  The work space is
  * allocated at the first snapshot and reused.
  */
 #include <stdlib.h>
@@ -405,14 +406,50 @@ static uint64_t bytes_of(const struct agg *a, uint32_t i, uint32_t e)
 	return last->cum - first->cum + first->len;
 }
 
+/*
+ * The bandwidth map: the buckets' bytes in s->bbytes, from `start` (NULL:
+ * no start, an empty stream), each bucket_ns wide; the average over the
+ * window's span.
+ */
+static void put_bw(struct agg *a, struct mp_buf *b, struct scratch *s,
+    const int64_t *start, uint64_t bucket_ns, uint64_t bytes, double span_ns)
+{
+	uint32_t i;
+	double secs = (double)bucket_ns / NS;
+
+	mp_put_cstr(b, "bandwidth");
+	mp_put_map(b, 4 + !!start);
+	if (start) {
+		mp_put_cstr(b, "start");
+		put_ns(b, *start);
+	}
+	put_kv_uint(b, "bucket_ns", bucket_ns);
+	mp_put_cstr(b, "bps");
+	mp_put_array(b, a->buckets);
+	for (i = 0; i < a->buckets; i++)
+		mp_put_double(b, span_ns > 0 ? (double)s->bbytes[i] * 8 / secs : 0);
+	mp_put_cstr(b, "bytes");
+	mp_put_array(b, a->buckets);
+	for (i = 0; i < a->buckets; i++)
+		mp_put_uint(b, s->bbytes[i]);
+	mp_put_cstr(b, "avg_bps");
+	mp_put_double(b, span_ns > 0 ? (double)bytes * 8 / (span_ns / NS) : 0);
+}
+
 static void put_bandwidth(struct agg *a, struct mp_buf *b, struct scratch *s,
     int64_t start, int64_t end)
 {
-	int64_t span = end - start, bucket = span / (int64_t)a->buckets;
+	/* (a difference of stream times, which record.c keeps below 2^63) */
+	uint64_t span = (uint64_t)end - (uint64_t)start, bucket;
 	uint32_t i, j, e;
-	double secs;
 
-	if (bucket <= 0)
+	if (a->kind == WIN_ALL) {
+		bucket = fine_cut(&a->fine, end, a->buckets, s->bbytes);
+		put_bw(a, b, s, &a->fine.t0, bucket, a->bytes, (double)span);
+		return;
+	}
+	bucket = span / a->buckets;
+	if (bucket == 0)
 		bucket = 1;
 	/*
 	 * The first bucket takes what is before start, the last what is after.
@@ -420,25 +457,11 @@ static void put_bandwidth(struct agg *a, struct mp_buf *b, struct scratch *s,
 	 * bucket's packets are a run of them, found by bisection.
 	 */
 	for (i = j = 0; j < a->buckets; j++, i = e) {
-		e = j + 1 < a->buckets ? first_at(a, i, start + (int64_t)(j + 1) * bucket) : a->n;
+		e = j + 1 < a->buckets ?
+		    first_at(a, i, start + (int64_t)((j + 1) * bucket)) : a->n;
 		s->bbytes[j] = bytes_of(a, i, e);
 	}
-	secs = (double)bucket / NS;
-	mp_put_cstr(b, "bandwidth");
-	mp_put_map(b, 5);
-	mp_put_cstr(b, "start");
-	put_ns(b, start);
-	put_kv_uint(b, "bucket_ns", (uint64_t)bucket);
-	mp_put_cstr(b, "bps");
-	mp_put_array(b, a->buckets);
-	for (i = 0; i < a->buckets; i++)
-		mp_put_double(b, span > 0 ? (double)s->bbytes[i] * 8 / secs : 0);
-	mp_put_cstr(b, "bytes");
-	mp_put_array(b, a->buckets);
-	for (i = 0; i < a->buckets; i++)
-		mp_put_uint(b, s->bbytes[i]);
-	mp_put_cstr(b, "avg_bps");
-	mp_put_double(b, span > 0 ? (double)bytes_of(a, 0, a->n) * 8 / ((double)span / NS) : 0);
+	put_bw(a, b, s, &start, bucket, bytes_of(a, 0, a->n), (double)span);
 }
 
 static void put_alerts(struct mp_buf *b, const struct host *h, int64_t start,
@@ -451,7 +474,90 @@ static void put_alerts(struct mp_buf *b, const struct host *h, int64_t start,
 			alerts_put(b, h, bit, start, end, false);
 }
 
-void snapshot_emit(struct agg *a, int64_t end, bool final)
+/*
+ * The snapshot's first keys, up to the totals: the window's bounds (absent
+ * for a stream without packets or a time), what it is, and what a reader
+ * must know of it.
+ */
+static void put_head(struct agg *a, struct mp_buf *b, const int64_t *start,
+    const int64_t *end, enum snap_kind kind, uint64_t packets, uint64_t bytes)
+{
+	bool final = kind == SNAP_FINAL, epoch_end = kind == SNAP_EPOCH_END;
+	const struct host *ovf = a->hosts.h;
+	uint64_t overflow = ovf[OVF_SRC].packets + ovf[OVF_DST].packets;
+	bool cut = a->kind == WIN_TIME && a->cut && start && a->cut_ts >= *start;
+	/* (the head's keys, then countries, domains, os, hosts, bandwidth, alerts) */
+	uint32_t n = 4 + 2 * !!start + final + epoch_end + !!a->epochs + cut + !!a->late +
+	    !!overflow;
+
+	mp_put_map(b, n + 6);
+	mp_put_cstr(b, "type");
+	mp_put_cstr(b, "snapshot");
+	if (start) {
+		mp_put_cstr(b, "window_start");
+		put_ns(b, *start);
+		mp_put_cstr(b, "window_end");
+		put_ns(b, *end);
+	}
+	mp_put_cstr(b, "window");
+	if (a->kind == WIN_COUNT)
+		mp_put_uint(b, a->window_count);
+	else
+		mp_put_cstr(b, a->window_text);
+	if (final) {
+		mp_put_cstr(b, "final");
+		mp_put_bool(b, true);
+	}
+	if (epoch_end) {
+		mp_put_cstr(b, "epoch_end");
+		mp_put_bool(b, true);
+	}
+	if (a->epochs)
+		put_kv_uint(b, "epoch", a->epochs);
+	if (cut) {
+		/* every packet from here on is in; of those before, not all */
+		mp_put_cstr(b, "complete_from");
+		put_ns(b, a->cut_ts + 1);
+	}
+	if (a->late)
+		put_kv_uint(b, "out_of_order", a->late);
+	if (overflow)
+		put_kv_uint(b, "hosts_overflow", overflow);
+	put_kv_uint(b, "packets", packets);
+	put_kv_uint(b, "bytes", bytes);
+}
+
+void snapshot_empty(struct agg *a)
+{
+	struct scratch *s = scratch(a);
+	struct mp_buf *b = tsa_out(a->w);
+	int64_t t = 0;
+	bool have = false;
+
+	/* The stats record's time, when it is within the times a packet can have. */
+	if (a->have_stats_time && a->stats_sec > -INT64_MAX / 2 / NS &&
+	    a->stats_sec < INT64_MAX / 2 / NS) {
+		t = a->stats_sec * NS + a->stats_nsec;
+		have = true;
+	}
+	put_head(a, b, have ? &t : NULL, &t, SNAP_FINAL, 0, 0);
+	mp_put_cstr(b, "countries");
+	mp_put_array(b, 0);
+	mp_put_cstr(b, "domains");
+	mp_put_array(b, 0);
+	mp_put_cstr(b, "os");
+	mp_put_array(b, 0);
+	mp_put_cstr(b, "hosts");
+	mp_put_array(b, 0);
+	memset(s->bbytes, 0, a->buckets * sizeof *s->bbytes);
+	put_bw(a, b, s, have ? &t : NULL, 0, 0, 0);
+	mp_put_cstr(b, "alerts");
+	mp_put_array(b, 0);
+	tsa_wrote(a->w);
+	a->snapshots++;
+}
+
+void snapshot_emit(struct agg *a, int64_t end, enum snap_kind kind)
 {
 	struct scratch *s = scratch(a);
 	struct mp_buf *b = tsa_out(a->w);
@@ -489,24 +595,8 @@ void snapshot_emit(struct agg *a, int64_t end, bool final)
 		    domains_of(a->domains, h->addr, h->alen) : 0;
 	}
 
-	mp_put_map(b, 12 + final);
-	mp_put_cstr(b, "type");
-	mp_put_cstr(b, "snapshot");
-	mp_put_cstr(b, "window_start");
-	put_ns(b, start);
-	mp_put_cstr(b, "window_end");
-	put_ns(b, end);
-	mp_put_cstr(b, "window");
-	if (a->window_ns)
-		mp_put_cstr(b, a->window_text);
-	else
-		mp_put_uint(b, a->window_count);
-	if (final) {
-		mp_put_cstr(b, "final");
-		mp_put_bool(b, true);
-	}
-	put_kv_uint(b, "packets", a->n);
-	put_kv_uint(b, "bytes", bytes_of(a, 0, a->n));
+	put_head(a, b, &start, &end, kind, agg_packets(a),
+	    a->kind == WIN_ALL ? a->bytes : bytes_of(a, 0, a->n));
 	put_countries(a, b);
 
 	group_domains(a, s, nremote);

@@ -1,10 +1,11 @@
 /*
- * The window: a ring of what each packet added (struct contrib), so that a
- * packet leaving the window takes away exactly what it brought, in O(1),
- * whatever the tables or the local-host guess have done since.  A count
- * window holds the last N; a time window drops contributions older than
- * the window, and is cut short (counted in evicted_early) if more than
- * MaxWindowPackets arrive within it.
+ * The window.  A sliding one is a ring of what each packet added (struct
+ * contrib), so that a packet leaving the window takes away exactly what it
+ * brought, in O(1), whatever the tables or the local-host guess have done
+ * since.  A count window holds the last N; a time window drops
+ * contributions older than the window, and is cut short (counted in
+ * evicted_early) if more than MaxWindowPackets arrive within it.  The
+ * whole-stream window applies the same contributions and keeps none.
  */
 #include "agg.h"
 
@@ -32,10 +33,13 @@ const char *country_name(uint16_t i, char out[3])
 /*
  * A host's distinct-host membership: under its country while it is a remote
  * endpoint of a window packet, under "local" while it is an endpoint of an
- * all-local one.  Adjust the countries' host counts around a change.
+ * all-local one.  Adjust the countries' host counts around a change.  An
+ * overflow slot (no address) is no host.
  */
 static void member(struct agg *a, const struct host *h, int d)
 {
+	if (h->alen == 0)
+		return;
 	if (h->rpackets)
 		a->countries[h->country].hosts += (uint32_t)d;
 	if (h->lpackets && !(h->rpackets && h->country == C_LOCAL))
@@ -47,14 +51,14 @@ static void member(struct agg *a, const struct host *h, int d)
  * *n, its remote or its local packets.  Its memberships change only when
  * the count goes to or from zero, which most packets do not do.
  */
-static inline void host_ref(struct agg *a, struct host *h, uint32_t *n, int d)
+static inline void host_ref(struct agg *a, struct host *h, uint64_t *n, int d)
 {
 	if (*n == (d > 0 ? 0 : 1)) {
 		member(a, h, -1);
-		*n += (uint32_t)d;
+		*n += (uint64_t)(int64_t)d;
 		member(a, h, 1);
 	} else {
-		*n += (uint32_t)d;
+		*n += (uint64_t)(int64_t)d;
 	}
 }
 
@@ -64,7 +68,12 @@ static inline void country_add(struct agg *a, uint16_t c, uint32_t len, int d)
 	a->countries[c].bytes += (uint64_t)((int64_t)d * len);
 }
 
-/* A host new to the window: what stays fixed while it is in it. */
+/*
+ * A host new to the window: what stays fixed while it is in it.  Also, in
+ * the whole-stream window, an overflow slot's for this packet: nothing is
+ * ever taken back there, so that an address the host table has no room for
+ * still counts under its own country and side.
+ */
 static void host_new(struct agg *a, struct host *h, const struct pkt *p, int side)
 {
 	const struct mp_obj *cc = pkt_key(p, side, EK_COUNTRY, MP_STR);
@@ -84,8 +93,11 @@ static inline __attribute__((always_inline)) void endpoint(struct agg *a,
 	struct host *h = &a->hosts.h[s];
 	const struct mp_obj *o;
 
-	if (s == 0)
+	if (s < HOST_FIRST) {
+		if (a->kind == WIN_ALL)
+			host_new(a, h, p, side);
 		return;
+	}
 	if (h->packets == 0)
 		host_new(a, h, p, side);
 	if ((o = pkt_key(p, side, EK_OS, MP_STR)))
@@ -106,7 +118,7 @@ static inline __attribute__((always_inline)) void apply(struct agg *a,
     const struct contrib *c, int d)
 {
 	struct host *hs = &a->hosts.h[c->src], *hd = &a->hosts.h[c->dst];
-	uint32_t u = (uint32_t)d;
+	uint64_t u = (uint64_t)(int64_t)d;
 	uint64_t db = (uint64_t)((int64_t)d * c->len);
 	uint16_t f = c->flags;
 
@@ -131,8 +143,8 @@ static inline __attribute__((always_inline)) void apply(struct agg *a,
 		if (c->dst != c->src)
 			host_ref(a, hd, &hd->lpackets, d);
 	}
-	/* TCP and DNS counts: one test for the packets without them */
-	if (f & (CF_SYN | CF_SYNACK | CF_ACK | CF_DNSQ | CF_DNSR)) {
+	/* TCP and DNS counts (and lateness): one test for the packets without them */
+	if (f & (CF_SYN | CF_SYNACK | CF_ACK | CF_DNSQ | CF_DNSR | CF_LATE)) {
 		if (f & CF_SYN)
 			hs->syn += u;
 		if (f & CF_SYNACK) {
@@ -145,6 +157,8 @@ static inline __attribute__((always_inline)) void apply(struct agg *a,
 			hs->dnsq += u;
 		if (f & CF_DNSR)
 			hd->dnsr_in += u;
+		if (f & CF_LATE)
+			a->late += u;
 	}
 }
 
@@ -165,10 +179,10 @@ static inline __attribute__((always_inline)) void evict(struct agg *a)
 	apply(a, c, -1);
 	if ((c->flags & CF_PAIR) && pairs_sub(&a->pairs, c->src, c->dst, c->dport))
 		a->hosts.h[c->src].targets--;
-	/* A host whose packets fell to zero leaves (slot 0 stays). */
-	if (c->src && a->hosts.h[c->src].packets == 0)
+	/* A host whose packets fell to zero leaves (the overflow slots stay). */
+	if (c->src >= HOST_FIRST && a->hosts.h[c->src].packets == 0)
 		drop_host(a, c->src);
-	if (c->dst && a->hosts.h[c->dst].packets == 0)
+	if (c->dst >= HOST_FIRST && a->hosts.h[c->dst].packets == 0)
 		drop_host(a, c->dst);
 	a->head = a->head + 1 == a->ring_cap ? 0 : a->head + 1;
 	a->n--;
@@ -194,9 +208,23 @@ void agg_evict_all(struct agg *a)
 
 int64_t agg_window_start(const struct agg *a, int64_t end)
 {
-	if (a->window_ns)
+	switch (a->kind) {
+	case WIN_ALL:
+		return a->first_ts;
+	case WIN_TIME:
 		return end - a->window_ns;
-	return a->n ? a->ring[a->head].ts : end;
+	default:
+		return a->n ? a->ring[a->head].ts : end;
+	}
+}
+
+void agg_start(struct agg *a, int64_t ts)
+{
+	a->started = true;
+	a->first_ts = a->last_ts = ts;
+	a->cut = false;
+	if (a->kind == WIN_ALL)
+		fine_start(&a->fine, ts);
 }
 
 /*
@@ -224,31 +252,19 @@ static void grow(struct agg *a)
 	a->ring_cap = cap;
 }
 
-void agg_add(struct agg *a, const struct pkt *p)
+/*
+ * What a packet adds, into c: its endpoints (created if new), which of them
+ * are local, its TCP and DNS flags, and its SYN target.  Inline: one copy
+ * for each window.
+ */
+static inline __attribute__((always_inline)) void contribution(struct agg *a,
+    const struct pkt *p, struct contrib *c)
 {
-	struct contrib *c;
 	struct host *hs, *hd;
 	bool sl, dl, stored;
-	uint32_t tail, src, dst;
-	uint16_t f = 0;
+	uint32_t src, dst;
+	uint16_t f = p->late ? CF_LATE : 0;
 
-	/*
-	 * Make room: what is older than a time window leaves, then the oldest
-	 * if the ring is full and cannot grow.
-	 */
-	if (a->window_ns)
-		evict_before(a, p->ts - a->window_ns);
-	if (a->n == a->ring_cap) {
-		if (a->ring_cap < a->ring_max)
-			grow(a);
-		else {
-			if (a->window_ns)
-				a->evicted_early++;
-			evict(a);
-		}
-	}
-	tail = ring_pos(a, a->n);
-	c = &a->ring[tail];
 	hosts_pair(&a->hosts, p, &src, &dst);
 	endpoint(a, p, 0, src);
 	endpoint(a, p, 1, dst);
@@ -271,7 +287,7 @@ void agg_add(struct agg *a, const struct pkt *p)
 
 		if (syn && !ack) {
 			f |= CF_SYN;
-			if (p->has_dst_port && src && dst) {
+			if (p->has_dst_port && src >= HOST_FIRST && dst >= HOST_FIRST) {
 				if (pairs_add(&a->pairs, src, dst, p->dport, &stored))
 					hs->targets++;
 				if (stored)
@@ -288,17 +304,69 @@ void agg_add(struct agg *a, const struct pkt *p)
 		f |= CF_DNSR;
 
 	c->ts = p->ts;
-	c->cum = a->cum += p->len;
 	c->len = p->len;
 	c->src = src;
 	c->dst = dst;
 	c->flags = f;
 	c->dport = p->dport;
+}
+
+/* After a packet is in: the local-host guess and the alerts. */
+static inline __attribute__((always_inline)) void added(struct agg *a,
+    const struct contrib *c, uint64_t n)
+{
+	local_guess(&a->local, &a->hosts, c->src, c->dst, n);
+	if (c->flags & (CF_SYN | CF_SYNACK | CF_DNSR)) {
+		alerts_check(a, c->src, c->ts);
+		alerts_check(a, c->dst, c->ts);
+	}
+}
+
+/* The whole stream: nothing leaves, so nothing is kept but totals. */
+static void add_all(struct agg *a, const struct pkt *p)
+{
+	struct contrib c;
+
+	contribution(a, p, &c);
+	apply(a, &c, 1);
+	a->packets++;
+	a->bytes += p->len;
+	if (p->ts < a->first_ts)
+		a->first_ts = p->ts;
+	fine_add(&a->fine, p->ts, a->last_ts, p->len);
+	added(a, &c, a->packets);
+}
+
+void agg_add(struct agg *a, const struct pkt *p)
+{
+	struct contrib *c;
+
+	if (a->kind == WIN_ALL) {
+		add_all(a, p);
+		return;
+	}
+	/*
+	 * Make room: what is older than a time window leaves, then the oldest
+	 * if the ring is full and cannot grow.
+	 */
+	if (a->window_ns)
+		evict_before(a, p->ts - a->window_ns);
+	if (a->n == a->ring_cap) {
+		if (a->ring_cap < a->ring_max)
+			grow(a);
+		else {
+			if (a->window_ns) {
+				a->evicted_early++;
+				a->cut_ts = a->ring[a->head].ts;
+				a->cut = true;
+			}
+			evict(a);
+		}
+	}
+	c = &a->ring[ring_pos(a, a->n)];
+	contribution(a, p, c);
+	c->cum = a->cum += p->len;
 	apply(a, c, 1);
 	a->n++;
-	local_guess(&a->local, &a->hosts, src, dst, a->n);
-	if (f & (CF_SYN | CF_SYNACK | CF_DNSR)) {
-		alerts_check(a, src, p->ts);
-		alerts_check(a, dst, p->ts);
-	}
+	added(a, c, a->n);
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """--merge: two sensors' snapshot streams combined into one equal the
 snapshots of the two packet streams together, except that a host both
-sensors see counts twice in the distinct-host counts."""
+sensors see counts twice in the distinct-host counts: for sliding windows
+snapshot by snapshot, for whole streams (each sensor's ends at its own last
+packet) in the final one, whose bandwidth buckets add up to the total."""
 import os, subprocess, sys
 sys.path.insert(0, os.path.join(os.environ["TSA_TOP"], "tests/aggregate"))
 from agg import *
@@ -22,7 +24,7 @@ def sensor(me, remote, cc, shift):
 
 a = sensor("10.0.0.1", "1.1.1.1", "AU", 0)
 b = sensor("10.0.0.2", "2.2.2.2", "FR", 0.3)
-low = "[security]\nSynFloodThreshold = 20\n"
+low = "[security]\nSynFloodThreshold = 20\n[aggregate]\nWindow = 60s\nEvery = 10s\n"
 files = [os.path.join(TMP, n + ".snap") for n in "ab"]
 for name, recs in (("a", a), ("b", b)):
     with open(os.path.join(TMP, name + ".tsa"), "wb") as f:
@@ -62,8 +64,31 @@ for m, u in zip(ms, us):
          sorted((x["alert"], x["host_addr"]) for x in u["alerts"]))
     if not m.get("final"):
         same(f"{end}: bandwidth", m["bandwidth"]["bytes"], u["bandwidth"]["bytes"])
+    same(f"{end}: bandwidth adds up to the bytes", sum(m["bandwidth"]["bytes"]), m["bytes"])
 same("final: the last end, flagged", (ms[-1]["window_end"], ms[-1].get("final")),
      (us[-1]["window_end"], True))
+
+# The whole streams (each sensor's own default for a file).
+for name, out in zip("ab", files):
+    subprocess.run([os.path.join(BIN, "tsa-aggregate"), "-o", out,
+                    os.path.join(TMP, name + ".tsa")], check=True)
+merged = subprocess.run([os.path.join(BIN, "tsa-aggregate"), "--merge"] + files,
+                        capture_output=True, check=True).stdout
+m = snapshots(read(merged)[1])
+_, union = run(sorted(a + b, key=lambda r: (r["timestamp"].seconds, r["timestamp"].nanoseconds)))
+u = snapshots(union)[-1]
+same("whole: one merged final snapshot", [(x.get("final"), x["window"]) for x in m],
+     [(True, "all")])
+m = m[-1]
+same("whole: window, totals", (m["window_start"], m["window_end"], m["packets"], m["bytes"]),
+     (u["window_start"], u["window_end"], u["packets"], u["bytes"]))
+same("whole: domains", [(d["domain"], d["packets"], d["bytes"]) for d in m["domains"]],
+     [(d["domain"], d["packets"], d["bytes"]) for d in u["domains"]])
+same("whole: hosts", sorted((h["addr"], h["packets"], h["bytes"]) for h in m["hosts"]),
+     sorted((h["addr"], h["packets"], h["bytes"]) for h in u["hosts"]))
+same("whole: bandwidth adds up to the bytes, average over the merged window",
+     (sum(m["bandwidth"]["bytes"]), m["bandwidth"]["avg_bps"]),
+     (m["bytes"], u["bandwidth"]["avg_bps"]))
 
 p = subprocess.run([os.path.join(BIN, "tsa-aggregate"), "--merge",
                     os.path.join(TMP, "a.tsa")], capture_output=True)

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""Window edges on streams built here: count and time windows, snapshots at
-the right stream times, an empty window across a gap, bandwidth buckets,
-time going backwards."""
+"""Sliding window edges on streams built here: count and time windows,
+snapshots at the right stream times, an empty window across a gap,
+bandwidth buckets, time going backwards (more in steps.t)."""
 import os, subprocess, sys
 sys.path.insert(0, os.path.join(os.environ["TSA_TOP"], "tests/aggregate"))
 from agg import *
@@ -81,20 +81,20 @@ same("bandwidth: bytes", bw["bytes"], [300, 400, 0, 0, 800])
 same("bandwidth: bps", bw["bps"], [300 * 8 / 2, 400 * 8 / 2, 0, 0, 800 * 8 / 2])
 same("bandwidth: avg_bps", bw["avg_bps"], 1500 * 8 / 10)
 
-# Time going back: a small step is clamped, a large one starts an epoch.
+# Time going back within the window: counted at the latest time.
 recs = [pkt(T0 + 5, "10.0.0.1", "192.0.2.1"), pkt(T0 + 4.5, "10.0.0.1", "192.0.2.1"),
         pkt(T0 + 5.5, "10.0.0.1", "192.0.2.1")]
 _, out = run(recs, "-w", "60s", "-e", "10s")
 s = snapshots(out)
-same("clamp: one final snapshot with all packets", [(x["packets"], x.get("final")) for x in s],
-     [(3, True)])
+same("clamp: one final snapshot with all packets",
+     [(x["packets"], x.get("final"), x.get("out_of_order")) for x in s], [(3, True, 1)])
 same("clamp: window end", ends(s), [5.5])
 recs = [pkt(T0 + t, "10.0.0.1", "192.0.2.1") for t in (1, 2, 3)] * 3
 _, out = run(recs, "-w", "60s", "-e", "10s")
 s = snapshots(out)
-same("epochs: a snapshot per loop, each of one loop",
-     [(x["packets"], ends([x])[0], x.get("final", False)) for x in s],
-     [(3, 3, False), (3, 3, False), (3, 3, True)])
+same("a loop shorter than the window: one window of every packet",
+     [(x["packets"], ends([x])[0], x.get("final", False), x.get("epoch")) for x in s],
+     [(9, 3, True, None)])
 
 # Other records pass through in order; packets are consumed unless --pass.
 stats = {"type": "stats", "time": ts(T0 + 1.5), "final": False, "decoded": 2}
@@ -106,9 +106,12 @@ same("pass-through", [r.get("type") for r in out], ["stats", "snapshot"])
 _, out = run(recs, "-e", "10s", "--pass")
 same("--pass", [r.get("type", "packet") for r in out], ["packet", "stats", "packet", "snapshot"])
 
-# An empty stream gives no snapshot; a snapshot stream is refused.
-_, out = run([])
-same("empty stream", out, [])
+# An empty stream gives a final snapshot of zeros, without window bounds
+# (no packet and no stats record gives a time); a snapshot stream is refused.
+_, out = run([], "-w", "60s")
+same("empty stream", [(x["type"], x.get("final"), x["packets"], x["bytes"], x["countries"],
+                       x["hosts"], "window_start" in x, sum(x["bandwidth"]["bytes"]))
+                      for x in out], [("snapshot", True, 0, 0, [], [], False, 0)])
 p = subprocess.run([os.path.join(BIN, "tsa-aggregate")], input=stream([], kind="snapshots"),
                    capture_output=True)
 same("snapshot input refused", (p.returncode, p.stdout, b"--merge" in p.stderr), (1, b"", True))
