@@ -1,26 +1,62 @@
 #!/bin/sh
-# Per-country and per-domain packets, bytes and hosts of one window that
-# covers each capture, against figures computed independently from tshark's
-# fields, mmdblookup on the same database and the public suffix list
-# (tests/aggregate/oracle.py).  The local networks are given explicitly so
-# that the capturing-host guess stays out of it (tested in local.t).
+# A capture as a user runs it, tsa-capture | tsa-geo | tsa-p0f |
+# tsa-aggregate with the defaults: one final snapshot of the whole file.
+# Its window runs from the first packet to the last; its per-country and
+# per-domain packets, bytes and hosts, and the bytes of each bandwidth
+# bucket, equal figures computed independently from tshark's fields,
+# mmdblookup on the same database and the public suffix list
+# (tests/aggregate/oracle.py).  The captures with the longest spans are
+# here (ppp-raw_ip 10.8 years, ndpi-zoom 3.3 years, ndpi-badpackets 15
+# minutes).  The local networks are given explicitly so that the
+# capturing-host guess stays out of it (tested in local.t).
+#
+# Each stage runs on its own, so that every exit status is checked (a
+# pipeline would report only the last); each file names the number of
+# packets tshark decodes in it, the least the comparison must cover.
 set -eu
 mmdb="$TSA_TOP/data/dbip-country.mmdb"
 [ -s "$mmdb" ] || { echo "no $mmdb (scripts/setup)"; exit 77; }
 local_nets=10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,127.0.0.0/8,169.254.0.0/16,fc00::/7,fe80::/10,::1/128
+t=$TSA_TMP
 status=0
-for f in zeek-wikipedia.pcap ndpi-KakaoTalk_chat.pcap joy-firefox58.pcap \
-    ppp-example.pcap suri-tls-subjectaltname.pcap arkime-v6.pcap ndpi-zoom.pcap \
-    ppp-raw_ip.pcap; do
+
+# stage OUT CMD...: run one stage into OUT; say so if it fails
+stage() {
+	out=$1
+	shift
+	"$@" >"$out" 2>"$t/stderr" || {
+		echo "FAIL: $* exited $?: $(cat "$t/stderr")"
+		return 1
+	}
+}
+
+while read -r f least; do
 	echo "== $f"
 	"$PY" tests/aggregate/oracle.py expect "$PCAPS/$f" "$mmdb" "$local_nets" \
-	    >"$TSA_TMP/expected.json"
-	# 20000 days: one window over the whole file (ndpi-zoom spans years)
-	"$TSA_BIN/tsa-capture" -r "$PCAPS/$f" |
-	    "$TSA_BIN/tsa-geo" -d "$mmdb" |
-	    "$TSA_BIN/tsa-aggregate" -w 20000d -e 20000d --top-domains 100000 \
-	    -l "$local_nets" >"$TSA_TMP/snaps.tsa"
-	"$PY" tests/aggregate/oracle.py check "$TSA_TMP/expected.json" \
-	    "$TSA_TMP/snaps.tsa" || status=1
-done
+	    >"$t/expected.json"
+	if stage "$t/cap.tsa" "$TSA_BIN/tsa-capture" -r "$PCAPS/$f" &&
+	    stage "$t/geo.tsa" "$TSA_BIN/tsa-geo" -d "$mmdb" "$t/cap.tsa" &&
+	    stage "$t/p0f.tsa" "$TSA_BIN/tsa-p0f" "$t/geo.tsa" &&
+	    stage "$t/snaps.tsa" "$TSA_BIN/tsa-aggregate" --top-domains 100000 \
+	        -l "$local_nets" "$t/p0f.tsa"; then
+		"$PY" tests/aggregate/oracle.py check "$t/expected.json" "$t/snaps.tsa" \
+		    "$least" || status=1
+	else
+		status=1
+	fi
+done <<EOF
+zeek-wikipedia.pcap 126
+ndpi-KakaoTalk_chat.pcap 347
+joy-firefox58.pcap 789
+ppp-example.pcap 4631
+suri-tls-subjectaltname.pcap 3090
+arkime-v6.pcap 161
+ndpi-zoom.pcap 778
+ppp-raw_ip.pcap 100
+ndpi-badpackets.pcap 93
+arkime-smb-windows10.pcap 125
+ppp-650HttpResponses.pcap 682
+ndpi-alexa-app.pcapng 3074
+strato-test-cc-capture-2.pcap 1084
+EOF
 exit $status

@@ -1,11 +1,14 @@
 #!/usr/bin/python3
 """
 Independent expectations for tsa-aggregate, from tshark's fields,
-mmdblookup and the public suffix list read here, for one window that covers
-a whole capture (docs/stream.md, "Snapshot records").
+mmdblookup and the public suffix list read here, for the window that covers
+a whole capture, tsa-aggregate's default for a file (docs/stream.md,
+"Snapshot records").
 
   oracle.py expect PCAP MMDB LOCALNETS   print the expected figures (JSON)
-  oracle.py check EXPECTED SNAPSHOTS     compare with the final snapshot
+  oracle.py check EXPECTED SNAPSHOTS MIN compare with the final snapshot, which
+                                         must be the only one; at least MIN
+                                         packets must have been compared
 """
 import ipaddress, json, subprocess, sys
 
@@ -69,7 +72,7 @@ def hostname(s, port):
         return s
 
 
-FIELDS = ["frame.len", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
+FIELDS = ["frame.time_epoch", "frame.len", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
           "dns.flags.response", "dns.count.answers", "dns.qry.name",
           "dns.resp.type", "dns.a", "dns.aaaa", "dns.cname",
           "tls.handshake.type", "tls.handshake.extensions_server_name",
@@ -87,6 +90,14 @@ def tshark(pcap):
     for line in out.splitlines():
         vals = line.split("\t")
         yield {f: (v.split("|") if v else []) for f, v in zip(FIELDS, vals)}
+
+
+def ns(epoch):
+    """tshark's frame.time_epoch (seconds, 9 decimals) in ns, exactly."""
+    sec, _, frac = epoch.partition(".")
+    neg = sec.startswith("-")
+    v = abs(int(sec)) * 10**9 + int((frac + "000000000")[:9])
+    return -v if neg else v
 
 
 def country_of(addrs, mmdb):
@@ -116,6 +127,7 @@ def expect(pcap, mmdb, localnets):
         else:
             continue
         pkts.append((src, dst, int(f["frame.len"][0]), f))
+    times = [ns(f["frame.time_epoch"][0]) for _, _, _, f in pkts]
     addrs = {a for s, d, _, _ in pkts for a in (s, d)}
     cc = country_of([a for a in addrs if public(a)], mmdb)
 
@@ -210,25 +222,30 @@ def expect(pcap, mmdb, localnets):
     return {
         "packets": len(pkts),
         "bytes": sum(p[2] for p in pkts),
+        "first": min(times, default=None),
+        "last": max(times, default=None),
+        "frames": [[t, p[2]] for t, p in zip(times, pkts)],
         "countries": {k: [v[0], v[1], len(chosts[k])] for k, v in countries.items()},
         "domains": sorted([sorted(members[r]), v[0], v[1], v[2]] for r, v in groups.items()),
     }
 
 
-def final_snapshot(path):
+def snapshots(path):
     with open(path, "rb") as f:
         u = msgpack.Unpacker(f, raw=False, strict_map_key=False)
         header = next(u)
         assert header["kind"] == "snapshots", header
-        snaps = [r for r in u if r.get("type") == "snapshot"]
-    assert snaps and snaps[-1].get("final"), "no final snapshot"
-    return snaps[-1]
+        return [r for r in u if r.get("type") == "snapshot"]
 
 
-def check(expected_path, snaps_path):
+def tns(t):
+    return t.seconds * 10**9 + t.nanoseconds
+
+
+def check(expected_path, snaps_path, least):
     with open(expected_path) as f:
         exp = json.load(f)
-    s = final_snapshot(snaps_path)
+    snaps = snapshots(snaps_path)
     bad = 0
 
     def same(what, got, want):
@@ -237,8 +254,35 @@ def check(expected_path, snaps_path):
             print(f"{what}: got {got}, expected {want}")
             bad += 1
 
+    # A file is one window, from its first packet to its last, in one snapshot.
+    same("snapshots", [(x["window"], x.get("final")) for x in snaps], [("all", True)])
+    if not snaps:
+        return 1
+    s = snaps[-1]
     same("packets", s["packets"], exp["packets"])
     same("bytes", s["bytes"], exp["bytes"])
+    same("window start: the first packet", tns(s["window_start"]), exp["first"])
+    same("window end: the last packet", tns(s["window_end"]), exp["last"])
+    # Bandwidth: buckets from the first packet, over the whole span; each
+    # bucket holds the bytes of the packets within its bounds.
+    bw = s["bandwidth"]
+    start, width, n = tns(bw["start"]), bw["bucket_ns"], len(bw["bytes"])
+    same("bandwidth: starts at the first packet", start, exp["first"])
+    same("bandwidth: the buckets cover the span", width * n > exp["last"] - start, True)
+    same("bandwidth: bucket bytes add up to the total", sum(bw["bytes"]), exp["bytes"])
+    want, outside = [0] * n, 0
+    for t, length in exp["frames"]:
+        i = (t - start) // width
+        if 0 <= i < n:
+            want[i] += length
+        else:
+            outside += 1
+    same("bandwidth: packets outside the buckets", outside, 0)
+    same("bandwidth: bytes per bucket", bw["bytes"], want)
+    span = (exp["last"] - exp["first"]) / 1e9
+    same("bandwidth: average over the span",
+         abs(bw["avg_bps"] - exp["bytes"] * 8 / span) <= 1e-9 * bw["avg_bps"] if span else
+         bw["avg_bps"] == 0, True)
     got = {c["country"]: [c["packets"], c["bytes"], c["hosts"]] for c in s["countries"]}
     same("countries", got, exp["countries"])
     order = [c["packets"] for c in s["countries"]]
@@ -248,6 +292,7 @@ def check(expected_path, snaps_path):
     same("domains", got, exp["domains"])
     print(f"{len(exp['countries'])} countries, {len(exp['domains'])} domains, "
           f"{exp['packets']} packets compared")
+    same(f"at least {least} packets compared", exp["packets"] >= least, True)
     return bad
 
 
@@ -255,4 +300,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "expect":
         json.dump(expect(*sys.argv[2:5]), sys.stdout, indent=1, sort_keys=True)
     elif sys.argv[1] == "check":
-        sys.exit(1 if check(*sys.argv[2:4]) else 0)
+        sys.exit(1 if check(sys.argv[2], sys.argv[3], int(sys.argv[4])) else 0)
