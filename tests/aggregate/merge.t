@@ -89,6 +89,22 @@ same("whole: hosts", sorted((h["addr"], h["packets"], h["bytes"]) for h in m["ho
 same("whole: bandwidth adds up to the bytes, average over the merged window",
      (sum(m["bandwidth"]["bytes"]), m["bandwidth"]["avg_bps"]),
      (m["bytes"], u["bandwidth"]["avg_bps"]))
+# Each sensor's buckets (on grids of their own) go to the merged bucket
+# that holds their middle, on a grid from the earliest start over the
+# latest end, cut in as many buckets.
+ns = lambda t: t.seconds * 10**9 + t.nanoseconds
+ins = [snapshots(read(open(f, "rb").read())[1])[-1]["bandwidth"] for f in files]
+start = min(ns(b["start"]) for b in ins)
+n = max(len(b["bytes"]) for b in ins)
+width = -(-max(ns(b["start"]) - start + len(b["bytes"]) * b["bucket_ns"] for b in ins) // n)
+want = [0] * n
+for b in ins:
+    for j, x in enumerate(b["bytes"]):
+        want[min((2 * (ns(b["start"]) - start) + (2 * j + 1) * b["bucket_ns"]) // (2 * width),
+                 n - 1)] += x
+same("whole: the sensors' buckets on one grid",
+     (ns(m["bandwidth"]["start"]), m["bandwidth"]["bucket_ns"], m["bandwidth"]["bytes"]),
+     (start, width, want))
 
 p = subprocess.run([os.path.join(BIN, "tsa-aggregate"), "--merge",
                     os.path.join(TMP, "a.tsa")], capture_output=True)
