@@ -498,13 +498,16 @@ static inline uint32_t ring_pos(const struct agg *a, uint32_t i)
 /* The first packet of the stream, or of an epoch. */
 void agg_start(struct agg *a, int64_t ts);
 /*
- * Add one packet.  To a sliding window, with its time already made
- * monotonic: the ring's times do not decrease from head to tail, which
- * eviction and snapshots rely on; what the packet pushes out of the window,
- * by time or by count, leaves first.  The whole-stream window takes any
- * time at or after the window's start.
+ * Add one packet to a sliding window, its time already made monotonic: the
+ * ring's times do not decrease from head to tail, which eviction and
+ * snapshots rely on.  What the packet pushes out of the window, by time or
+ * by count, leaves first.
  */
 void agg_add(struct agg *a, const struct pkt *p);
+/* Add one packet to the whole stream, at any time. */
+void agg_add_all(struct agg *a, const struct pkt *p);
+/* The packet just added came after a packet with a later time. */
+void agg_late(struct agg *a);
 /* Drop contributions older than t (time window). */
 void agg_evict_before(struct agg *a, int64_t t);
 void agg_evict_all(struct agg *a);

@@ -267,6 +267,7 @@ int main(int argc, char **argv)
 	uint64_t bad = 0, others = 0, npackets = 0;
 	int64_t wall_last = 0;
 	int c, rc;
+	void (*add)(struct agg *, const struct pkt *);
 
 	tsa_init(argv[0]);
 	while ((c = getopt_long(argc, argv, "w:e:b:l:mo:vh", longopts, NULL)) != -1) {
@@ -335,6 +336,7 @@ int main(int argc, char **argv)
 		a->ring_max = a->window_count;
 	if (a->kind == WIN_ALL)
 		fine_init(&a->fine, a->buckets);
+	add = a->kind == WIN_ALL ? agg_add_all : agg_add;
 	a->w = tsa_writer_open(out, 0);
 	tsa_header_pass(a->w, r, "snapshots", argc, argv);
 
@@ -385,9 +387,11 @@ int main(int argc, char **argv)
 			snapshots_until(a, p.ts, live);
 		if (p.has_ips || p.has_sni || p.has_http_host)
 			domains_learn(a->domains, &p);
-		agg_add(a, &p);
-		if (p.ts > a->last_ts)
+		add(a, &p);
+		if (!p.late)
 			a->last_ts = p.ts;
+		else
+			agg_late(a);
 		if (live)
 			wall_last = wall_ns();
 		if (pass) {

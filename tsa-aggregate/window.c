@@ -143,8 +143,8 @@ static inline __attribute__((always_inline)) void apply(struct agg *a,
 		if (c->dst != c->src)
 			host_ref(a, hd, &hd->lpackets, d);
 	}
-	/* TCP and DNS counts (and lateness): one test for the packets without them */
-	if (f & (CF_SYN | CF_SYNACK | CF_ACK | CF_DNSQ | CF_DNSR | CF_LATE)) {
+	/* TCP and DNS counts: one test for the packets without them */
+	if (f & (CF_SYN | CF_SYNACK | CF_ACK | CF_DNSQ | CF_DNSR)) {
 		if (f & CF_SYN)
 			hs->syn += u;
 		if (f & CF_SYNACK) {
@@ -157,8 +157,6 @@ static inline __attribute__((always_inline)) void apply(struct agg *a,
 			hs->dnsq += u;
 		if (f & CF_DNSR)
 			hd->dnsr_in += u;
-		if (f & CF_LATE)
-			a->late += u;
 	}
 }
 
@@ -171,14 +169,23 @@ static void drop_host(struct agg *a, uint32_t s)
 	hosts_del(&a->hosts, s);
 }
 
+/* What few contributions have, taken out: a SYN target, lateness. */
+static void evict_rare(struct agg *a, const struct contrib *c)
+{
+	if ((c->flags & CF_PAIR) && pairs_sub(&a->pairs, c->src, c->dst, c->dport))
+		a->hosts.h[c->src].targets--;
+	if (c->flags & CF_LATE)
+		a->late--;
+}
+
 /* Take the oldest contribution out of the window.  Inline: per packet in agg_add. */
 static inline __attribute__((always_inline)) void evict(struct agg *a)
 {
 	struct contrib *c = &a->ring[a->head];
 
 	apply(a, c, -1);
-	if ((c->flags & CF_PAIR) && pairs_sub(&a->pairs, c->src, c->dst, c->dport))
-		a->hosts.h[c->src].targets--;
+	if (c->flags & (CF_PAIR | CF_LATE))
+		evict_rare(a, c);
 	/* A host whose packets fell to zero leaves (the overflow slots stay). */
 	if (c->src >= HOST_FIRST && a->hosts.h[c->src].packets == 0)
 		drop_host(a, c->src);
@@ -263,7 +270,7 @@ static inline __attribute__((always_inline)) void contribution(struct agg *a,
 	struct host *hs, *hd;
 	bool sl, dl, stored;
 	uint32_t src, dst;
-	uint16_t f = p->late ? CF_LATE : 0;
+	uint16_t f = 0;
 
 	hosts_pair(&a->hosts, p, &src, &dst);
 	endpoint(a, p, 0, src);
@@ -323,7 +330,7 @@ static inline __attribute__((always_inline)) void added(struct agg *a,
 }
 
 /* The whole stream: nothing leaves, so nothing is kept but totals. */
-static void add_all(struct agg *a, const struct pkt *p)
+void agg_add_all(struct agg *a, const struct pkt *p)
 {
 	struct contrib c;
 
@@ -341,10 +348,6 @@ void agg_add(struct agg *a, const struct pkt *p)
 {
 	struct contrib *c;
 
-	if (a->kind == WIN_ALL) {
-		add_all(a, p);
-		return;
-	}
 	/*
 	 * Make room: what is older than a time window leaves, then the oldest
 	 * if the ring is full and cannot grow.
@@ -369,4 +372,11 @@ void agg_add(struct agg *a, const struct pkt *p)
 	apply(a, c, 1);
 	a->n++;
 	added(a, c, a->n);
+}
+
+void agg_late(struct agg *a)
+{
+	if (a->kind != WIN_ALL)
+		a->ring[ring_pos(a, a->n - 1)].flags |= CF_LATE;
+	a->late++;
 }
