@@ -78,15 +78,29 @@ struct domains {
 	struct hashed cname[CNAME_SLOTS], memo[MEMO_SLOTS];
 };
 
-/* The hash of a name (FNV-1a until the library has a keyed one). */
+/*
+ * A name's hash: keyed, because the names are the senders' choice.  The
+ * domain index probes by it, and the memo and the CNAME table take a name
+ * as found when its 64 bits match, so no one may make two names collide.
+ */
 static uint64_t name_hash(const void *p, size_t n)
 {
-	const uint8_t *s = p;
+	return tsa_hash_bytes(p, n);
+}
+
+/*
+ * A CNAME target's slot: the table is direct-mapped, so a target displaces
+ * whatever other one shares its slot, and which one does must be the same
+ * in every run: not keyed (FNV-1a).  Its entry is still found by its keyed
+ * hash.  Bounded work either way: one slot.
+ */
+static uint32_t cname_place(const uint8_t *s, size_t n)
+{
 	uint64_t h = 1469598103934665603ULL;
 
 	while (n--)
 		h = (h ^ *s++) * 1099511628211ULL;
-	return h;
+	return (uint32_t)(h ^ h >> 32) & (CNAME_SLOTS - 1);
 }
 
 static uint32_t pow2_above(uint32_t n)
@@ -460,7 +474,7 @@ static struct hashed *cname_slot(struct domains *d, const uint8_t *s, size_t n,
 	while (n && s[n - 1] == '.')
 		n--;
 	*h = name_hash(s, n);
-	return &d->cname[*h & (CNAME_SLOTS - 1)];
+	return &d->cname[cname_place(s, n)];
 }
 
 static void learn_dns(struct domains *d, const struct pkt *p)

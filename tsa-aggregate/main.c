@@ -11,6 +11,7 @@
  * time stand in for stream time, so that snapshots still come when no
  * packets do.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <poll.h>
 #include <stdio.h>
@@ -266,7 +267,7 @@ int main(int argc, char **argv)
 	struct pkt p;
 	uint64_t bad = 0, others = 0, npackets = 0;
 	int64_t wall_last = 0;
-	int c, rc;
+	int c, n, rc;
 	void (*add)(struct agg *, const struct pkt *);
 
 	tsa_init(argv[0]);
@@ -350,9 +351,11 @@ int main(int argc, char **argv)
 				snapshots_until(a, now, true);
 				continue;
 			}
-			tsa_flush(a->w);
+			tsa_idle();
 			wait_ms = (a->next_snap - now) / 1000000 + 1;
-			if (poll(&pfd, 1, wait_ms > 60000 ? 60000 : (int)wait_ms) == 0)
+			/* (a signal: the input goes on to its end, so wait on) */
+			n = poll(&pfd, 1, wait_ms > 60000 ? 60000 : (int)wait_ms);
+			if (n == 0 || (n < 0 && errno == EINTR))
 				continue;
 		}
 		if ((rc = record_read(r, &p)) <= 0)
@@ -398,6 +401,16 @@ int main(int argc, char **argv)
 			mp_put_raw(tsa_out(a->w), p.rec, (size_t)(p.end - p.rec));
 			tsa_wrote(a->w);
 		}
+	}
+	/*
+	 * The final snapshot ends at the last packet; of a live source, at the
+	 * stream time the input ended, after every snapshot the clock made.
+	 */
+	if (a->started && live) {
+		int64_t idle = wall_ns() - wall_last;
+
+		if (idle > 0)
+			a->last_ts += idle;
 	}
 	if (a->started)
 		snapshot_emit(a, a->last_ts, SNAP_FINAL);

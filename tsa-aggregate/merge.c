@@ -64,15 +64,10 @@ static uint64_t sat_add(uint64_t x, uint64_t y)
 	return x + y < x ? UINT64_MAX : x + y;
 }
 
-/* The hash of an entry's key (FNV-1a until the library has a keyed one). */
+/* The hash of an entry's key: keyed, the names and addresses come from the wire. */
 static uint64_t key_hash(const void *p, size_t n)
 {
-	const uint8_t *s = p;
-	uint64_t h = 1469598103934665603ULL;
-
-	while (n--)
-		h = (h ^ *s++) * 1099511628211ULL;
-	return h;
+	return tsa_hash_bytes(p, n);
 }
 
 struct strset {

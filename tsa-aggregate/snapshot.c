@@ -483,12 +483,14 @@ static void put_head(struct agg *a, struct mp_buf *b, const int64_t *start,
     const int64_t *end, enum snap_kind kind, uint64_t packets, uint64_t bytes)
 {
 	bool final = kind == SNAP_FINAL, epoch_end = kind == SNAP_EPOCH_END;
+	/* the input ended without its end record, or said it was incomplete */
+	bool incomplete = final && !tsa_input_complete();
 	const struct host *ovf = a->hosts.h;
 	uint64_t overflow = ovf[OVF_SRC].packets + ovf[OVF_DST].packets;
 	bool cut = a->kind == WIN_TIME && a->cut && start && a->cut_ts >= *start;
 	/* (the head's keys, then countries, domains, os, hosts, bandwidth, alerts) */
-	uint32_t n = 4 + 2 * !!start + final + epoch_end + !!a->epochs + cut + !!a->late +
-	    !!overflow;
+	uint32_t n = 4 + 2 * !!start + final + incomplete + epoch_end + !!a->epochs + cut +
+	    !!a->late + !!overflow;
 
 	mp_put_map(b, n + 6);
 	mp_put_cstr(b, "type");
@@ -506,6 +508,10 @@ static void put_head(struct agg *a, struct mp_buf *b, const int64_t *start,
 		mp_put_cstr(b, a->window_text);
 	if (final) {
 		mp_put_cstr(b, "final");
+		mp_put_bool(b, true);
+	}
+	if (incomplete) {
+		mp_put_cstr(b, "incomplete");
 		mp_put_bool(b, true);
 	}
 	if (epoch_end) {

@@ -45,6 +45,10 @@ same("--live: a snapshot within 4 s of wall time", took is not None, True)
 snaps = snapshots(out)
 same("--live: the first snapshot at the next boundary, with the packet",
      (snaps[0]["window_end"].seconds - T, snaps[0]["packets"]), (1, 1))
+end = lambda s: s["window_end"].seconds + s["window_end"].nanoseconds / 1e9
+same("--live: the final snapshot ends when the input did, after the others",
+     (snaps[-1].get("final"), end(snaps[-1]) >= max(end(s) for s in snaps),
+      [s["packets"] for s in snaps][-1]), (True, True, 1))
 took, out = first_snapshot([], {"live": True})
 same("header live: true does the same", took is not None, True)
 took, out = first_snapshot([], wait=2.5)

@@ -115,4 +115,24 @@ same("empty stream", [(x["type"], x.get("final"), x["packets"], x["bytes"], x["c
 p = subprocess.run([os.path.join(BIN, "tsa-aggregate")], input=stream([], kind="snapshots"),
                    capture_output=True)
 same("snapshot input refused", (p.returncode, p.stdout, b"--merge" in p.stderr), (1, b"", True))
+
+# A stream that promised an end record and stops without one (a stage
+# before died): the final snapshot says it is incomplete, and so does the
+# exit status; with its end record, neither.
+recs = [pkt(T0 + t, "10.0.0.1", "192.0.2.1") for t in (1, 2, 3)]
+head = msgpack.packb({"tsa": 1, "kind": "packets", "tools": [["windows.t"]], "end_record": True})
+body = b"".join(msgpack.packb(r) for r in recs)
+for what, data, rc, inc in (("cut short", head + body, 1, True),
+                            ("ended", head + body + msgpack.packb({"type": "end",
+                                                                   "complete": True}), 0, None)):
+    p = subprocess.run([os.path.join(BIN, "tsa-aggregate")], input=data, capture_output=True)
+    s = snapshots(read(p.stdout)[1])
+    same(f"{what}: exit status, final snapshot of every packet, incomplete",
+         (p.returncode, [(x["packets"], x.get("final"), x.get("incomplete")) for x in s]),
+         (rc, [(3, True, inc)]))
+    if rc:
+        same(f"{what}: merged, still incomplete",
+             [x.get("incomplete") for x in snapshots(read(subprocess.run(
+                 [os.path.join(BIN, "tsa-aggregate"), "--merge", "-"], input=p.stdout,
+                 capture_output=True).stdout)[1])], [True])
 done()
