@@ -418,33 +418,30 @@ static uint32_t intern(struct domains *d, const char *s, size_t n)
 	return id;
 }
 
+/* n without the final dots of the name s. */
+static size_t trimmed(const uint8_t *s, size_t n)
+{
+	while (n && s[n - 1] == '.')
+		n--;
+	return n;
+}
+
 /*
- * A host name as text to its domain id, or 0 for what is not a host name
- * (empty, too long, an address literal, characters no host name has).
+ * A host name as text (without a port or final dots), of hash h, to its
+ * domain id, or 0 for what is not a host name (empty, too long, an address
+ * literal, characters no host name has).
  */
-static uint32_t domain_id(struct domains *d, const uint8_t *s, size_t n, bool port)
+static uint32_t name_id(struct domains *d, const uint8_t *s, size_t n, uint64_t h)
 {
 	char buf[NAME_MAX_LEN + 1];
 	const char *reg;
 	uint8_t a[16];
 	size_t alen, i;
-	uint64_t h;
 	struct hashed *m;
 	uint32_t id;
 
-	if (port) {
-		if (n && s[0] == '[')
-			return 0;	/* [v6]:port */
-		for (i = n; i > 0 && isdigit(s[i - 1]); i--)
-			;
-		if (i > 0 && i < n && s[i - 1] == ':')
-			n = i - 1;
-	}
-	while (n && s[n - 1] == '.')
-		n--;
 	if (n == 0 || n > NAME_MAX_LEN)
 		return 0;
-	h = name_hash(s, n);
 	m = &d->memo[h & (MEMO_SLOTS - 1)];
 	if (m->id && m->h == h)
 		return m->id;
@@ -468,12 +465,28 @@ static uint32_t domain_id(struct domains *d, const uint8_t *s, size_t n, bool po
 	return id;
 }
 
-static struct hashed *cname_slot(struct domains *d, const uint8_t *s, size_t n,
-    uint64_t *h)
+/* The domain id of a name as SNI or HTTP Host (port: with a :port) gives it. */
+static uint32_t domain_id(struct domains *d, const uint8_t *s, size_t n, bool port)
 {
-	while (n && s[n - 1] == '.')
-		n--;
-	*h = name_hash(s, n);
+	size_t i;
+
+	if (port) {
+		if (n && s[0] == '[')
+			return 0;	/* [v6]:port */
+		for (i = n; i > 0 && isdigit(s[i - 1]); i--)
+			;
+		if (i > 0 && i < n && s[i - 1] == ':')
+			n = i - 1;
+	}
+	n = trimmed(s, n);
+	if (n == 0 || n > NAME_MAX_LEN)
+		return 0;
+	return name_id(d, s, n, name_hash(s, n));
+}
+
+/* The CNAME entry of a name (without final dots). */
+static struct hashed *cname_slot(struct domains *d, const uint8_t *s, size_t n)
+{
 	return &d->cname[cname_place(s, n)];
 }
 
@@ -484,15 +497,18 @@ static void learn_dns(struct domains *d, const struct pkt *p)
 	struct hashed *c;
 	uint64_t h;
 	uint32_t id = 0, i;
+	size_t n;
 
 	/* The first question names the answers. */
 	if (p->qnames.len == 0 || mp_next(&q, end, &o) < 0 || o.type != MP_STR)
 		return;
-	c = cname_slot(d, o.ptr, o.len, &h);
+	n = trimmed(o.ptr, o.len);
+	h = name_hash(o.ptr, n);
+	c = cname_slot(d, o.ptr, n);
 	if (c->id && c->h == h)
 		id = c->id;	/* a CNAME target asked again: its chain's head */
 	else
-		id = domain_id(d, o.ptr, o.len, false);
+		id = name_id(d, o.ptr, n, h);
 	if (!id)
 		return;
 	if (p->has_cnames) {
@@ -502,7 +518,9 @@ static void learn_dns(struct domains *d, const struct pkt *p)
 				return;
 			if (o.type != MP_STR)
 				continue;
-			c = cname_slot(d, o.ptr, o.len, &h);
+			n = trimmed(o.ptr, o.len);
+			h = name_hash(o.ptr, n);
+			c = cname_slot(d, o.ptr, n);
 			if (c->id)
 				unref(d, c->id);
 			ref(d, id);
