@@ -52,7 +52,7 @@ void hosts_init(struct hosts *t, uint32_t entries)
 	t->nfree = 0;
 	t->live = tsa_malloc(t->cap * sizeof *t->live);
 	t->nlive = 0;
-	t->flow = tsa_calloc(1u << FLOW_BITS, sizeof *t->flow);	/* slot 0 never matches */
+	t->flow = tsa_calloc(1u << FLOW_BITS, sizeof *t->flow);	/* (overflow slots never match) */
 	/* Hand out low slots first: they stay warm in the cache. */
 	for (i = t->cap - 1; i >= HOST_FIRST; i--)
 		t->free[t->nfree++] = i;
