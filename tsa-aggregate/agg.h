@@ -307,6 +307,8 @@ struct local {
 	uint32_t leader;		/* host slot + 1 with the most packets */
 };
 void local_init(struct local *l, const char *spec);
+/* Is spec a list of addresses and CIDR blocks?  For the option table. */
+bool local_check(const char *spec, const char **dest, char *why, size_t n);
 /* In the local networks (the capturing host aside)?  Once per new host. */
 bool local_net(const struct local *l, const uint8_t *a, uint8_t alen);
 static inline bool local_is(const struct local *l, const struct host *h,
@@ -571,5 +573,21 @@ static inline void put_ns(struct mp_buf *b, int64_t ns)
 	}
 	mp_put_time(b, s, (uint32_t)r);
 }
+
+/* options.c: the option table, and what it sets */
+/* Window = auto: the whole stream of a file; this, sliding, for a live source. */
+#define LIVE_WINDOW "60s"
+/* Every = auto: only the final snapshot of a file's whole stream; else this. */
+#define LIVE_EVERY "10s"
+struct agg_opts {
+	const char *window, *every, *local, *out;
+	uint64_t buckets, top_hosts, top_domains;
+	uint64_t domain_cache, host_table, scan_table, max_window;
+	struct thresholds th;
+	bool pass, live, merge;
+	int verbose;
+};
+extern struct agg_opts agg_opt;
+extern const struct tsa_tool agg_tool;
 
 #endif

@@ -8,7 +8,28 @@
  */
 #include <stdlib.h>
 
+#include <stdio.h>
+
 #include "agg.h"
+
+bool local_check(const char *spec, const char **dest, char *why, size_t n)
+{
+	char *copy = tsa_strdup(spec), *tok, *save = NULL;
+	struct tsa_cidr c;
+	bool ok = true;
+
+	for (tok = strtok_r(copy, ", \t", &save); tok && ok;
+	    tok = strtok_r(NULL, ", \t", &save)) {
+		if (!tsa_cidr_parse(tok, &c)) {
+			snprintf(why, n, "has \"%s\", not an address or CIDR block", tok);
+			ok = false;
+		}
+	}
+	free(copy);
+	if (ok)
+		*dest = spec;
+	return ok;
+}
 
 void local_init(struct local *l, const char *spec)
 {

@@ -12,72 +12,12 @@
  * packets do.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
 #include "agg.h"
-
-/* Window = auto: the whole stream of a file; this, sliding, for a live source. */
-#define LIVE_WINDOW "60s"
-/* Every = auto: only the final snapshot of a file's whole stream; else this. */
-#define LIVE_EVERY "10s"
-
-_Noreturn static void usage(void)
-{
-	printf("Usage: %s [OPTIONS] [FILE]\n"
-	    "       %s --merge [OPTIONS] FILE...\n"
-	    "Aggregate the packet records of a TSA stream (FILE, or stdin) over a window\n"
-	    "into snapshot records: countries, registrable domains, top hosts, OS labels,\n"
-	    "bandwidth and active alerts; alert records when an alert starts.\n\n"
-	    "  -w, --window W        all (the whole stream), a time (60s, 5m) or the last\n"
-	    "                        N packets (20000); auto: all for a file, " LIVE_WINDOW " for a\n"
-	    "                        live source (default: [aggregate] Window)\n"
-	    "  -e, --every D         a snapshot every D of stream time, and one at the end;\n"
-	    "                        0: only the one at the end; auto: 0 for the whole\n"
-	    "                        stream of a file, else " LIVE_EVERY " ([aggregate] Every)\n"
-	    "  -b, --buckets N       bandwidth buckets across the window ([aggregate] Buckets)\n"
-	    "      --top-hosts N     hosts listed ([aggregate] TopHosts)\n"
-	    "      --top-domains N   domains listed ([aggregate] TopDomains)\n"
-	    "  -l, --local CIDRS     local networks, comma-separated ([aggregate] LocalNetworks;\n"
-	    "                        default: private, loopback, link-local ranges and the\n"
-	    "                        guessed capturing host)\n"
-	    "      --pass            also pass the packet records through unchanged\n"
-	    "      --live            when the input is idle, let the clock advance stream\n"
-	    "                        time so that snapshots come on time (also when the\n"
-	    "                        header says \"live\": true)\n"
-	    "  -m, --merge           combine snapshot streams of several sensors\n"
-	    "  -o, --output FILE     write here instead of stdout\n"
-	    "      --settings FILE   settings file (default: $TSA_SETTINGS, ./settings.ini)\n"
-	    "  -v, --verbose         counts and table use on stderr at the end\n"
-	    "  -h, --help            this help\n\n"
-	    "Alert thresholds are in the [security] section of the settings.\n",
-	    tsa_prog, tsa_prog);
-	exit(0);
-}
-
-static uint32_t setting_u32(const char *sec, const char *key, uint64_t def,
-    uint64_t min, uint64_t max)
-{
-	uint64_t v = tsa_setting_u64(sec, key, def);
-
-	if (v < min || v > max)
-		tsa_die("%s: [%s] %s: must be %llu to %llu", tsa_settings_path(),
-		    sec, key, (unsigned long long)min, (unsigned long long)max);
-	return (uint32_t)v;
-}
-
-static uint32_t parse_u32(const char *opt, const char *s, uint64_t min, uint64_t max)
-{
-	uint64_t v;
-
-	if (!tsa_parse_u64(s, &v) || v < min || v > max)
-		tsa_usage("%s: %s: must be a number from %llu to %llu", opt, s,
-		    (unsigned long long)min, (unsigned long long)max);
-	return (uint32_t)v;
-}
 
 /*
  * "all" is the whole stream, "60s" a time window, "20000" a count of
@@ -100,15 +40,12 @@ static void set_window(struct agg *a, const char *s, bool live)
 	for (p = s; *p >= '0' && *p <= '9'; p++)
 		;
 	if (*s && !*p) {
-		if (!tsa_parse_u64(s, &v) || v < 1 || v > (1u << 30))
-			tsa_usage("window: %s: a count must be 1 to %u packets", s, 1u << 30);
+		(void)tsa_parse_u64(s, &v);	/* checked by parse_window */
 		a->kind = WIN_COUNT;
 		a->window_count = (uint32_t)v;
 		return;
 	}
-	if (!tsa_parse_duration(s, &v) || v == 0 || v > (uint64_t)INT64_MAX / 4 ||
-	    strlen(s) >= sizeof a->window_text)
-		tsa_usage("window: %s: not all, auto, a duration (60s, 5m) or a packet count", s);
+	(void)tsa_parse_duration(s, &v);	/* checked by parse_window */
 	a->kind = WIN_TIME;
 	a->window_ns = (int64_t)v;
 }
@@ -120,8 +57,8 @@ static void set_every(struct agg *a, const char *s, bool live)
 
 	if (strcmp(s, "auto") == 0)
 		s = a->kind == WIN_ALL && !live ? "0" : LIVE_EVERY;
-	if (!tsa_parse_duration(s, &v) || v > (uint64_t)INT64_MAX / 4)
-		tsa_usage("every: %s: not a duration (10s, 1m; 0 for only the final snapshot)", s);
+	v = 0;
+	(void)tsa_parse_duration(s, &v);	/* checked by parse_every */
 	a->every_ns = (int64_t)v;
 }
 
@@ -239,106 +176,58 @@ static void check_kind(const struct tsa_reader *r)
 		    tsa_reader_name(r));
 }
 
+/* The tables, from the options; memory follows the settings, not the input. */
+static void setup(struct agg *a)
+{
+	a->buckets = (uint32_t)agg_opt.buckets;
+	a->th = agg_opt.th;
+	a->ring_max = (uint32_t)agg_opt.max_window;
+	hosts_init(&a->hosts, (uint32_t)agg_opt.host_table);
+	pairs_init(&a->pairs, (uint32_t)agg_opt.scan_table);
+	labels_init(&a->labels, 4096);
+	a->domains = domains_new((uint32_t)agg_opt.domain_cache);
+	local_init(&a->local, agg_opt.local);
+	record_init();
+}
+
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "window", required_argument, NULL, 'w' },
-		{ "every", required_argument, NULL, 'e' },
-		{ "buckets", required_argument, NULL, 'b' },
-		{ "top-hosts", required_argument, NULL, 'H' },
-		{ "top-domains", required_argument, NULL, 'D' },
-		{ "local", required_argument, NULL, 'l' },
-		{ "pass", no_argument, NULL, 'P' },
-		{ "live", no_argument, NULL, 'L' },
-		{ "merge", no_argument, NULL, 'm' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "settings", required_argument, NULL, 'S' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *o_window = NULL, *o_every = NULL, *o_buckets = NULL,
-	    *o_hosts = NULL, *o_domains = NULL, *o_local = NULL, *out = NULL,
-	    *settings = NULL;
-	bool pass = false, live = false, merge = false, verbose = false;
 	static struct agg agg;
 	struct agg *a = &agg;
 	struct tsa_reader *r;
 	struct pkt p;
 	uint64_t bad = 0, others = 0, npackets = 0;
 	int64_t wall_last = 0;
-	int c, n, rc;
+	int n, rc, first;
+	bool live;
 	void (*add)(struct agg *, const struct pkt *);
 
 	tsa_init(argv[0]);
-	while ((c = getopt_long(argc, argv, "w:e:b:l:mo:vh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'w': o_window = optarg; break;
-		case 'e': o_every = optarg; break;
-		case 'b': o_buckets = optarg; break;
-		case 'H': o_hosts = optarg; break;
-		case 'D': o_domains = optarg; break;
-		case 'l': o_local = optarg; break;
-		case 'P': pass = true; break;
-		case 'L': live = true; break;
-		case 'm': merge = true; break;
-		case 'o': out = optarg; break;
-		case 'S': settings = optarg; break;
-		case 'v': verbose = true; break;
-		case 'h': usage();
-		default: tsa_usage("unknown option");
-		}
-	}
-	tsa_settings_load(settings);
-
-	a->top_hosts = o_hosts ? parse_u32("--top-hosts", o_hosts, 0, 100000) :
-	    setting_u32("aggregate", "TopHosts", 20, 0, 100000);
-	a->top_domains = o_domains ? parse_u32("--top-domains", o_domains, 0, 100000) :
-	    setting_u32("aggregate", "TopDomains", 20, 0, 100000);
-	if (merge) {
-		if (optind >= argc)
+	first = tsa_opts_parse(&agg_tool, argc, argv);
+	a->top_hosts = (uint32_t)agg_opt.top_hosts;
+	a->top_domains = (uint32_t)agg_opt.top_domains;
+	if (agg_opt.merge) {
+		if (first >= argc)
 			tsa_usage("--merge needs the snapshot streams to combine");
-		return merge_main(argc - optind, argv + optind, argc, argv, out,
-		    a->top_hosts, a->top_domains);
+		return merge_main(argc - first, argv + first, argc, argv,
+		    agg_opt.out, a->top_hosts, a->top_domains);
 	}
-	if (argc - optind > 1)
+	if (argc - first > 1)
 		tsa_usage("one input at a time (several with --merge)");
+	setup(a);
 
-	/* Checked now, decided once the header says whether the source is live. */
-	o_window = o_window ? o_window : tsa_setting_str("aggregate", "Window", "auto");
-	o_every = o_every ? o_every : tsa_setting_str("aggregate", "Every", "auto");
-	set_window(a, o_window, false);
-	set_every(a, o_every, false);
-	a->buckets = o_buckets ? parse_u32("--buckets", o_buckets, 1, 100000) :
-	    setting_u32("aggregate", "Buckets", 25, 1, 100000);
-	a->th.syn = tsa_setting_u64("security", "SynFloodThreshold", 1000);
-	a->th.syn_ratio = tsa_setting_double("security", "SynFloodRatio", 5);
-	a->th.synack = tsa_setting_u64("security", "SynAckFloodThreshold", 1000);
-	a->th.synack_ratio = tsa_setting_double("security", "SynAckFloodRatio", 5);
-	a->th.dns = tsa_setting_u64("security", "DnsReflectionThreshold", 1000);
-	a->th.dns_ratio = tsa_setting_double("security", "DnsReflectionRatio", 5);
-	a->th.scan = tsa_setting_u64("security", "ScanThreshold", 100);
-	a->th.scan_unanswered = tsa_setting_double("security", "ScanUnansweredRatio", 0.8);
-
-	a->ring_max = setting_u32("aggregate", "MaxWindowPackets", 1000000, 1, 1u << 30);
-	hosts_init(&a->hosts, setting_u32("aggregate", "HostTableSize", 131072, 16, 1u << 26));
-	pairs_init(&a->pairs, setting_u32("aggregate", "ScanTableSize", 262144, 16, 1u << 26));
-	labels_init(&a->labels, 4096);
-	a->domains = domains_new(setting_u32("aggregate", "DomainCacheSize", 100000, 16, 1u << 26));
-	local_init(&a->local, o_local ? o_local : tsa_setting("aggregate", "LocalNetworks"));
-
-	record_init();
-	r = tsa_reader_open(optind < argc ? argv[optind] : "-");
+	r = tsa_reader_open(first < argc ? argv[first] : "-");
 	check_kind(r);
-	live = live || header_live(r);
-	set_window(a, o_window, live);
-	set_every(a, o_every, live);
+	/* Window and Every are decided once the header says whether it is live. */
+	live = agg_opt.live || header_live(r);
+	set_window(a, agg_opt.window, live);
+	set_every(a, agg_opt.every, live);
 	if (a->kind == WIN_COUNT)
 		a->ring_max = a->window_count;
 	if (a->kind == WIN_ALL)
 		fine_init(&a->fine, a->buckets);
 	add = a->kind == WIN_ALL ? agg_add_all : agg_add;
-	a->w = tsa_writer_open(out, 0);
+	a->w = tsa_writer_open(agg_opt.out, 0);
 	tsa_header_pass(a->w, r, "snapshots", argc, argv);
 
 	for (;;) {
@@ -371,7 +260,7 @@ int main(int argc, char **argv)
 		case REC_BAD:
 			/* Not counted, but --pass promises every record goes on. */
 			bad++;
-			if (pass) {
+			if (agg_opt.pass) {
 				mp_put_raw(tsa_out(a->w), p.rec, (size_t)(p.end - p.rec));
 				tsa_wrote(a->w);
 			}
@@ -397,7 +286,7 @@ int main(int argc, char **argv)
 			agg_late(a);
 		if (live)
 			wall_last = wall_ns();
-		if (pass) {
+		if (agg_opt.pass) {
 			mp_put_raw(tsa_out(a->w), p.rec, (size_t)(p.end - p.rec));
 			tsa_wrote(a->w);
 		}
@@ -426,7 +315,7 @@ int main(int argc, char **argv)
 	if (a->evicted_early)
 		tsa_warn("%llu packets left the %s window early (MaxWindowPackets %u)",
 		    (unsigned long long)a->evicted_early, a->window_text, a->ring_max);
-	if (verbose)
+	if (agg_opt.verbose)
 		fprintf(stderr, "%s: %llu packets, %llu other records, %llu snapshots, "
 		    "%llu alerts, %llu steps back in time, %llu epochs, hosts %u/%u, "
 		    "scan targets overflow %llu, peak RSS %ld KiB\n", tsa_prog,
