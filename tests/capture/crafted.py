@@ -12,72 +12,9 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tshark_agree as ta  # noqa: E402
+from pktlib import *  # noqa: E402,F403
 
 TMP = os.environ.get("TSA_TMP", "/tmp")
-fails = 0
-
-
-def check(cond, what):
-    global fails
-    print(("ok: " if cond else "FAIL: ") + what)
-    if not cond:
-        fails += 1
-
-
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
-
-
-A4 = (bytes([192, 0, 2, 1]), bytes([198, 51, 100, 2]))
-A6 = (bytes.fromhex("20010db8000000000000000000000001"),
-      bytes.fromhex("20010db8000000000000000000000002"))
-
-
-def ipv4(proto, payload, opts=b"", ttl=64, frag=0, ident=1):
-    ihl = (20 + len(opts)) // 4
-    h = struct.pack("!BBHHHBBH4s4s", 0x40 | ihl, 0, 20 + len(opts) + len(payload),
-                    ident, frag, ttl, proto, 0, A4[0], A4[1]) + opts
-    h = h[:10] + struct.pack("!H", csum(h)) + h[12:]
-    return h + payload
-
-
-def ipv6(nh, payload, hlim=64):
-    return struct.pack("!IHBB16s16s", 0x60000000, len(payload), nh, hlim,
-                       A6[0], A6[1]) + payload
-
-
-def ext(nh, length_units=0, fill=b""):
-    """Hop-by-hop / routing / destination options: 8 * (n + 1) bytes."""
-    body = fill.ljust(6 + 8 * length_units, b"\0")
-    return bytes([nh, length_units]) + body
-
-
-def tcp(sport, dport, flags, payload=b"", opts=b""):
-    off = (20 + len(opts)) // 4
-    return struct.pack("!HHIIBBHHH", sport, dport, 1000, 0 if flags == 2 else 1,
-                       off << 4, flags, 65535, 0, 0) + opts + payload
-
-
-def udp(sport, dport, payload):
-    return struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
-
-
-def eth(ethertype, payload):
-    return b"\x02\0\0\0\0\x01\x02\0\0\0\0\x02" + struct.pack("!H", ethertype) + payload
-
-
-def dns_name(n):
-    return b"".join(bytes([len(l)]) + l.encode() for l in n.split(".")) + b"\0"
-
-
-def dns_query(name, qid=0x1234):
-    return struct.pack("!HHHHHH", qid, 0x0100, 1, 0, 0, 0) + dns_name(name) + b"\0\x01\0\x01"
-
 
 def dns_response(name):
     q = dns_name(name) + b"\0\x01\0\x01"
@@ -88,15 +25,6 @@ def dns_response(name):
            b"\xc0" + bytes([12 + len(q)]) + struct.pack("!HHIH", 28, 1, 300, 16) +
            A6[1])
     return struct.pack("!HHHHHH", 0x1234, 0x8180, 1, 3, 0, 0) + q + ans
-
-
-def pcap(path, dlt, frames, endian="<"):
-    with open(path, "wb") as f:
-        f.write(struct.pack(endian + "IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, dlt))
-        for i, fr in enumerate(frames):
-            f.write(struct.pack(endian + "IIII", 1700000000 + i, 1000 * i,
-                                len(fr), len(fr)) + fr)
-    return path
 
 
 def records(path):
@@ -271,4 +199,4 @@ rc, r, stats = records(raw6)
 check(r[0]["tls_sni"] == "v6.example" and r[1]["icmp_type"] == 1 and
       "src_port" not in r[1], "DLT_IPV6: SNI, ICMPv6 error without the quoted ports")
 
-sys.exit(1 if fails else 0)
+finish()
