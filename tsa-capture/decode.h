@@ -19,7 +19,16 @@ enum {
 	DEC_TRUNCATED = 1 << 2,	/* caplen < wire length */
 	DEC_MALFORMED = 1 << 3,	/* some layer was invalid: what came before
 				   it is in the record (if any) */
+	DEC_NAMES_CUT = 1 << 4,	/* DNS names past the caps below were left out */
 };
+
+/*
+ * Caps on the DNS names of one record (questions and CNAME targets
+ * together): how many, and how many bytes of text.  Compression pointers
+ * would otherwise let a 64 KiB message ask for 11 MB of names.
+ */
+#define DNS_MAX_NAMES 128
+#define DNS_MAX_NAME_BYTES 16384
 
 /* Can decode_packet handle this DLT at all? */
 bool decode_link_supported(int dlt);

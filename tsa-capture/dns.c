@@ -5,6 +5,13 @@
  * anywhere in the message but are followed at most MAX_HOPS times per name,
  * so a loop ends; a name longer than NAME_MAX_TEXT characters of text is
  * refused.  A message cut short yields what came before the cut.
+ *
+ * Compression lets a 2-byte pointer stand for a name of 1023 characters,
+ * so a 64 KiB message could ask for 11 MB of names: a record keeps at most
+ * DNS_MAX_NAMES names (questions and CNAME targets together) and
+ * DNS_MAX_NAME_BYTES bytes of their text.  Past a cap the rest are skipped,
+ * not decoded (the work per packet stays bounded too), and the record is
+ * flagged DEC_NAMES_CUT.
  */
 #include "pkt.h"
 
@@ -107,6 +114,25 @@ static int get_rr(const uint8_t *end, const uint8_t **pp, unsigned *type,
 	return 0;
 }
 
+/* What is left of a record's name budget. */
+struct budget {
+	unsigned names;
+	size_t bytes;
+};
+
+/* Room for one more name of n bytes?  Takes it from the budget if so. */
+static int take(struct pkt *k, struct budget *b, size_t n)
+{
+	if (b->names == 0 || n > b->bytes) {
+		b->names = 0;		/* the caps are final for this record */
+		k->flags |= DEC_NAMES_CUT;
+		return 0;
+	}
+	b->names--;
+	b->bytes -= n;
+	return 1;
+}
+
 void dns_decode(struct pkt *k, const uint8_t *msg, const uint8_t *end)
 {
 	char name[NAME_MAX_TEXT];
@@ -114,6 +140,7 @@ void dns_decode(struct pkt *k, const uint8_t *msg, const uint8_t *end)
 	unsigned flags, qd, an, i, type;
 	size_t rdlen;
 	struct rec_arr a;
+	struct budget left = { DNS_MAX_NAMES, DNS_MAX_NAME_BYTES };
 	int n, bad = 0;
 
 	/* The flags are enough to tell a query from a response. */
@@ -137,12 +164,19 @@ void dns_decode(struct pkt *k, const uint8_t *msg, const uint8_t *end)
 	p = msg + 12;
 	ARR_BEGIN(k, &a, "dns_query_names");
 	for (i = 0; i < qd; i++) {
-		if ((n = get_name(msg, end, &p, name)) < 0 || end - p < 4) {
+		if (left.names == 0) {	/* over a cap: only find the answers */
+			k->flags |= DEC_NAMES_CUT;
+			if (skip_name(end, &p) < 0 || end - p < 4) {
+				bad = 1;
+				break;
+			}
+		} else if ((n = get_name(msg, end, &p, name)) < 0 || end - p < 4) {
 			bad = 1;
 			break;
+		} else if (take(k, &left, (size_t)n)) {
+			mp_put_str(k->rec.b, name, (size_t)n);
+			a.n++;
 		}
-		mp_put_str(k->rec.b, name, (size_t)n);
-		a.n++;
 		p += 4;		/* type, class */
 	}
 	rec_arr_end(&k->rec, &a);
@@ -171,7 +205,9 @@ void dns_decode(struct pkt *k, const uint8_t *msg, const uint8_t *end)
 	for (i = 0; i < an; i++) {
 		if (get_rr(end, &p, &type, &rd, &rdlen) < 0)
 			break;
-		if (type == 5) {
+		if (type == 5 && left.names == 0)
+			k->flags |= DEC_NAMES_CUT;
+		else if (type == 5) {
 			const uint8_t *q = rd;
 
 			/* The target may point outside its data, not run past it. */
@@ -179,8 +215,10 @@ void dns_decode(struct pkt *k, const uint8_t *msg, const uint8_t *end)
 				bad = 1;
 				continue;
 			}
-			mp_put_str(k->rec.b, name, (size_t)n);
-			a.n++;
+			if (take(k, &left, (size_t)n)) {
+				mp_put_str(k->rec.b, name, (size_t)n);
+				a.n++;
+			}
 		}
 	}
 	rec_arr_end(&k->rec, &a);

@@ -23,7 +23,7 @@ struct state {
 	struct source src;
 	struct tsa_writer *w;
 	uint64_t limit;		/* -c: stop after this many frames, 0: all */
-	uint64_t frames, decoded, non_ip, truncated, malformed;
+	uint64_t frames, decoded, non_ip, truncated, malformed, names_cut;
 	int64_t last_sec;	/* time of the last packet, for file stats */
 	uint32_t last_nsec;
 };
@@ -88,7 +88,7 @@ static void put_stats(struct state *st, int final)
 		sec = t / 1000000000;
 		nsec = (uint32_t)(t % 1000000000);
 	}
-	mp_put_map(b, have_ps ? 10 : 7);
+	mp_put_map(b, have_ps ? 11 : 8);
 	mp_put_cstr(b, "type");
 	mp_put_cstr(b, "stats");
 	mp_put_cstr(b, "time");
@@ -111,6 +111,8 @@ static void put_stats(struct state *st, int final)
 	mp_put_uint(b, st->truncated);
 	mp_put_cstr(b, "malformed");
 	mp_put_uint(b, st->malformed);
+	mp_put_cstr(b, "dns_names_cut");
+	mp_put_uint(b, st->names_cut);
 	tsa_wrote(st->w);
 }
 
@@ -164,6 +166,7 @@ static void packet(struct state *st, const struct pcap_pkthdr *h,
 	st->non_ip += (r & DEC_NON_IP) != 0;
 	st->truncated += (r & DEC_TRUNCATED) != 0;
 	st->malformed += (r & DEC_MALFORMED) != 0;
+	st->names_cut += (r & DEC_NAMES_CUT) != 0;
 }
 
 static void dispatch_cb(u_char *user, const struct pcap_pkthdr *h,
@@ -254,16 +257,23 @@ static int read_live(struct state *st, uint64_t stats_ns)
 	return 0;
 }
 
+/* At the end, on stderr: libpcap's counters when live, and what was left
+   out of records, if anything. */
 static void summary(struct state *st)
 {
 	struct pcap_stat ps;
 
-	if (!st->src.live || pcap_stats(st->src.pcap, &ps) != 0)
-		return;
-	fprintf(stderr, "%llu packets captured (%llu IP), %u received by filter, "
-	    "%u dropped by kernel, %u dropped by interface\n",
-	    (unsigned long long)st->frames, (unsigned long long)st->decoded,
-	    ps.ps_recv, ps.ps_drop, ps.ps_ifdrop);
+	if (st->src.live && pcap_stats(st->src.pcap, &ps) == 0)
+		fprintf(stderr, "%llu packets captured (%llu IP), %u received by "
+		    "filter, %u dropped by kernel, %u dropped by interface\n",
+		    (unsigned long long)st->frames,
+		    (unsigned long long)st->decoded, ps.ps_recv, ps.ps_drop,
+		    ps.ps_ifdrop);
+	if (st->names_cut)
+		tsa_warn("%s: %llu DNS records kept only their first names (at "
+		    "most %d names and %d bytes of names per record)",
+		    st->src.name, (unsigned long long)st->names_cut,
+		    DNS_MAX_NAMES, DNS_MAX_NAME_BYTES);
 }
 
 /* The trailing arguments, joined by spaces, as tcpdump does. */
@@ -371,10 +381,10 @@ int main(int argc, char **argv)
 		if (every > 86400)	/* a day at most, and no overflow */
 			every = 86400;
 		rc = read_live(&st, every * 1000000000ull);
-		if (!quiet)
-			summary(&st);
 	} else
 		rc = read_file(&st, quiet);
+	if (!quiet)
+		summary(&st);
 	pcap_close(st.src.pcap);
 	tsa_writer_close(st.w);
 	free(init_file);
