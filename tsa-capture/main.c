@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "decode.h"
+#include "privileges.h"
 #include "progress.h"
 #include "source.h"
 #include "tsa.h"
@@ -365,7 +366,7 @@ int main(int argc, char **argv)
 		live_pcap = st.src.pcap;
 	} else
 		source_open_file(&st.src, file);
-	source_drop_privileges(user);
+	privileges_drop(user, quiet);
 	if (optind < argc) {
 		char *expr = join(argc - optind, argv + optind);
 

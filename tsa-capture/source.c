@@ -5,8 +5,6 @@
  * handed over as they arrive rather than when a kernel block fills.
  */
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -127,22 +125,4 @@ void source_filter(struct source *s, const char *expr)
 	if (pcap_setfilter(s->pcap, &prog) < 0)
 		tsa_die("%s: cannot set filter: %s", s->name, pcap_geterr(s->pcap));
 	pcap_freecode(&prog);
-}
-
-void source_drop_privileges(const char *user)
-{
-	struct passwd *pw;
-
-	if (geteuid() != 0 || user == NULL || *user == '\0' ||
-	    strcmp(user, "root") == 0)
-		return;
-	errno = 0;
-	if ((pw = getpwnam(user)) == NULL)
-		tsa_die("user %s: %s", user, errno ? strerror(errno) : "no such user");
-	if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
-	    setuid(pw->pw_uid) < 0)
-		tsa_die("cannot switch to user %s: %s", user, strerror(errno));
-	/* Make sure there is no way back. */
-	if (pw->pw_uid != 0 && setuid(0) == 0)
-		tsa_die("cannot drop root privileges");
 }

@@ -25,7 +25,5 @@ void source_open_live(struct source *s, const char *iface, int snaplen,
     int promisc, uint64_t buffer_bytes);
 /* Compile and install a tcpdump-style filter expression. */
 void source_filter(struct source *s, const char *expr);
-/* Switch to user (and its groups) when running as root. */
-void source_drop_privileges(const char *user);
 
 #endif
