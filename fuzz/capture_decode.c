@@ -1,18 +1,24 @@
 // link: TSA_CAPTURE_OBJS -lpcap
 /*
- * The packet decoder: arbitrary bytes as a captured frame of each link type
- * tsa-capture supports.  Nothing may read outside the frame, loop forever or
- * crash, and what is written must be exactly one well-formed msgpack map
- * whose strings are valid UTF-8 (or nothing, for a frame that makes no
- * record).
- * The first byte chooses the link type; the second, if non-zero, makes the
- * frame truncated (the wire length is that much longer than what is given).
+ * The packet decoder, fragment reassembly included: arbitrary bytes as a
+ * sequence of captured frames of one of the link types tsa-capture
+ * supports, decoded in order through one reassembly table with small
+ * limits (so that they are reached).  Nothing may read outside a frame,
+ * loop forever, leak or crash, and what each frame makes must be exactly
+ * one well-formed msgpack map whose strings are valid UTF-8 (or nothing,
+ * for a frame that makes no record).
+ *
+ * Input: one byte choosing the link type, then frames, each a 2-byte
+ * big-endian length (cut to what is left), one byte whose high nibble is
+ * the time step in half seconds and whose low nibble makes the frame
+ * truncated (the wire length is that much longer), and the frame.
  */
 #include <pcap/dlt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../tsa-capture/decode.h"
+#include "../tsa-capture/frag.h"
 #include "mp.h"
 
 static const int links[] = {
@@ -62,20 +68,35 @@ static void check(const uint8_t *p, size_t len)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	/* Room for a few datagrams, and a timeout a few frames can reach. */
+	static const struct frag_limits lim = { 4, 48 << 10, 3000000000u };
 	static struct mp_buf out;
-	uint32_t caplen;
+	const uint8_t *p = data + 1, *end = data + size;
+	struct frag_table *frags;
+	int64_t sec = 1700000000;
+	uint32_t nsec = 0, caplen;
 	int dlt, r;
 
-	if (size < 2)
+	if (size < 1)
 		return 0;
 	dlt = links[data[0] % (sizeof links / sizeof links[0])];
-	caplen = (uint32_t)(size - 2);
-	out.len = 0;
-	r = decode_packet(dlt, data + 2, caplen, caplen + data[1], 1700000000,
-	    123456789, &out);
-	if (r & DEC_RECORD)
-		check(out.p, out.len);
-	else if (out.len != 0)
-		abort();
+	frags = frag_new(&lim);
+	while (end - p >= 3) {
+		caplen = (uint32_t)(p[0] << 8 | p[1]);
+		if (caplen > (size_t)(end - p) - 3)
+			caplen = (uint32_t)(end - p - 3);
+		nsec += 500000000u * (p[2] >> 4);
+		sec += nsec / 1000000000;
+		nsec %= 1000000000;
+		out.len = 0;
+		r = decode_packet(frags, dlt, p + 3, caplen, caplen + (p[2] & 15),
+		    sec, nsec, &out);
+		if (r & DEC_RECORD)
+			check(out.p, out.len);
+		else if (out.len != 0)
+			abort();
+		p += 3 + caplen;
+	}
+	frag_free(frags);
 	return 0;
 }

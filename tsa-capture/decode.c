@@ -5,8 +5,9 @@
  */
 #include "pkt.h"
 
-int decode_packet(int dlt, const uint8_t *data, uint32_t caplen,
-    uint32_t wirelen, int64_t sec, uint32_t nsec, struct mp_buf *out)
+int decode_packet(struct frag_table *frags, int dlt, const uint8_t *data,
+    uint32_t caplen, uint32_t wirelen, int64_t sec, uint32_t nsec,
+    struct mp_buf *out)
 {
 	struct pkt k;
 	const uint8_t *end = data + caplen, *l3 = NULL;
@@ -14,6 +15,7 @@ int decode_packet(int dlt, const uint8_t *data, uint32_t caplen,
 
 	memset(&k, 0, sizeof k);
 	k.rec.b = out;
+	k.frags = frags;
 	k.sec = sec;
 	k.nsec = nsec;
 	k.wirelen = wirelen;

@@ -33,12 +33,16 @@ enum {
 /* Can decode_packet handle this DLT at all? */
 bool decode_link_supported(int dlt);
 
+struct frag_table;
+
 /*
  * Decode one frame of link type dlt (libpcap's DLT_ value) and append its
  * packet record to out.  Returns DEC_* bits.  Never reads outside
- * data[0, caplen).
+ * data[0, caplen).  Fragments are reassembled in frags (frag.h), unless it
+ * is NULL.
  */
-int decode_packet(int dlt, const uint8_t *data, uint32_t caplen,
-    uint32_t wirelen, int64_t sec, uint32_t nsec, struct mp_buf *out);
+int decode_packet(struct frag_table *frags, int dlt, const uint8_t *data,
+    uint32_t caplen, uint32_t wirelen, int64_t sec, uint32_t nsec,
+    struct mp_buf *out);
 
 #endif

@@ -2,7 +2,17 @@
  * IPv4 (with options and fragments) and IPv6 (with extension headers).  The
  * record starts here, once the addresses are known: a frame too short to
  * hold them makes no record.
+ *
+ * Fragments of TCP, UDP, ICMP and ICMPv6 datagrams go to the reassembly
+ * table (frag.c), when there is one.  The record of a fragment that is held
+ * has its IP fields only; the record of the fragment that completes a
+ * datagram carries, besides its own IP fields, the transport and
+ * application fields of the whole datagram and "reassembled" (how many
+ * fragments it took).  A first fragment the table refuses is decoded on its
+ * own, as without reassembly.  So each datagram's transport fields are on
+ * one record, never two.
  */
+#include "frag.h"
 #include "pkt.h"
 
 #define MAX_EXT_HEADERS 16	/* IPv6 extension headers followed */
@@ -52,12 +62,40 @@ static void begin(struct pkt *k, unsigned version, const uint8_t *src,
 	b->len = (size_t)(d - b->p);
 }
 
+/* Stream time of the packet in nanoseconds, saturated far outside any
+   capture's range (only differences against a timeout are taken). */
+static int64_t now_ns(const struct pkt *k)
+{
+	const int64_t lim = INT64_MAX / 1000000000 - 1;
+	int64_t sec = k->sec > lim ? lim : k->sec < -lim ? -lim : k->sec;
+
+	return sec * 1000000000 + k->nsec;
+}
+
+/* Protocols whose fields the records have: worth holding fragments for. */
+static int reassembled_proto(unsigned proto)
+{
+	return proto == 6 || proto == 17 || proto == 1 || proto == 58;
+}
+
+/* The record of a fragment that completed a datagram: the IP fields were
+   packed by begin(); now what the whole datagram says. */
+static void whole(struct pkt *k, unsigned proto, const uint8_t *data,
+    size_t len, unsigned nfrags)
+{
+	put_uint(KEY(k, "reassembled"), nfrags);
+	transport_decode(k, proto, data, data + len);
+	/* tsa-p0f reads headers as they were on the wire, and no single
+	   frame has these. */
+	k->tcp_hdr_end = NULL;
+}
+
 static int ipv4(struct pkt *k, const uint8_t *p, const uint8_t *end)
 {
-	const uint8_t *ip_end = end;
-	size_t ihl, total;
-	unsigned off, frag = FRAG_NONE;
-	int ok = 1;
+	const uint8_t *ip_end = end, *data;
+	size_t ihl, total, dlen;
+	unsigned off, frag = FRAG_NONE, nfrags;
+	int ok = 1, all = 0, held = FRAG_NOT_HELD;
 
 	if (end - p < 20) {
 		pkt_short(k);
@@ -80,15 +118,36 @@ static int ipv4(struct pkt *k, const uint8_t *p, const uint8_t *end)
 		ok = 0;
 	} else if (total > (size_t)(end - p))
 		pkt_short(k);	/* cut by the snapshot length, or bogus */
-	else
+	else {
 		ip_end = p + total;	/* drop link-layer padding */
+		all = 1;
+	}
 	off = (rd16(p + 6) & 0x1fff) * 8u;
 	if (off != 0)
 		frag = FRAG_LATER;
 	else if (p[6] & 0x20)
 		frag = FRAG_FIRST;
+	/* Only a fragment captured whole can be part of a datagram. */
+	if (frag == FRAG_NONE || !k->frags || !reassembled_proto(p[9]) || !ok)
+		;
+	else if (!all)
+		frag_cut(k->frags);
+	else {
+		struct frag_key key;
+
+		memset(&key, 0, sizeof key);
+		memcpy(key.src, p + 12, 4);
+		memcpy(key.dst, p + 16, 4);
+		key.id = rd16(p + 4);
+		key.version = 4;
+		key.proto = p[9];
+		held = frag_add(k->frags, &key, off, p[6] & 0x20, p + ihl,
+		    total - ihl, now_ns(k), &data, &dlen, &nfrags);
+	}
 	begin(k, 4, p + 12, p + 16, 4, p[9], p[8], frag);
-	if (!ok || frag == FRAG_LATER)
+	if (held == FRAG_DONE)
+		whole(k, p[9], data, dlen, nfrags);
+	if (held != FRAG_NOT_HELD || !ok || frag == FRAG_LATER)
 		return 1;
 	if ((size_t)(end - p) < ihl) {
 		pkt_short(k);
@@ -98,12 +157,80 @@ static int ipv4(struct pkt *k, const uint8_t *p, const uint8_t *end)
 	return 1;
 }
 
+/* How an extension header chain ended. */
+enum { CHAIN_OK, CHAIN_SHORT, CHAIN_LONG };
+
+/*
+ * Follow IPv6 extension headers from *nh at *q to the upper layer, leaving
+ * *nh and *q there (*nh at the header that did not fit, if one does not).
+ * The first fragment header met is returned in *fh; the bytes after the
+ * fragment header of a non-first fragment are not headers, so the walk
+ * ends there, *nh being the fragment header's next header.
+ */
+static int ext_walk(unsigned *nh, const uint8_t **q, const uint8_t *end,
+    const uint8_t **fh)
+{
+	const uint8_t *h = *q;
+	size_t len;
+	int i;
+
+	for (i = 0; i < MAX_EXT_HEADERS; i++) {
+		switch (*nh) {
+		case 0:		/* hop-by-hop options */
+		case 43:	/* routing */
+		case 60:	/* destination options */
+		case 51:	/* authentication header: length in 4-byte units */
+			if (end - h < 2)
+				return CHAIN_SHORT;
+			len = *nh == 51 ? ((size_t)h[1] + 2) * 4 : ((size_t)h[1] + 1) * 8;
+			if ((size_t)(end - h) < len)
+				return CHAIN_SHORT;
+			*nh = h[0];
+			h += len;
+			break;
+		case 44:	/* fragment */
+			if (end - h < 8)
+				return CHAIN_SHORT;
+			if (*fh == NULL)
+				*fh = h;
+			*nh = h[0];
+			h += 8;
+			if (rd16(h - 6) & 0xfff8) {
+				*q = h;
+				return CHAIN_OK;
+			}
+			break;
+		default:
+			*q = h;
+			return CHAIN_OK;
+		}
+	}
+	return CHAIN_LONG;
+}
+
+/* The transport of a reassembled IPv6 datagram: its payload may begin with
+   extension headers (destination options, routing) of its own. */
+static void whole6(struct pkt *k, const uint8_t *p, unsigned ttl, int frag,
+    unsigned nh, const uint8_t *data, size_t len, unsigned nfrags)
+{
+	const uint8_t *q = data, *fh = NULL;
+	int chain = ext_walk(&nh, &q, data + len, &fh);
+
+	begin(k, 6, p + 8, p + 24, 16, nh, ttl, frag);
+	if (chain != CHAIN_OK || fh != NULL) {	/* a fragment in a fragment? */
+		k->flags |= DEC_MALFORMED;
+		put_uint(KEY(k, "reassembled"), nfrags);
+		return;
+	}
+	whole(k, nh, q, (size_t)(data + len - q), nfrags);
+}
+
 static int ipv6(struct pkt *k, const uint8_t *p, const uint8_t *end)
 {
-	const uint8_t *ip_end = end, *q;
-	size_t plen, len;
-	unsigned nh;
-	int i, frag = FRAG_NONE, done = 0;
+	const uint8_t *ip_end = end, *q, *fh = NULL, *data;
+	size_t plen, dlen;
+	unsigned nh, nfrags;
+	int frag = FRAG_NONE, all = 0, chain, held = FRAG_NOT_HELD;
 
 	if (end - p < 40) {
 		pkt_short(k);
@@ -118,47 +245,53 @@ static int ipv6(struct pkt *k, const uint8_t *p, const uint8_t *end)
 		;		/* jumbogram or segmentation offload: use what is there */
 	else if (plen > (size_t)(end - p) - 40)
 		pkt_short(k);
-	else
+	else {
 		ip_end = p + 40 + plen;
+		all = 1;
+	}
 	nh = p[6];
 	q = p + 40;
-	for (i = 0; i < MAX_EXT_HEADERS && !done; i++) {
-		switch (nh) {
-		case 0:		/* hop-by-hop options */
-		case 43:	/* routing */
-		case 60:	/* destination options */
-		case 51:	/* authentication header: length in 4-byte units */
-			if (ip_end - q < 2)
-				goto short_;
-			len = nh == 51 ? ((size_t)q[1] + 2) * 4 : ((size_t)q[1] + 1) * 8;
-			if ((size_t)(ip_end - q) < len)
-				goto short_;
-			nh = q[0];
-			q += len;
-			break;
-		case 44:	/* fragment */
-			if (ip_end - q < 8)
-				goto short_;
-			nh = q[0];
-			if (rd16(q + 2) & 0xfff8)
-				frag = FRAG_LATER;
-			else if (q[3] & 1)
-				frag = FRAG_FIRST;
-			q += 8;
-			break;
-		default:
-			done = 1;
-		}
+	chain = ext_walk(&nh, &q, ip_end, &fh);
+	if (fh != NULL) {
+		if (rd16(fh + 2) & 0xfff8)
+			frag = FRAG_LATER;
+		else if (fh[3] & 1)
+			frag = FRAG_FIRST;
+	}
+	/* The fragment's own next header may be an extension header of the
+	   fragmentable part (whose chain a tiny first fragment may even cut). */
+	if (frag == FRAG_NONE || !k->frags || !(reassembled_proto(fh[0]) ||
+	    fh[0] == 43 || fh[0] == 60 || fh[0] == 51))
+		;
+	else if (!all)
+		frag_cut(k->frags);
+	else {
+		struct frag_key key;
+
+		memset(&key, 0, sizeof key);
+		memcpy(key.src, p + 8, 16);
+		memcpy(key.dst, p + 24, 16);
+		key.id = rd32(fh + 4);
+		key.version = 6;
+		held = frag_add(k->frags, &key, rd16(fh + 2) & 0xfff8, fh[3] & 1,
+		    fh + 8, (size_t)(ip_end - fh - 8), now_ns(k), &data, &dlen,
+		    &nfrags);
+	}
+	if (held == FRAG_DONE) {
+		whole6(k, p, p[7], frag, fh[0], data, dlen, nfrags);
+		return 1;
+	}
+	if (held == FRAG_HELD) {	/* as for a later fragment */
+		begin(k, 6, p + 8, p + 24, 16, fh[0], p[7], frag);
+		return 1;
 	}
 	begin(k, 6, p + 8, p + 24, 16, nh, p[7], frag);
-	if (!done)		/* an absurd chain of extension headers */
+	if (chain == CHAIN_LONG)	/* an absurd chain of extension headers */
 		k->flags |= DEC_MALFORMED;
+	else if (chain == CHAIN_SHORT)
+		pkt_short(k);
 	else if (frag != FRAG_LATER)
 		transport_decode(k, nh, q, ip_end);
-	return 1;
-short_:
-	begin(k, 6, p + 8, p + 24, 16, nh, p[7], frag);
-	pkt_short(k);
 	return 1;
 }
 

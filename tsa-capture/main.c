@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "decode.h"
+#include "frag.h"
 #include "privileges.h"
 #include "progress.h"
 #include "source.h"
@@ -23,6 +24,7 @@
 struct state {
 	struct source src;
 	struct tsa_writer *w;
+	struct frag_table *frags;	/* NULL: no reassembly */
 	uint64_t limit;		/* -c: stop after this many frames, 0: all */
 	uint64_t frames, decoded, non_ip, truncated, malformed, names_cut;
 	int64_t last_sec;	/* time of the last packet, for file stats */
@@ -82,6 +84,12 @@ static void put_stats(struct state *st, int final)
 	int have_ps = st->src.live && pcap_stats(st->src.pcap, &ps) == 0;
 	int64_t sec = st->last_sec;
 	uint32_t nsec = st->last_nsec;
+	struct frag_counts fc = { 0, 0, 0, 0 };
+
+	if (final && st->frags)	/* what is still incomplete never will be */
+		frag_flush(st->frags);
+	if (st->frags)
+		fc = *frag_counts(st->frags);
 
 	if (st->src.live || st->frames == 0) {
 		int64_t t = now_ns(CLOCK_REALTIME);
@@ -89,7 +97,7 @@ static void put_stats(struct state *st, int final)
 		sec = t / 1000000000;
 		nsec = (uint32_t)(t % 1000000000);
 	}
-	mp_put_map(b, have_ps ? 11 : 8);
+	mp_put_map(b, have_ps ? 15 : 12);
 	mp_put_cstr(b, "type");
 	mp_put_cstr(b, "stats");
 	mp_put_cstr(b, "time");
@@ -114,6 +122,14 @@ static void put_stats(struct state *st, int final)
 	mp_put_uint(b, st->malformed);
 	mp_put_cstr(b, "dns_names_cut");
 	mp_put_uint(b, st->names_cut);
+	mp_put_cstr(b, "frag_reassembled");
+	mp_put_uint(b, fc.reassembled);
+	mp_put_cstr(b, "frag_timed_out");
+	mp_put_uint(b, fc.timed_out);
+	mp_put_cstr(b, "frag_dropped");
+	mp_put_uint(b, fc.dropped);
+	mp_put_cstr(b, "frag_overlaps");
+	mp_put_uint(b, fc.overlaps);
 	tsa_wrote(st->w);
 }
 
@@ -158,7 +174,7 @@ static void packet(struct state *st, const struct pcap_pkthdr *h,
 	st->frames++;
 	st->last_sec = sec;
 	st->last_nsec = (uint32_t)nsec;
-	r = decode_packet(st->src.dlt, data, h->caplen, h->len, sec,
+	r = decode_packet(st->frags, st->src.dlt, data, h->caplen, h->len, sec,
 	    (uint32_t)nsec, tsa_out(st->w));
 	if (r & DEC_RECORD) {
 		st->decoded++;
@@ -262,6 +278,7 @@ static int read_live(struct state *st, uint64_t stats_ns)
    out of records, if anything. */
 static void summary(struct state *st)
 {
+	const struct frag_counts *fc;
 	struct pcap_stat ps;
 
 	if (st->src.live && pcap_stats(st->src.pcap, &ps) == 0)
@@ -275,6 +292,44 @@ static void summary(struct state *st)
 		    "most %d names and %d bytes of names per record)",
 		    st->src.name, (unsigned long long)st->names_cut,
 		    DNS_MAX_NAMES, DNS_MAX_NAME_BYTES);
+	if (st->frags == NULL)
+		return;
+	fc = frag_counts(st->frags);
+	if (fc->timed_out + fc->dropped + fc->overlaps > 0)
+		tsa_warn("%s: fragments: %llu datagrams reassembled, %llu timed "
+		    "out or incomplete, %llu fragments not held (over the "
+		    "[capture] Reassembly limits, or impossible), %llu "
+		    "overlapping held data with other bytes",
+		    st->src.name, (unsigned long long)fc->reassembled,
+		    (unsigned long long)fc->timed_out,
+		    (unsigned long long)fc->dropped,
+		    (unsigned long long)fc->overlaps);
+}
+
+static uint64_t setting_range(const char *key, uint64_t def, uint64_t min,
+    uint64_t max)
+{
+	uint64_t v = tsa_setting_u64("capture", key, def);
+
+	if (v < min || v > max)
+		tsa_die("%s: [capture] %s: must be %llu to %llu",
+		    tsa_settings_path(), key, (unsigned long long)min,
+		    (unsigned long long)max);
+	return v;
+}
+
+/* [capture] Reassembly*: the table, or NULL when turned off. */
+static struct frag_table *reassembly(void)
+{
+	struct frag_limits lim;
+
+	lim.datagrams = (uint32_t)setting_range("ReassemblyDatagrams", 1024, 0,
+	    1u << 20);
+	lim.memory = setting_range("ReassemblyMemory", 8u << 20, 64u << 10,
+	    1u << 30);
+	lim.timeout_ns = setting_range("ReassemblyTimeout", 30, 1, 3600) *
+	    1000000000ull;
+	return lim.datagrams ? frag_new(&lim) : NULL;
 }
 
 /* The trailing arguments, joined by spaces, as tcpdump does. */
@@ -357,6 +412,7 @@ int main(int argc, char **argv)
 		nopromisc = !tsa_setting_bool("capture", "Promiscuous", true);
 	if (!user)
 		user = tsa_setting_str("capture", "User", "nobody");
+	st.frags = reassembly();
 
 	st.w = tsa_writer_open(NULL, 0);
 	if (iface) {
@@ -387,6 +443,7 @@ int main(int argc, char **argv)
 	if (!quiet)
 		summary(&st);
 	pcap_close(st.src.pcap);
+	frag_free(st.frags);
 	tsa_writer_close(st.w);
 	free(init_file);
 	return rc < 0;

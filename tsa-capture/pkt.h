@@ -27,6 +27,7 @@ struct rec_arr {
 
 struct pkt {
 	struct rec rec;
+	struct frag_table *frags;	/* reassembly, or NULL */
 	int flags;		/* DEC_* */
 	int64_t sec;
 	uint32_t nsec;

@@ -1,9 +1,9 @@
 /*
  * TCP, UDP, ICMP and ICMPv6, and the choice of application decoder.  The
  * application is recognised by content (HTTP start lines, TLS records), DNS
- * by its well-known ports (53, mDNS 5353, LLMNR 5355), one packet at a time:
- * there is no reassembly, so a message that starts in an earlier segment is
- * not seen.
+ * by its well-known ports (53, mDNS 5353, LLMNR 5355), one packet (or
+ * reassembled IP datagram) at a time: there is no TCP reassembly, so a
+ * message that starts in an earlier segment is not seen.
  */
 #include "pkt.h"
 

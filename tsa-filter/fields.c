@@ -23,6 +23,7 @@ static const struct field fields[] = {
 	{"protocol", F_ANY, false},	/* "tcp", ... or a protocol number */
 	{"ttl", F_NUM, false},
 	{"fragment", F_STR, false},
+	{"reassembled", F_NUM, false},
 	{"tcp_flags", F_NUM, false},
 	{"tcp_op", F_STR, false},
 	{"icmp_type", F_NUM, false},

@@ -33,16 +33,20 @@ def records(path):
 
 
 def agree(path):
-    """The tshark comparison of tshark.t on one file: no unknown difference."""
-    rc, err, hdr, recs = ta.capture(path)
-    diffs = []
-    npk, nf, nok = ta.compare_file(path, recs, ta.tshark(path), diffs)
-    bad = [d for d in diffs if not d[2]]
-    for f, num, _, d in bad:
-        print("    DIFFERENCE #%d %s: tshark %r, tsa-capture %r" % (num, *d))
-    check(not bad and npk > 0, "%s: %d packets, %d fields agree with tshark, "
-          "%d known differences" % (os.path.basename(path), npk, nok,
-                                    len(diffs) - len(bad)))
+    """The tshark comparison of tshark.t on one file, both ways (fragments
+    reassembled or not): no unknown difference, no tool error."""
+    for mode in ta.MODES:
+        rc, err, hdr, recs = ta.capture(path, mode)
+        trc, terr, frames = ta.tshark_run(path, mode)
+        diffs = []
+        npk, nf, nok = ta.compare_file(path, recs, frames, diffs)
+        bad = [d for d in diffs if not d[2]]
+        for f, num, _, d in bad:
+            print("    DIFFERENCE #%d %s: tshark %r, tsa-capture %r" % (num, *d))
+        check(not bad and npk > 0 and rc == trc == 0 and err == terr == "",
+              "%s, %s: %d packets, %d fields agree with tshark, %d known "
+              "differences; exits %d, %d" % (os.path.basename(path), mode, npk,
+                                            nok, len(diffs) - len(bad), rc, trc))
 
 
 HTTP_REQ = b"GET /x?y=1 HTTP/1.1\r\nHost: example.org\r\nUser-Agent: t\r\n\r\n"
@@ -89,7 +93,8 @@ eth_frames = [
                             struct.pack("!H", len(dns_response("www.example.com"))) +
                             dns_response("www.example.com")))),
     # 10: PPPoE session, PPP IPv4, UDP DNS response
-    eth(0x8864, b"\x11\0\0\x01" + struct.pack("!H", 0) + b"\0\x21" +
+    (lambda ip: eth(0x8864, b"\x11\0\0\x01" + struct.pack("!H", 2 + len(ip)) +
+                    b"\0\x21" + ip))(
         ipv4(17, udp(53, 40007, dns_response("pppoe.example.com")))),
     # 11: MPLS, two labels, then IPv4 ICMP echo reply
     eth(0x8847, b"\0\x01\x00\x40" + b"\0\x02\x01\x40" +

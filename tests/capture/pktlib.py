@@ -72,7 +72,8 @@ def dns_query(name, qid=0x1234):
 
 def pcap(path, dlt, frames, endian="<", times=None, snaplen=65535):
     """A pcap file; frame i at 1700000000 + i seconds (plus i ms) unless
-    times gives each frame's time in seconds (float)."""
+    times gives each frame's time in seconds (float).  Frames longer than
+    snaplen are cut to it, as a capture with that snapshot length would."""
     with open(path, "wb") as f:
         f.write(struct.pack(endian + "IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, snaplen, dlt))
         for i, fr in enumerate(frames):
@@ -80,7 +81,8 @@ def pcap(path, dlt, frames, endian="<", times=None, snaplen=65535):
                 sec, usec = 1700000000 + i, 1000 * i
             else:
                 sec, usec = int(times[i]), int(round((times[i] % 1) * 1e6))
-            f.write(struct.pack(endian + "IIII", sec, usec, len(fr), len(fr)) + fr)
+            f.write(struct.pack(endian + "IIII", sec, usec, min(len(fr), snaplen),
+                                len(fr)) + fr[:snaplen])
     return path
 
 
