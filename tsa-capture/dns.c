@@ -70,8 +70,9 @@ static int get_name(const uint8_t *msg, const uint8_t *end, const uint8_t **pp,
 	}
 }
 
-/* Move *pp past a name without decoding it. */
-static int skip_name(const uint8_t *end, const uint8_t **pp)
+/* Move *pp past a name without decoding it.  Inline: get_rr runs it twice
+   for every answer. */
+static inline int skip_name(const uint8_t *end, const uint8_t **pp)
 {
 	const uint8_t *p = *pp;
 

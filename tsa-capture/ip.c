@@ -90,12 +90,50 @@ static void whole(struct pkt *k, unsigned proto, const uint8_t *data,
 	k->tcp_hdr_end = NULL;
 }
 
+/*
+ * An IPv4 fragment, with a reassembly table.  Returns FRAG_NOT_HELD (the
+ * caller decodes the fragment on its own, as without reassembly), or
+ * FRAG_HELD or FRAG_DONE with the record packed.  Kept out of line: the
+ * common path is a packet that is no fragment.
+ */
+__attribute__((noinline))
+static int fragment4(struct pkt *k, const uint8_t *p, const uint8_t *end,
+    size_t ihl, unsigned off, int frag)
+{
+	struct frag_key key;
+	const uint8_t *data;
+	size_t total = rd16(p + 2), dlen;
+	unsigned nfrags;
+	int held;
+
+	if (!reassembled_proto(p[9]) || total < ihl)
+		return FRAG_NOT_HELD;
+	/* Only a fragment captured whole can be part of a datagram. */
+	if (total == 0 || total > (size_t)(end - p)) {
+		frag_cut(k->frags);
+		return FRAG_NOT_HELD;
+	}
+	memset(&key, 0, sizeof key);
+	memcpy(key.src, p + 12, 4);
+	memcpy(key.dst, p + 16, 4);
+	key.id = rd16(p + 4);
+	key.version = 4;
+	key.proto = p[9];
+	held = frag_add(k->frags, &key, off, p[6] & 0x20, p + ihl, total - ihl,
+	    now_ns(k), &data, &dlen, &nfrags);
+	if (held != FRAG_NOT_HELD)
+		begin(k, 4, p + 12, p + 16, 4, p[9], p[8], frag);
+	if (held == FRAG_DONE)
+		whole(k, p[9], data, dlen, nfrags);
+	return held;
+}
+
 static int ipv4(struct pkt *k, const uint8_t *p, const uint8_t *end)
 {
-	const uint8_t *ip_end = end, *data;
-	size_t ihl, total, dlen;
-	unsigned off, frag = FRAG_NONE, nfrags;
-	int ok = 1, all = 0, held = FRAG_NOT_HELD;
+	const uint8_t *ip_end = end;
+	size_t ihl, total;
+	unsigned off, frag = FRAG_NONE;
+	int ok = 1;
 
 	if (end - p < 20) {
 		pkt_short(k);
@@ -118,36 +156,18 @@ static int ipv4(struct pkt *k, const uint8_t *p, const uint8_t *end)
 		ok = 0;
 	} else if (total > (size_t)(end - p))
 		pkt_short(k);	/* cut by the snapshot length, or bogus */
-	else {
+	else
 		ip_end = p + total;	/* drop link-layer padding */
-		all = 1;
-	}
 	off = (rd16(p + 6) & 0x1fff) * 8u;
 	if (off != 0)
 		frag = FRAG_LATER;
 	else if (p[6] & 0x20)
 		frag = FRAG_FIRST;
-	/* Only a fragment captured whole can be part of a datagram. */
-	if (frag == FRAG_NONE || !k->frags || !reassembled_proto(p[9]) || !ok)
-		;
-	else if (!all)
-		frag_cut(k->frags);
-	else {
-		struct frag_key key;
-
-		memset(&key, 0, sizeof key);
-		memcpy(key.src, p + 12, 4);
-		memcpy(key.dst, p + 16, 4);
-		key.id = rd16(p + 4);
-		key.version = 4;
-		key.proto = p[9];
-		held = frag_add(k->frags, &key, off, p[6] & 0x20, p + ihl,
-		    total - ihl, now_ns(k), &data, &dlen, &nfrags);
-	}
+	if (frag != FRAG_NONE && k->frags &&
+	    fragment4(k, p, end, ihl, off, frag) != FRAG_NOT_HELD)
+		return 1;
 	begin(k, 4, p + 12, p + 16, 4, p[9], p[8], frag);
-	if (held == FRAG_DONE)
-		whole(k, p[9], data, dlen, nfrags);
-	if (held != FRAG_NOT_HELD || !ok || frag == FRAG_LATER)
+	if (!ok || frag == FRAG_LATER)
 		return 1;
 	if ((size_t)(end - p) < ihl) {
 		pkt_short(k);
@@ -165,10 +185,11 @@ enum { CHAIN_OK, CHAIN_SHORT, CHAIN_LONG };
  * *nh and *q there (*nh at the header that did not fit, if one does not).
  * The first fragment header met is returned in *fh; the bytes after the
  * fragment header of a non-first fragment are not headers, so the walk
- * ends there, *nh being the fragment header's next header.
+ * ends there, *nh being the fragment header's next header.  Inline: it is
+ * on every IPv6 packet's path.
  */
-static int ext_walk(unsigned *nh, const uint8_t **q, const uint8_t *end,
-    const uint8_t **fh)
+static inline __attribute__((always_inline)) int ext_walk(unsigned *nh,
+    const uint8_t **q, const uint8_t *end, const uint8_t **fh)
 {
 	const uint8_t *h = *q;
 	size_t len;
@@ -208,29 +229,58 @@ static int ext_walk(unsigned *nh, const uint8_t **q, const uint8_t *end,
 	return CHAIN_LONG;
 }
 
-/* The transport of a reassembled IPv6 datagram: its payload may begin with
-   extension headers (destination options, routing) of its own. */
-static void whole6(struct pkt *k, const uint8_t *p, unsigned ttl, int frag,
-    unsigned nh, const uint8_t *data, size_t len, unsigned nfrags)
+/*
+ * An IPv6 fragment (fragment header fh, payload up to ip_end, all: captured
+ * whole), with a reassembly table: as fragment4.  The fragment's own next
+ * header may be an extension header of the fragmentable part (whose chain a
+ * tiny first fragment may even cut); a completed datagram's payload then
+ * starts with it.
+ */
+__attribute__((noinline))
+static int fragment6(struct pkt *k, const uint8_t *p, const uint8_t *ip_end,
+    int all, const uint8_t *fh, int frag)
 {
-	const uint8_t *q = data, *fh = NULL;
-	int chain = ext_walk(&nh, &q, data + len, &fh);
+	struct frag_key key;
+	const uint8_t *data, *q, *inner = NULL;
+	size_t dlen;
+	unsigned nfrags, nh = fh[0];
+	int held, chain;
 
-	begin(k, 6, p + 8, p + 24, 16, nh, ttl, frag);
-	if (chain != CHAIN_OK || fh != NULL) {	/* a fragment in a fragment? */
+	if (!reassembled_proto(nh) && nh != 43 && nh != 60 && nh != 51)
+		return FRAG_NOT_HELD;
+	if (!all) {
+		frag_cut(k->frags);
+		return FRAG_NOT_HELD;
+	}
+	memset(&key, 0, sizeof key);
+	memcpy(key.src, p + 8, 16);
+	memcpy(key.dst, p + 24, 16);
+	key.id = rd32(fh + 4);
+	key.version = 6;
+	held = frag_add(k->frags, &key, rd16(fh + 2) & 0xfff8, fh[3] & 1,
+	    fh + 8, (size_t)(ip_end - fh - 8), now_ns(k), &data, &dlen, &nfrags);
+	if (held == FRAG_HELD)	/* protocol: as for a later fragment */
+		begin(k, 6, p + 8, p + 24, 16, nh, p[7], frag);
+	if (held != FRAG_DONE)
+		return held;
+	q = data;
+	chain = ext_walk(&nh, &q, data + dlen, &inner);
+	begin(k, 6, p + 8, p + 24, 16, nh, p[7], frag);
+	if (chain == CHAIN_OK && inner == NULL)
+		whole(k, nh, q, (size_t)(data + dlen - q), nfrags);
+	else {		/* a cut chain, or a fragment in a fragment */
 		k->flags |= DEC_MALFORMED;
 		put_uint(KEY(k, "reassembled"), nfrags);
-		return;
 	}
-	whole(k, nh, q, (size_t)(data + len - q), nfrags);
+	return held;
 }
 
 static int ipv6(struct pkt *k, const uint8_t *p, const uint8_t *end)
 {
-	const uint8_t *ip_end = end, *q, *fh = NULL, *data;
-	size_t plen, dlen;
-	unsigned nh, nfrags;
-	int frag = FRAG_NONE, all = 0, chain, held = FRAG_NOT_HELD;
+	const uint8_t *ip_end = end, *q, *fh = NULL;
+	size_t plen;
+	unsigned nh;
+	int frag = FRAG_NONE, all = 0, chain;
 
 	if (end - p < 40) {
 		pkt_short(k);
@@ -258,33 +308,9 @@ static int ipv6(struct pkt *k, const uint8_t *p, const uint8_t *end)
 		else if (fh[3] & 1)
 			frag = FRAG_FIRST;
 	}
-	/* The fragment's own next header may be an extension header of the
-	   fragmentable part (whose chain a tiny first fragment may even cut). */
-	if (frag == FRAG_NONE || !k->frags || !(reassembled_proto(fh[0]) ||
-	    fh[0] == 43 || fh[0] == 60 || fh[0] == 51))
-		;
-	else if (!all)
-		frag_cut(k->frags);
-	else {
-		struct frag_key key;
-
-		memset(&key, 0, sizeof key);
-		memcpy(key.src, p + 8, 16);
-		memcpy(key.dst, p + 24, 16);
-		key.id = rd32(fh + 4);
-		key.version = 6;
-		held = frag_add(k->frags, &key, rd16(fh + 2) & 0xfff8, fh[3] & 1,
-		    fh + 8, (size_t)(ip_end - fh - 8), now_ns(k), &data, &dlen,
-		    &nfrags);
-	}
-	if (held == FRAG_DONE) {
-		whole6(k, p, p[7], frag, fh[0], data, dlen, nfrags);
+	if (frag != FRAG_NONE && k->frags &&
+	    fragment6(k, p, ip_end, all, fh, frag) != FRAG_NOT_HELD)
 		return 1;
-	}
-	if (held == FRAG_HELD) {	/* as for a later fragment */
-		begin(k, 6, p + 8, p + 24, 16, fh[0], p[7], frag);
-		return 1;
-	}
 	begin(k, 6, p + 8, p + 24, 16, nh, p[7], frag);
 	if (chain == CHAIN_LONG)	/* an absurd chain of extension headers */
 		k->flags |= DEC_MALFORMED;

@@ -180,10 +180,12 @@ static void packet(struct state *st, const struct pcap_pkthdr *h,
 		st->decoded++;
 		tsa_wrote(st->w);
 	}
-	st->non_ip += (r & DEC_NON_IP) != 0;
-	st->truncated += (r & DEC_TRUNCATED) != 0;
-	st->malformed += (r & DEC_MALFORMED) != 0;
-	st->names_cut += (r & DEC_NAMES_CUT) != 0;
+	if (r & ~DEC_RECORD) {	/* the rare frame with something to count */
+		st->non_ip += (r & DEC_NON_IP) != 0;
+		st->truncated += (r & DEC_TRUNCATED) != 0;
+		st->malformed += (r & DEC_MALFORMED) != 0;
+		st->names_cut += (r & DEC_NAMES_CUT) != 0;
+	}
 }
 
 static void dispatch_cb(u_char *user, const struct pcap_pkthdr *h,
