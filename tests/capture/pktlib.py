@@ -53,6 +53,13 @@ def tcp(sport, dport, flags, payload=b"", opts=b"", seq=1000):
                        off << 4, flags, 65535, 0, 0) + opts + payload
 
 
+def tcp_csum4(src, dst, seg):
+    """seg (a TCP segment) with its checksum over the IPv4 pseudo-header."""
+    pseudo = src + dst + struct.pack("!BBH", 0, 6, len(seg))
+    seg = seg[:16] + b"\0\0" + seg[18:]
+    return seg[:16] + struct.pack("!H", csum(pseudo + seg)) + seg[18:]
+
+
 def udp(sport, dport, payload, length=None):
     return struct.pack("!HHHH", sport, dport,
                        8 + len(payload) if length is None else length, 0) + payload
