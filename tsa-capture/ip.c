@@ -106,10 +106,10 @@ static int fragment4(struct pkt *k, const uint8_t *p, const uint8_t *end,
 	unsigned nfrags;
 	int held;
 
-	if (!reassembled_proto(p[9]) || total < ihl)
+	if (!reassembled_proto(p[9]) || total < ihl)	/* total 0 too */
 		return FRAG_NOT_HELD;
 	/* Only a fragment captured whole can be part of a datagram. */
-	if (total == 0 || total > (size_t)(end - p)) {
+	if (total > (size_t)(end - p)) {
 		frag_cut(k->frags);
 		return FRAG_NOT_HELD;
 	}
