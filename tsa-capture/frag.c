@@ -22,12 +22,11 @@
  * its own by the caller.  Each call also times out at most EXPIRE_STEP of
  * the oldest datagrams, so no packet pays for many.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "frag.h"
+#include "hash.h"
 #include "util.h"
 
 #define UNITS ((FRAG_MAX_DATAGRAM + 7) / 8)
@@ -58,49 +57,13 @@ struct frag_table {
 	uint64_t mem;		/* bytes of dgram structs and buffers */
 	struct dgram *done;	/* completed by the last call; freed by the next */
 	struct frag_counts c;
-	uint64_t seed[2];
 };
 
-/*
- * SipHash-1-3 of the key with the table's secret seed, so that nobody on
- * the wire can choose datagrams that share a chain.  Until the library's
- * keyed hash (tsa_hash_bytes, issue 16.3) lands, here; then this is that
- * call.
- */
-#define ROTL(x, b) (((x) << (b)) | ((x) >> (64 - (b))))
-#define SIPROUND do { \
-	v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32); \
-	v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2; \
-	v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0; \
-	v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32); \
-} while (0)
-
-static uint64_t frag_hash(const struct frag_table *t, const struct frag_key *k)
+/* The library's keyed hash: nobody on the wire can choose datagrams that
+   share a chain. */
+static uint64_t frag_hash(const struct frag_key *k)
 {
-	const uint8_t *p = (const uint8_t *)k;
-	uint64_t v0 = 0x736f6d6570736575ULL ^ t->seed[0];
-	uint64_t v1 = 0x646f72616e646f6dULL ^ t->seed[1];
-	uint64_t v2 = 0x6c7967656e657261ULL ^ t->seed[0];
-	uint64_t v3 = 0x7465646279746573ULL ^ t->seed[1];
-	uint64_t m;
-	size_t i;
-
-	_Static_assert(sizeof *k % 8 == 0, "the key is whole words");
-	for (i = 0; i < sizeof *k; i += 8) {
-		memcpy(&m, p + i, 8);
-		v3 ^= m;
-		SIPROUND;
-		v0 ^= m;
-	}
-	m = (uint64_t)sizeof *k << 56;
-	v3 ^= m;
-	SIPROUND;
-	v0 ^= m;
-	v2 ^= 0xff;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
-	return v0 ^ v1 ^ v2 ^ v3;
+	return tsa_hash_bytes(k, sizeof *k);
 }
 
 struct frag_table *frag_new(const struct frag_limits *lim)
@@ -113,8 +76,6 @@ struct frag_table *frag_new(const struct frag_limits *lim)
 		n *= 2;
 	t->bucket = tsa_calloc(n, sizeof *t->bucket);
 	t->mask = n - 1;
-	if (getrandom(t->seed, sizeof t->seed, 0) != sizeof t->seed)
-		tsa_die("getrandom: %s", strerror(errno));
 	return t;
 }
 
@@ -128,7 +89,7 @@ static void dgram_free(struct frag_table *t, struct dgram *d)
 /* Take d out of the hash chain and the age list (not freed). */
 static void unlink_dgram(struct frag_table *t, struct dgram *d)
 {
-	struct dgram **pp = &t->bucket[frag_hash(t, &d->key) & t->mask];
+	struct dgram **pp = &t->bucket[frag_hash(&d->key) & t->mask];
 
 	while (*pp != d)
 		pp = &(*pp)->hnext;
@@ -307,7 +268,7 @@ int frag_add(struct frag_table *t, const struct frag_key *k, uint32_t off,
 	    (more && (len == 0 || len % 8)) || (!more && off == 0))
 		goto drop;
 	end = off + (uint32_t)len;
-	h = frag_hash(t, k);
+	h = frag_hash(k);
 	if ((d = find(t, k, h)) == NULL && (d = create(t, k, h, now_ns)) == NULL)
 		goto drop;
 	/* Data past the end that the last fragment gave, or a last fragment

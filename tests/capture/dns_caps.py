@@ -5,7 +5,6 @@ name asked, before the caps, for 11 MB of names in a 64 KiB datagram and
 (issue 16.5).  Replayed here between ordinary packets: each record stays
 within the caps (128 names, 16384 bytes of names per record) and far below
 TSA_MAX_RECORD, the stats record and the stderr summary count the cut records, and tsa-geo passes every record on with its annotations."""
-import io
 import os
 import struct
 import subprocess
@@ -14,6 +13,8 @@ import sys
 import msgpack
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import tsatest  # noqa: E402
 from pktlib import *  # noqa: E402,F403
 
 BIN = os.environ.get("TSA_BIN", "bin")
@@ -69,14 +70,13 @@ print("questions: %d in the 64 KiB datagram, %d in the 250 KB frame; "
 cap = subprocess.run([os.path.join(BIN, "tsa-capture"), "-r", path],
                      capture_output=True)
 check(cap.returncode == 0, "tsa-capture exits 0 (status %d)" % cap.returncode)
-unp = msgpack.Unpacker(io.BytesIO(cap.stdout), raw=False, max_buffer_size=64 << 20)
-recs, sizes, at = [], [], 0
-for r in unp:
-    recs.append(r)
-    sizes.append(unp.tell() - at)
-    at = unp.tell()
+raws = tsatest.unpack_all(cap.stdout, raw=True)
+recs = [msgpack.unpackb(b, raw=False) for b in raws]
+sizes = [len(b) for b in raws]
 pkts = [(r, n) for r, n in zip(recs[1:], sizes[1:]) if "type" not in r]
-stats = recs[-1]
+stats = [r for r in recs if r.get("type") == "stats"][-1]
+check(recs[-1] == {"type": "end", "complete": True},
+      "the stream ends with its end record: %r" % recs[-1])
 check(len(pkts) == 7, "seven records, one per frame: %d" % len(pkts))
 largest = max(n for _, n in pkts)
 # 16 names of 1023 characters fit in 16384 bytes, a 17th does not; the
@@ -104,7 +104,7 @@ check(err == "tsa-capture: %s: 4 DNS records kept only their first names "
 q = subprocess.run([os.path.join(BIN, "tsa-capture"), "-q", "-r", path],
                    capture_output=True)
 check(q.returncode == 0 and q.stderr == b"" and
-      list(msgpack.Unpacker(io.BytesIO(q.stdout), raw=False))[1:] == recs[1:],
+      tsatest.unpack_all(q.stdout)[1:] == recs[1:],
       "-q: the same records, nothing on stderr")
 
 # The pipeline: tsa-capture | tsa-geo, each stage's status checked.
@@ -118,8 +118,9 @@ with open(os.path.join(TMP, "cap.err"), "wb") as cerr:
 check(crc == 0 and g.returncode == 0,
       "tsa-capture | tsa-geo: statuses %d, %d (tsa-geo said %r)" %
       (crc, g.returncode, g.stderr.decode().strip()))
-out = list(msgpack.Unpacker(io.BytesIO(g.stdout), raw=False))
-gp = [r for r in out[1:] if "type" not in r]
+_, out, end = tsatest.read(g.stdout)
+gp = [r for r in out if "type" not in r]
+check(end == {"type": "end", "complete": True}, "tsa-geo's stream is whole: %r" % end)
 check([r["dst_port"] for r in gp] == [53, 40000, 443, 40001, 40002, 40004, 40005],
       "tsa-geo passed all seven records on, in order")
 check(all(r.get("src_country") == "US" for r in gp if r["src_addr"][:2] == b"\x08\x08"),

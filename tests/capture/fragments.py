@@ -11,15 +11,15 @@ IPv6 with a destination options header in the fragmentable part, a DNS
 response over fragments, the datagram and memory limits, the timeout in
 stream time, fragments cut by the snapshot length, and the settings' range
 checks.  Each capture is also compared with tshark, both ways."""
-import io
 import os
 import struct
 import subprocess
 import sys
 
-import msgpack
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import tsatest  # noqa: E402
 import tshark_agree as ta  # noqa: E402
 from pktlib import *  # noqa: E402,F403
 
@@ -41,9 +41,9 @@ def capture(path, settings=None, extra=()):
     if settings:
         argv += ["--settings", settings]
     p = subprocess.run(argv + list(extra) + ["-r", path], capture_output=True)
-    recs = list(msgpack.Unpacker(io.BytesIO(p.stdout), raw=False))
-    return (p.returncode, p.stderr.decode(), [r for r in recs[1:] if "type" not in r],
-            recs[-1] if recs else {})
+    recs = tsatest.records(p.stdout)
+    return (p.returncode, p.stderr.decode(), [r for r in recs if "type" not in r],
+            [r for r in recs if r.get("type") == "stats"][-1])
 
 
 def agree(path):
@@ -108,7 +108,7 @@ def scan_alerts(settings=None):
     crc = c.wait()
     check(crc == 0 and a.returncode == 0, "tsa-capture | tsa-aggregate: "
           "statuses %d, %d %s" % (crc, a.returncode, a.stderr.decode().strip()))
-    out = list(msgpack.Unpacker(io.BytesIO(a.stdout), raw=False))
+    out = tsatest.records(a.stdout)
     return ([r for r in out if r.get("type") == "alert"],
             [r for r in out if r.get("type") == "snapshot"])
 

@@ -15,9 +15,10 @@ import subprocess
 import sys
 import time
 
-import msgpack
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import tsatest  # noqa: E402
 from pktlib import *  # noqa: E402,F403
 
 BIN = os.environ.get("TSA_BIN", "bin")
@@ -77,9 +78,9 @@ with open(out_path, "wb") as out:
     rc = cap.wait(10)
     err = cap.stderr.read().decode()
 
-recs = list(msgpack.Unpacker(open(out_path, "rb"), raw=False))
-pkts = [r for r in recs[1:] if "type" not in r]
-stats = recs[-1]
+recs = tsatest.records(open(out_path, "rb").read())
+pkts = [r for r in recs if "type" not in r]
+stats = [r for r in recs if r.get("type") == "stats"][-1]
 check(rc == 0, "SIGTERM ends the capture with status 0 (stderr %r)" % err)
 mine = [r for r in pkts if r["src_addr"] == SRC]
 frags = [r for r in mine if "fragment" in r]

@@ -11,9 +11,10 @@ import subprocess
 import sys
 import time
 
-import msgpack
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import tsatest  # noqa: E402
 from pktlib import check, finish  # noqa: E402
 
 BIN = os.environ.get("TSA_BIN", "bin")
@@ -69,8 +70,8 @@ def live(name, prefix, args, settings=ini):
         time.sleep(1.2)             # output is flushed at least once a second
         p.send_signal(signal.SIGTERM)
         rc = p.wait(10)
-    recs = list(msgpack.Unpacker(open(out_path, "rb"), raw=False))
-    mine = [r for r in recs[1:] if r.get("dst_port") == port]
+    recs = tsatest.records(open(out_path, "rb").read())
+    mine = [r for r in recs if r.get("dst_port") == port]
     return uid, caps, nnp, rc, open(out_path + ".err").read(), mine
 
 

@@ -21,14 +21,12 @@ packets compared (MIN_PACKETS).  Anything else fails the test.
 Usage: tshark_agree.py [PCAP...]   (default: all of $PCAPS)
 """
 import concurrent.futures
-import io
 import ipaddress
 import os
 import re
 import subprocess
 import sys
 
-import msgpack
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import tsatest  # noqa: E402
