@@ -4,7 +4,6 @@
  * and "stats" records.  The only tool that touches raw packets.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 
 #include "decode.h"
 #include "frag.h"
+#include "options.h"
 #include "privileges.h"
 #include "progress.h"
 #include "source.h"
@@ -42,29 +42,6 @@ static void on_interrupt(void)
 {
 	if (live_pcap)
 		pcap_breakloop(live_pcap);
-}
-
-_Noreturn static void usage(void)
-{
-	printf("Usage: %s [-r FILE | -i IFACE] [OPTIONS] [FILTER...]\n"
-	    "Read packets with libpcap and write the TSA record stream to stdout:\n"
-	    "one record per IP packet, and stats records.\n\n"
-	    "  -r FILE          read a pcap or pcapng file ('-': stdin)\n"
-	    "  -i IFACE         capture live on an interface\n"
-	    "  -c N             stop after N packets\n"
-	    "  -p               not in promiscuous mode\n"
-	    "  -s SNAPLEN       bytes captured per packet (default [capture] SnapLen,\n"
-	    "                   262144)\n"
-	    "  -B KIB           kernel capture buffer in KiB\n"
-	    "  -Z USER          after opening, switch to USER when run as root\n"
-	    "                   (default [capture] User, nobody)\n"
-	    "  -q               no progress display, no summary\n"
-	    "      --settings FILE  settings file (default: $TSA_SETTINGS, ./settings.ini)\n"
-	    "  -h, --help       this help\n\n"
-	    "FILTER is a tcpdump filter expression (pcap-filter(7)), for files too.\n"
-	    "Without -r and -i, [app] UseLiveCapture chooses between [app]\n"
-	    "CaptureInterface and [app] InitFileLocation.\n", tsa_prog);
-	exit(0);
 }
 
 static int64_t now_ns(clockid_t clock)
@@ -289,6 +266,12 @@ static void summary(struct state *st)
 		    (unsigned long long)st->frames,
 		    (unsigned long long)st->decoded, ps.ps_recv, ps.ps_drop,
 		    ps.ps_ifdrop);
+	else if (!st->src.live && cap_opt.verbose)
+		fprintf(stderr, "%s: %llu packets read (%llu IP, %llu not IP, %llu "
+		    "cut by the snapshot length, %llu malformed)\n", st->src.name,
+		    (unsigned long long)st->frames, (unsigned long long)st->decoded,
+		    (unsigned long long)st->non_ip, (unsigned long long)st->truncated,
+		    (unsigned long long)st->malformed);
 	if (st->names_cut)
 		tsa_warn("%s: %llu DNS records kept only their first names (at "
 		    "most %d names and %d bytes of names per record)",
@@ -308,30 +291,38 @@ static void summary(struct state *st)
 		    (unsigned long long)fc->overlaps);
 }
 
-static uint64_t setting_range(const char *key, uint64_t def, uint64_t min,
-    uint64_t max)
-{
-	uint64_t v = tsa_setting_u64("capture", key, def);
-
-	if (v < min || v > max)
-		tsa_die("%s: [capture] %s: must be %llu to %llu",
-		    tsa_settings_path(), key, (unsigned long long)min,
-		    (unsigned long long)max);
-	return v;
-}
-
-/* [capture] Reassembly*: the table, or NULL when turned off. */
+/* The reassembly table, or NULL when turned off. */
 static struct frag_table *reassembly(void)
 {
 	struct frag_limits lim;
 
-	lim.datagrams = (uint32_t)setting_range("ReassemblyDatagrams", 1024, 0,
-	    1u << 20);
-	lim.memory = setting_range("ReassemblyMemory", 8u << 20, 64u << 10,
-	    1u << 30);
-	lim.timeout_ns = setting_range("ReassemblyTimeout", 30, 1, 3600) *
-	    1000000000ull;
+	lim.datagrams = (uint32_t)cap_opt.frag_datagrams;
+	lim.memory = cap_opt.frag_memory;
+	lim.timeout_ns = cap_opt.frag_timeout * 1000000000ull;
 	return lim.datagrams ? frag_new(&lim) : NULL;
+}
+
+/*
+ * -r or -i; without either, [app] UseLiveCapture chooses between the
+ * settings' interface and file.
+ */
+static void choose_source(const char **file, const char **iface)
+{
+	bool r = tsa_opt_given(&capture_tool, "read");
+	bool i = tsa_opt_given(&capture_tool, "interface");
+
+	*file = *iface = NULL;
+	if (r && i)
+		tsa_usage("-r and -i exclude each other");
+	if (r || (!i && !cap_opt.live)) {
+		*file = cap_opt.file;
+		/* empty: the settings' directory */
+		if (!**file || (*file)[strlen(*file) - 1] == '/')
+			tsa_usage("no input: give -r FILE or -i IFACE, or set [app] "
+			    "InitFileLocation in the settings");
+	} else {
+		*iface = cap_opt.iface;
+	}
 }
 
 /* The trailing arguments, joined by spaces, as tcpdump does. */
@@ -355,78 +346,30 @@ static char *join(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "settings", required_argument, NULL, 'S' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	static struct state st;
-	const char *file = NULL, *iface = NULL, *user = NULL, *settings = NULL;
-	char *init_file = NULL;	/* [app] InitFileLocation, resolved */
-	uint64_t snaplen = 0, buf_kib = 0, v;
-	int c, nopromisc = 0, quiet = 0, have_snaplen = 0, have_buf = 0, rc;
+	const char *file, *iface;
+	uint64_t snaplen;
+	int rc, first;
+
 	tsa_init(argv[0]);
-	while ((c = getopt_long(argc, argv, "r:i:c:ps:B:Z:qh", longopts,
-	    NULL)) != -1) {
-		switch (c) {
-		case 'r': file = optarg; break;
-		case 'i': iface = optarg; break;
-		case 'c':
-			if (!tsa_parse_u64(optarg, &v) || v == 0)
-				tsa_usage("-c: not a positive number: %s", optarg);
-			st.limit = v;
-			break;
-		case 'p': nopromisc = 1; break;
-		case 's':
-			if (!tsa_parse_u64(optarg, &snaplen) || snaplen > 262144)
-				tsa_usage("-s: snapshot length 0 to 262144: %s", optarg);
-			have_snaplen = 1;
-			break;
-		case 'B':
-			if (!tsa_parse_u64(optarg, &buf_kib) || buf_kib > (1u << 21))
-				tsa_usage("-B: buffer size in KiB up to 2 GiB: %s", optarg);
-			have_buf = 1;
-			break;
-		case 'Z': user = optarg; break;
-		case 'q': quiet = 1; break;
-		case 'S': settings = optarg; break;
-		case 'h': usage();
-		default: tsa_usage("unknown option");
-		}
-	}
-	if (file && iface)
-		tsa_usage("-r and -i exclude each other");
-	tsa_settings_load(settings);
-	if (!file && !iface) {
-		if (tsa_setting_bool("app", "UseLiveCapture", false))
-			iface = tsa_setting_str("app", "CaptureInterface", "eth0");
-		else if ((file = init_file = tsa_setting_path("app",
-		    "InitFileLocation", "")) == NULL || *file == '\0' ||
-		    file[strlen(file) - 1] == '/')	/* empty: the directory */
-			tsa_usage("no input: give -r FILE or -i IFACE, or set [app] "
-			    "InitFileLocation in the settings");
-	}
-	if (!have_snaplen)
-		snaplen = tsa_setting_u64("capture", "SnapLen", 262144);
-	if (snaplen == 0 || snaplen > 262144)
-		snaplen = 262144;	/* 0 means the default, as in tcpdump */
-	if (!nopromisc)
-		nopromisc = !tsa_setting_bool("capture", "Promiscuous", true);
-	if (!user)
-		user = tsa_setting_str("capture", "User", "nobody");
+	first = tsa_opts_parse(&capture_tool, argc, argv);
+	choose_source(&file, &iface);
+	st.limit = cap_opt.count;
+	snaplen = cap_opt.snaplen ? cap_opt.snaplen : 262144;	/* 0: as tcpdump */
 	st.frags = reassembly();
 
-	st.w = tsa_writer_open(NULL, 0);
+	st.w = tsa_writer_open(cap_opt.out, 0);
 	if (iface) {
-		source_open_live(&st.src, iface, (int)snaplen, !nopromisc,
-		    have_buf ? buf_kib * 1024 :
-		    tsa_setting_u64("capture", "BufferSize", 0));
+		source_open_live(&st.src, iface, (int)snaplen,
+		    cap_opt.promisc && !cap_opt.no_promisc,
+		    tsa_opt_given(&capture_tool, "buffer-kib") ?
+		    cap_opt.buffer_kib * 1024 : cap_opt.buffer);
 		live_pcap = st.src.pcap;
 	} else
 		source_open_file(&st.src, file);
-	privileges_drop(user, quiet);
-	if (optind < argc) {
-		char *expr = join(argc - optind, argv + optind);
+	privileges_drop(cap_opt.user, cap_opt.quiet);
+	if (first < argc) {
+		char *expr = join(argc - first, argv + first);
 
 		source_filter(&st.src, expr);
 		free(expr);
@@ -434,19 +377,14 @@ int main(int argc, char **argv)
 
 	tsa_on_interrupt(on_interrupt);
 	put_header(&st, argc, argv);
-	if (st.src.live) {
-		uint64_t every = tsa_setting_u64("capture", "StatsInterval", 5);
-
-		if (every > 86400)	/* a day at most, and no overflow */
-			every = 86400;
-		rc = read_live(&st, every * 1000000000ull);
-	} else
-		rc = read_file(&st, quiet);
-	if (!quiet)
+	if (st.src.live)
+		rc = read_live(&st, cap_opt.stats_every * 1000000000ull);
+	else
+		rc = read_file(&st, cap_opt.quiet);
+	if (!cap_opt.quiet)
 		summary(&st);
 	pcap_close(st.src.pcap);
 	frag_free(st.frags);
 	tsa_writer_close(st.w);
-	free(init_file);
 	return rc < 0;
 }

@@ -44,7 +44,7 @@ expect 1 "^tsa-capture: $t/usb.pcap: unsupported link type USB_LINUX \\(189\\)$"
 expect 1 "^tsa-capture: nosuch0: no such interface$" -- -i nosuch0
 expect 1 "^tsa-capture: filter 'tcp port http-ish': " -- -r "$PCAPS/zeek-wikipedia.pcap" tcp port http-ish
 expect 2 "^tsa-capture: -r and -i exclude each other \(try 'tsa-capture --help'\)$" -- -r x -i lo
-expect 2 "^tsa-capture: -c: not a positive number: many \(try 'tsa-capture --help'\)$" -- -r x -c many
+expect 2 "^tsa-capture: -c: \"many\" is not a whole number \(try 'tsa-capture --help'\)$" -- -r x -c many
 
 # The permission errors of an unprivileged user are in privileges.t (root
 # only, so that this test has no part that could be skipped).

@@ -247,7 +247,8 @@ for key, val, rng in (("ReassemblyDatagrams", "2000000", "0 to 1048576"),
     bad = ini("bad.ini", "[capture]\n%s = %s\n" % (key, val))
     p = subprocess.run([os.path.join(BIN, "tsa-capture"), "--settings", bad, "-r", scan],
                        capture_output=True, text=True)
-    check(p.returncode == 1 and p.stdout == "" and
-          p.stderr == "tsa-capture: %s: [capture] %s: must be %s\n" % (bad, key, rng),
+    check(p.returncode == 2 and p.stdout == "" and
+          p.stderr == 'tsa-capture: %s:2: [capture] %s: "%s" is out of range '
+          '(from %s)\n' % (os.path.realpath(bad), key, val, rng),
           "%s = %s refused: %r" % (key, val, p.stderr))
 finish()
