@@ -144,7 +144,7 @@ dns_reflected_answer(struct gen *g, struct host *reflector,
 	}
 	/* Pad with address records up to a full-size datagram. */
 	memset(a, 0, sizeof a);
-	while (m.len + 60 < 1400 && !m.over) {
+	while (m.w.len + 60 < 1400 && !m.w.over) {
 		rng_fill(&g->rng, a, 16);
 		if (rng_chance(&g->rng, 0.5))
 			dns_rr_addr(&m, zone, DNS_A, 300, a);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "rng.h"
+#include "wbuf.h"
 
 #define DNS_A		1
 #define DNS_NS		2
@@ -18,9 +19,7 @@
 #define DNS_NXDOMAIN	3
 
 struct dns_msg {
-	uint8_t *p;
-	size_t cap, len;
-	int over;
+	struct wbuf w;
 	unsigned ancount, nscount, arcount;
 	/* Compression targets: every label start written so far. */
 	struct { const char *suffix; uint16_t off; } names[48];

@@ -18,13 +18,13 @@
  *  IIS 7+: Content-Length,Content-Type,Server,Date (no Connection,
  *      Keep-Alive or Accept-Ranges)
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "os_stacks.h"
 #include "http_msg.h"
+#include "wbuf.h"
 
 const char *const http_client_label[UA_COUNT] = {
 	[UA_FIREFOX] = "Firefox 10.x or newer",
@@ -118,35 +118,12 @@ ua_string(const struct http_req *q)
 	}
 }
 
-struct buf {
-	char *p;
-	size_t cap, len;
-	int over;
-};
-
-static void __attribute__((format(printf, 2, 3)))
-add(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (b->over)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= b->cap - b->len)
-		b->over = 1;
-	else
-		b->len += (size_t)n;
-}
-
 size_t
 http_request(char *out, size_t cap, const struct http_req *q, const char *name)
 {
 	char host[80];
 	static const char *const methods[] = { "GET", "HEAD", "POST" };
-	struct buf b = { out, cap, 0, 0 };
+	struct wbuf b = wb_init(out, cap);
 	const char *path = paths[q->seed % NPATHS];
 	const char *ua = ua_string(q);
 	const char *lang = langs[q->lang % N_LANGS];
@@ -162,21 +139,21 @@ http_request(char *out, size_t cap, const struct http_req *q, const char *name)
 		snprintf(host, sizeof host, "%s:%u", name, q->port);
 	if (post)
 		path = "/login";
-	add(&b, "%s %s HTTP/1.1\r\n", methods[q->method], path);
+	wb_printf(&b, "%s %s HTTP/1.1\r\n", methods[q->method], path);
 	switch (q->client) {
 	case UA_FIREFOX:
-		add(&b, "Host: %s\r\nUser-Agent: %s\r\nAccept: %s\r\n"
+		wb_printf(&b, "Host: %s\r\nUser-Agent: %s\r\nAccept: %s\r\n"
 		    "Accept-Language: %s\r\nAccept-Encoding: gzip, deflate\r\n",
 		    host, ua, html, lang);
 		if (q->seed & 0x100)
-			add(&b, "DNT: 1\r\n");
-		add(&b, "Connection: keep-alive\r\n");
+			wb_printf(&b, "DNT: 1\r\n");
+		wb_printf(&b, "Connection: keep-alive\r\n");
 		if (q->seed & 0x200)
-			add(&b, "Referer: http://%s/\r\n", host);
-		add(&b, "Upgrade-Insecure-Requests: 1\r\n");
+			wb_printf(&b, "Referer: http://%s/\r\n", host);
+		wb_printf(&b, "Upgrade-Insecure-Requests: 1\r\n");
 		break;
 	case UA_CHROME:
-		add(&b, "Host: %s\r\nConnection: keep-alive\r\n"
+		wb_printf(&b, "Host: %s\r\nConnection: keep-alive\r\n"
 		    "Upgrade-Insecure-Requests: 1\r\nUser-Agent: %s\r\n"
 		    "Accept: text/html,application/xhtml+xml,application/xml;"
 		    "q=0.9,image/webp,*/*;q=0.8\r\n"
@@ -184,51 +161,54 @@ http_request(char *out, size_t cap, const struct http_req *q, const char *name)
 		    "Accept-Language: %s\r\n", host, ua, lang);
 		break;
 	case UA_MSIE:
-		add(&b, "Accept: text/html, application/xhtml+xml, */*\r\n");
+		wb_printf(&b, "Accept: text/html, application/xhtml+xml, "
+		    "*/*\r\n");
 		if (q->seed & 0x200)
-			add(&b, "Referer: http://%s/\r\n", host);
-		add(&b, "Accept-Language: %.5s\r\nUser-Agent: %s\r\n"
+			wb_printf(&b, "Referer: http://%s/\r\n", host);
+		wb_printf(&b, "Accept-Language: %.5s\r\nUser-Agent: %s\r\n"
 		    "Accept-Encoding: gzip, deflate\r\nHost: %s\r\n"
 		    "Connection: Keep-Alive\r\n", lang, ua, host);
 		break;
 	case UA_SAFARI:
 	case UA_SAFARI_IOS:
-		add(&b, "Host: %s\r\nAccept-Encoding: gzip, deflate\r\n"
+		wb_printf(&b, "Host: %s\r\nAccept-Encoding: gzip, deflate\r\n"
 		    "Connection: keep-alive\r\nAccept: text/html,application/"
 		    "xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\n"
 		    "User-Agent: %s\r\nAccept-Language: %.5s\r\n", host, ua,
 		    lang);
 		if (q->seed & 0x200)
-			add(&b, "Referer: http://%s/\r\n", host);
+			wb_printf(&b, "Referer: http://%s/\r\n", host);
 		break;
 	case UA_CHROME_ANDROID:
-		add(&b, "Host: %s\r\nConnection: keep-alive\r\n"
+		wb_printf(&b, "Host: %s\r\nConnection: keep-alive\r\n"
 		    "Accept: text/html,application/xhtml+xml,application/xml;"
 		    "q=0.9,*/*;q=0.8\r\nUser-Agent: %s\r\n"
 		    "Accept-Encoding: gzip,deflate\r\nAccept-Language: %.5s\r\n"
 		    "Accept-Charset: utf-16, *;q=0.7\r\n", host, ua, lang);
 		break;
 	case UA_CURL:
-		add(&b, "User-Agent: %s\r\nHost: %s\r\nAccept: */*\r\n", ua,
-		    host);
+		wb_printf(&b, "User-Agent: %s\r\nHost: %s\r\nAccept: */*\r\n",
+		    ua, host);
 		break;
 	default:
-		add(&b, "User-Agent: %s\r\nAccept: */*\r\nHost: %s\r\n"
+		wb_printf(&b, "User-Agent: %s\r\nAccept: */*\r\nHost: %s\r\n"
 		    "Connection: Keep-Alive\r\n", ua, host);
 		break;
 	}
 	if (post)
-		add(&b, "Content-Type: application/x-www-form-urlencoded\r\n"
+		wb_printf(&b, "Content-Type: "
+		    "application/x-www-form-urlencoded\r\n"
 		    "Content-Length: %u\r\n", postlen);
-	add(&b, "\r\n");
+	wb_printf(&b, "\r\n");
 	if (post) {
 		/* user=...&token=... padded to the announced length */
 		size_t start = b.len;
-		add(&b, "user=guest%u&remember=1&token=", q->seed % 1000);
+		wb_printf(&b, "user=guest%u&remember=1&token=", q->seed % 1000);
 		while (!b.over && b.len - start < postlen)
-			add(&b, "%c", "0123456789abcdef"[(b.len * 7 + q->seed) & 15]);
+			wb_printf(&b, "%c",
+			    "0123456789abcdef"[(b.len * 7 + q->seed) & 15]);
 	}
-	return b.over ? 0 : b.len;
+	return wb_len(&b);
 }
 
 static void
@@ -255,7 +235,7 @@ content_type(uint32_t seed)
 size_t
 http_response_head(char *out, size_t cap, const struct http_resp *p)
 {
-	struct buf b = { out, cap, 0, 0 };
+	struct wbuf b = wb_init(out, cap);
 	char date[32], lastmod[32];
 	const char *reason = p->status == 200 ? "OK" : p->status == 304 ?
 	    "Not Modified" : p->status == 301 ? "Moved Permanently" :
@@ -264,10 +244,10 @@ http_response_head(char *out, size_t cap, const struct http_resp *p)
 
 	http_date(date, p->date);
 	http_date(lastmod, p->date - 86400 * (int64_t)(1 + p->seed % 400));
-	add(&b, "HTTP/1.1 %u %s\r\n", p->status, reason);
+	wb_printf(&b, "HTTP/1.1 %u %s\r\n", p->status, reason);
 	switch (p->server) {
 	case SRV_APACHE:
-		add(&b, "Date: %s\r\nServer: Apache/2.4.%u (%s)\r\n"
+		wb_printf(&b, "Date: %s\r\nServer: Apache/2.4.%u (%s)\r\n"
 		    "Last-Modified: %s\r\nETag: \"%x-%x\"\r\n"
 		    "Accept-Ranges: bytes\r\nContent-Length: %u\r\n"
 		    "Keep-Alive: timeout=5, max=100\r\n"
@@ -277,7 +257,7 @@ http_response_head(char *out, size_t cap, const struct http_resp *p)
 		    lastmod, p->seed, p->body_len, p->body_len, ctype);
 		break;
 	case SRV_NGINX:
-		add(&b, "Server: nginx/1.%u.%u\r\nDate: %s\r\n"
+		wb_printf(&b, "Server: nginx/1.%u.%u\r\nDate: %s\r\n"
 		    "Content-Type: %s\r\nContent-Length: %u\r\n"
 		    "Last-Modified: %s\r\nConnection: keep-alive\r\n"
 		    "Keep-Alive: timeout=20\r\nETag: \"%x-%x\"\r\n"
@@ -286,15 +266,15 @@ http_response_head(char *out, size_t cap, const struct http_resp *p)
 		    lastmod, p->seed, p->body_len);
 		break;
 	default:
-		add(&b, "Content-Length: %u\r\nContent-Type: %s\r\n"
+		wb_printf(&b, "Content-Length: %u\r\nContent-Type: %s\r\n"
 		    "ETag: \"%08x\"\r\nServer: Microsoft-IIS/%s\r\n"
 		    "X-Powered-By: ASP.NET\r\nDate: %s\r\n",
 		    p->body_len, ctype, p->seed,
 		    p->build & 1 ? "8.5" : "10.0", date);
 		break;
 	}
-	add(&b, "\r\n");
-	return b.over ? 0 : b.len;
+	wb_printf(&b, "\r\n");
+	return wb_len(&b);
 }
 
 void

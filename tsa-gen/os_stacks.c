@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "os_stacks.h"
+#include "wbuf.h"
 
 #define L_LINUX	{ OPT_MSS, OPT_SOK, OPT_TS, OPT_NOP, OPT_WS }
 #define L_LINUX_NOTS { OPT_MSS, OPT_NOP, OPT_NOP, OPT_SOK, OPT_NOP, OPT_WS }
@@ -76,7 +77,8 @@ opts_encode(uint8_t *out, const uint8_t *layout, uint16_t mss,
 		switch (layout[i]) {
 		case OPT_MSS:
 			out[n++] = 2; out[n++] = 4;
-			out[n++] = mss >> 8; out[n++] = mss & 0xff;
+			be16(out + n, mss);
+			n += 2;
 			break;
 		case OPT_NOP:
 			out[n++] = 1;
@@ -89,10 +91,9 @@ opts_encode(uint8_t *out, const uint8_t *layout, uint16_t mss,
 			break;
 		case OPT_TS:
 			out[n++] = 8; out[n++] = 10;
-			for (int s = 24; s >= 0; s -= 8)
-				out[n++] = (uint8_t)(ts1 >> s);
-			for (int s = 24; s >= 0; s -= 8)
-				out[n++] = (uint8_t)(ts2 >> s);
+			be32(out + n, ts1);
+			be32(out + n + 4, ts2);
+			n += 8;
 			break;
 		case OPT_EOL:	/* p0f's "eol+N": N zero bytes follow */
 			out[n++] = 0;

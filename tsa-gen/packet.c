@@ -8,28 +8,13 @@
 
 #include "util.h"
 #include "packet.h"
+#include "wbuf.h"
 
 #define ETH_LEN	14
 #define IP4_LEN	20
 #define IP6_LEN	40
 
 const uint8_t router_mac[6] = { 0x00, 0x1b, 0x21, 0x3c, 0x9d, 0x01 };
-
-static inline void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
-
-static inline void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = (v >> 16) & 0xff;
-	p[2] = (v >> 8) & 0xff;
-	p[3] = v & 0xff;
-}
 
 static uint32_t
 sum_bytes(uint32_t sum, const uint8_t *p, size_t len)
@@ -85,25 +70,25 @@ finish(uint8_t *frame, const struct ip_hdr *ip, uint8_t proto, size_t l4len,
 
 	memcpy(frame, d->local ? d->mac : router_mac, 6);
 	memcpy(frame + 6, s->local ? s->mac : router_mac, 6);
-	put16(frame + 12, s->af == 4 ? 0x0800 : 0x86dd);
+	be16(frame + 12, s->af == 4 ? 0x0800 : 0x86dd);
 
 	if (s->af == 4) {
 		iph[0] = 0x45;
 		iph[1] = 0;
-		put16(iph + 2, (uint16_t)(IP4_LEN + l4len));
-		put16(iph + 4, ip->id);
-		put16(iph + 6, ip->df ? 0x4000 : 0);
+		be16(iph + 2, (uint16_t)(IP4_LEN + l4len));
+		be16(iph + 4, ip->id);
+		be16(iph + 6, ip->df ? 0x4000 : 0);
 		iph[8] = ip->ttl ? ip->ttl : s->ttl;
 		iph[9] = proto;
-		put16(iph + 10, 0);
+		be16(iph + 10, 0);
 		memcpy(iph + 12, s->addr, 4);
 		memcpy(iph + 16, d->addr, 4);
-		put16(iph + 10, fold(sum_bytes(0, iph, IP4_LEN)));
+		be16(iph + 10, fold(sum_bytes(0, iph, IP4_LEN)));
 		if (proto != IPPROTO_ICMP_)
 			sum = sum_bytes(0, iph + 12, 8);
 	} else {
-		put32(iph, 0x60000000u | (ip->flow & 0xfffff));
-		put16(iph + 4, (uint16_t)l4len);
+		be32(iph, 0x60000000u | (ip->flow & 0xfffff));
+		be16(iph + 4, (uint16_t)l4len);
 		iph[6] = proto;
 		iph[7] = ip->ttl ? ip->ttl : s->ttl;
 		memcpy(iph + 8, s->addr, 16);
@@ -112,11 +97,11 @@ finish(uint8_t *frame, const struct ip_hdr *ip, uint8_t proto, size_t l4len,
 	}
 	if (proto != IPPROTO_ICMP_)
 		sum += proto + (uint32_t)l4len;
-	put16(l4 + csum_off, 0);
+	be16(l4 + csum_off, 0);
 	uint16_t c = fold(sum_bytes(sum, l4, l4len));
 	if (proto == IPPROTO_UDP_ && c == 0)
 		c = 0xffff;	/* 0 means "no checksum" in UDP */
-	put16(l4 + csum_off, c);
+	be16(l4 + csum_off, c);
 	return ETH_LEN + hl + l4len;
 }
 
@@ -126,14 +111,14 @@ pkt_tcp(uint8_t *frame, const struct ip_hdr *ip, const struct tcp_seg *t)
 	size_t hl = 20 + t->optlen;
 	uint8_t *l4 = l4_start(frame, ip, hl + t->paylen);
 
-	put16(l4, t->sport);
-	put16(l4 + 2, t->dport);
-	put32(l4 + 4, t->seq);
-	put32(l4 + 8, t->ack);
+	be16(l4, t->sport);
+	be16(l4 + 2, t->dport);
+	be32(l4 + 4, t->seq);
+	be32(l4 + 8, t->ack);
 	l4[12] = (uint8_t)((hl / 4) << 4);
 	l4[13] = t->flags;
-	put16(l4 + 14, t->win);
-	put16(l4 + 18, 0);	/* urgent pointer */
+	be16(l4 + 14, t->win);
+	be16(l4 + 18, 0);	/* urgent pointer */
 	if (t->optlen)
 		memcpy(l4 + 20, t->opt, t->optlen);
 	if (t->paylen)
@@ -147,9 +132,9 @@ pkt_udp(uint8_t *frame, const struct ip_hdr *ip, uint16_t sport,
 {
 	uint8_t *l4 = l4_start(frame, ip, 8 + paylen);
 
-	put16(l4, sport);
-	put16(l4 + 2, dport);
-	put16(l4 + 4, (uint16_t)(8 + paylen));
+	be16(l4, sport);
+	be16(l4 + 2, dport);
+	be16(l4 + 4, (uint16_t)(8 + paylen));
 	if (paylen)
 		memcpy(l4 + 8, pay, paylen);
 	return finish(frame, ip, IPPROTO_UDP_, 8 + paylen, 6);
@@ -163,7 +148,7 @@ pkt_icmp(uint8_t *frame, const struct ip_hdr *ip, uint8_t type, uint8_t code,
 
 	l4[0] = type;
 	l4[1] = code;
-	put32(l4 + 4, rest);
+	be32(l4 + 4, rest);
 	if (bodylen)
 		memcpy(l4 + 8, body, bodylen);
 	return finish(frame, ip, ip->src->af == 4 ? IPPROTO_ICMP_ :

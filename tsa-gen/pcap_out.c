@@ -12,6 +12,7 @@
 
 #include "util.h"
 #include "pcap_out.h"
+#include "wbuf.h"
 
 #define OUT_BUF	(4u << 20)
 #define SNAPLEN	262144u
@@ -20,7 +21,7 @@ struct pcap_out {
 	int fd;
 	int nano;
 	const char *path;
-	size_t used;
+	struct wbuf out;	/* the bytes held in buf */
 	uint8_t buf[OUT_BUF];
 };
 
@@ -29,8 +30,8 @@ flush_buf(struct pcap_out *po)
 {
 	size_t off = 0;
 
-	while (off < po->used) {
-		ssize_t n = write(po->fd, po->buf + off, po->used - off);
+	while (off < po->out.len) {
+		ssize_t n = write(po->fd, po->buf + off, po->out.len - off);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -40,16 +41,16 @@ flush_buf(struct pcap_out *po)
 		}
 		off += (size_t)n;
 	}
-	po->used = 0;
+	po->out.len = 0;
 }
 
-static void
+/* Anything written fits an empty buffer: a frame is at most FRAME_MAX. */
+static inline void
 put(struct pcap_out *po, const void *p, size_t len)
 {
-	if (po->used + len > OUT_BUF)
+	if (len > po->out.cap - po->out.len)
 		flush_buf(po);
-	memcpy(po->buf + po->used, p, len);
-	po->used += len;
+	wb_put(&po->out, p, len);
 }
 
 struct pcap_out *
@@ -64,7 +65,7 @@ pcap_out_open(const char *path, int nano)
 	} fh = { nano ? 0xa1b23c4du : 0xa1b2c3d4u, 2, 4, 0, 0, SNAPLEN, 1 };
 
 	po->nano = nano;
-	po->used = 0;
+	po->out = wb_init(po->buf, sizeof po->buf);
 	if (strcmp(path, "-") == 0) {
 		po->fd = STDOUT_FILENO;
 		po->path = "standard output";

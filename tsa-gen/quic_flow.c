@@ -7,6 +7,7 @@
 
 #include "tcp_session.h"
 #include "quic_flow.h"
+#include "wbuf.h"
 
 void
 quic_init(struct gen *g, struct quic_x *q, struct host *cli,
@@ -30,16 +31,16 @@ quic_long(struct gen *g, uint8_t *b, size_t len, unsigned type,
 	size_t n = 0, rest;
 
 	b[n++] = (uint8_t)(0xc0 | (type << 4) | 0x03);	/* 4-byte PN */
-	b[n++] = 0; b[n++] = 0; b[n++] = 0; b[n++] = 1;	/* version 1 */
+	be32(b + n, 1);	/* version 1 */
+	n += 4;
 	b[n++] = 8; memcpy(b + n, dcid, 8); n += 8;
 	b[n++] = 8; memcpy(b + n, scid, 8); n += 8;
 	if (type == 0)
 		b[n++] = 0;	/* Initial: no token */
 	rest = len - n - 2;	/* length field covers PN and payload */
-	b[n++] = (uint8_t)(0x40 | (rest >> 8));
-	b[n++] = (uint8_t)rest;
-	b[n++] = (uint8_t)(pn >> 24); b[n++] = (uint8_t)(pn >> 16);
-	b[n++] = (uint8_t)(pn >> 8); b[n++] = (uint8_t)pn;
+	be16(b + n, 0x4000 | (unsigned)rest);	/* a 2-byte varint */
+	be32(b + n + 2, pn);
+	n += 6;
 	rng_fill(&g->rng, b + n, len - n);
 	return len;
 }

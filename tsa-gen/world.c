@@ -12,6 +12,7 @@
 #include "http_msg.h"
 #include "os_stacks.h"
 #include "world.h"
+#include "wbuf.h"
 
 #define N_LOCAL		48
 #define N_REMOTE	700
@@ -67,8 +68,7 @@ ula(uint8_t a[16], struct rng *r, unsigned last)
 	memcpy(a, pfx, 8);
 	if (last) {		/* a server's fixed interface id */
 		memset(a + 8, 0, 8);
-		a[14] = (uint8_t)(last >> 8);
-		a[15] = (uint8_t)last;
+		be16(a + 14, last);
 	} else {		/* privacy extension address */
 		rng_fill(r, a + 8, 8);
 	}
