@@ -42,7 +42,7 @@ void lex_init(struct lexer *lx, const char *s);
 /* The next token, or -1 with err set (bad character, unclosed quote). */
 int lex_next(struct lexer *lx, struct token *t, struct filter_error *err);
 
-/* ---- field knowledge (fields.c) ---- */
+/* ---- field knowledge: the documented keys (fields.c) ---- */
 
 enum ftype {
 	F_ANY,			/* unknown field, or protocol (text or number) */
@@ -52,7 +52,11 @@ enum ftype {
 struct field_info {
 	enum ftype type;
 	bool fold;		/* DNS names and SNI: case-insensitive */
+	const char *stage;	/* the tool that adds the key ("tsa-geo"), NULL
+				   for a key the stream contract does not name */
 };
+
+#define FIELD_NAME_MAX 64	/* longer names are no documented key */
 
 struct field_info field_lookup(const char *name, size_t len);
 const char *ftype_name(enum ftype t);	/* "numbers", "addresses", ... */

@@ -1,80 +1,109 @@
 /*
- * What the stream contract (docs/stream.md) says each documented key holds,
- * so an expression like "dst_port == http" or "src_addr in 10.0.0/8" is
- * refused when it is compiled instead of silently matching nothing.  Keys
- * not listed (added by a stage of the user's own) accept any value; by the
- * contract, a key ending in addr, addrs or ips holds addresses.
+ * The keys of the stream contract (docs/stream.md), declared once for
+ * tsa-filter, with what each holds and the stage that adds it:
+ *
+ *  - the type refuses an expression like "dst_port == http" or "src_addr in
+ *    10.0.0/8" when it is compiled, instead of letting it match nothing;
+ *  - the stage says where tsa-filter belongs when a field's stage is not in
+ *    the stream's tools (a country filter before tsa-geo);
+ *  - the names are what tsa-filter --list-fields prints.
+ *
+ * tests/filter/fields.t holds this list against the tables of
+ * docs/stream.md.  Keys not listed (added by a stage of the user's own) take
+ * any value; by the contract, a key ending in addr, addrs or ips holds
+ * addresses.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "expr.h"
 
-struct field {
+#define CAPTURE	"tsa-capture"
+#define GEO	"tsa-geo"
+#define P0F	"tsa-p0f"
+
+enum {
+	FOLD = 1,	/* compared without regard to ASCII case */
+	ENDS = 2,	/* a key of each endpoint: src_NAME and dst_NAME */
+};
+
+static const struct field {
 	const char *name;
 	enum ftype type;
-	bool fold;
+	unsigned flags;
+	const char *stage;
+} fields[] = {
+	/* Packet records */
+	{"timestamp", F_TIME, 0, CAPTURE},
+	{"length", F_NUM, 0, CAPTURE},
+	{"ip_version", F_NUM, 0, CAPTURE},
+	{"addr", F_ADDR, ENDS, CAPTURE},
+	{"protocol", F_ANY, 0, CAPTURE},	/* "tcp", ... or a number */
+	{"ttl", F_NUM, 0, CAPTURE},
+	{"fragment", F_STR, 0, CAPTURE},
+	{"reassembled", F_NUM, 0, CAPTURE},
+	{"port", F_NUM, ENDS, CAPTURE},
+	{"tcp_flags", F_NUM, 0, CAPTURE},
+	{"tcp_op", F_STR, 0, CAPTURE},
+	{"icmp_type", F_NUM, 0, CAPTURE},
+	{"icmp_code", F_NUM, 0, CAPTURE},
+	{"application_type", F_STR, 0, CAPTURE},
+	{"dns_query_resp", F_STR, 0, CAPTURE},
+	{"dns_query_names", F_STR, FOLD, CAPTURE},
+	{"dns_resp_ips", F_ADDR, 0, CAPTURE},
+	{"dns_cnames", F_STR, FOLD, CAPTURE},
+	{"dns_rcode", F_NUM, 0, CAPTURE},
+	{"http_req_resp", F_STR, 0, CAPTURE},
+	{"http_method", F_STR, 0, CAPTURE},
+	{"http_host", F_STR, FOLD, CAPTURE},
+	{"http_uri", F_STR, 0, CAPTURE},
+	{"http_status", F_NUM, 0, CAPTURE},
+	{"tls_sni", F_STR, FOLD, CAPTURE},
+	{"truncated", F_BOOL, 0, CAPTURE},
+	{"tcp_headers", F_BIN, 0, CAPTURE},
+	{"http_headers", F_BIN, 0, CAPTURE},
+	/* Geolocation keys */
+	{"country", F_STR, ENDS, GEO},
+	{"continent", F_STR, ENDS, GEO},
+	{"lat", F_NUM, ENDS, GEO},
+	{"lon", F_NUM, ENDS, GEO},
+	{"city", F_STR, ENDS, GEO},
+	{"asn", F_NUM, ENDS, GEO},
+	{"as_org", F_STR, ENDS, GEO},
+	{"scope", F_STR, ENDS, GEO},
+	/* Fingerprint keys */
+	{"p0f_raw_sig", F_STR, 0, P0F},
+	{"p0f_match", F_STR, 0, P0F},
+	{"p0f_label", F_STR, 0, P0F},
+	{"p0f_class", F_STR, 0, P0F},
+	{"p0f_name", F_STR, 0, P0F},
+	{"p0f_flavor", F_STR, 0, P0F},
+	{"p0f_dist", F_NUM, 0, P0F},
+	{"p0f_mtu", F_NUM, 0, P0F},
+	{"p0f_link", F_STR, 0, P0F},
+	{"p0f_uptime_min", F_NUM, 0, P0F},
+	{"p0f_uptime_mod_days", F_NUM, 0, P0F},
+	{"p0f_uptime_hz", F_NUM, 0, P0F},
+	{"p0f_http_raw_sig", F_STR, 0, P0F},
+	{"p0f_http_match", F_STR, 0, P0F},
+	{"p0f_http_label", F_STR, 0, P0F},
+	{"p0f_http_dishonest", F_BOOL, 0, P0F},
+	{"p0f_lang", F_STR, 0, P0F},
+	{"os", F_STR, ENDS, P0F},
+	{"os_name", F_STR, ENDS, P0F},
+	{"os_class", F_STR, ENDS, P0F},
+	{"dist", F_NUM, ENDS, P0F},
+	{"link", F_STR, ENDS, P0F},
+	{"uptime_min", F_NUM, ENDS, P0F},
+	{"app", F_STR, ENDS, P0F},
+	{"app_name", F_STR, ENDS, P0F},
+	{"lang", F_STR, ENDS, P0F},
+	{"nat", F_BOOL, ENDS, P0F},
+	{"os_change", F_BOOL, ENDS, P0F},
+	{"bad_sw", F_NUM, ENDS, P0F},
 };
 
-/* Keys that exist in src_ and dst_ forms are listed without the prefix. */
-static const struct field fields[] = {
-	{"timestamp", F_TIME, false},
-	{"length", F_NUM, false},
-	{"ip_version", F_NUM, false},
-	{"protocol", F_ANY, false},	/* "tcp", ... or a protocol number */
-	{"ttl", F_NUM, false},
-	{"fragment", F_STR, false},
-	{"reassembled", F_NUM, false},
-	{"tcp_flags", F_NUM, false},
-	{"tcp_op", F_STR, false},
-	{"icmp_type", F_NUM, false},
-	{"icmp_code", F_NUM, false},
-	{"application_type", F_STR, false},
-	{"dns_query_resp", F_STR, false},
-	{"dns_query_names", F_STR, true},
-	{"dns_cnames", F_STR, true},
-	{"dns_rcode", F_NUM, false},
-	{"http_req_resp", F_STR, false},
-	{"http_method", F_STR, false},
-	{"http_host", F_STR, true},
-	{"http_uri", F_STR, false},
-	{"http_status", F_NUM, false},
-	{"tls_sni", F_STR, true},
-	{"truncated", F_BOOL, false},
-	{"tcp_headers", F_BIN, false},
-	{"http_headers", F_BIN, false},
-	{"p0f_raw_sig", F_STR, false},
-	{"p0f_label", F_STR, false},
-	{"p0f_class", F_STR, false},
-	{"p0f_name", F_STR, false},
-	{"p0f_flavor", F_STR, false},
-	{"p0f_match", F_STR, false},
-	{"p0f_dist", F_NUM, false},
-	{"p0f_mtu", F_NUM, false},
-	{"p0f_link", F_STR, false},
-	{"p0f_uptime_min", F_NUM, false},
-	{"p0f_uptime_mod_days", F_NUM, false},
-	{"p0f_uptime_hz", F_NUM, false},
-};
-
-static const struct field endpoint_fields[] = {
-	{"port", F_NUM, false},
-	{"country", F_STR, false},
-	{"continent", F_STR, false},
-	{"lat", F_NUM, false},
-	{"lon", F_NUM, false},
-	{"city", F_STR, false},
-	{"asn", F_NUM, false},
-	{"as_org", F_STR, false},
-	{"scope", F_STR, false},
-	{"os", F_STR, false},
-	{"os_class", F_STR, false},
-	{"os_name", F_STR, false},
-	{"dist", F_NUM, false},
-	{"link", F_STR, false},
-	{"uptime_min", F_NUM, false},
-	{"app", F_STR, false},
-	{"lang", F_STR, false},
-};
+#define NFIELDS (sizeof fields / sizeof *fields)
 
 static bool name_is(const char *name, const char *s, size_t len)
 {
@@ -87,24 +116,44 @@ static bool ends_with(const char *s, size_t len, const char *suffix)
 	return len >= n && memcmp(s + len - n, suffix, n) == 0;
 }
 
+static struct field_info info(const struct field *f)
+{
+	return (struct field_info){f->type, f->flags & FOLD, f->stage};
+}
+
 struct field_info field_lookup(const char *name, size_t len)
 {
-	struct field_info fi = {F_ANY, false};
-	for (size_t k = 0; k < sizeof fields / sizeof *fields; k++)
-		if (name_is(fields[k].name, name, len))
-			return (struct field_info){fields[k].type, fields[k].fold};
-	if (len > 4 && (memcmp(name, "src_", 4) == 0 ||
-	    memcmp(name, "dst_", 4) == 0))
-		for (size_t k = 0; k < sizeof endpoint_fields /
-		    sizeof *endpoint_fields; k++)
-			if (name_is(endpoint_fields[k].name, name + 4, len - 4))
-				return (struct field_info){
-				    endpoint_fields[k].type,
-				    endpoint_fields[k].fold};
+	bool side = len > 4 && (memcmp(name, "src_", 4) == 0 ||
+	    memcmp(name, "dst_", 4) == 0);
+	for (size_t k = 0; k < NFIELDS; k++) {
+		const struct field *f = &fields[k];
+		if (f->flags & ENDS ? side && name_is(f->name, name + 4, len - 4) :
+		    name_is(f->name, name, len))
+			return info(f);
+	}
+	struct field_info fi = {F_ANY, false, NULL};
 	if (ends_with(name, len, "addr") || ends_with(name, len, "addrs") ||
 	    ends_with(name, len, "ips"))
 		fi.type = F_ADDR;
 	return fi;
+}
+
+/* The documented keys in order, src_ and dst_ forms apart. */
+static bool field_at(size_t i, char name[FIELD_NAME_MAX], struct field_info *fi)
+{
+	for (size_t k = 0; k < NFIELDS; k++) {
+		const struct field *f = &fields[k];
+		size_t forms = f->flags & ENDS ? 2 : 1;
+		if (i >= forms) {
+			i -= forms;
+			continue;
+		}
+		snprintf(name, FIELD_NAME_MAX, "%s%s", f->flags & ENDS ?
+		    (i == 0 ? "src_" : "dst_") : "", f->name);
+		*fi = info(f);
+		return true;
+	}
+	return false;
 }
 
 const char *ftype_name(enum ftype t)
@@ -119,4 +168,14 @@ const char *ftype_name(enum ftype t)
 	case F_ANY: break;
 	}
 	return "any value";
+}
+
+void filter_list_fields(FILE *out)
+{
+	char name[FIELD_NAME_MAX];
+	struct field_info fi;
+	for (size_t i = 0; field_at(i, name, &fi); i++)
+		fprintf(out, "%s\t%s%s\t%s\n", name, fi.type == F_ANY ?
+		    "text or numbers" : ftype_name(fi.type),
+		    fi.fold ? ", any case" : "", fi.stage);
 }

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct filter;
 
@@ -29,5 +30,8 @@ enum filter_verdict {
 /* Allocates nothing; safe on any bytes. */
 enum filter_verdict filter_record(const struct filter *f, const uint8_t *rec,
     size_t len);
+
+/* Every documented field, one a line: name, what it holds, its stage. */
+void filter_list_fields(FILE *out);
 
 #endif

@@ -7,6 +7,7 @@
  * they go through to every output unchanged, so each output stays a
  * complete stream.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 static struct {
 	const char *in, *out, *fail;
 	int verbose;
+	bool list_fields;
 } opt;
 
 static const struct tsa_opt options[] = {
@@ -37,6 +39,9 @@ static const struct tsa_opt options[] = {
 	  .help = "records read, passed and failed on stderr at the end" },
 	{ .name = "count", .type = TSA_OPT_COUNT, .dest = &opt.verbose,
 	  .help = "the same as --verbose" },
+	{ .name = "list-fields", .type = TSA_OPT_FLAG, .dest = &opt.list_fields,
+	  .help = "the documented fields: name, what each holds, the\n"
+	  "stage that adds it; then exit" },
 	TSA_OPT_END
 };
 
@@ -113,6 +118,12 @@ int main(int argc, char **argv)
 	int i = tsa_opts_parse(&tool, argc, argv);
 	const char *in = opt.in, *out = opt.out, *failpath = *opt.fail ? opt.fail : NULL;
 
+	if (opt.list_fields) {
+		filter_list_fields(stdout);
+		if (fflush(stdout) != 0 && errno != EPIPE)
+			tsa_die("stdout: %s", strerror(errno));
+		return 0;
+	}
 	if (i >= argc)
 		tsa_usage("no filter expression given");
 	const char *text = argv[i++];
