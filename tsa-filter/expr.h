@@ -51,7 +51,8 @@ enum ftype {
 
 struct field_info {
 	enum ftype type;
-	bool fold;		/* DNS names and SNI: case-insensitive */
+	bool fold;		/* DNS names, SNI, country and continent codes:
+				   case-insensitive */
 	const char *stage;	/* the tool that adds the key ("tsa-geo"), NULL
 				   for a key the stream contract does not name */
 };

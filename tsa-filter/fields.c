@@ -63,8 +63,8 @@ static const struct field {
 	{"tcp_headers", F_BIN, 0, CAPTURE},
 	{"http_headers", F_BIN, 0, CAPTURE},
 	/* Geolocation keys */
-	{"country", F_STR, ENDS, GEO},
-	{"continent", F_STR, ENDS, GEO},
+	{"country", F_STR, ENDS | FOLD, GEO},
+	{"continent", F_STR, ENDS | FOLD, GEO},
 	{"lat", F_NUM, ENDS, GEO},
 	{"lon", F_NUM, ENDS, GEO},
 	{"city", F_STR, ENDS, GEO},

@@ -91,5 +91,8 @@ else:
     if named != folded:
         fail(f"tsa-filter.1 names {sorted(named)} as compared in any case, "
              f"--list-fields {sorted(folded)}")
+    for k in ("dst_country", "src_continent", "tls_sni"):
+        if k not in folded:
+            fail(f"{k}: not compared in any case")
 
 finish()

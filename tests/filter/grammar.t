@@ -225,10 +225,13 @@ cases = [
     ("http_uri == /Index.html", lambda r: g(r, "http_uri") == "/Index.html"),
     ("http_uri == '/a b' or http_uri == \"/q\\\"x\"",
      lambda r: g(r, "http_uri") in ("/a b", '/q"x')),
-    ("src_country in [CN, RU]", lambda r: g(r, "src_country") in ("CN", "RU")),
-    ('src_country == "cn"', lambda r: g(r, "src_country") == "cn"),
+    # country codes in any case
+    ("src_country in [CN, RU]", lambda r: value(r, "src_country", text(
+        lambda v: v in ("cn", "ru"), True))),
+    ('src_country == "cn"', lambda r: value(r, "src_country", text(
+        lambda v: v == "cn", True))),
     ("src_country >= M", lambda r: value(r, "src_country",
-                                         text(lambda v: v >= "M"))),
+                                         text(lambda v: v >= "m", True))),
     ("tcp_op in [SYN, SYN-ACK]", lambda r: g(r, "tcp_op") in ("SYN",
                                                                "SYN-ACK")),
     # booleans
