@@ -4,12 +4,13 @@
  * first NUL is an expression: it must compile or be refused with a column
  * inside the text (plus one for the end).  A compiled expression is run on
  * fixed records covering every value type, and on the bytes after the NUL
- * taken as a record, which may be anything.
+ * taken as a record, which may be anything.  Each field of the expression
+ * is looked up for "did you mean", as a misspelled one would be.
  */
 #include <stdlib.h>
 
 #include "tsa.h"
-#include "../tsa-filter/filter.h"
+#include "../tsa-filter/expr.h"
 
 static struct mp_buf recs[3];
 
@@ -72,6 +73,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (nul)
 			(void)filter_record(f, nul + 1, size - n - 1);
+		for (int k = 1; k < f->nkeys; k++) {
+			char near[2 * FIELD_NAME_MAX + 8];
+			field_nearest(f->keys[k], near, sizeof near);
+			if (strlen(near) >= sizeof near)
+				abort();
+		}
 		filter_free(f);
 	}
 	free(text);

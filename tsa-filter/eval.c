@@ -167,7 +167,7 @@ static bool eval(const struct ctx *c, uint32_t i)
 	return false;
 }
 
-enum filter_verdict filter_record(const struct filter *f, const uint8_t *rec,
+enum filter_verdict filter_record(struct filter *f, const uint8_t *rec,
     size_t len)
 {
 	struct val vals[FILTER_MAX_KEYS];
@@ -177,6 +177,7 @@ enum filter_verdict filter_record(const struct filter *f, const uint8_t *rec,
 		return FILTER_BAD;
 	if (rc > 0)
 		return FILTER_OTHER;
+	f->seen |= found;
 	struct ctx c = {f, found, vals};
 	return eval(&c, f->root) ? FILTER_PASS : FILTER_FAIL;
 }

@@ -61,6 +61,13 @@ struct field_info {
 
 struct field_info field_lookup(const char *name, size_t len);
 const char *ftype_name(enum ftype t);	/* "numbers", "addresses", ... */
+/*
+ * The documented key or keys nearest a name that is none, for "did you
+ * mean": a misspelling (one edit, or two in a name of 8 bytes or more; a
+ * swap of neighbours is one, case is none), else the keys it is the end of
+ * ("port": "src_port or dst_port").  "" when none is near.
+ */
+void field_nearest(const char *name, char *out, size_t n);
 
 /* ---- literals (literal.c) ---- */
 
@@ -126,6 +133,7 @@ struct filter {
 	uint64_t klen_mask;	/* bit n: a key of length n (mod 64) */
 	int nkeys;
 	uint32_t root;
+	uint64_t seen;		/* bit k: keys[k] was in a packet record */
 };
 
 /* ---- one record (scan.c, eval.c) ---- */

@@ -6,15 +6,18 @@
  *    10.0.0/8" when it is compiled, instead of letting it match nothing;
  *  - the stage says where tsa-filter belongs when a field's stage is not in
  *    the stream's tools (a country filter before tsa-geo);
- *  - the names are what tsa-filter --list-fields prints.
+ *  - the names answer "did you mean" for a field that is neither listed nor
+ *    in any record, and tsa-filter --list-fields.
  *
  * tests/filter/fields.t holds this list against the tables of
  * docs/stream.md.  Keys not listed (added by a stage of the user's own) take
  * any value; by the contract, a key ending in addr, addrs or ips holds
  * addresses.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "expr.h"
 
@@ -154,6 +157,76 @@ static bool field_at(size_t i, char name[FIELD_NAME_MAX], struct field_info *fi)
 		return true;
 	}
 	return false;
+}
+
+/*
+ * Edits from a to b, ASCII case ignored, a swap of neighbours counting as
+ * one (dst_prot is one from dst_port): the optimal string alignment
+ * distance.  Names are short: longer ones are simply far.
+ */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t d[FIELD_NAME_MAX][FIELD_NAME_MAX];
+	if (la >= FIELD_NAME_MAX || lb >= FIELD_NAME_MAX)
+		return SIZE_MAX;
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			int ca = tolower((unsigned char)a[i - 1]);
+			int cb = tolower((unsigned char)b[j - 1]);
+			size_t v = d[i - 1][j - 1] + (ca != cb);
+			if (d[i - 1][j] + 1 < v)
+				v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && ca == tolower((unsigned char)
+			    b[j - 2]) && cb == tolower((unsigned char)a[i - 2]) &&
+			    d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	return d[la][lb];
+}
+
+void field_nearest(const char *name, char *out, size_t n)
+{
+	char cand[FIELD_NAME_MAX], best[FIELD_NAME_MAX] = "";
+	char ends[2][FIELD_NAME_MAX];
+	size_t len = strlen(name), nends = 0, bd = SIZE_MAX;
+	struct field_info fi;
+
+	/* A misspelling: one edit, two in a name of 8 bytes or more. */
+	for (size_t i = 0; field_at(i, cand, &fi); i++) {
+		size_t d = distance(name, cand);
+		if (d < bd) {
+			bd = d;
+			snprintf(best, sizeof best, "%s", cand);
+		}
+	}
+	if (bd <= (len >= 8 ? 2u : 1u)) {
+		snprintf(out, n, "%s", best);
+		return;
+	}
+	/* The end of a name: port (src_port, dst_port), sni (tls_sni). */
+	for (size_t i = 0; field_at(i, cand, &fi); i++) {
+		size_t cl = strlen(cand);
+		if (cl > len && cand[cl - len - 1] == '_' &&
+		    strcasecmp(cand + cl - len, name) == 0) {
+			if (nends < 2)
+				snprintf(ends[nends], FIELD_NAME_MAX, "%s", cand);
+			nends++;
+		}
+	}
+	if (nends == 1)
+		snprintf(out, n, "%s", ends[0]);
+	else if (nends == 2)
+		snprintf(out, n, "%s or %s", ends[0], ends[1]);
+	else if (n > 0)
+		*out = '\0';
 }
 
 const char *ftype_name(enum ftype t)

@@ -27,9 +27,24 @@ enum filter_verdict {
 	FILTER_BAD,		/* not a well-formed map */
 };
 
-/* Allocates nothing; safe on any bytes. */
-enum filter_verdict filter_record(const struct filter *f, const uint8_t *rec,
+/*
+ * Allocates nothing; safe on any bytes.  Notes which of the expression's
+ * fields the record has, for filter_warn_unseen.
+ */
+enum filter_verdict filter_record(struct filter *f, const uint8_t *rec,
     size_t len);
+
+/*
+ * What tsa-filter tells the user about fields no record will match
+ * (warn.c), one line per field on stderr.  At the first packet record:
+ * the fields added by a stage (tsa-geo, tsa-p0f) that is not in the
+ * stream's tools, unless that record has them.  At the end: the fields
+ * that are no documented key and were in no packet record of the
+ * nrecords read, with the nearest documented name.
+ */
+struct tsa_reader;
+void filter_warn_stages(const struct filter *f, const struct tsa_reader *r);
+void filter_warn_unseen(const struct filter *f, uint64_t nrecords);
 
 /* Every documented field, one a line: name, what it holds, its stage. */
 void filter_list_fields(FILE *out);

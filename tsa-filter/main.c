@@ -148,8 +148,9 @@ int main(int argc, char **argv)
 	size_t hlen;
 	const uint8_t *hdr = tsa_reader_header(r, &hlen);
 	struct mp_obj kind;
-	if (mp_map_get1(hdr, hlen, "kind", &kind) == 1 &&
-	    mp_str_eq(&kind, "snapshots", 9))
+	bool snapshots = mp_map_get1(hdr, hlen, "kind", &kind) == 1 &&
+	    mp_str_eq(&kind, "snapshots", 9);
+	if (snapshots)
 		tsa_warn("%s: a snapshots stream has no packet records to "
 		    "filter: every record passes", tsa_reader_name(r));
 	struct output pass = { .w = tsa_writer_open(out, 0),
@@ -172,7 +173,11 @@ int main(int argc, char **argv)
 	size_t len;
 	int rc;
 	while ((rc = tsa_read(r, &rec, &len)) > 0) {
-		switch (filter_record(f, rec, len)) {
+		enum filter_verdict v = filter_record(f, rec, len);
+		/* The first packet record has shown which fields it has. */
+		if ((v == FILTER_PASS || v == FILTER_FAIL) && npass + nfail == 0)
+			filter_warn_stages(f, r);
+		switch (v) {
 		case FILTER_PASS:
 			npass++;
 			copy(&pass, rec, len);
@@ -207,6 +212,8 @@ int main(int argc, char **argv)
 		tsa_writer_close(failed.w);
 	}
 	tsa_writer_close(pass.w);
+	if (!snapshots)
+		filter_warn_unseen(f, npass + nfail);
 	if (opt.verbose)
 		fprintf(stderr, "%s: %" PRIu64 " records read, %" PRIu64
 		    " passed, %" PRIu64 " failed; %" PRIu64 " other record%s "

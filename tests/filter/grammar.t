@@ -85,7 +85,9 @@ for i in range(3000):
     if i % 500 == 250:
         records.append({"type": "stats", "final": False, "decoded": i})
     records.append(record(i))
-data, raws = stream(records)
+# The keys of tsa-geo are in the records: the header says it ran.
+data, raws = stream(records, {"tsa": 1, "kind": "packets",
+                              "tools": [["test"], ["tsa-geo"]]})
 
 G = fnmatch.fnmatchcase
 P, T = "protocol", "timestamp"
