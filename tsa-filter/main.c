@@ -212,7 +212,8 @@ int main(int argc, char **argv)
 		tsa_writer_close(failed.w);
 	}
 	tsa_writer_close(pass.w);
-	if (!snapshots)
+	/* After damaged input, its one line says it all. */
+	if (!snapshots && rc == 0 && tsa_input_complete())
 		filter_warn_unseen(f, npass + nfail);
 	if (opt.verbose)
 		fprintf(stderr, "%s: %" PRIu64 " records read, %" PRIu64

@@ -159,6 +159,17 @@ if rc != 0 or err != W + "stdin: a snapshots stream has no packet records " \
         "to filter: every record passes\n":
     fail(f"snapshots: status {rc}, stderr {err!r}")
 
+# Damaged input: its one line, no field warnings after it.
+data, _ = stream(plain, header(CAPTURE))
+rc, out, err = run(["dst_prot == 1"], data[:-3])
+if rc != 1 or len(err.splitlines()) != 1 or "dst_prot" in err:
+    fail(f"truncated input: status {rc}, stderr {err!r}")
+e = stream(plain, dict(header(CAPTURE), end_record=True))[0]
+cut = e[:e.rindex(b"\x82\xa4type\xa3end")]
+rc, out, err = run(["dst_prot == 1"], cut)
+if rc != 1 or len(err.splitlines()) != 1 or "dst_prot" in err:
+    fail(f"input without its end record: status {rc}, stderr {err!r}")
+
 # Real captures, as a user runs them.
 PCAPS = os.environ.get("PCAPS", "../shared/pcaps")
 pcap = os.path.join(PCAPS, "zeek-wikipedia.pcap")
