@@ -171,27 +171,6 @@ static bool convert(const struct tsa_opt *o, const char *text, bool from_setting
 	return false;
 }
 
-/* Levenshtein distance, for "did you mean". */
-static size_t distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), prev[64], cur[64];
-
-	if (la >= 63 || lb >= 63)
-		return 99;
-	for (size_t j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		cur[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t sub = prev[j - 1] + ((a[i - 1] | 0x20) != (b[j - 1] | 0x20));
-			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-		}
-		memcpy(prev, cur, (lb + 1) * sizeof *cur);
-	}
-	return prev[lb];
-}
-
 static bool owns_section(const struct tsa_opt *opts, const char *section)
 {
 	for (const struct tsa_opt *o = opts; o->name; o++)
@@ -219,7 +198,7 @@ static void warn_unknown(const struct tsa_opt *opts)
 				size_t d;
 				if (!o->section || strcasecmp(o->section, e[i].section))
 					continue;
-				if ((d = distance(o->key, e[i].key)) == 0)
+				if ((d = tsa_edit_distance(o->key, e[i].key)) == 0)
 					known = true;
 				else if (d < bd) {
 					bd = d;

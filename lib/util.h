@@ -51,6 +51,13 @@ int tsa_parse_double(const char *s, double *v);
 /* "60s", "5m", "1h", "250ms", "2d" or plain seconds, as nanoseconds. */
 int tsa_parse_duration(const char *s, uint64_t *ns);
 
+/*
+ * Edits between two names (insert, delete, change, or swap two neighbours),
+ * letter case ignored, for "did you mean ...?"; SIZE_MAX for names of 64
+ * bytes or more, which are simply far.
+ */
+size_t tsa_edit_distance(const char *a, const char *b);
+
 /* Peak resident set size of this process in KiB (for statistics). */
 long tsa_peak_rss_kib(void);
 

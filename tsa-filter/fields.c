@@ -20,6 +20,7 @@
 #include <strings.h>
 
 #include "expr.h"
+#include "util.h"
 
 #define CAPTURE	"tsa-capture"
 #define GEO	"tsa-geo"
@@ -159,39 +160,6 @@ static bool field_at(size_t i, char name[FIELD_NAME_MAX], struct field_info *fi)
 	return false;
 }
 
-/*
- * Edits from a to b, ASCII case ignored, a swap of neighbours counting as
- * one (dst_prot is one from dst_port): the optimal string alignment
- * distance.  Names are short: longer ones are simply far.
- */
-static size_t distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	size_t d[FIELD_NAME_MAX][FIELD_NAME_MAX];
-	if (la >= FIELD_NAME_MAX || lb >= FIELD_NAME_MAX)
-		return SIZE_MAX;
-	for (size_t i = 0; i <= la; i++)
-		d[i][0] = i;
-	for (size_t j = 0; j <= lb; j++)
-		d[0][j] = j;
-	for (size_t i = 1; i <= la; i++)
-		for (size_t j = 1; j <= lb; j++) {
-			int ca = tolower((unsigned char)a[i - 1]);
-			int cb = tolower((unsigned char)b[j - 1]);
-			size_t v = d[i - 1][j - 1] + (ca != cb);
-			if (d[i - 1][j] + 1 < v)
-				v = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < v)
-				v = d[i][j - 1] + 1;
-			if (i > 1 && j > 1 && ca == tolower((unsigned char)
-			    b[j - 2]) && cb == tolower((unsigned char)a[i - 2]) &&
-			    d[i - 2][j - 2] + 1 < v)
-				v = d[i - 2][j - 2] + 1;
-			d[i][j] = v;
-		}
-	return d[la][lb];
-}
-
 void field_nearest(const char *name, char *out, size_t n)
 {
 	char cand[FIELD_NAME_MAX], best[FIELD_NAME_MAX] = "";
@@ -201,7 +169,7 @@ void field_nearest(const char *name, char *out, size_t n)
 
 	/* A misspelling: one edit, two in a name of 8 bytes or more. */
 	for (size_t i = 0; field_at(i, cand, &fi); i++) {
-		size_t d = distance(name, cand);
+		size_t d = tsa_edit_distance(name, cand);
 		if (d < bd) {
 			bd = d;
 			snprintf(best, sizeof best, "%s", cand);
