@@ -333,7 +333,9 @@ int tsa_opts_parse(const struct tsa_tool *tool, int argc, char **argv)
 	const char *settings = NULL;
 	size_t k = 0, s = 0;
 	int c, idx;
-	struct { int opt; bool as_short; const char *arg; } *seen;
+	/* Static so that an exit from here (--help, a usage error) leaves it
+	   reachable rather than a leak in a sanitizer's eyes. */
+	static struct { int opt; bool as_short; const char *arg; } *seen;
 	size_t nseen = 0;
 
 	parsed = tool;
@@ -460,6 +462,7 @@ int tsa_opts_parse(const struct tsa_tool *tool, int argc, char **argv)
 		}
 	}
 	free(seen);
+	seen = NULL;
 	return optind;
 }
 
