@@ -8,13 +8,6 @@
 #include "mp.h"
 #include "util.h"
 
-static inline uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static inline uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-static inline uint64_t be64(const uint8_t *p) { return (uint64_t)be32(p) << 32 | be32(p + 4); }
-
 /* Set o to a str/bin/ext payload of n bytes starting at p + hdr. */
 static int payload(const uint8_t **pp, const uint8_t *end, size_t hdr,
     uint32_t n, struct mp_obj *o)
@@ -80,17 +73,17 @@ int mp_next(const uint8_t **pp, const uint8_t *end, struct mp_obj *o)
 		*pp = p + 1;
 		return 0;
 	case 0xc4: NEED(1); o->type = MP_BIN; return payload(pp, end, 2, p[1], o);
-	case 0xc5: NEED(2); o->type = MP_BIN; return payload(pp, end, 3, be16(p + 1), o);
-	case 0xc6: NEED(4); o->type = MP_BIN; return payload(pp, end, 5, be32(p + 1), o);
+	case 0xc5: NEED(2); o->type = MP_BIN; return payload(pp, end, 3, tsa_be16(p + 1), o);
+	case 0xc6: NEED(4); o->type = MP_BIN; return payload(pp, end, 5, tsa_be32(p + 1), o);
 	case 0xc7: NEED(2); o->type = MP_EXT; o->ext = (int8_t)p[2];
 		return payload(pp, end, 3, p[1], o);
 	case 0xc8: NEED(3); o->type = MP_EXT; o->ext = (int8_t)p[3];
-		return payload(pp, end, 4, be16(p + 1), o);
+		return payload(pp, end, 4, tsa_be16(p + 1), o);
 	case 0xc9: NEED(5); o->type = MP_EXT; o->ext = (int8_t)p[5];
-		return payload(pp, end, 6, be32(p + 1), o);
+		return payload(pp, end, 6, tsa_be32(p + 1), o);
 	case 0xca: {
 		NEED(4);
-		uint32_t u = be32(p + 1);
+		uint32_t u = tsa_be32(p + 1);
 		float f;
 		memcpy(&f, &u, 4);
 		o->type = MP_FLOAT;
@@ -100,33 +93,33 @@ int mp_next(const uint8_t **pp, const uint8_t *end, struct mp_obj *o)
 	}
 	case 0xcb: {
 		NEED(8);
-		uint64_t u = be64(p + 1);
+		uint64_t u = tsa_be64(p + 1);
 		memcpy(&o->f, &u, 8);
 		o->type = MP_FLOAT;
 		*pp = p + 9;
 		return 0;
 	}
 	case 0xcc: NEED(1); o->type = MP_UINT; o->u = p[1]; *pp = p + 2; return 0;
-	case 0xcd: NEED(2); o->type = MP_UINT; o->u = be16(p + 1); *pp = p + 3; return 0;
-	case 0xce: NEED(4); o->type = MP_UINT; o->u = be32(p + 1); *pp = p + 5; return 0;
-	case 0xcf: NEED(8); o->type = MP_UINT; o->u = be64(p + 1); *pp = p + 9; return 0;
+	case 0xcd: NEED(2); o->type = MP_UINT; o->u = tsa_be16(p + 1); *pp = p + 3; return 0;
+	case 0xce: NEED(4); o->type = MP_UINT; o->u = tsa_be32(p + 1); *pp = p + 5; return 0;
+	case 0xcf: NEED(8); o->type = MP_UINT; o->u = tsa_be64(p + 1); *pp = p + 9; return 0;
 	/* Signed encodings of non-negative values are normalised to MP_UINT. */
 	case 0xd0: NEED(1); o->i = (int8_t)p[1]; *pp = p + 2; goto sint;
-	case 0xd1: NEED(2); o->i = (int16_t)be16(p + 1); *pp = p + 3; goto sint;
-	case 0xd2: NEED(4); o->i = (int32_t)be32(p + 1); *pp = p + 5; goto sint;
-	case 0xd3: NEED(8); o->i = (int64_t)be64(p + 1); *pp = p + 9; goto sint;
+	case 0xd1: NEED(2); o->i = (int16_t)tsa_be16(p + 1); *pp = p + 3; goto sint;
+	case 0xd2: NEED(4); o->i = (int32_t)tsa_be32(p + 1); *pp = p + 5; goto sint;
+	case 0xd3: NEED(8); o->i = (int64_t)tsa_be64(p + 1); *pp = p + 9; goto sint;
 	case 0xd4: NEED(1); o->type = MP_EXT; o->ext = (int8_t)p[1]; return payload(pp, end, 2, 1, o);
 	case 0xd5: NEED(1); o->type = MP_EXT; o->ext = (int8_t)p[1]; return payload(pp, end, 2, 2, o);
 	case 0xd6: NEED(1); o->type = MP_EXT; o->ext = (int8_t)p[1]; return payload(pp, end, 2, 4, o);
 	case 0xd7: NEED(1); o->type = MP_EXT; o->ext = (int8_t)p[1]; return payload(pp, end, 2, 8, o);
 	case 0xd8: NEED(1); o->type = MP_EXT; o->ext = (int8_t)p[1]; return payload(pp, end, 2, 16, o);
 	case 0xd9: NEED(1); o->type = MP_STR; return payload(pp, end, 2, p[1], o);
-	case 0xda: NEED(2); o->type = MP_STR; return payload(pp, end, 3, be16(p + 1), o);
-	case 0xdb: NEED(4); o->type = MP_STR; return payload(pp, end, 5, be32(p + 1), o);
-	case 0xdc: NEED(2); o->type = MP_ARRAY; o->len = be16(p + 1); o->ptr = *pp = p + 3; return 0;
-	case 0xdd: NEED(4); o->type = MP_ARRAY; o->len = be32(p + 1); o->ptr = *pp = p + 5; return 0;
-	case 0xde: NEED(2); o->type = MP_MAP; o->len = be16(p + 1); o->ptr = *pp = p + 3; return 0;
-	case 0xdf: NEED(4); o->type = MP_MAP; o->len = be32(p + 1); o->ptr = *pp = p + 5; return 0;
+	case 0xda: NEED(2); o->type = MP_STR; return payload(pp, end, 3, tsa_be16(p + 1), o);
+	case 0xdb: NEED(4); o->type = MP_STR; return payload(pp, end, 5, tsa_be32(p + 1), o);
+	case 0xdc: NEED(2); o->type = MP_ARRAY; o->len = tsa_be16(p + 1); o->ptr = *pp = p + 3; return 0;
+	case 0xdd: NEED(4); o->type = MP_ARRAY; o->len = tsa_be32(p + 1); o->ptr = *pp = p + 5; return 0;
+	case 0xde: NEED(2); o->type = MP_MAP; o->len = tsa_be16(p + 1); o->ptr = *pp = p + 3; return 0;
+	case 0xdf: NEED(4); o->type = MP_MAP; o->len = tsa_be32(p + 1); o->ptr = *pp = p + 5; return 0;
 	default:	/* 0xc1 is never used */
 		return -2;
 	}
@@ -241,12 +234,12 @@ bool mp_obj_time_other(const struct mp_obj *o, int64_t *sec, uint32_t *nsec)
 		return false;
 	switch (o->len) {
 	case 4:
-		*sec = be32(o->ptr);
+		*sec = tsa_be32(o->ptr);
 		*nsec = 0;
 		return true;
 	case 12:
-		*nsec = be32(o->ptr);
-		*sec = (int64_t)be64(o->ptr + 4);
+		*nsec = tsa_be32(o->ptr);
+		*sec = (int64_t)tsa_be64(o->ptr + 4);
 		return *nsec < 1000000000u;
 	default:
 		return false;

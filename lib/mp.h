@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "bytes.h"
+
 enum mp_type {
 	MP_NIL, MP_BOOL, MP_UINT, MP_INT, MP_FLOAT, MP_STR, MP_BIN,
 	MP_ARRAY, MP_MAP, MP_EXT
@@ -64,7 +66,7 @@ static inline int mp_map_header(const uint8_t **pp, const uint8_t *end,
 		return 0;
 	}
 	if (end - p >= 3 && *p == 0xde) {		/* map 16: most records */
-		*n = (uint32_t)p[1] << 8 | p[2];
+		*n = tsa_be16(p + 1);
 		*pp = p + 3;
 		return 0;
 	}
@@ -107,7 +109,7 @@ static inline int mp_next_inline(const uint8_t **pp, const uint8_t *end,
 	}
 	if (avail >= 3 && *p == 0xcd) {		/* ports, lengths */
 		o->type = MP_UINT;
-		o->u = (uint64_t)p[1] << 8 | p[2];
+		o->u = tsa_be16(p + 1);
 		*pp = p + 3;
 		return 0;
 	}
@@ -142,11 +144,8 @@ static inline bool mp_obj_time(const struct mp_obj *o, int64_t *sec,
     uint32_t *nsec)
 {
 	if (o->type == MP_EXT && o->ext == MP_EXT_TIMESTAMP && o->len == 8) {
-		const uint8_t *b = o->ptr;
-		uint64_t v = (uint64_t)b[0] << 56 | (uint64_t)b[1] << 48 |
-		    (uint64_t)b[2] << 40 | (uint64_t)b[3] << 32 |
-		    (uint64_t)b[4] << 24 | (uint64_t)b[5] << 16 |
-		    (uint64_t)b[6] << 8 | b[7];
+		uint64_t v = tsa_be64(o->ptr);
+
 		*nsec = (uint32_t)(v >> 34);
 		*sec = (int64_t)(v & 0x3ffffffffULL);
 		return *nsec < 1000000000u;

@@ -14,6 +14,7 @@
  */
 #include <string.h>
 
+#include "bytes.h"
 #include "tcp_sig.h"
 
 #define IP4_MBZ	0x8000
@@ -33,17 +34,6 @@
 
 /* p0f-sendsyn's probe MSS, printed as '*' in a SYN+ACK signature. */
 #define SPECIAL_MSS	1331
-
-static inline uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
 
 /* IPv6 extension headers p0f's README counts as 'olen'. */
 static bool ip6_ext(uint8_t nh)
@@ -68,7 +58,7 @@ static enum tcp_parse parse_ip(const uint8_t *h, size_t len,
 			return TCP_PARSE_SHORT;
 		if (h[9] != 6)
 			return TCP_PARSE_IGNORED;
-		fo = rd16(h + 6);
+		fo = tsa_be16(h + 6);
 		/* p0f looks at unfragmented segments only. */
 		if (fo & ~(IP4_DF | IP4_MBZ))
 			return TCP_PARSE_IGNORED;
@@ -81,12 +71,12 @@ static enum tcp_parse parse_ip(const uint8_t *h, size_t len,
 			pk->quirks |= Q_NZ_MBZ;
 		if (fo & IP4_DF) {
 			pk->quirks |= Q_DF;
-			if (rd16(h + 4))
+			if (tsa_be16(h + 4))
 				pk->quirks |= Q_NZ_ID;
-		} else if (!rd16(h + 4))
+		} else if (!tsa_be16(h + 4))
 			pk->quirks |= Q_ZERO_ID;
 		*ip_len = hl;
-		*ip_total = rd16(h + 2);
+		*ip_total = tsa_be16(h + 2);
 		return TCP_PARSE_OK;
 	}
 	if (h[0] >> 4 == 6) {
@@ -96,7 +86,7 @@ static enum tcp_parse parse_ip(const uint8_t *h, size_t len,
 
 		if (len < 40)
 			return TCP_PARSE_SHORT;
-		vt = rd32(h);
+		vt = tsa_be32(h);
 		nh = h[6];
 		/* Hop-by-hop, routing and destination options headers. */
 		while (ip6_ext(nh)) {
@@ -118,7 +108,7 @@ static enum tcp_parse parse_ip(const uint8_t *h, size_t len,
 		if ((vt >> 20) & 3)
 			pk->quirks |= Q_ECN;
 		*ip_len = off;
-		*ip_total = (uint32_t)rd16(h + 4) + 40;
+		*ip_total = (uint32_t)tsa_be16(h + 4) + 40;
 		return TCP_PARSE_OK;
 	}
 	return TCP_PARSE_BAD;
@@ -153,7 +143,7 @@ static void parse_options(const uint8_t *d, const uint8_t *end,
 				goto bad;
 			if (*d != 4)
 				pk->quirks |= Q_OPT_BAD;
-			pk->mss = rd16(d + 1);
+			pk->mss = tsa_be16(d + 1);
 			d += 3;
 			break;
 		case TCPOPT_WS:
@@ -184,11 +174,11 @@ static void parse_options(const uint8_t *d, const uint8_t *end,
 				goto bad;
 			if (*d != 10)
 				pk->quirks |= Q_OPT_BAD;
-			pk->ts1 = rd32(d + 1);
+			pk->ts1 = tsa_be32(d + 1);
 			if (!pk->ts1)
 				pk->quirks |= Q_TS1_ZERO;
 			if ((pk->flags & (TCP_SYN | TCP_ACK | TCP_FIN |
-			    TCP_RST)) == TCP_SYN && rd32(d + 5))
+			    TCP_RST)) == TCP_SYN && tsa_be32(d + 5))
 				pk->quirks |= Q_TS2_NZ;
 			d += 9;
 			break;
@@ -235,14 +225,14 @@ enum tcp_parse tcp_pkt_parse(const uint8_t *h, size_t len, struct tcp_pkt *pk)
 	if (((fl & TCP_SYN) && (fl & (TCP_FIN | TCP_RST))) ||
 	    ((fl & TCP_FIN) && (fl & TCP_RST)) || !type)
 		return TCP_PARSE_IGNORED;
-	pk->win = rd16(t + 14);
-	pk->seq = rd32(t + 4);
+	pk->win = tsa_be16(t + 14);
+	pk->seq = tsa_be32(t + 4);
 	if ((fl & 0xc0) || (t[12] & 1))
 		pk->quirks |= Q_ECN;
 	if (!pk->seq)
 		pk->quirks |= Q_ZERO_SEQ;
 	if (fl & TCP_ACK) {
-		if (!rd32(t + 8))
+		if (!tsa_be32(t + 8))
 			pk->quirks |= Q_ZERO_ACK;
 	} else if (!(fl & TCP_RST) && (t[8] & 1)) {
 		/*
@@ -255,7 +245,7 @@ enum tcp_parse tcp_pkt_parse(const uint8_t *h, size_t len, struct tcp_pkt *pk)
 	}
 	if (fl & TCP_URG)
 		pk->quirks |= Q_URG;
-	else if (rd16(t + 18))
+	else if (tsa_be16(t + 18))
 		pk->quirks |= Q_NZ_URG;
 	if (fl & TCP_PSH)
 		pk->quirks |= Q_PUSH;
