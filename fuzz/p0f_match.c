@@ -67,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			tcp_sig_match(db, dir, &pk, &win, dir ? 0 : Q_FLOW,
 			    &m);
 			if (tcp_sig_format(&pk, &win, buf) >=
-			    P0F_RAW_SIG_MAX)
+			    TCP_RAW_SIG_MAX)
 				abort();
 			(void)mtu_link(db, mtu_of(&pk));
 		}

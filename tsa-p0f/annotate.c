@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "annotate.h"
+#include "config.h"
 #include "host_pairs.h"
 #include "hosts.h"
 #include "http_sig.h"
@@ -23,9 +24,6 @@
 #include "uptime.h"
 
 struct annotate_stats annotate_stats;
-
-/* p0f looks for expired connections and hosts every 50 packets. */
-#define EXPIRE_INTERVAL 50
 
 static const struct p0f_db *db;
 static bool compat;
@@ -122,7 +120,7 @@ static void tcp_record(const struct pkt *p, const struct mp_obj *hdrs,
 	struct flow *f = NULL;
 	struct host *h;
 	struct uptime up;
-	char raw[P0F_RAW_SIG_MAX];
+	char raw[TCP_RAW_SIG_MAX];
 	size_t rawlen;
 	int to_srv = 1, is_syn;
 	bool observe = true;

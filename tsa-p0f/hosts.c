@@ -11,22 +11,11 @@
 #include <string.h>
 
 #include "addr.h"
+#include "config.h"
 #include "hosts.h"
 #include "util.h"
 
 #define NONE		HOST_NONE	/* no entry, in either table */
-#define CONN_MAX_AGE	30		/* s, p0f's -t default */
-#define HOST_IDLE_LIMIT	(120 * 60)	/* s */
-
-/* p0f's NAT detection constants (config.h). */
-#define MAX_NAT_TS	(1000 * 60 * 60 * 24)	/* ms */
-#define TSTAMP_GRACE	100			/* ms */
-#define MAX_TSCALE	1500			/* Hz */
-#define MIN_PORT_DROP	64
-#define SMALL_TTL_CHG	2
-#define LOCAL_TTL_LIMIT	5
-#define NEAR_TTL_LIMIT	9
-#define HTTP_MAX_DATE_DIFF 10			/* s */
 
 struct hosts_stats hosts_stats;
 uint64_t hosts_gen = 1;

@@ -12,11 +12,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "config.h"
 #include "http_sig.h"
 #include "sig_read.h"
 #include "tcp_sig.h"
-
-#define NAT_SCORES 32
 
 /* The last SYN (or SYN+ACK) a host sent: compared with the next one. */
 struct sig_hist {

@@ -11,15 +11,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "config.h"
 #include "http_sig.h"
 #include "languages.h"
 #include "util.h"
 #include "sigtext.h"
-
-#define HTTP_MAX_URL	1024	/* longest start line */
-#define HTTP_MAX_HDR_NAME 32
-#define HTTP_MAX_HDR_VAL 1024
-#define HTTP_MAX_SHOW	200	/* longest value shown in a raw signature */
 
 /* Headers p0f marks optional ('?') and shows without a value. */
 static const char *const req_optional[] = {
@@ -194,7 +190,7 @@ enum http_parse http_msg_parse(const struct p0f_db *db, int to_srv,
 
 		if (b[off] == '\r' || b[off] == '\n')
 			return HTTP_OK;
-		if (m->nhdr >= P0F_HTTP_MAX_HDRS)
+		if (m->nhdr >= HTTP_MAX_HDRS)
 			return HTTP_NOT_FOR_P0F;
 		while (off < len && is_name_char(b[off]) &&
 		    nlen <= HTTP_MAX_HDR_NAME) {

@@ -39,7 +39,7 @@ struct http_msg {
 	const uint8_t *sw, *lang, *via;	/* values, NULL if absent */
 	uint16_t swlen, langlen;
 	int64_t date;		/* a response's Date, 0 if none or unreadable */
-	struct http_hdr_seen hdr[P0F_HTTP_MAX_HDRS];	/* last: see parse */
+	struct http_hdr_seen hdr[HTTP_MAX_HDRS];	/* last: see parse */
 };
 
 /*

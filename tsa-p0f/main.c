@@ -10,12 +10,11 @@
 #include <string.h>
 
 #include "annotate.h"
+#include "config.h"
 #include "host_pairs.h"
 #include "hosts.h"
 #include "sig_read.h"
 #include "tsa.h"
-
-#define MAX_FLOWS	1000	/* p0f's default connection limit (-m c,) */
 
 static struct {
 	const char *fp, *out;
@@ -72,7 +71,7 @@ int main(int argc, char **argv)
 		tsa_die("%s: %s", fp_path, err);
 	if (!(db = p0f_db_load(fp_path, err, sizeof err)))
 		tsa_die("%s", err);
-	hosts_init((uint32_t)opt.hosts, MAX_FLOWS);
+	hosts_init((uint32_t)opt.hosts, MAX_CONN);
 	host_pairs_init(db, (uint32_t)opt.hosts);
 	annotate_init(db, opt.compat);
 
@@ -93,8 +92,8 @@ int main(int argc, char **argv)
 		    "HostCacheSize)",
 		    (unsigned long long)hosts_stats.hosts_evicted);
 	if (hosts_stats.flows_evicted)
-		tsa_warn("more than %d connections in their first 30 s: %llu "
-		    "forgotten", MAX_FLOWS,
+		tsa_warn("more than %d connections in their first %d s: %llu "
+		    "forgotten", MAX_CONN, CONN_MAX_AGE,
 		    (unsigned long long)hosts_stats.flows_evicted);
 	if (opt.verbose)
 		tsa_warn("%llu records; peak RSS %ld KiB", (unsigned long long)

@@ -3,6 +3,7 @@
  * to the MSS and looks the sum up in the [mtu] section; the first label
  * listing the value wins.
  */
+#include "config.h"
 #include "mtu.h"
 
 uint16_t mtu_of(const struct tcp_pkt *pk)
@@ -11,7 +12,7 @@ uint16_t mtu_of(const struct tcp_pkt *pk)
 
 	if (!pk->mss)
 		return 0;
-	mtu = (uint32_t)pk->mss + (pk->ver == 4 ? 40 : 60);
+	mtu = (uint32_t)pk->mss + (pk->ver == 4 ? MIN_TCP4 : MIN_TCP6);
 	/* p0f keeps it in 32 bits; an MSS near 65535 has no link anyway. */
 	return mtu > 65535 ? 0 : (uint16_t)mtu;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "config.h"
 #include "http_sig.h"
 #include "sig_read.h"
 #include "tcp_sig.h"
@@ -22,9 +23,6 @@ const char *const p0f_quirk_names[P0F_NQUIRKS] = {
 	"df", "id+", "id-", "ecn", "0+", "flow", "seq-", "ack+", "ack-",
 	"uptr+", "urgf+", "pushf+", "ts1-", "ts2+", "opt+", "exws", "bad",
 };
-
-/* Characters p0f allows in OS and application names besides alnum. */
-#define NAME_CHARS " ./-_!?()"
 
 /* Headers p0f registers before reading signatures (see sig_read.h). */
 static const char *const fixed_hdrs[HDR_FIXED] = {
@@ -472,8 +470,8 @@ static int parse_tcp_layout(struct parser *p, const char **vp,
 	while (*v != ':') {
 		size_t i;
 
-		if (s->nopt >= P0F_MAX_OPT)
-			return fail(p, "more than %d TCP options", P0F_MAX_OPT);
+		if (s->nopt >= MAX_TCP_OPT)
+			return fail(p, "more than %d TCP options", MAX_TCP_OPT);
 		if (strncmp(v, "eol+", 4) == 0) {
 			v += 4;
 			if (!number(&v, 255, &n))
@@ -654,9 +652,9 @@ static int parse_http_names(struct parser *p, const char **vp,
 		const char *e;
 		int id;
 
-		if ((absent ? s->nmiss : s->nhdr) >= P0F_HTTP_MAX_HDRS)
+		if ((absent ? s->nmiss : s->nhdr) >= HTTP_MAX_HDRS)
 			return fail(p, "more than %d headers listed",
-			    P0F_HTTP_MAX_HDRS);
+			    HTTP_MAX_HDRS);
 		if (!absent && *v == '?') {
 			optional = true;
 			v++;

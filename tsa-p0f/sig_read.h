@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define P0F_MAX_OPT	24	/* TCP options looked at, as p0f */
-#define P0F_HTTP_MAX_HDRS 32	/* headers in a signature or a message */
+#include "config.h"
+
 #define P0F_SYS_CLASS	0x80000000u	/* a 'sys' entry naming a class */
 
 /* "label = type:class:name:flavor" */
@@ -57,7 +57,7 @@ struct tcp_sig_rec {
 	uint16_t win;		/* value, divisor or multiplier */
 	int16_t wscale;		/* -1 for '*' */
 	uint8_t nopt, eol_pad;
-	uint8_t opt[P0F_MAX_OPT];	/* option kinds in order */
+	uint8_t opt[MAX_TCP_OPT];	/* option kinds in order */
 	uint32_t layout;	/* tcp_layout_hash of opt */
 	uint32_t quirks;
 	int8_t pclass;		/* payload: 0, 1 (non-zero) or -1 for '*' */
@@ -82,8 +82,8 @@ struct http_sig_rec {
 	unsigned line;
 	int8_t ver;		/* 0, 1, or -1 for '*' */
 	uint8_t nhdr, nmiss;
-	struct http_sig_hdr hdr[P0F_HTTP_MAX_HDRS];
-	int miss[P0F_HTTP_MAX_HDRS];
+	struct http_sig_hdr hdr[HTTP_MAX_HDRS];
+	int miss[HTTP_MAX_HDRS];
 	const char *sw;		/* expected in User-Agent or Server */
 	/*
 	 * Bits of header ids below 64 that a message must have (not

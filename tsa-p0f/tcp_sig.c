@@ -15,25 +15,8 @@
 #include <string.h>
 
 #include "bytes.h"
+#include "config.h"
 #include "tcp_sig.h"
-
-#define IP4_MBZ	0x8000
-#define IP4_DF	0x4000
-#define IP4_MF	0x2000
-
-#define TCPOPT_EOL	0
-#define TCPOPT_NOP	1
-#define TCPOPT_MSS	2
-#define TCPOPT_WS	3
-#define TCPOPT_SACKOK	4
-#define TCPOPT_SACK	5
-#define TCPOPT_TS	8
-
-#define MIN_TCP4	40	/* IPv4 + TCP headers without options */
-#define MIN_TCP6	60
-
-/* p0f-sendsyn's probe MSS, printed as '*' in a SYN+ACK signature. */
-#define SPECIAL_MSS	1331
 
 /* IPv6 extension headers p0f's README counts as 'olen'. */
 static bool ip6_ext(uint8_t nh)
@@ -65,7 +48,7 @@ static enum tcp_parse parse_ip(const uint8_t *h, size_t len,
 		pk->ver = 4;
 		pk->olen = (uint8_t)(hl - 20);
 		pk->ttl = h[8];
-		if (h[1] & 3)
+		if (h[1] & (IP_TOS_CE | IP_TOS_ECT))
 			pk->quirks |= Q_ECN;
 		if (fo & IP4_MBZ)
 			pk->quirks |= Q_NZ_MBZ;
@@ -121,7 +104,7 @@ static enum tcp_parse parse_ip(const uint8_t *h, size_t len,
 static void parse_options(const uint8_t *d, const uint8_t *end,
     struct tcp_pkt *pk)
 {
-	while (d < end && pk->nopt < P0F_MAX_OPT) {
+	while (d < end && pk->nopt < MAX_TCP_OPT) {
 		uint8_t kind = *d++;
 
 		pk->opt[pk->nopt++] = kind;
@@ -138,7 +121,7 @@ static void parse_options(const uint8_t *d, const uint8_t *end,
 			break;
 		case TCPOPT_NOP:
 			break;
-		case TCPOPT_MSS:
+		case TCPOPT_MAXSEG:
 			if (end - d < 3)
 				goto bad;
 			if (*d != 4)
@@ -146,7 +129,7 @@ static void parse_options(const uint8_t *d, const uint8_t *end,
 			pk->mss = tsa_be16(d + 1);
 			d += 3;
 			break;
-		case TCPOPT_WS:
+		case TCPOPT_WSCALE:
 			if (end - d < 2)
 				goto bad;
 			if (*d != 3)
@@ -169,7 +152,7 @@ static void parse_options(const uint8_t *d, const uint8_t *end,
 				goto bad;
 			d += *d - 1;
 			break;
-		case TCPOPT_TS:
+		case TCPOPT_TSTAMP:
 			if (end - d < 9)
 				goto bad;
 			if (*d != 10)
@@ -227,7 +210,7 @@ enum tcp_parse tcp_pkt_parse(const uint8_t *h, size_t len, struct tcp_pkt *pk)
 		return TCP_PARSE_IGNORED;
 	pk->win = tsa_be16(t + 14);
 	pk->seq = tsa_be32(t + 4);
-	if ((fl & 0xc0) || (t[12] & 1))
+	if ((fl & (TCP_ECE | TCP_CWR)) || (t[12] & TCP_NS_RES))
 		pk->quirks |= Q_ECN;
 	if (!pk->seq)
 		pk->quirks |= Q_ZERO_SEQ;
@@ -247,7 +230,7 @@ enum tcp_parse tcp_pkt_parse(const uint8_t *h, size_t len, struct tcp_pkt *pk)
 		pk->quirks |= Q_URG;
 	else if (tsa_be16(t + 18))
 		pk->quirks |= Q_NZ_URG;
-	if (fl & TCP_PSH)
+	if (fl & TCP_PUSH)
 		pk->quirks |= Q_PUSH;
 	parse_options(t + 20, t + doff, pk);
 	pk->layout = tcp_layout_hash(pk->opt, pk->nopt);
@@ -371,7 +354,7 @@ void tcp_sig_match(const struct p0f_db *db, int to_srv,
 		if (r->bad_ttl) {
 			if (r->ttl < pk->ttl)
 				continue;
-		} else if (r->ttl < pk->ttl || r->ttl - pk->ttl > P0F_MAX_DIST)
+		} else if (r->ttl < pk->ttl || r->ttl - pk->ttl > MAX_DIST)
 			fuzzy = true;
 		if (r->mss != -1 && r->mss != pk->mss)
 			continue;
@@ -419,7 +402,7 @@ void tcp_sig_match(const struct p0f_db *db, int to_srv,
 	if (fmatch && fmatch->label->class_id == -1)
 		return;
 	if (!fmatch || fmatch->ttl < pk->ttl ||
-	    (!fmatch->bad_ttl && fmatch->ttl - pk->ttl > P0F_MAX_DIST))
+	    (!fmatch->bad_ttl && fmatch->ttl - pk->ttl > MAX_DIST))
 		m->dist = tcp_guess_dist(pk->ttl);
 	else
 		m->dist = (uint8_t)(fmatch->ttl - pk->ttl);
@@ -430,7 +413,7 @@ void tcp_sig_match(const struct p0f_db *db, int to_srv,
 /*
  * The signature text, with no printf: it is made for every SYN and
  * SYN+ACK.  Every field has a bound, so it is written unchecked into a
- * buffer long enough for the longest, then cut to P0F_RAW_SIG_MAX as a
+ * buffer long enough for the longest, then cut to TCP_RAW_SIG_MAX as a
  * bounded appender would cut it.
  */
 
@@ -475,9 +458,9 @@ static const struct {
 	char s[5];
 	uint8_t n;
 } opt_text[] = {
-	[TCPOPT_NOP] = { "nop", 3 }, [TCPOPT_MSS] = { "mss", 3 },
-	[TCPOPT_WS] = { "ws", 2 }, [TCPOPT_SACKOK] = { "sok", 3 },
-	[TCPOPT_SACK] = { "sack", 4 }, [TCPOPT_TS] = { "ts", 2 },
+	[TCPOPT_NOP] = { "nop", 3 }, [TCPOPT_MAXSEG] = { "mss", 3 },
+	[TCPOPT_WSCALE] = { "ws", 2 }, [TCPOPT_SACKOK] = { "sok", 3 },
+	[TCPOPT_SACK] = { "sack", 4 }, [TCPOPT_TSTAMP] = { "ts", 2 },
 };
 
 /*
@@ -486,22 +469,22 @@ static const struct {
  * (p0f_quirk_names), ":+".  The quirks' names come from a table: from
  * there on every byte goes through put_txt(), which stops at the end.
  */
-#define SIG_TEXT_MAX (36 + P0F_MAX_OPT * 8 + 1 + P0F_NQUIRKS * 7 + 2)
+#define SIG_TEXT_MAX (36 + MAX_TCP_OPT * 8 + 1 + P0F_NQUIRKS * 7 + 2)
 
 size_t tcp_sig_format(const struct tcp_pkt *pk, const struct tcp_win *w,
-    char buf[P0F_RAW_SIG_MAX])
+    char buf[TCP_RAW_SIG_MAX])
 {
 	char t[SIG_TEXT_MAX], *d = t;
 	const char *end = t + SIG_TEXT_MAX;
 	uint8_t dist = tcp_guess_dist(pk->ttl);
-	unsigned nopt = pk->nopt < P0F_MAX_OPT ? pk->nopt : P0F_MAX_OPT;
+	unsigned nopt = pk->nopt < MAX_TCP_OPT ? pk->nopt : MAX_TCP_OPT;
 	size_t n;
 
 	d = put_dec(d, pk->ver);
 	*d++ = ':';
 	d = put_dec(d, pk->ttl);
 	*d++ = '+';
-	if (dist > P0F_MAX_DIST)
+	if (dist > MAX_DIST)
 		*d++ = '?';
 	else
 		d = put_dec(d, dist);
@@ -550,8 +533,8 @@ size_t tcp_sig_format(const struct tcp_pkt *pk, const struct tcp_win *w,
 		}
 	d = put_txt(d, end, pk->pay_len ? ":+" : ":0");
 	n = (size_t)(d - t);
-	if (n > P0F_RAW_SIG_MAX - 1)
-		n = P0F_RAW_SIG_MAX - 1;
+	if (n > TCP_RAW_SIG_MAX - 1)
+		n = TCP_RAW_SIG_MAX - 1;
 	memcpy(buf, t, n);
 	buf[n] = 0;
 	return n;

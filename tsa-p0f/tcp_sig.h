@@ -12,15 +12,7 @@
 
 #include "sig_read.h"
 
-#define TCP_FIN 0x01
-#define TCP_SYN 0x02
-#define TCP_RST 0x04
-#define TCP_PSH 0x08
-#define TCP_ACK 0x10
-#define TCP_URG 0x20
-
-#define P0F_MAX_DIST 35		/* TTL distance for a non-fuzzy match */
-#define P0F_RAW_SIG_MAX 320	/* longest raw signature text, NUL included */
+#define TCP_RAW_SIG_MAX 320	/* longest raw signature text, NUL included */
 
 /* What a SYN or SYN+ACK shows (p0f's packet_data). */
 struct tcp_pkt {
@@ -30,7 +22,7 @@ struct tcp_pkt {
 	uint8_t flags;		/* TCP flags byte */
 	uint8_t wscale;
 	uint8_t nopt, eol_pad;
-	uint8_t opt[P0F_MAX_OPT];
+	uint8_t opt[MAX_TCP_OPT];
 	uint16_t tot_hdr;	/* IP and TCP header bytes */
 	uint16_t win, mss;	/* mss 0: no MSS option */
 	uint32_t quirks;
@@ -93,7 +85,7 @@ void tcp_sig_match(const struct p0f_db *db, int to_srv,
 
 /* p0f's raw_sig text; returns its length. */
 size_t tcp_sig_format(const struct tcp_pkt *pk, const struct tcp_win *w,
-    char out[P0F_RAW_SIG_MAX]);
+    char out[TCP_RAW_SIG_MAX]);
 
 /* p0f's guess at the distance when no signature gives the initial TTL. */
 uint8_t tcp_guess_dist(uint8_t ttl);

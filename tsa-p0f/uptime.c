@@ -4,13 +4,8 @@
  * that went back slightly within 100 ms (packets out of order); accept
  * 0.7 Hz to 1.5 kHz; round the frequency to a plausible value.
  */
+#include "config.h"
 #include "uptime.h"
-
-#define MIN_TWAIT	25		/* ms */
-#define MAX_TWAIT	(1000 * 60 * 10)
-#define TSTAMP_GRACE	100		/* ms */
-#define MIN_TSCALE	0.7		/* Hz */
-#define MAX_TSCALE	1500
 
 static uint32_t round_hz(uint32_t f)
 {
