@@ -20,6 +20,7 @@
 #include "hosts.h"
 #include "http_sig.h"
 #include "mtu.h"
+#include "nat.h"
 #include "tcp_sig.h"
 #include "uptime.h"
 

@@ -30,15 +30,6 @@ struct sig_hist {
 	int64_t ms;		/* when it was seen */
 };
 
-/* NAT and host-change reasons, as p0f reports them. */
-enum {
-	NAT_APP_SIG = 1 << 0, NAT_OS_SIG = 1 << 1, NAT_UNK_DIFF = 1 << 2,
-	NAT_TO_UNK = 1 << 3, NAT_TS = 1 << 4, NAT_TTL = 1 << 5,
-	NAT_PORT = 1 << 6, NAT_MSS = 1 << 7, NAT_FUZZY = 1 << 8,
-	NAT_APP_VIA = 1 << 9, NAT_APP_DATE = 1 << 10, NAT_APP_LB = 1 << 11,
-	NAT_APP_UA = 1 << 12,
-};
-
 /* What a host's src_/dst_ pairs show. */
 struct host_shown {
 	const struct p0f_label *os, *app;
@@ -70,7 +61,8 @@ struct host {
 	int64_t http_resp_date;	/* its Date header (0: none) */
 	int64_t http_resp_recv;	/* when it was seen */
 	const struct p0f_label *http_req_os;	/* OS match of a request */
-	uint16_t nat_reasons;
+	uint16_t nat_reasons;	/* NAT_* reasons scored since the last NAT
+				   verdict (nat.c); no key shows them yet */
 	uint8_t scores[2][NAT_SCORES];	/* [0] as server, [1] as client */
 	int64_t last_nat, last_chg;	/* seconds, 0: never */
 	struct host_shown pairs_of;	/* what the pairs were packed from */
@@ -144,36 +136,11 @@ struct hosts_stats {
 };
 extern struct hosts_stats hosts_stats;
 
-/* ---- NAT and host-change detection (p0f's add_nat_score & co) ---- */
-
-/* Record a score for the host as client (to_srv 1) or server. */
-void nat_add_score(struct host *h, int to_srv, uint16_t reason,
-    uint8_t score, int64_t now);
-
-/*
- * Compare a new OS-level TCP signature with what the host showed before
- * and score the differences.  cli_port: the connection's client port.
- */
-void nat_score_tcp(struct host *h, int to_srv, const struct tcp_pkt *pk,
-    const struct tcp_match *m, uint16_t cli_port, int64_t now_ms);
-
 /*
  * Keep the signature as the host's last SYN (to_srv) or SYN+ACK, after
  * the uptime check has used the previous one.
  */
 void host_remember_sig(struct host *h, int to_srv, const struct tcp_pkt *pk,
     const struct tcp_match *m, int64_t now_ms);
-
-/* An application runs on the host: is it one for the host's OS? */
-void nat_verify_app(struct host *h, int to_srv, const struct p0f_label *app,
-    int64_t now);
-
-/*
- * The same for an HTTP request (to_srv) or response; then a response is
- * remembered as the server's last one.
- */
-void nat_score_http(struct host *h, int to_srv, const struct p0f_db *db,
-    const struct http_msg *msg, const struct http_match *hm,
-    uint16_t srv_port, int64_t now);
 
 #endif
