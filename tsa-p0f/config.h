@@ -23,7 +23,7 @@
 
 #define MAX_DIST	35	/* TTL distance for a match that is not fuzzy */
 #define MAX_TCP_OPT	24	/* TCP options looked at */
-#define SPECIAL_MSS	1331	/* p0f-sendsyn's probe: '*' in a SYN+ACK's sig */
+#define SPECIAL_MSS	1331	/* p0f-sendsyn's probe: '*' in a SYN+ACK sig */
 /* Characters allowed in OS and application names besides letters, digits. */
 #define NAME_CHARS	" ./-_!?()"
 
@@ -41,8 +41,8 @@
 #define NAT_SCORES	32	/* scores kept per host and direction */
 #define MAX_NAT_TS	(1000 * 60 * 60 * 24)	/* ms: older timestamps say
 						   nothing */
-#define MIN_PORT_DROP	64	/* a client port this much lower: another host */
-#define SMALL_TTL_CHG	2	/* a TTL change this small is routing, far away */
+#define MIN_PORT_DROP	64	/* a client port this much lower: a new host */
+#define SMALL_TTL_CHG	2	/* a TTL change this small far away: routing */
 #define LOCAL_TTL_LIMIT	5	/* hops: "far away" starts beyond this */
 #define NEAR_TTL_LIMIT	9	/* hops: any TTL change this near counts */
 #define HTTP_MAX_DATE_DIFF 10	/* s a server's Date may be off */

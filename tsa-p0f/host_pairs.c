@@ -98,9 +98,9 @@ void host_pairs_init(const struct p0f_db *d, uint32_t max_hosts)
 	for (unsigned i = 0; i < db->nclasses; i++)
 		if (strlen(db->classes[i]) > class)
 			class = strlen(db->classes[i]);
-	for (unsigned i = 0; i < db->nmtu; i++)
-		if (strlen(db->mtu[i].name) > link)
-			link = strlen(db->mtu[i].name);
+	for (unsigned i = 0; i < db->mtu.n; i++)
+		if (strlen(db->mtu.sig[i].name) > link)
+			link = strlen(db->mtu.sig[i].name);
 	lang = p0f_language_max_len();
 	/* The values at their longest; numbers at most 9 bytes, flags 1. */
 	one += 2 * str_size(full) + 2 * str_size(name) + str_size(class) +

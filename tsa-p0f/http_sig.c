@@ -8,14 +8,22 @@
 #include <ctype.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "config.h"
 #include "http_sig.h"
 #include "languages.h"
+#include "sig_read.h"
 #include "util.h"
 #include "sigtext.h"
+
+/* Headers registered first, numbered as HDR_* (http_sig.h). */
+static const char *const fixed_hdrs[HDR_FIXED] = {
+	"User-Agent", "Server", "Accept-Language", "Via", "X-Forwarded-For",
+	"Date",
+};
 
 /* Headers p0f marks optional ('?') and shows without a value. */
 static const char *const req_optional[] = {
@@ -42,6 +50,228 @@ static const char *const req_skipval[] = { "Host", "User-Agent", NULL };
 static const char *const resp_skipval[] = {
 	"Date", "Content-Type", "Server", NULL
 };
+
+/* ---- header names ---- */
+
+/*
+ * A header name's hash, from its words (tsa_str_words), which with its
+ * length are the whole name up to 16 bytes: no cost per byte.
+ */
+static inline unsigned name_hash(uint64_t head, uint64_t tail, size_t n)
+{
+	uint64_t h = (head ^ n) * 0x9e3779b97f4a7c15ull ^
+	    tail * 0xc2b2ae3d27d4eb4full;
+
+	return (unsigned)(h ^ h >> 32);
+}
+
+/*
+ * Once the file is read, header names are looked up through a hash table:
+ * every header of every HTTP message is looked up.
+ */
+static void index_headers(struct http_sigs *hs)
+{
+	unsigned size = 64;
+
+	while (size < hs->nhdr_names * 2)
+		size *= 2;
+	hs->hdr_index = tsa_malloc(size * sizeof *hs->hdr_index);
+	memset(hs->hdr_index, 0xff, size * sizeof *hs->hdr_index);
+	hs->hdr_index_mask = size - 1;
+	hs->hdr_len = tsa_malloc((hs->nhdr_names + 1) * sizeof *hs->hdr_len);
+	hs->hdr_words = tsa_malloc((hs->nhdr_names + 1) * 2 *
+	    sizeof *hs->hdr_words);
+	for (unsigned i = 0; i < hs->nhdr_names; i++) {
+		size_t n = strlen(hs->hdr_names[i]);
+		uint64_t *w = &hs->hdr_words[2 * i];
+		unsigned s;
+
+		tsa_str_words(hs->hdr_names[i], n, &w[0], &w[1]);
+		s = name_hash(w[0], w[1], n) & hs->hdr_index_mask;
+		hs->hdr_len[i] = n;
+		while (hs->hdr_index[s] >= 0)
+			s = (s + 1) & hs->hdr_index_mask;
+		hs->hdr_index[s] = (int)i;
+	}
+}
+
+/*
+ * The id of a header name (exact bytes), or -1: by the index once it is
+ * made, by a scan while the file is read.
+ */
+static int hdr_id(const struct http_sigs *hs, const char *name, size_t len)
+{
+	if (hs->hdr_index) {
+		uint64_t head, tail;
+		unsigned s;
+		int id;
+
+		tsa_str_words(name, len, &head, &tail);
+		s = name_hash(head, tail, len) & hs->hdr_index_mask;
+		while ((id = hs->hdr_index[s]) >= 0) {
+			if (hs->hdr_len[id] == len &&
+			    hs->hdr_words[2 * id] == head &&
+			    hs->hdr_words[2 * id + 1] == tail &&
+			    (len <= 16 ||
+			    memcmp(hs->hdr_names[id], name, len) == 0))
+				return id;
+			s = (s + 1) & hs->hdr_index_mask;
+		}
+		return -1;
+	}
+	for (unsigned i = 0; i < hs->nhdr_names; i++)
+		if (strlen(hs->hdr_names[i]) == len &&
+		    memcmp(hs->hdr_names[i], name, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The id of a header name, registering it if new. */
+static int hdr_register(struct p0f_db *db, const char *name, size_t len)
+{
+	struct http_sigs *hs = &db->http;
+	int id = hdr_id(hs, name, len);
+	char **slot;
+
+	if (id >= 0)
+		return id;
+	slot = p0f_grow((void **)&hs->hdr_names, &hs->nhdr_names, &hs->hdr_cap,
+	    sizeof *hs->hdr_names);
+	*slot = p0f_db_strndup(db, name, len);
+	return (int)hs->nhdr_names - 1;
+}
+
+/* ---- the [http:request] and [http:response] signature lines ---- */
+
+static int parse_http_names(const struct sig_line *sl, const char **vp,
+    struct http_sig_rec *s, bool absent)
+{
+	const char *v = *vp;
+
+	while (*v != ':') {
+		bool optional = false;
+		const char *e;
+		int id;
+
+		if ((absent ? s->nmiss : s->nhdr) >= HTTP_MAX_HDRS)
+			return sig_fail(sl, "more than %d headers listed",
+			    HTTP_MAX_HDRS);
+		if (!absent && *v == '?') {
+			optional = true;
+			v++;
+		}
+		for (e = v; isalnum((unsigned char)*e) || *e == '-' ||
+		    *e == '_'; e++)
+			;
+		if (e == v)
+			return sig_fail(sl, "malformed header name");
+		id = hdr_register(sl->db, v, (size_t)(e - v));
+		v = e;
+		if (absent) {
+			s->miss[s->nmiss++] = id;
+		} else {
+			struct http_sig_hdr *h = &s->hdr[s->nhdr++];
+
+			h->id = id;
+			h->optional = optional;
+			if (*v == '=') {
+				if (v[1] != '[')
+					return sig_fail(sl,
+					    "missing '[' after '='");
+				v += 2;
+				for (e = v; *e && *e != ']'; e++)
+					;
+				if (e == v || !*e)
+					return sig_fail(sl,
+					    "malformed header value "
+					    "(Name=[value])");
+				h->value = p0f_db_strndup(sl->db, v,
+				    (size_t)(e - v));
+				h->value_len = (size_t)(e - v);
+				v = e + 1;
+			}
+		}
+		if (*v == ',')
+			v++;
+		else if (*v != ':')
+			return sig_fail(sl, "malformed header list");
+	}
+	*vp = v + 1;
+	return 0;
+}
+
+int http_sig_register(const struct sig_line *sl, const char *v)
+{
+	struct http_sigs *hs = &sl->db->http;
+	int d = sl->to_srv;
+	struct http_sig_rec s = { .label = sl->label, .line = sl->line };
+
+	if (*v == '0' || *v == '1')
+		s.ver = (int8_t)(*v - '0');
+	else if (*v == '*')
+		s.ver = -1;
+	else
+		return sig_fail(sl, "HTTP version must be 0, 1 or *");
+	if (v[1] != ':')
+		return sig_fail(sl,
+		    "malformed signature after the HTTP version");
+	v += 2;
+	if (parse_http_names(sl, &v, &s, false) < 0 ||
+	    parse_http_names(sl, &v, &s, true) < 0)
+		return -1;
+	if (*v) {
+		if (strchr(v, ':'))
+			return sig_fail(sl,
+			    "malformed expected software string");
+		s.sw = p0f_db_strndup(sl->db, v, strlen(v));
+	}
+	*(struct http_sig_rec *)p0f_grow((void **)&hs->sig[d], &hs->n[d],
+	    &hs->cap[d], sizeof s) = s;
+	return 0;
+}
+
+int http_ua_os_register(const struct sig_line *sl, const char *v)
+{
+	struct p0f_db *db = sl->db;
+	struct http_sigs *hs = &db->http;
+
+	while (*v) {
+		const char *e;
+		struct ua_os *u;
+		int id;
+
+		for (e = v; sig_name_char((unsigned char)*e); e++)
+			;
+		if (e == v)
+			return sig_fail(sl, "malformed system name in 'ua_os'");
+		id = p0f_db_name_id(db, v, (size_t)(e - v));
+		u = p0f_grow((void **)&hs->ua, &hs->nua, &hs->ua_cap,
+		    sizeof *u);
+		u->name_id = id;
+		u->text = db->names[id];
+		v = e;
+		if (*v == '=') {
+			if (v[1] != '[')
+				return sig_fail(sl,
+				    "missing '[' after '=' in 'ua_os'");
+			v += 2;
+			for (e = v; *e && *e != ']'; e++)
+				;
+			if (e == v || !*e)
+				return sig_fail(sl,
+				    "malformed alias in 'ua_os'");
+			u->text = p0f_db_strndup(db, v, (size_t)(e - v));
+			v = e + 1;
+		}
+		if (*v == ',')
+			v++;
+		else if (*v)
+			return sig_fail(sl, "malformed 'ua_os' list");
+	}
+	return 0;
+}
+
+/* ---- messages ---- */
 
 /*
  * Do the n bytes at v contain needle, k bytes long?  Needles and values
@@ -221,7 +451,7 @@ enum http_parse http_msg_parse(const struct p0f_db *db, int to_srv,
 		if (b[off - 1] == '\r' && vlen)
 			vlen--;
 		h = &m->hdr[m->nhdr++];
-		h->id = p0f_db_hdr_id(db, (const char *)b + name, nlen);
+		h->id = hdr_id(&db->http, (const char *)b + name, nlen);
 		if (h->id >= 0 && h->id < HTTP_FIRST_IDS) {
 			if (!m->first[h->id])
 				m->first[h->id] = (uint8_t)m->nhdr;
@@ -323,8 +553,8 @@ void http_sig_match(const struct p0f_db *db, int to_srv,
 
 	r->sig = NULL;
 	r->dishonest = false;
-	for (unsigned i = 0; i < db->nhttp[to_srv]; i++) {
-		const struct http_sig_rec *rs = &db->http[to_srv][i];
+	for (unsigned i = 0; i < db->http.n[to_srv]; i++) {
+		const struct http_sig_rec *rs = &db->http.sig[to_srv][i];
 
 		/*
 		 * Most signatures are out at once: the message lacks a header
@@ -355,6 +585,15 @@ const char *http_msg_lang(const struct http_msg *m)
 	    (m->langlen > 2 && isalpha(l[2])))
 		return NULL;
 	return p0f_language((const char *)l);
+}
+
+const struct ua_os *http_ua_os(const struct p0f_db *db, const uint8_t *ua,
+    size_t len)
+{
+	for (unsigned i = 0; i < db->http.nua; i++)
+		if (http_contains(ua, len, db->http.ua[i].text))
+			return &db->http.ua[i];
+	return NULL;
 }
 
 /* ---- raw signature text ---- */
@@ -409,7 +648,7 @@ enum { HF_OPT_REQ = 1, HF_OPT_RESP = 2, HF_SKIP_REQ = 4, HF_SKIP_RESP = 8 };
 static void flag(struct p0f_db *db, const char *const *list, uint8_t f)
 {
 	for (; *list; list++)
-		db->hdr_flags[p0f_db_hdr_register(db, *list, strlen(*list))] |= f;
+		db->http.hdr_flags[hdr_register(db, *list, strlen(*list))] |= f;
 }
 
 _Static_assert(HTTP_FIRST_IDS <= 64, "ids with a place in first[] have a bit");
@@ -420,15 +659,22 @@ static uint64_t id_bit(int id)
 	return id >= 0 && id < HTTP_FIRST_IDS ? 1ull << id : 0;
 }
 
-void http_sig_prepare(struct p0f_db *db)
+void http_sigs_init(struct p0f_db *db)
+{
+	for (int i = 0; i < HDR_FIXED; i++)
+		hdr_register(db, fixed_hdrs[i], strlen(fixed_hdrs[i]));
+}
+
+void http_sigs_finish(struct p0f_db *db)
 {
 	static const char *const *const common[2] = { resp_common, req_common };
-	unsigned n = db->nhdr_names + 64;
+	struct http_sigs *hs = &db->http;
+	unsigned n = hs->nhdr_names + 64;
 
 	/* What rules a signature out at once: see http_sig_match. */
 	for (int d = 0; d < 2; d++)
-		for (unsigned i = 0; i < db->nhttp[d]; i++) {
-			struct http_sig_rec *rs = &db->http[d][i];
+		for (unsigned i = 0; i < hs->n[d]; i++) {
+			struct http_sig_rec *rs = &hs->sig[d][i];
 
 			for (unsigned h = 0; h < rs->nhdr; h++)
 				if (!rs->hdr[h].optional)
@@ -438,15 +684,28 @@ void http_sig_prepare(struct p0f_db *db)
 		}
 
 	/* Register every listed name first: the flags array is sized once. */
-	db->hdr_flags = tsa_calloc(n, 1);
+	hs->hdr_flags = tsa_calloc(n, 1);
 	flag(db, req_optional, HF_OPT_REQ);
 	flag(db, resp_optional, HF_OPT_RESP);
 	flag(db, req_skipval, HF_SKIP_REQ);
 	flag(db, resp_skipval, HF_SKIP_RESP);
 	for (int d = 0; d < 2; d++)
 		for (const char *const *c = common[d]; *c; c++)
-			db->common[d][db->ncommon[d]++] =
-			    p0f_db_hdr_register(db, *c, strlen(*c));
+			hs->common[d][hs->ncommon[d]++] =
+			    hdr_register(db, *c, strlen(*c));
+	index_headers(hs);
+}
+
+void http_sigs_free(struct http_sigs *hs)
+{
+	free(hs->sig[0]);
+	free(hs->sig[1]);
+	free(hs->hdr_names);
+	free(hs->hdr_flags);
+	free(hs->hdr_index);
+	free(hs->hdr_len);
+	free(hs->hdr_words);
+	free(hs->ua);
 }
 
 size_t http_sig_format(const struct p0f_db *db, int to_srv,
@@ -466,12 +725,12 @@ size_t http_sig_format(const struct p0f_db *db, int to_srv,
 			puts_(&o, ",");
 		first = false;
 		if (h->id >= 0) {
-			uint8_t f = db->hdr_flags[h->id];
+			uint8_t f = db->http.hdr_flags[h->id];
 			bool opt = f & (to_srv ? HF_OPT_REQ : HF_OPT_RESP);
 
 			if (opt)
 				puts_(&o, "?");
-			puts_(&o, db->hdr_names[h->id]);
+			puts_(&o, db->http.hdr_names[h->id]);
 			if (h->val && !opt &&
 			    !(f & (to_srv ? HF_SKIP_REQ : HF_SKIP_RESP)))
 				put_clean(&o, h->val, h->vlen, true, true);
@@ -483,15 +742,15 @@ size_t http_sig_format(const struct p0f_db *db, int to_srv,
 	}
 	puts_(&o, ":");
 	first = true;
-	for (unsigned c = 0; c < db->ncommon[to_srv]; c++) {
-		int id = db->common[to_srv][c];
+	for (unsigned c = 0; c < db->http.ncommon[to_srv]; c++) {
+		int id = db->http.common[to_srv][c];
 
 		if (has_hdr(m, id))
 			continue;
 		if (!first)
 			puts_(&o, ",");
 		first = false;
-		puts_(&o, db->hdr_names[id]);
+		puts_(&o, db->http.hdr_names[id]);
 	}
 	puts_(&o, ":");
 	if (m->sw)

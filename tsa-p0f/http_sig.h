@@ -10,7 +10,79 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sig_read.h"
+#include "config.h"
+
+struct p0f_db;
+struct p0f_label;
+struct sig_line;
+
+/* One header of an HTTP signature: "Name", "?Name" or "Name=[value]". */
+struct http_sig_hdr {
+	int id;			/* index into hdr_names */
+	bool optional;
+	const char *value;	/* substring the value must contain, or NULL */
+	size_t value_len;
+};
+
+/* sig = ver:horder:habsent:expsw */
+struct http_sig_rec {
+	const struct p0f_label *label;
+	unsigned line;
+	int8_t ver;		/* 0, 1, or -1 for '*' */
+	uint8_t nhdr, nmiss;
+	struct http_sig_hdr hdr[HTTP_MAX_HDRS];
+	int miss[HTTP_MAX_HDRS];
+	const char *sw;		/* expected in User-Agent or Server */
+	/*
+	 * Bits of header ids below 64 that a message must have (not
+	 * optional) and must not have (miss), set by http_sigs_finish: most
+	 * signatures are ruled out by these alone.
+	 */
+	uint64_t need, absent;
+};
+
+/* "ua_os": OS names to look for in an honest User-Agent. */
+struct ua_os {
+	int name_id;
+	const char *text;	/* the name, or its [alias] */
+};
+
+/* Header ids registered first, so the matcher can find them by number. */
+enum { HDR_UA, HDR_SERVER, HDR_AL, HDR_VIA, HDR_XFF, HDR_DATE, HDR_FIXED };
+
+/*
+ * The [http:response] (0) and [http:request] (1) sections, and the header
+ * names they and p0f's own lists use, numbered (case matters).
+ */
+struct http_sigs {
+	struct http_sig_rec *sig[2];
+	unsigned n[2], cap[2];
+	char **hdr_names;	/* by id */
+	unsigned nhdr_names, hdr_cap;
+	int *hdr_index;		/* hash of names to ids, -1 for empty slots */
+	size_t *hdr_len;	/* lengths of the names, with the index */
+	uint64_t *hdr_words;	/* two words of each name (tsa_str_words) */
+	unsigned hdr_index_mask;
+	uint8_t *hdr_flags;	/* per id: how a raw signature shows it */
+	int common[2][8];	/* ids of the headers normally present */
+	unsigned ncommon[2];
+	struct ua_os *ua;
+	unsigned nua, ua_cap;
+};
+
+/* Register the header names p0f knows before it reads any signature. */
+void http_sigs_init(struct p0f_db *db);
+/* Read and keep a 'sig' line of [http:request] or [http:response]. */
+int http_sig_register(const struct sig_line *sl, const char *val);
+/* Read the 'ua_os' line of [http:request]. */
+int http_ua_os_register(const struct sig_line *sl, const char *val);
+/*
+ * Once every line is read: register the header names p0f treats specially
+ * (optional, shown without value, normally present), sum up each
+ * signature's headers (need, absent) and index the names.
+ */
+void http_sigs_finish(struct p0f_db *db);
+void http_sigs_free(struct http_sigs *hs);
 
 /* A header as seen: its id in the database, or its own name when unknown. */
 struct http_hdr_seen {
@@ -42,13 +114,6 @@ struct http_msg {
 	struct http_hdr_seen hdr[HTTP_MAX_HDRS];	/* last: see parse */
 };
 
-/*
- * Register the header names p0f treats specially (optional, shown without
- * value, normally present) and sum up each signature's headers (need,
- * absent); called by the database reader once the signatures are read.
- */
-void http_sig_prepare(struct p0f_db *db);
-
 enum http_parse { HTTP_OK, HTTP_NOT_FOR_P0F, HTTP_INCOMPLETE };
 
 /*
@@ -77,6 +142,13 @@ size_t http_sig_format(const struct p0f_db *db, int to_srv,
  * no ISO 639-1 language.
  */
 const char *http_msg_lang(const struct http_msg *m);
+
+/*
+ * The first ua_os entry whose name (or alias) the User-Agent ua contains,
+ * or NULL.
+ */
+const struct ua_os *http_ua_os(const struct p0f_db *db, const uint8_t *ua,
+    size_t len);
 
 /*
  * Does the value contain needle?  Values are passed up to any NUL, as

@@ -3,8 +3,30 @@
  * to the MSS and looks the sum up in the [mtu] section; the first label
  * listing the value wins.
  */
+#include <stdlib.h>
+
 #include "config.h"
 #include "mtu.h"
+#include "sig_read.h"
+
+int mtu_sig_register(const struct sig_line *sl, const char *v)
+{
+	struct mtu_sigs *ms = &sl->db->mtu;
+	struct mtu_sig *m;
+	long mtu;
+
+	if (!sig_number(&v, 65535, &mtu) || *v || mtu == 0)
+		return sig_fail(sl, "malformed MTU value (1-65535)");
+	m = p0f_grow((void **)&ms->sig, &ms->n, &ms->cap, sizeof *m);
+	m->mtu = (uint16_t)mtu;
+	m->name = sl->link;
+	return 0;
+}
+
+void mtu_sigs_free(struct mtu_sigs *m)
+{
+	free(m->sig);
+}
 
 uint16_t mtu_of(const struct tcp_pkt *pk)
 {
@@ -19,8 +41,8 @@ uint16_t mtu_of(const struct tcp_pkt *pk)
 
 const char *mtu_link(const struct p0f_db *db, uint16_t mtu)
 {
-	for (unsigned i = 0; i < db->nmtu; i++)
-		if (db->mtu[i].mtu == mtu)
-			return db->mtu[i].name;
+	for (unsigned i = 0; i < db->mtu.n; i++)
+		if (db->mtu.sig[i].mtu == mtu)
+			return db->mtu.sig[i].name;
 	return NULL;
 }

@@ -223,13 +223,10 @@ void nat_score_http(struct host *h, int to_srv, const struct p0f_db *db,
 	}
 	/* An honest-looking User-Agent that names another OS. */
 	if (to_srv && m && m->class_id == -1 && msg->sw && !hm->dishonest) {
-		unsigned i;
+		const struct ua_os *u = http_ua_os(db, msg->sw, msg->swlen);
 
-		for (i = 0; i < db->nua; i++)
-			if (http_contains(msg->sw, msg->swlen, db->ua[i].text))
-				break;
-		if (i < db->nua) {
-			if (!h->os || db->ua[i].name_id != h->os->name_id) {
+		if (u) {
+			if (!h->os || u->name_id != h->os->name_id) {
 				score += 4;
 				reason |= NAT_APP_UA;
 				if (!h->bad_sw)

@@ -12,11 +12,33 @@
  *    when no specific one fits), or fuzzily: 'df' or 'id+' gone, 'id-' or
  *    'ecn' appeared, or the TTL out of range.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "bytes.h"
 #include "config.h"
+#include "sig_read.h"
 #include "tcp_sig.h"
+
+const char *const p0f_quirk_names[P0F_NQUIRKS] = {
+	"df", "id+", "id-", "ecn", "0+", "flow", "seq-", "ack+", "ack-",
+	"uptr+", "urgf+", "pushf+", "ts1-", "ts2+", "opt+", "exws", "bad",
+};
+
+/*
+ * Option names in signatures, by kind (n 0: none, written "?kind").  The
+ * raw signature's writer copies four bytes at a time (an option has eight
+ * bytes of its buffer), then cuts to n.
+ */
+static const struct {
+	char s[5];
+	uint8_t n;
+} opt_text[] = {
+	[TCPOPT_NOP] = { "nop", 3 }, [TCPOPT_MAXSEG] = { "mss", 3 },
+	[TCPOPT_WSCALE] = { "ws", 2 }, [TCPOPT_SACKOK] = { "sok", 3 },
+	[TCPOPT_SACK] = { "sack", 4 }, [TCPOPT_TSTAMP] = { "ts", 2 },
+};
+#define NOPT_TEXT (sizeof opt_text / sizeof *opt_text)
 
 /* IPv6 extension headers p0f's README counts as 'olen'. */
 static bool ip6_ext(uint8_t nh)
@@ -311,6 +333,205 @@ void tcp_win_explain(const struct tcp_pkt *pk, uint16_t syn_mss,
 	}
 }
 
+/* ---- the [tcp:request] and [tcp:response] signature lines ---- */
+
+static int parse_tcp_layout(const struct sig_line *sl, const char **vp,
+    struct tcp_sig_rec *s)
+{
+	const char *v = *vp;
+	long n;
+
+	while (*v != ':') {
+		size_t i;
+
+		if (s->nopt >= MAX_TCP_OPT)
+			return sig_fail(sl,
+			    "more than %d TCP options", MAX_TCP_OPT);
+		if (strncmp(v, "eol+", 4) == 0) {
+			v += 4;
+			if (!sig_number(&v, 255, &n))
+				return sig_fail(sl, "malformed 'eol+n' option");
+			if (*v != ':')
+				return sig_fail(sl,
+				    "'eol' must be the last option");
+			s->opt[s->nopt++] = 0;
+			s->eol_pad = (uint8_t)n;
+			break;
+		}
+		if (*v == '?') {
+			v++;
+			if (!sig_number(&v, 255, &n))
+				return sig_fail(sl, "malformed '?n' option");
+			s->opt[s->nopt++] = (uint8_t)n;
+		} else {
+			for (i = 0; i < NOPT_TEXT; i++) {
+				size_t l = opt_text[i].n;
+
+				if (l && strncmp(v, opt_text[i].s, l) == 0 &&
+				    (v[l] == ',' || v[l] == ':'))
+					break;
+			}
+			if (i == NOPT_TEXT)
+				return sig_fail(sl, "unknown TCP option '%.*s'",
+				    (int)strcspn(v, ",:"), v);
+			s->opt[s->nopt++] = (uint8_t)i;
+			v += opt_text[i].n;
+		}
+		if (*v == ',')
+			v++;
+		else if (*v != ':')
+			return sig_fail(sl, "malformed TCP option layout");
+	}
+	*vp = v + 1;
+	return 0;
+}
+
+static int parse_tcp_quirks(const struct sig_line *sl, const char **vp,
+    struct tcp_sig_rec *s)
+{
+	const char *v = *vp;
+
+	while (*v != ':') {
+		int q;
+
+		for (q = 0; q < P0F_NQUIRKS; q++) {
+			size_t l = strlen(p0f_quirk_names[q]);
+
+			if (strncmp(v, p0f_quirk_names[q], l) == 0 &&
+			    (v[l] == ',' || v[l] == ':'))
+				break;
+		}
+		if (q == P0F_NQUIRKS)
+			return sig_fail(sl, "unknown quirk '%.*s'",
+			    (int)strcspn(v, ",:"), v);
+		/* As p0f: IPv4-only quirks make no sense on an IPv6 sig. */
+		if (s->ver == 6 && ((1u << q) & (Q_DF | Q_NZ_ID | Q_ZERO_ID |
+		    Q_NZ_MBZ)))
+			return sig_fail(sl, "quirk '%s' is not valid for IPv6",
+			    p0f_quirk_names[q]);
+		if (s->ver == 4 && (1u << q) == Q_FLOW)
+			return sig_fail(sl,
+			    "quirk 'flow' is not valid for IPv4");
+		s->quirks |= 1u << q;
+		v += strlen(p0f_quirk_names[q]);
+		if (*v == ',')
+			v++;
+		else if (*v != ':')
+			return sig_fail(sl, "malformed quirk list");
+	}
+	*vp = v + 1;
+	return 0;
+}
+
+int tcp_sig_register(const struct sig_line *sl, const char *v)
+{
+	struct tcp_sigs *t = &sl->db->tcp;
+	int d = sl->to_srv;
+	struct tcp_sig_rec s = { .label = sl->label, .line = sl->line };
+	long n, add;
+
+	/* ver */
+	if (*v == '4' || *v == '6')
+		s.ver = (int8_t)(*v - '0');
+	else if (*v == '*')
+		s.ver = -1;
+	else
+		return sig_fail(sl, "IP version must be 4, 6 or *");
+	if (v[1] != ':')
+		return sig_fail(sl, "malformed signature after the IP version");
+	v += 2;
+	/* ittl, ittl+dist or ittl- */
+	if (!sig_number(&v, 255, &n) || n < 1)
+		return sig_fail(sl, "bad initial TTL (1-255)");
+	if (*v == '-' && v[1] == ':') {
+		s.bad_ttl = true;
+		v++;
+	} else if (*v == '+') {
+		v++;
+		if (!sig_number(&v, 255, &add) || n + add > 255)
+			return sig_fail(sl,
+			    "bad initial TTL (ttl+dist above 255)");
+		n += add;
+	}
+	if (*v++ != ':')
+		return sig_fail(sl, "malformed initial TTL");
+	s.ttl = (uint8_t)n;
+	/* olen */
+	if (!sig_number(&v, 255, &n) || *v++ != ':')
+		return sig_fail(sl, "bad IP options length (0-255)");
+	s.olen = (uint8_t)n;
+	/* mss */
+	if (v[0] == '*' && v[1] == ':') {
+		s.mss = -1;
+		v += 2;
+	} else {
+		if (!sig_number(&v, 65535, &n) || *v++ != ':')
+			return sig_fail(sl, "bad MSS (0-65535 or *)");
+		s.mss = (int32_t)n;
+	}
+	/* wsize */
+	if (v[0] == '*' && v[1] == ',') {
+		s.win_type = P0F_WIN_ANY;
+		v++;
+	} else if (*v == '%') {
+		v++;
+		if (!sig_number(&v, 65535, &n) || n < 2)
+			return sig_fail(sl,
+			    "bad '%%' window divisor (2-65535)");
+		s.win_type = P0F_WIN_MOD;
+		s.win = (uint16_t)n;
+	} else if (strncmp(v, "mss*", 4) == 0 || strncmp(v, "mtu*", 4) == 0) {
+		s.win_type = v[1] == 's' ? P0F_WIN_MSS : P0F_WIN_MTU;
+		v += 4;
+		if (!sig_number(&v, 1000, &n) || n < 1)
+			return sig_fail(sl,
+			    "bad MSS/MTU window multiplier (1-1000)");
+		s.win = (uint16_t)n;
+	} else {
+		if (!sig_number(&v, 65535, &n))
+			return sig_fail(sl, "bad window size (0-65535, mss*N, "
+			    "mtu*N, %%N or *)");
+		s.win_type = P0F_WIN_NORMAL;
+		s.win = (uint16_t)n;
+	}
+	if (*v++ != ',')
+		return sig_fail(sl,
+		    "missing ',' between window size and scale");
+	/* scale */
+	if (v[0] == '*' && v[1] == ':') {
+		s.wscale = -1;
+		v += 2;
+	} else {
+		if (!sig_number(&v, 255, &n) || *v++ != ':')
+			return sig_fail(sl, "bad window scale (0-255 or *)");
+		s.wscale = (int16_t)n;
+	}
+	if (parse_tcp_layout(sl, &v, &s) < 0 ||
+	    parse_tcp_quirks(sl, &v, &s) < 0)
+		return -1;
+	s.layout = tcp_layout_hash(s.opt, s.nopt);
+	/* pclass */
+	if (strcmp(v, "*") == 0)
+		s.pclass = -1;
+	else if (strcmp(v, "0") == 0)
+		s.pclass = 0;
+	else if (strcmp(v, "+") == 0)
+		s.pclass = 1;
+	else
+		return sig_fail(sl, "payload class must be 0, + or *");
+	*(struct tcp_sig_rec *)p0f_grow((void **)&t->sig[d], &t->n[d],
+	    &t->cap[d], sizeof s) = s;
+	return 0;
+}
+
+void tcp_sigs_free(struct tcp_sigs *t)
+{
+	free(t->sig[0]);
+	free(t->sig[1]);
+}
+
+/* ---- the search ---- */
+
 /* The hashes first: most signatures have another layout. */
 static bool same_layout(const struct tcp_sig_rec *s, const struct tcp_pkt *pk)
 {
@@ -323,13 +544,13 @@ void tcp_sig_match(const struct p0f_db *db, int to_srv,
     struct tcp_match *m)
 {
 	const struct tcp_sig_rec *fmatch = NULL, *gmatch = NULL;
-	const struct tcp_sig_rec *sigs = db->tcp[to_srv];
+	const struct tcp_sig_rec *sigs = db->tcp.sig[to_srv];
 	uint32_t quirks = pk->quirks & ~ignore;
 
 	m->sig = NULL;
 	m->fuzzy = false;
 	m->dist = 0;
-	for (unsigned i = 0; i < db->ntcp[to_srv]; i++) {
+	for (unsigned i = 0; i < db->tcp.n[to_srv]; i++) {
 		const struct tcp_sig_rec *r = &sigs[i];
 		uint32_t rq = r->quirks & ~ignore;
 		bool fuzzy = false;
@@ -450,18 +671,6 @@ static inline char *put_txt(char *d, const char *end, const char *s)
 	return d;
 }
 
-/*
- * Option names, copied four bytes at a time (an option has eight bytes
- * of the buffer, below), then cut to their length n (0: no name).
- */
-static const struct {
-	char s[5];
-	uint8_t n;
-} opt_text[] = {
-	[TCPOPT_NOP] = { "nop", 3 }, [TCPOPT_MAXSEG] = { "mss", 3 },
-	[TCPOPT_WSCALE] = { "ws", 2 }, [TCPOPT_SACKOK] = { "sok", 3 },
-	[TCPOPT_SACK] = { "sack", 4 }, [TCPOPT_TSTAMP] = { "ts", 2 },
-};
 
 /*
  * The longest text: "255:255+255:255:65535:mtu*65535,255:" (36), then

@@ -10,9 +10,58 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sig_read.h"
+#include "config.h"
+
+struct p0f_db;
+struct p0f_label;
+struct sig_line;
 
 #define TCP_RAW_SIG_MAX 320	/* longest raw signature text, NUL included */
+
+/* TCP quirks, one bit each, in the order p0f prints them. */
+enum {
+	Q_DF = 1 << 0, Q_NZ_ID = 1 << 1, Q_ZERO_ID = 1 << 2, Q_ECN = 1 << 3,
+	Q_NZ_MBZ = 1 << 4, Q_FLOW = 1 << 5, Q_ZERO_SEQ = 1 << 6,
+	Q_NZ_ACK = 1 << 7, Q_ZERO_ACK = 1 << 8, Q_NZ_URG = 1 << 9,
+	Q_URG = 1 << 10, Q_PUSH = 1 << 11, Q_TS1_ZERO = 1 << 12,
+	Q_TS2_NZ = 1 << 13, Q_OPT_EOL_NZ = 1 << 14, Q_EXWS = 1 << 15,
+	Q_OPT_BAD = 1 << 16,
+};
+#define P0F_NQUIRKS 17
+extern const char *const p0f_quirk_names[P0F_NQUIRKS];
+
+/* Window size forms of a TCP signature. */
+enum p0f_win { P0F_WIN_NORMAL, P0F_WIN_ANY, P0F_WIN_MOD, P0F_WIN_MSS,
+    P0F_WIN_MTU };
+
+/* sig = ver:ittl:olen:mss:wsize,scale:olayout:quirks:pclass */
+struct tcp_sig_rec {
+	const struct p0f_label *label;
+	unsigned line;
+	int8_t ver;		/* 4, 6, or -1 for '*' */
+	bool bad_ttl;		/* "64-": the TTL is random up to this */
+	uint8_t ttl;		/* initial TTL */
+	uint8_t olen;		/* IP options length */
+	int32_t mss;		/* -1 for '*' */
+	uint8_t win_type;	/* enum p0f_win */
+	uint16_t win;		/* value, divisor or multiplier */
+	int16_t wscale;		/* -1 for '*' */
+	uint8_t nopt, eol_pad;
+	uint8_t opt[MAX_TCP_OPT];	/* option kinds in order */
+	uint32_t layout;	/* tcp_layout_hash of opt */
+	uint32_t quirks;
+	int8_t pclass;		/* payload: 0, 1 (non-zero) or -1 for '*' */
+};
+
+/* The [tcp:response] (0) and [tcp:request] (1) sections, in file order. */
+struct tcp_sigs {
+	struct tcp_sig_rec *sig[2];
+	unsigned n[2], cap[2];
+};
+
+/* Read and keep a 'sig' line of [tcp:request] or [tcp:response]. */
+int tcp_sig_register(const struct sig_line *sl, const char *val);
+void tcp_sigs_free(struct tcp_sigs *t);
 
 /* What a SYN or SYN+ACK shows (p0f's packet_data). */
 struct tcp_pkt {
