@@ -219,7 +219,7 @@ static void http_record(const struct pkt *p, const struct mp_obj *hdrs)
 	struct host *h;
 	struct flow *f;
 	const char *lang;
-	char raw[1024];
+	char raw[HTTP_RAW_SIG_MAX];
 	size_t rawlen;
 	int to_srv;
 

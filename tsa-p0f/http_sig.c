@@ -693,6 +693,9 @@ void http_sigs_finish(struct p0f_db *db)
 		for (const char *const *c = common[d]; *c; c++)
 			hs->common[d][hs->ncommon[d]++] =
 			    hdr_register(db, *c, strlen(*c));
+	_Static_assert(sizeof req_common / sizeof *req_common <=
+	    HTTP_MAX_COMMON + 1 && sizeof resp_common / sizeof *resp_common <=
+	    HTTP_MAX_COMMON + 1, "room for the common headers' ids");
 	index_headers(hs);
 }
 

@@ -47,6 +47,19 @@ struct ua_os {
 	const char *text;	/* the name, or its [alias] */
 };
 
+/* Headers p0f lists in a raw signature when they are absent, at most. */
+#define HTTP_MAX_COMMON	8
+
+/*
+ * The longest raw signature, NUL included: "1:", HTTP_MAX_HDRS headers of
+ * at most ",?", a name, "=[", HTTP_MAX_SHOW bytes and "]"; ':', the
+ * absent common headers with commas, ':', the software (HTTP_MAX_SHOW).
+ * p0f's text has no bound; this one holds the longest it can print.
+ */
+#define HTTP_RAW_SIG_MAX (2 + HTTP_MAX_HDRS * (HTTP_MAX_HDR_NAME + \
+	HTTP_MAX_SHOW + 5) + 1 + HTTP_MAX_COMMON * (HTTP_MAX_HDR_NAME + 1) + \
+	1 + HTTP_MAX_SHOW + 1)
+
 /* Header ids registered first, so the matcher can find them by number. */
 enum { HDR_UA, HDR_SERVER, HDR_AL, HDR_VIA, HDR_XFF, HDR_DATE, HDR_FIXED };
 
@@ -64,7 +77,8 @@ struct http_sigs {
 	uint64_t *hdr_words;	/* two words of each name (tsa_str_words) */
 	unsigned hdr_index_mask;
 	uint8_t *hdr_flags;	/* per id: how a raw signature shows it */
-	int common[2][8];	/* ids of the headers normally present */
+	int common[2][HTTP_MAX_COMMON];	/* ids of the headers normally
+					   present */
 	unsigned ncommon[2];
 	struct ua_os *ua;
 	unsigned nua, ua_cap;

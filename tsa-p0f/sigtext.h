@@ -1,6 +1,7 @@
 /*
- * Building the text of a raw signature into a fixed buffer: p0f prints
- * signatures of bounded size, and a longer one is cut, never overrun.
+ * Building the text of a raw signature into a fixed buffer, sized for the
+ * longest text p0f can print (HTTP_RAW_SIG_MAX): were it too short, the
+ * text would be cut, never overrun.
  */
 #ifndef TSA_P0F_SIGTEXT_H
 #define TSA_P0F_SIGTEXT_H

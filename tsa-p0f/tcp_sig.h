@@ -16,7 +16,11 @@ struct p0f_db;
 struct p0f_label;
 struct sig_line;
 
-#define TCP_RAW_SIG_MAX 320	/* longest raw signature text, NUL included */
+/*
+ * Room for a raw signature and its NUL: p0f's longest is under 240 bytes
+ * (a 24-option layout, every quirk); tcp_sig_format cuts at this bound.
+ */
+#define TCP_RAW_SIG_MAX 320
 
 /* TCP quirks, one bit each, in the order p0f prints them. */
 enum {
