@@ -211,6 +211,12 @@ static void tcp_record(const struct pkt *p, const struct mp_obj *hdrs,
 	host_remember_sig(h, to_srv, &pk, &m, p->ms);
 }
 
+/*
+ * The raw text of an HTTP signature: up to 8 KiB, too much for the stack
+ * of a function the compiler should inline.
+ */
+static char http_raw[HTTP_RAW_SIG_MAX];
+
 /* The start of an HTTP request or response on a connection p0f follows. */
 static void http_record(const struct pkt *p, const struct mp_obj *hdrs)
 {
@@ -219,7 +225,6 @@ static void http_record(const struct pkt *p, const struct mp_obj *hdrs)
 	struct host *h;
 	struct flow *f;
 	const char *lang;
-	char raw[HTTP_RAW_SIG_MAX];
 	size_t rawlen;
 	int to_srv;
 
@@ -249,8 +254,8 @@ static void http_record(const struct pkt *p, const struct mp_obj *hdrs)
 		return;
 	}
 	http_sig_match(db, to_srv, &msg, &hm);
-	rawlen = http_sig_format(db, to_srv, &msg, raw, sizeof raw);
-	mp_put_str(KEY("p0f_http_raw_sig"), raw, rawlen);
+	rawlen = http_sig_format(db, to_srv, &msg, http_raw, sizeof http_raw);
+	mp_put_str(KEY("p0f_http_raw_sig"), http_raw, rawlen);
 	if (hm.sig) {
 		mp_put_str(KEY("p0f_http_label"), hm.sig->label->full,
 		    hm.sig->label->full_len);
