@@ -19,6 +19,7 @@
 #include "host_pairs.h"
 #include "hosts.h"
 #include "http_sig.h"
+#include "linktype.h"
 #include "mtu.h"
 #include "nat.h"
 #include "tcp_sig.h"
@@ -28,16 +29,19 @@ struct annotate_stats annotate_stats;
 
 static const struct p0f_db *db;
 static bool compat;
+static int ip_off = P0F_LINK_UNKNOWN;	/* where p0f reads the IP header */
 static unsigned to_expire = EXPIRE_INTERVAL;	/* packets to the next look */
 static int64_t last_expire;
 
+/* K_LEN last: only compat mode looks for it. */
 enum { K_TS, K_SRC, K_DST, K_SPORT, K_DPORT, K_FLAGS, K_TCPH, K_HTTPH,
-    K_TRUNC, NKEYS };
+    K_TRUNC, K_LEN, NKEYS };
 static const char *const keys[NKEYS] = {
 	[K_TS] = "timestamp", [K_SRC] = "src_addr", [K_DST] = "dst_addr",
 	[K_SPORT] = "src_port", [K_DPORT] = "dst_port",
 	[K_FLAGS] = "tcp_flags", [K_TCPH] = "tcp_headers",
 	[K_HTTPH] = "http_headers", [K_TRUNC] = "truncated",
+	[K_LEN] = "length",
 };
 static struct mp_keys keyset;
 
@@ -47,7 +51,9 @@ struct pkt {
 	uint8_t alen;
 	uint16_t sport, dport;
 	int64_t ms;		/* capture time in milliseconds */
-	int64_t sec;
+	int64_t sec;		/* both set by mp_obj_time when it is true */
+	int64_t length;		/* the frame's, -1 if not known (compat only) */
+	bool truncated;
 };
 
 /*
@@ -58,11 +64,13 @@ static struct tsa_writer *out;
 
 #define KEY(lit) tsa_rec_keyn(out, lit, sizeof lit - 1)
 
-void annotate_init(const struct p0f_db *d, bool c)
+void annotate_init(const struct p0f_db *d, bool c, int64_t link_type)
 {
 	db = d;
 	compat = c;
-	mp_keys_init(&keyset, keys, NKEYS);
+	if (compat)
+		ip_off = p0f_ip_offset(link_type);
+	mp_keys_init(&keyset, keys, compat ? NKEYS : K_LEN);
 }
 
 #define PUT_STR(lit, s) put_str(KEY(lit), s)
@@ -112,8 +120,7 @@ static bool check_uptime(struct flow *f, struct host *h, int to_srv,
  * SYNs or SYN+ACKs without their SYN); the host and connection tables
  * change only where p0f's would.
  */
-static void tcp_record(const struct pkt *p, const struct mp_obj *hdrs,
-    bool truncated)
+static void tcp_record(const struct pkt *p, const struct mp_obj *hdrs)
 {
 	struct tcp_pkt pk;
 	struct tcp_win win;
@@ -136,8 +143,13 @@ static void tcp_record(const struct pkt *p, const struct mp_obj *hdrs,
 		annotate_stats.bad_headers++;
 		return;
 	}
-	/* p0f reads neither cut-short frames nor IPv6 extension headers. */
-	if (compat && (truncated || pk.ext_hdrs))
+	/*
+	 * p0f reads no frame cut short, none whose IP length is more than the
+	 * frame holds from where it looks for the IP header on, and no IPv6
+	 * extension headers.
+	 */
+	if (compat && (p->truncated || pk.ext_hdrs || (ip_off >= 0 &&
+	    p->length >= 0 && pk.tot_hdr + pk.pay_len > p->length - ip_off)))
 		return;
 	is_syn = (pk.flags & (TCP_SYN | TCP_ACK)) == TCP_SYN;
 	f = flow_find(p->src, p->dst, p->alen, p->sport, p->dport,
@@ -291,6 +303,26 @@ static void http_record(const struct pkt *p, const struct mp_obj *hdrs)
 		flow_end(f);	/* both directions done: p0f stops here */
 }
 
+/*
+ * In compat mode, is this a frame p0f does not read, which must change
+ * nothing?  Every frame of a link type where p0f finds no IP header, and
+ * every frame cut short by the snapshot length, whose IP length is more
+ * than was captured (a SYN or SYN+ACK still goes to tcp_record, which
+ * looks at its IP length and counts its headers if they were cut; other
+ * records carry no IP header).  Of the frames cut short, p0f would read
+ * one whose snapshot kept the whole IP packet and lost only link-layer
+ * padding; records do not tell those apart.
+ */
+static bool p0f_unread(struct pkt *p, const struct mp_obj *v, uint64_t found,
+    bool syn)
+{
+	p->truncated = (found & 1 << K_TRUNC) && v[K_TRUNC].type == MP_BOOL &&
+	    v[K_TRUNC].b;
+	p->length = (found & 1 << K_LEN) && v[K_LEN].type == MP_UINT &&
+	    v[K_LEN].u <= INT64_MAX ? (int64_t)v[K_LEN].u : -1;
+	return ip_off == P0F_LINK_NEVER || (p->truncated && !syn);
+}
+
 int annotate_next(struct tsa_reader *r, struct tsa_writer *w)
 {
 	struct mp_obj v[NKEYS];
@@ -335,26 +367,37 @@ int annotate_next(struct tsa_reader *r, struct tsa_writer *w)
 	    (found & 1 << K_SPORT) && v[K_SPORT].type == MP_UINT &&
 	    (found & 1 << K_DPORT) && v[K_DPORT].type == MP_UINT) {
 		uint64_t fl = v[K_FLAGS].u;
+		bool syn = fl & TCP_SYN && !(fl & (TCP_RST | TCP_FIN));
 
 		p.sport = (uint16_t)v[K_SPORT].u;
 		p.dport = (uint16_t)v[K_DPORT].u;
-		if (fl & TCP_SYN && !(fl & (TCP_RST | TCP_FIN))) {
-			if ((found & 1 << K_TCPH) && v[K_TCPH].type == MP_BIN)
-				tcp_record(&p, &v[K_TCPH],
-				    (found & 1 << K_TRUNC) &&
-				    v[K_TRUNC].type == MP_BOOL && v[K_TRUNC].b);
-			else
-				annotate_stats.no_headers++;
-		} else if (fl & (TCP_FIN | TCP_RST)) {
-			int to_srv;
-			struct flow *f = flow_find(p.src, p.dst, p.alen,
-			    p.sport, p.dport, &to_srv);
+		if (compat && p0f_unread(&p, v, found, syn))
+			;
+		else {
+			if (syn) {
+				/* In compat mode p0f_unread read them. */
+				if (!compat) {
+					p.truncated = (found & 1 << K_TRUNC) &&
+					    v[K_TRUNC].type == MP_BOOL &&
+					    v[K_TRUNC].b;
+					p.length = -1;
+				}
+				if ((found & 1 << K_TCPH) &&
+				    v[K_TCPH].type == MP_BIN)
+					tcp_record(&p, &v[K_TCPH]);
+				else
+					annotate_stats.no_headers++;
+			} else if (fl & (TCP_FIN | TCP_RST)) {
+				int to_srv;
+				struct flow *f = flow_find(p.src, p.dst, p.alen,
+				    p.sport, p.dport, &to_srv);
 
-			if (f)
-				flow_end(f);
+				if (f)
+					flow_end(f);
+			}
+			if ((found & 1 << K_HTTPH) && v[K_HTTPH].type == MP_BIN)
+				http_record(&p, &v[K_HTTPH]);
 		}
-		if ((found & 1 << K_HTTPH) && v[K_HTTPH].type == MP_BIN)
-			http_record(&p, &v[K_HTTPH]);
 	}
 	/* The fingerprint's pairs come first, then the hosts'. */
 	host_pairs_put(w, p.src, p.dst, p.alen, p.ms);

@@ -20,9 +20,11 @@ extern struct annotate_stats annotate_stats;
 
 /*
  * compat: reproduce p0f 3.09b exactly (the IPv6 flow label counts as a
- * quirk; truncated packets and IPv6 extension headers are skipped).
+ * quirk; frames p0f does not read change nothing: cut short, with IPv6
+ * extension headers, or of a link type where it finds no IP header).
+ * link_type: the stream header's, -1 if it has none.
  */
-void annotate_init(const struct p0f_db *db, bool compat);
+void annotate_init(const struct p0f_db *db, bool compat, int64_t link_type);
 
 /*
  * Read the next record from r and copy it to w with the fingerprint keys

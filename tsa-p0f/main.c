@@ -51,6 +51,19 @@ static const struct tsa_tool tool = {
 	.opts = options,
 };
 
+/* The header's link_type (tsa-capture's, libpcap's DLT), -1 if none. */
+static int64_t link_type(const struct tsa_reader *r)
+{
+	size_t len;
+	const uint8_t *h = tsa_reader_header(r, &len);
+	struct mp_obj v;
+
+	if (mp_map_get1(h, len, "link_type", &v) == 1 && v.type == MP_UINT &&
+	    v.u <= INT32_MAX)
+		return (int64_t)v.u;
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	char err[512];
@@ -73,9 +86,9 @@ int main(int argc, char **argv)
 		tsa_die("%s", err);
 	hosts_init((uint32_t)opt.hosts, MAX_CONN);
 	host_pairs_init(db, (uint32_t)opt.hosts);
-	annotate_init(db, opt.compat);
 
 	r = tsa_reader_open(first < argc ? argv[first] : NULL);
+	annotate_init(db, opt.compat, link_type(r));
 	w = tsa_writer_open(opt.out, 0);
 	tsa_header_pass(w, r, NULL, argc, argv);
 	while ((rc = annotate_next(r, w)) > 0)
