@@ -330,8 +330,8 @@ int annotate_next(struct tsa_reader *r, struct tsa_writer *w)
 	const uint8_t *rec;
 	size_t len;
 	uint64_t found;
-	int64_t sec = 0;
-	uint32_t nsec = 0;
+	int64_t sec;		/* both set by mp_obj_time when it is true */
+	uint32_t nsec;
 	int rc = tsa_read_find(r, &keyset, &rec, &len, v, &found);
 
 	if (rc <= 0)
