@@ -30,7 +30,7 @@ static const struct tsa_opt options[] = {
 	{ .name = "compat", .type = TSA_OPT_FLAG, .section = "p0f", .key = "Compat",
 	  .def = "false", .dest = &opt.compat,
 	  .help = "reproduce p0f 3.09b exactly: the IPv6 flow label\n"
-	  "counts as a quirk" },
+	  "counts as a quirk; frames p0f does not read change\nnothing" },
 	{ .name = "host-cache", .type = TSA_OPT_U64, .arg = "N", .section = "p0f",
 	  .key = "HostCacheSize", .def = "10000", .min = 1, .max = 100000000,
 	  .unit_bytes = 160, .dest = &opt.hosts,
