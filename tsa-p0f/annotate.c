@@ -51,7 +51,7 @@ struct pkt {
 	uint8_t alen;
 	uint16_t sport, dport;
 	int64_t ms;		/* capture time in milliseconds */
-	int64_t sec;		/* both set by mp_obj_time when it is true */
+	int64_t sec;
 	int64_t length;		/* the frame's, -1 if not known (compat only) */
 	bool truncated;
 };
@@ -371,9 +371,7 @@ int annotate_next(struct tsa_reader *r, struct tsa_writer *w)
 
 		p.sport = (uint16_t)v[K_SPORT].u;
 		p.dport = (uint16_t)v[K_DPORT].u;
-		if (compat && p0f_unread(&p, v, found, syn))
-			;
-		else {
+		if (!(compat && p0f_unread(&p, v, found, syn))) {
 			if (syn) {
 				/* In compat mode p0f_unread read them. */
 				if (!compat) {
