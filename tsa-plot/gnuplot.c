@@ -10,13 +10,20 @@
 
 #include "tsa.h"
 #include "gnuplot.h"
-#include "output.h"
+#include "trust.h"
 
-/* In the child: gnuplot on the script, in the output directory. */
-_Noreturn static void child(const char *gnuplot, const char *dir,
-    const char *var, const char *script)
+/*
+ * In the child: the script on standard input, the PNG's temporary file on
+ * standard output, nothing else open.  -d: no gnuplotrc or ~/.gnuplot, so
+ * the pictures are the script's alone.  /dev/fd/0 as the file (not '-'):
+ * gnuplot runs it as a batch file, stopping at the first error with the
+ * line number, as 'gnuplot world.gp' would.  outfile='' sends the PNG to
+ * standard output (gp_begin).
+ */
+_Noreturn static void child(const char *gnuplot, int script, int png)
 {
-	int null = open("/dev/null", O_RDONLY);
+	char *argv[] = { (char *)gnuplot, "-d", "-e", "outfile=''",
+		"/dev/fd/0", NULL };
 
 	/* tsa_init ignored SIGPIPE, and an ignored signal survives
 	 * exec; the parent's cleanup handlers are not gnuplot's. */
@@ -24,75 +31,77 @@ _Noreturn static void child(const char *gnuplot, const char *dir,
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
-	if (null >= 0)
-		dup2(null, 0);
-	if (chdir(dir) < 0) {
-		fprintf(stderr, "%s: %s: %s\n", tsa_prog, dir,
+	/* Above 2 first, so that neither dup2 closes the other's source. */
+	script = fcntl(script, F_DUPFD, 3);
+	png = fcntl(png, F_DUPFD, 3);
+	if (script < 0 || png < 0 || dup2(script, 0) < 0 || dup2(png, 1) < 0) {
+		fprintf(stderr, "%s: gnuplot's descriptors: %s\n", tsa_prog,
 		    strerror(errno));
 		_exit(127);
 	}
-	execlp(gnuplot, gnuplot, "-e", var, script, (char *)NULL);
-	fprintf(stderr, "%s: %s: %s\n", tsa_prog, gnuplot,
-	    strerror(errno));
+	close_range(3, ~0U, 0);
+	execve(gnuplot, argv, trust_environment());
+	fprintf(stderr, "%s: %s: %s\n", tsa_prog, gnuplot, strerror(errno));
 	_exit(127);
 }
 
-static void start(const char *gnuplot, const char *dir, struct gp_job *j)
+static void start(const char *gnuplot, struct gp_job *j)
 {
-	char script[256], var[300], png[256];
-	const char *base;
+	char png[64];
 
-	snprintf(script, sizeof script, "%s.gp", j->name);
 	snprintf(png, sizeof png, "%s.png", j->name);
-	j->tmp = path_tmp(dir, png);
-	tmp_register(j->tmp);
-	base = strrchr(j->tmp, '/') + 1;
-	/* Our own file name: no quote can be in it. */
-	snprintf(var, sizeof var, "outfile='%s'", base);
+	outfile_create(&j->png, png);
 	j->pid = fork();
 	if (j->pid < 0)
 		tsa_die("fork: %s", strerror(errno));
-	if (j->pid > 0) {
-		tmp_child(j->pid, 1);
-		return;
-	}
-	child(gnuplot, dir, var, script);
+	if (j->pid == 0)
+		child(gnuplot, j->script, j->png.fd);
+	tmp_child(j->pid, 1);
+	close(j->script);
+	j->script = -1;
 }
 
-static void finish(const char *dir, struct gp_job *j, int status)
+/* Did gnuplot write a whole PNG?  Checked on the descriptor: the name in
+ * the directory is not trusted. */
+static int is_png(int fd)
 {
-	char png[256];
+	static const unsigned char sig[8] = "\x89PNG\r\n\x1a\n";
+	unsigned char head[8];
 	struct stat st;
-	char *path;
 
-	snprintf(png, sizeof png, "%s.png", j->name);
-	path = path_join(dir, png);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
-	    stat(j->tmp, &st) < 0 || st.st_size == 0) {
+	return fstat(fd, &st) == 0 && st.st_size > (off_t)sizeof sig &&
+	    pread(fd, head, sizeof head, 0) == (ssize_t)sizeof head &&
+	    memcmp(head, sig, sizeof sig) == 0;
+}
+
+static void finish(struct gp_job *j, int status)
+{
+	const char *dir = output_path();
+
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+	    is_png(j->png.fd)) {
+		j->failed = outfile_commit(&j->png, NULL) < 0;
+	} else {
 		j->failed = 1;
-		if (WIFEXITED(status))
+		if (!WIFEXITED(status))
+			tsa_warn("%s/%s.gp: gnuplot killed by signal %d; "
+			    "%s.png left as it was", dir, j->name,
+			    WIFSIGNALED(status) ? WTERMSIG(status) : 0,
+			    j->name);
+		else if (WEXITSTATUS(status) != 0)
 			tsa_warn("%s/%s.gp: gnuplot failed (exit status %d); "
-			    "%s left as it was", dir, j->name,
-			    WEXITSTATUS(status), png);
+			    "%s.png left as it was", dir, j->name,
+			    WEXITSTATUS(status), j->name);
 		else
-			tsa_warn("%s/%s.gp: gnuplot killed by signal %d; %s "
-			    "left as it was", dir, j->name,
-			    WIFSIGNALED(status) ? WTERMSIG(status) : 0, png);
-		unlink(j->tmp);
-	} else if (rename(j->tmp, path) < 0) {
-		j->failed = 1;
-		tsa_warn("%s: %s", path, strerror(errno));
-		unlink(j->tmp);
+			tsa_warn("%s/%s.gp: gnuplot wrote no PNG; %s.png left "
+			    "as it was", dir, j->name, j->name);
+		outfile_discard(&j->png);
 	}
-	free(path);
-	tmp_unregister(j->tmp);
-	free(j->tmp);
-	j->tmp = NULL;
 	j->pid = 0;
 }
 
-size_t gnuplot_run(const char *gnuplot, const char *dir, struct gp_job *jobs,
-    size_t n, size_t parallel)
+size_t gnuplot_run(const char *gnuplot, struct gp_job *jobs, size_t n,
+    size_t parallel)
 {
 	size_t next = 0, running = 0, failed = 0;
 
@@ -104,7 +113,7 @@ size_t gnuplot_run(const char *gnuplot, const char *dir, struct gp_job *jobs,
 
 		if (next < n && running < parallel) {
 			jobs[next].failed = 0;
-			start(gnuplot, dir, &jobs[next++]);
+			start(gnuplot, &jobs[next++]);
 			running++;
 			continue;
 		}
@@ -117,7 +126,7 @@ size_t gnuplot_run(const char *gnuplot, const char *dir, struct gp_job *jobs,
 		tmp_child(pid, 0);
 		for (size_t i = 0; i < next; i++)
 			if (jobs[i].pid == pid) {
-				finish(dir, &jobs[i], status);
+				finish(&jobs[i], status);
 				failed += jobs[i].failed;
 				running--;
 			}

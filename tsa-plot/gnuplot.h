@@ -1,7 +1,10 @@
 /*
- * Run gnuplot on the scripts tsa-plot wrote: each into a temporary PNG that
- * replaces the old one only when gnuplot succeeded, so a failed render
- * leaves the previous picture in place.
+ * Run gnuplot on the scripts tsa-plot wrote.  gnuplot reads each script
+ * from a descriptor tsa-plot holds (the bytes it wrote, not whatever the
+ * name in the directory holds by then) and writes the PNG to its standard
+ * output, a temporary file tsa-plot created; the PNG replaces the old one
+ * only when gnuplot succeeded, so a failed render leaves the previous
+ * picture in place.
  */
 #ifndef TSA_PLOT_GNUPLOT_H
 #define TSA_PLOT_GNUPLOT_H
@@ -9,19 +12,23 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "output.h"
+
 struct gp_job {
-	const char *name;	/* "world": runs world.gp, makes world.png */
+	const char *name;	/* "world": world.gp's script, makes world.png */
+	int script;		/* descriptor reading the script */
 	pid_t pid;
-	char *tmp;		/* temporary PNG name, in the directory */
+	struct outfile png;
 	int failed;
 };
 
 /*
- * Run the jobs in dir, at most parallel at a time (gnuplot is single
- * threaded; the world map alone takes most of a second).  Returns the
- * number that failed; each failure is reported on stderr.
+ * Run the jobs with gnuplot (an absolute path, trust_program()), at most
+ * parallel at a time (gnuplot is single threaded; the world map alone
+ * takes most of a second).  Closes every job's script.  Returns the number
+ * that failed; each failure is reported on stderr.
  */
-size_t gnuplot_run(const char *gnuplot, const char *dir, struct gp_job *jobs,
-    size_t n, size_t parallel);
+size_t gnuplot_run(const char *gnuplot, struct gp_job *jobs, size_t n,
+    size_t parallel);
 
 #endif

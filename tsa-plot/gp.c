@@ -21,7 +21,10 @@ void gp_begin(FILE *f, const struct plot_ctx *c, const char *png,
 	fprintf(f, "if (!exists(\"outfile\")) outfile = '%s.png'\n", png);
 	fprintf(f, "set terminal pngcairo size %d,%d noenhanced font '%s,%g'"
 	    " background rgb 'white'\n", w, h, c->font, pt);
-	fprintf(f, "set output outfile\n");
+	/* tsa-plot itself has gnuplot write to a file it made (gnuplot.c),
+	 * never to a name in the directory. */
+	fprintf(f, "# outfile = '' writes the PNG to standard output.\n"
+	    "if (outfile eq '') { set output } else { set output outfile }\n");
 	fprintf(f, "set encoding utf8\n");
 }
 

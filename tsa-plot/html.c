@@ -5,6 +5,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tsa.h"
@@ -287,11 +288,18 @@ static void os_table(FILE *f, const struct snapshot *s)
 	fputs("</table>\n", f);
 }
 
-void html_write(const char *dir, const struct plot_ctx *c,
-    const struct html_page *p)
+static void footer(FILE *f)
+{
+	fputs("<footer>Written by tsa-plot. IP geolocation by "
+	    "<a href=\"https://db-ip.com\">DB-IP</a> (CC BY 4.0). Map data: "
+	    "Natural Earth (public domain). OS fingerprints: p0f.</footer>\n"
+	    "</body>\n</html>\n", f);
+}
+
+void html_write(const struct plot_ctx *c, const struct html_page *p)
 {
 	struct outfile of;
-	FILE *f = outfile_open(&of, dir, "index.html");
+	FILE *f = outfile_open(&of, "index.html");
 	const char *metric = c->metric == METRIC_BYTES ? "bytes" : "packets";
 	char alt[128];
 
@@ -316,9 +324,7 @@ void html_write(const char *dir, const struct plot_ctx *c,
 	hosts(f, c->s);
 	countries(f, c);
 	os_table(f, c->s);
-	fputs("<footer>Written by tsa-plot. IP geolocation by "
-	    "<a href=\"https://db-ip.com\">DB-IP</a> (CC BY 4.0). Map data: "
-	    "Natural Earth (public domain). OS fingerprints: p0f.</footer>\n"
-	    "</body>\n</html>\n", f);
-	outfile_commit(&of);
+	footer(f);
+	if (outfile_commit(&of, NULL) < 0)
+		exit(1);
 }

@@ -19,8 +19,8 @@ struct html_page {
 	uint64_t serial;	/* snapshot number: busts image caches */
 };
 
-/* Write dir/index.html atomically. */
-void html_write(const char *dir, const struct plot_ctx *c,
-    const struct html_page *page);
+/* Write index.html into the output directory atomically; exits on a
+ * write error. */
+void html_write(const struct plot_ctx *c, const struct html_page *page);
 
 #endif

@@ -20,6 +20,7 @@
 #include "output.h"
 #include "plot.h"
 #include "snapshot.h"
+#include "trust.h"
 
 #define MAX_REGIONS 8
 
@@ -42,7 +43,10 @@ _Noreturn static void usage(void)
 "      --refresh SECS   reload interval of the live page ([plot] Refresh, 10)\n"
 "  -D, --data FILE      map data file ([plot] MapData; default: the source\n"
 "                       tree's tsa-plot/world.dat, else PREFIX/share/tsa/world.dat)\n"
-"      --gnuplot PROG   the gnuplot to run ([plot] Gnuplot, 'gnuplot')\n"
+"      --gnuplot PROG   the gnuplot to run ([plot] Gnuplot, 'gnuplot');\n"
+"                       as root, it must be root's and writable by no one else\n"
+"      --allow-shared-dir  write into DIR even if another user can write it\n"
+"                       (refused by default: see SECURITY in tsa-plot(1))\n"
 "      --settings FILE  settings file\n"
 "  -h, --help           this help\n"
 "\n"
@@ -53,8 +57,9 @@ _Noreturn static void usage(void)
 
 struct opts {
 	const char *input, *outdir, *data, *gnuplot;
-	char *owned[2];		/* paths from the settings, to free */
-	int last, script_only;
+	char *owned[3];		/* paths from the settings, to free */
+	char *gnuplot_path;	/* trust_program(gnuplot) */
+	int last, script_only, shared_ok;
 	enum metric metric;
 	const struct region *regions[MAX_REGIONS];
 	size_t nregions;
@@ -118,7 +123,7 @@ static void parse_size(const char *arg, int *w, int *h)
 static void parse_args(int argc, char **argv, struct opts *o)
 {
 	enum { O_LAST = 256, O_SCRIPT, O_SIZE, O_TOP, O_REFRESH, O_GNUPLOT,
-		O_SETTINGS };
+		O_SETTINGS, O_SHARED };
 	static const struct option lopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "last", no_argument, NULL, O_LAST },
@@ -131,6 +136,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "data", required_argument, NULL, 'D' },
 		{ "gnuplot", required_argument, NULL, O_GNUPLOT },
 		{ "settings", required_argument, NULL, O_SETTINGS },
+		{ "allow-shared-dir", no_argument, NULL, O_SHARED },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -158,6 +164,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case 'D': o->data = optarg; break;
 		case O_GNUPLOT: o->gnuplot = optarg; break;
 		case O_SETTINGS: settings = optarg; break;
+		case O_SHARED: o->shared_ok = 1; break;
 		case 'h': usage();
 		case ':': tsa_usage("%s needs an argument", argv[optind - 1]);
 		default: tsa_usage("unknown option '%s'", argv[optind - 1]);
@@ -174,8 +181,14 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	if (!o->data)
 		o->data = o->owned[1] = tsa_setting_path("plot", "MapData",
 		    NULL);
-	if (!o->gnuplot)
+	if (!o->gnuplot) {
+		/* A bare name is looked up in PATH; a path is relative to
+		 * the settings file, as every path in it. */
 		o->gnuplot = tsa_setting_str("plot", "Gnuplot", "gnuplot");
+		if (strchr(o->gnuplot, '/'))
+			o->gnuplot = o->owned[2] = tsa_setting_path("plot",
+			    "Gnuplot", NULL);
+	}
 	o->metric = parse_metric(metric ? metric :
 	    tsa_setting_str("plot", "Metric", "packets"));
 	o->width = (int)tsa_setting_u64("plot", "Width", 1600);
@@ -205,23 +218,30 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		add_regions(o, tsa_setting_str("plot", "Regions", ""));
 }
 
-/* Write one script through a temporary file. */
+/*
+ * Write one script.  Returns a descriptor reading what was written, for
+ * gnuplot, or -1 with --script-only.  A write error ends the program:
+ * the directory is not usable.
+ */
 typedef void (*script_fn)(FILE *, const struct plot_ctx *);
 
-static void write_script(const char *dir, const char *name,
+static int write_script(const struct opts *o, const char *name,
     const struct plot_ctx *c, script_fn fn, const struct region *rg)
 {
 	struct outfile of;
 	char file[64];
 	FILE *f;
+	int fd = -1;
 
 	snprintf(file, sizeof file, "%s.gp", name);
-	f = outfile_open(&of, dir, file);
+	f = outfile_open(&of, file);
 	if (fn)
 		fn(f, c);
 	else
 		world_script(f, c, rg);
-	outfile_commit(&of);
+	if (outfile_commit(&of, o->script_only ? NULL : &fd) < 0)
+		exit(1);
+	return fd;
 }
 
 /*
@@ -245,20 +265,21 @@ static size_t render(const struct opts *o, const struct plot_ctx *c,
 
 	memset(jobs, 0, sizeof jobs);
 	/* The maps first: they take longest, so they start first. */
-	write_script(o->outdir, "world", c, NULL, regions);
-	jobs[n++].name = "world";
+	jobs[n].name = "world";
+	jobs[n++].script = write_script(o, "world", c, NULL, regions);
 	for (size_t i = 0; i < o->nregions; i++) {
-		write_script(o->outdir, o->regions[i]->name, c, NULL,
-		    o->regions[i]);
-		jobs[n++].name = o->regions[i]->name;
+		jobs[n].name = o->regions[i]->name;
+		jobs[n++].script = write_script(o, o->regions[i]->name, c,
+		    NULL, o->regions[i]);
 	}
 	for (size_t i = 0; i < sizeof charts / sizeof charts[0]; i++) {
-		write_script(o->outdir, charts[i].name, c, charts[i].fn, NULL);
-		jobs[n++].name = charts[i].name;
+		jobs[n].name = charts[i].name;
+		jobs[n++].script = write_script(o, charts[i].name, c,
+		    charts[i].fn, NULL);
 	}
 	if (!o->script_only)
-		failed = gnuplot_run(o->gnuplot, o->outdir, jobs, n, 2);
-	html_write(o->outdir, c, page);
+		failed = gnuplot_run(o->gnuplot_path, jobs, n, 2);
+	html_write(c, page);
 	return failed;
 }
 
@@ -278,6 +299,10 @@ int main(int argc, char **argv)
 
 	tsa_init(argv[0]);
 	parse_args(argc, argv, &o);
+	/* Before anything is read or written: a refusal costs nothing. */
+	if (!o.script_only)
+		o.gnuplot_path = trust_program(o.gnuplot);
+	output_dir(o.outdir, o.shared_ok);
 
 	world = worlddata_load(o.data);
 	c = (struct plot_ctx){
@@ -290,7 +315,6 @@ int main(int argc, char **argv)
 	page.no_png = o.script_only;
 
 	r = tsa_reader_open(o.input);
-	output_dir(o.outdir);
 	tmp_cleanup_on_signal();
 	while ((rc = tsa_read(r, &rec, &len)) > 0) {
 		struct mp_obj t;
@@ -330,10 +354,13 @@ int main(int argc, char **argv)
 			c.s = &snap;
 			page.refresh = 0;
 			page.serial = nsnap;
+			/* The page that stays: to the disk before it counts. */
+			output_durable(true);
 			if (o.last)
 				failed += render(&o, &c, &page);
 			else	/* the pictures are drawn: only the page */
-				html_write(o.outdir, &c, &page);
+				html_write(&c, &page);
+			output_sync();
 		} else {
 			tsa_warn("%s: last snapshot malformed",
 			    tsa_reader_name(r));
@@ -348,8 +375,9 @@ int main(int argc, char **argv)
 	tsa_reader_close(r);
 	mp_buf_free(&last);
 	worlddata_free(world);
-	free(o.owned[0]);
-	free(o.owned[1]);
+	free(o.gnuplot_path);
+	for (size_t i = 0; i < sizeof o.owned / sizeof o.owned[0]; i++)
+		free(o.owned[i]);
 	if (rc < 0)
 		return 1;
 	return nsnap == 0 || failed || bad ? 1 : 0;

@@ -1,33 +1,70 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "tsa.h"
 #include "output.h"
+#include "trust.h"
 
 #define MAX_TMP 32	/* scripts, PNGs being drawn, the page */
 
-static const char *volatile tmp_paths[MAX_TMP];
+static int dir_fd = -1;
+static char *dir_path;
+static bool durable;
+
+/* What the signal handler removes: plain arrays, no allocation. */
+static struct {
+	volatile sig_atomic_t used;
+	char name[sizeof ((struct outfile *)0)->tmp];
+} tmps[MAX_TMP];
 static volatile pid_t children[MAX_TMP];
 
-static void on_signal(int sig)
+static void tmp_register(const char *name)
 {
-	/* kill(), waitpid() and unlink() are async-signal-safe; the paths
-	 * stay allocated while registered.  A gnuplot still drawing would
-	 * write its file after we removed it: stop it first. */
+	for (int i = 0; i < MAX_TMP; i++)
+		if (!tmps[i].used) {
+			memcpy(tmps[i].name, name, sizeof tmps[i].name);
+			tmps[i].used = 1;
+			return;
+		}
+}
+
+static void tmp_unregister(const char *name)
+{
+	for (int i = 0; i < MAX_TMP; i++)
+		if (tmps[i].used && strcmp(tmps[i].name, name) == 0) {
+			tmps[i].used = 0;
+			return;
+		}
+}
+
+/* kill(), waitpid() and unlinkat() are async-signal-safe.  A gnuplot
+ * still drawing would write its file after we removed it: stop it first. */
+static void cleanup(void)
+{
 	for (int i = 0; i < MAX_TMP; i++)
 		if (children[i] > 0) {
 			kill(children[i], SIGTERM);
 			waitpid(children[i], NULL, 0);
+			children[i] = 0;
 		}
 	for (int i = 0; i < MAX_TMP; i++)
-		if (tmp_paths[i])
-			unlink(tmp_paths[i]);
+		if (tmps[i].used) {
+			unlinkat(dir_fd, tmps[i].name, 0);
+			tmps[i].used = 0;
+		}
+}
+
+static void on_signal(int sig)
+{
+	cleanup();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -42,22 +79,7 @@ void tmp_cleanup_on_signal(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-}
-
-void tmp_register(const char *path)
-{
-	for (int i = 0; i < MAX_TMP; i++)
-		if (!tmp_paths[i]) {
-			tmp_paths[i] = path;
-			return;
-		}
-}
-
-void tmp_unregister(const char *path)
-{
-	for (int i = 0; i < MAX_TMP; i++)
-		if (tmp_paths[i] == path)
-			tmp_paths[i] = NULL;
+	atexit(cleanup);	/* tsa_die() on the way */
 }
 
 void tmp_child(pid_t pid, int running)
@@ -69,61 +91,147 @@ void tmp_child(pid_t pid, int running)
 		}
 }
 
-char *path_join(const char *dir, const char *name)
+void output_dir(const char *path, bool shared_ok)
 {
-	size_t n = strlen(dir) + strlen(name) + 2;
-	char *p = tsa_malloc(n);
-
-	snprintf(p, n, "%s/%s", dir, name);
-	return p;
-}
-
-char *path_tmp(const char *dir, const char *name)
-{
-	size_t n = strlen(dir) + strlen(name) + 32;
-	char *p = tsa_malloc(n);
-
-	snprintf(p, n, "%s/.%s.%ld.tmp", dir, name, (long)getpid());
-	return p;
-}
-
-void output_dir(const char *dir)
-{
+	size_t n = strlen(path);
 	struct stat st;
+	char why[160];
 
-	if (mkdir(dir, 0777) == 0)
-		return;
-	if (errno != EEXIST)
-		tsa_die("%s: %s", dir, strerror(errno));
-	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
-		tsa_die("%s: not a directory", dir);
+	/* "out/" names out itself: a trailing slash would make open()
+	 * follow a link there. */
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	dir_path = tsa_malloc(n + 1);
+	memcpy(dir_path, path, n);
+	dir_path[n] = 0;
+	if (mkdir(dir_path, 0755) < 0 && errno != EEXIST)
+		tsa_die("%s: %s", dir_path, strerror(errno));
+	dir_fd = open(dir_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (dir_fd < 0) {
+		int e = errno;
+
+		/* O_DIRECTORY may win over O_NOFOLLOW: ENOTDIR for a link. */
+		if (e == ELOOP || (e == ENOTDIR && lstat(dir_path, &st) == 0 &&
+		    S_ISLNK(st.st_mode)))
+			tsa_die("%s: a symbolic link; tsa-plot writes into no "
+			    "directory through a link (name the directory "
+			    "itself)", dir_path);
+		tsa_die("%s: %s", dir_path, e == ENOTDIR ? "not a directory" :
+		    strerror(e));
+	}
+	if (fstat(dir_fd, &st) < 0)
+		tsa_die("%s: %s", dir_path, strerror(errno));
+	if (!shared_ok && trust_dir_shared(&st, why, sizeof why))
+		tsa_die("%s: refusing to write there: %s, so another user "
+		    "could replace what tsa-plot writes (use a directory only "
+		    "you can write, or --allow-shared-dir)", dir_path, why);
 }
 
-FILE *outfile_open(struct outfile *o, const char *dir, const char *name)
+const char *output_path(void)
 {
-	o->path = path_join(dir, name);
-	o->tmp = path_tmp(dir, name);
-	tmp_register(o->tmp);
-	if (!(o->f = fopen(o->tmp, "w")))
-		tsa_die("%s: %s", o->tmp, strerror(errno));
+	return dir_path;
+}
+
+void output_durable(bool on)
+{
+	durable = on;
+}
+
+void output_sync(void)
+{
+	if (fsync(dir_fd) < 0 && errno != EINVAL)
+		tsa_warn("%s: %s", dir_path, strerror(errno));
+}
+
+int outfile_create(struct outfile *o, const char *name)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	memset(o, 0, sizeof *o);
+	if (strlen(name) >= sizeof o->name)
+		tsa_die("%s/%s: name too long", dir_path, name);
+	strcpy(o->name, name);
+	/* 64 random bits: a name nobody can guess, so nobody can be there
+	 * first; O_EXCL and O_NOFOLLOW make sure of it if they were. */
+	for (int tries = 0; tries < 16; tries++) {
+		uint8_t r[8];
+		char suffix[17];
+
+		if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
+			tsa_die("getrandom: %s", strerror(errno));
+		for (int i = 0; i < 8; i++) {
+			suffix[2 * i] = hex[r[i] >> 4];
+			suffix[2 * i + 1] = hex[r[i] & 15];
+		}
+		suffix[16] = 0;
+		snprintf(o->tmp, sizeof o->tmp, ".%s.%s.tmp", name, suffix);
+		tmp_register(o->tmp);
+		o->fd = openat(dir_fd, o->tmp, O_RDWR | O_CREAT | O_EXCL |
+		    O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (o->fd >= 0)
+			return o->fd;
+		tmp_unregister(o->tmp);
+		if (errno != EEXIST)
+			break;
+	}
+	tsa_die("%s/%s: %s", dir_path, o->tmp, strerror(errno));
+}
+
+FILE *outfile_open(struct outfile *o, const char *name)
+{
+	outfile_create(o, name);
+	/* The stream gets its own descriptor: o->fd outlives fclose(). */
+	int fd = fcntl(o->fd, F_DUPFD_CLOEXEC, 0);
+
+	if (fd < 0 || !(o->f = fdopen(fd, "w")))
+		tsa_die("%s/%s: %s", dir_path, o->tmp, strerror(errno));
 	return o->f;
 }
 
-void outfile_commit(struct outfile *o)
+void outfile_discard(struct outfile *o)
 {
-	int bad = ferror(o->f);
+	if (o->f)
+		fclose(o->f);
+	if (o->fd >= 0)
+		close(o->fd);
+	unlinkat(dir_fd, o->tmp, 0);
+	tmp_unregister(o->tmp);
+	o->f = NULL;
+	o->fd = -1;
+}
 
-	if (fclose(o->f) != 0 || bad) {
-		unlink(o->tmp);
-		tsa_die("%s: write error", o->tmp);
+int outfile_commit(struct outfile *o, int *keep)
+{
+	int e = 0;
+
+	if (o->f) {
+		bool bad = ferror(o->f);
+		if (fclose(o->f) != 0)
+			e = errno;
+		else if (bad)	/* the write's errno is long gone */
+			e = EIO;
+		o->f = NULL;
 	}
-	if (rename(o->tmp, o->path) < 0) {
-		int e = errno;
-		unlink(o->tmp);
-		tsa_die("%s: %s", o->path, strerror(e));
+	if (!e && durable && fsync(o->fd) < 0 && errno != EINVAL)
+		e = errno;
+	if (e) {
+		tsa_warn("%s/%s: write error: %s", dir_path, o->tmp,
+		    strerror(e));
+		outfile_discard(o);
+		return -1;
+	}
+	if (renameat(dir_fd, o->tmp, dir_fd, o->name) < 0) {
+		tsa_warn("%s/%s: %s", dir_path, o->name, strerror(errno));
+		outfile_discard(o);
+		return -1;
 	}
 	tmp_unregister(o->tmp);
-	free(o->path);
-	free(o->tmp);
-	o->f = NULL;
+	if (keep) {
+		lseek(o->fd, 0, SEEK_SET);
+		*keep = o->fd;
+	} else
+		close(o->fd);
+	o->fd = -1;
+	return 0;
 }

@@ -1,40 +1,65 @@
 /*
- * Files a viewer may be looking at while they change: each is written to a
- * hidden temporary name in the same directory and renamed over the old one
- * when whole, so a browser never loads half a page or half a picture.
+ * The output directory and the files in it.  The directory is opened once,
+ * following no link, and every file is made relative to that descriptor.
+ * Each file is written under an unpredictable hidden name, created
+ * exclusively (no link followed, nothing overwritten), and renamed over
+ * the old one when whole: a browser never loads half a page or half a
+ * picture, and no link planted in the directory is ever written through.
  */
 #ifndef TSA_PLOT_OUTPUT_H
 #define TSA_PLOT_OUTPUT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
 
 struct outfile {
-	char *path, *tmp;
-	FILE *f;
+	int fd;
+	FILE *f;		/* NULL when a child writes to fd */
+	char name[64];		/* "world.png" */
+	char tmp[96];		/* ".world.png.<16 hex digits>.tmp" */
 };
 
-/* dir/name; the caller frees. */
-char *path_join(const char *dir, const char *name);
-/* dir/.name.PID.tmp, the temporary name of dir/name; the caller frees. */
-char *path_tmp(const char *dir, const char *name);
-/* Create the directory (one level) if it is missing; exits on failure. */
-void output_dir(const char *dir);
+/*
+ * Open the directory, creating it (mode 0755) if missing.  Exits with one
+ * line if it is a link or not a directory, or if another user could
+ * write it (trust_dir_shared) unless shared_ok.
+ */
+void output_dir(const char *path, bool shared_ok);
+/* The directory as the user named it, for messages. */
+const char *output_path(void);
+
+/*
+ * Durable commits: each file is flushed to the disk before it is renamed
+ * into place, and output_sync() flushes the directory's entries.  For the
+ * final render, the one that stays; a live render is replaced within
+ * seconds and needs only the atomic rename.
+ */
+void output_durable(bool on);
+void output_sync(void);
+
+/* A new temporary file for dir/name, written through fd only (a child's
+ * output); exits on failure. */
+int outfile_create(struct outfile *o, const char *name);
+/* The same, written through the returned stream. */
+FILE *outfile_open(struct outfile *o, const char *name);
+/*
+ * Rename the whole file into place.  With keep, *keep is a new descriptor
+ * reading the file from its start (gnuplot's script: the bytes written,
+ * never what the name holds by then).  Returns 0, or -1 after a warning,
+ * the temporary file removed.
+ */
+int outfile_commit(struct outfile *o, int *keep);
+/* Throw the temporary file away. */
+void outfile_discard(struct outfile *o);
 
 /*
  * Temporary files in the making are removed when SIGINT, SIGTERM or SIGHUP
- * ends the program (a live dashboard is usually stopped that way), so
- * none is left behind in the directory a web server shows.
+ * ends the program (a live dashboard is usually stopped that way) or when
+ * it exits on an error, so none is left behind in the directory a web
+ * server shows.  A child writing one is stopped first.
  */
 void tmp_cleanup_on_signal(void);
-void tmp_register(const char *path);
-void tmp_unregister(const char *path);
-/* A child writing a temporary file: stopped first, then the file goes. */
 void tmp_child(pid_t pid, int running);
-
-/* Open the temporary file; exits on failure. */
-FILE *outfile_open(struct outfile *o, const char *dir, const char *name);
-/* Close and rename into place; exits on a write error. */
-void outfile_commit(struct outfile *o);
 
 #endif

@@ -90,15 +90,19 @@ ALERTS = [
 ]
 
 
-def snapshot(k, empty=False):
+def snapshot(k, empty=False, final=False):
+    """Snapshot k (windows 10 s apart); final marks the stream's last, as
+    tsa-aggregate marks the one it writes at the end of its input."""
     start = T0 + 10 * k
+    more = {"final": True} if final else {}
     if empty:
         return {"type": "snapshot", "window_start": ts(start),
                 "window_end": ts(start + 60), "window": "60s",
                 "packets": 0, "bytes": 0, "countries": [], "domains": [],
                 "hosts": [], "os": [], "alerts": [],
                 "bandwidth": {"start": ts(start), "bucket_ns": 2400000000,
-                              "bps": [], "bytes": [], "avg_bps": 0.0}}
+                              "bps": [], "bytes": [], "avg_bps": 0.0},
+                **more}
     n = 25
     vol = [int(400000 + 300000 * ((i * 7) % 11) / 10) for i in range(n)]
     return {
@@ -113,7 +117,7 @@ def snapshot(k, empty=False):
         "bandwidth": {"start": ts(start), "bucket_ns": 2400000000,
                       "bps": [v * 8 / 2.4 for v in vol], "bytes": vol,
                       "avg_bps": sum(vol) * 8 / 60.0},
-        "os": OS, "alerts": ALERTS,
+        "os": OS, "alerts": ALERTS, **more,
     }
 
 
@@ -126,7 +130,7 @@ def main():
     out.write(msgpack.packb({"tsa": 1, "kind": "snapshots",
                              "tools": [["snapshot.py"]]}))
     for k in range(a.count):
-        out.write(msgpack.packb(snapshot(k, a.empty)))
+        out.write(msgpack.packb(snapshot(k, a.empty, k == a.count - 1)))
     out.flush()
 
 

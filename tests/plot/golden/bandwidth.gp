@@ -3,7 +3,8 @@
 # run again alone: gnuplot bandwidth.gp
 if (!exists("outfile")) outfile = 'bandwidth.png'
 set terminal pngcairo size 1000,420 noenhanced font 'DejaVu Sans,9' background rgb 'white'
-set output outfile
+# outfile = '' writes the PNG to standard output.
+if (outfile eq '') { set output } else { set output outfile }
 set encoding utf8
 
 # bucket start (s since the epoch), bits/s, bytes in the bucket

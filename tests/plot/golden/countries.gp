@@ -3,7 +3,8 @@
 # run again alone: gnuplot countries.gp
 if (!exists("outfile")) outfile = 'countries.png'
 set terminal pngcairo size 1000,540 noenhanced font 'DejaVu Sans,10' background rgb 'white'
-set output outfile
+# outfile = '' writes the PNG to standard output.
+if (outfile eq '') { set output } else { set output outfile }
 set encoding utf8
 set border 3 lc rgb '#888888'
 set xtics nomirror scale 0.5

@@ -3,7 +3,8 @@
 # run again alone: gnuplot world.gp
 if (!exists("outfile")) outfile = 'world.png'
 set terminal pngcairo size 1000,560 noenhanced font 'DejaVu Sans,10' background rgb 'white'
-set output outfile
+# outfile = '' writes the PNG to standard output.
+if (outfile eq '') { set output } else { set output outfile }
 set encoding utf8
 
 # Packets per country in this view, indexed by the third column of $map and $dots.
