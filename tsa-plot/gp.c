@@ -55,6 +55,11 @@ void fmt_span(char *out, size_t n, int64_t start_ns, int64_t end_ns)
 	struct tm ta, tb;
 	char sa[32], sb[32];
 
+	/* An empty stream's snapshot may have no time at all. */
+	if (!start_ns && !end_ns) {
+		snprintf(out, n, "no time span");
+		return;
+	}
 	if (!gmtime_r(&a, &ta) || !gmtime_r(&b, &tb)) {
 		snprintf(out, n, "unknown window");
 		return;

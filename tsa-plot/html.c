@@ -101,6 +101,9 @@ static void head(FILE *f, const struct plot_ctx *c,
 	    " tabular-nums; }\n"
 	    ".alias { color: #777; font-size: 12px; }\n"
 	    ".none { color: #777; }\n"
+	    ".notice { background: #fff3cd; border: 1px solid #d9a400;"
+	    " padding: 8px 12px; font-weight: bold; }\n"
+	    ".empty { font-size: 18px; margin: 32px 0; color: #555; }\n"
 	    "footer { margin-top: 32px; color: #777; font-size: 12px; }\n"
 	    "</style>\n</head>\n<body>\n", f);
 	fprintf(f, "<h1>TSA traffic</h1>\n<p class=\"sub\">%s", span);
@@ -122,6 +125,11 @@ static void head(FILE *f, const struct plot_ctx *c,
 		fprintf(f, " &middot; <span class=\"live\">live</span>, "
 		    "reloads every %u s", p->refresh);
 	fputs("</p>\n", f);
+	if (p->notice) {
+		fputs("<p class=\"notice\">", f);
+		esc(f, p->notice);
+		fputs("</p>\n", f);
+	}
 }
 
 static void figure(FILE *f, const struct html_page *p, const char *name,
@@ -304,6 +312,17 @@ void html_write(const struct plot_ctx *c, const struct html_page *p)
 	char alt[128];
 
 	head(f, c, p);
+	/* Nothing counted: say so, rather than draw empty charts. */
+	if (snapshot_empty(c->s)) {
+		fputs("<p class=\"empty\">The window held no packets.</p>\n",
+		    f);
+		if (c->s->nalerts)
+			alerts(f, c->s);
+		footer(f);
+		if (outfile_commit(&of, NULL) < 0)
+			exit(1);
+		return;
+	}
 	/* Alerts first: they are what a person looks for. */
 	if (c->s->nalerts)
 		alerts(f, c->s);

@@ -17,6 +17,7 @@ struct html_page {
 	int no_png;		/* --script-only: link the scripts instead */
 	unsigned refresh;	/* seconds between reloads; 0: final page */
 	uint64_t serial;	/* snapshot number: busts image caches */
+	const char *notice;	/* shown above all: why the page is not whole */
 };
 
 /* Write index.html into the output directory atomically; exits on a

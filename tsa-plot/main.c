@@ -6,8 +6,9 @@
  * per figure into the output directory, runs gnuplot on them, and writes
  * index.html.  Every file is replaced atomically, so a browser pointed at
  * the directory during a live capture always sees a whole set.  The page
- * reloads itself while the stream runs; the final render at the end of the
- * stream drops the reload.
+ * reloads itself while the stream runs; the final snapshot's page does
+ * not, and neither does the last page of a stream cut short, which says
+ * so.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -245,8 +246,9 @@ static int write_script(const struct opts *o, const char *name,
 }
 
 /*
- * Draw one snapshot: the scripts, the PNGs, the page.  Returns the number
- * of figures gnuplot failed to draw.
+ * Draw one snapshot: the scripts, the PNGs, the page; a snapshot without
+ * packets gets only the page, which says so.  Returns the number of
+ * figures gnuplot failed to draw.
  */
 static size_t render(const struct opts *o, const struct plot_ctx *c,
     const struct html_page *page)
@@ -263,6 +265,10 @@ static size_t render(const struct opts *o, const struct plot_ctx *c,
 	struct gp_job jobs[1 + MAX_REGIONS + 4];
 	size_t n = 0, failed = 0;
 
+	if (snapshot_empty(c->s)) {
+		html_write(c, page);
+		return 0;
+	}
 	memset(jobs, 0, sizeof jobs);
 	/* The maps first: they take longest, so they start first. */
 	jobs[n].name = "world";
@@ -283,6 +289,48 @@ static size_t render(const struct opts *o, const struct plot_ctx *c,
 	return failed;
 }
 
+/* What a stream without snapshots means, in one line. */
+static void no_snapshots(struct tsa_reader *r, uint64_t other)
+{
+	size_t len;
+	const uint8_t *h = tsa_reader_header(r, &len);
+	struct mp_obj kind;
+	bool has_kind = mp_map_get1(h, len, "kind", &kind) == 1;
+
+	/* The advice only where it is true. */
+	if (has_kind && mp_str_eq(&kind, "packets", 7))
+		tsa_warn("%s: no snapshot records in a stream of packets "
+		    "(%llu records); pipe packets through tsa-aggregate first",
+		    tsa_reader_name(r), (unsigned long long)other);
+	else if (has_kind && mp_str_eq(&kind, "snapshots", 9))
+		tsa_warn("%s: no snapshot records: tsa-aggregate wrote none "
+		    "(no packets, or it stopped early)", tsa_reader_name(r));
+	else
+		tsa_warn("%s: no snapshot records (%llu other records)",
+		    tsa_reader_name(r), (unsigned long long)other);
+}
+
+/*
+ * The last page's notice when the stream did not end as it should: cut
+ * short (no final snapshot), broken (a read error), or whole but made
+ * from an input that was cut short upstream.
+ */
+static const char *cut_notice(const struct snapshot *s, bool cut, int rc)
+{
+	if (rc < 0)
+		return "Incomplete: the stream broke off after this snapshot "
+		    "(tsa-plot's message says where). Later traffic is not "
+		    "counted.";
+	if (cut)
+		return "Incomplete: the stream was cut short before its final "
+		    "snapshot. This is the last snapshot received; later "
+		    "traffic is not counted.";
+	if (s->incomplete)
+		return "Incomplete: the input of the stage that made this "
+		    "snapshot was cut short; it does not count every packet.";
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
@@ -295,6 +343,7 @@ int main(int argc, char **argv)
 	const uint8_t *rec;
 	size_t len, failed = 0;
 	uint64_t nsnap = 0, other = 0, bad = 0;
+	bool drawn_final = false, cut;
 	int rc;
 
 	tsa_init(argv[0]);
@@ -339,28 +388,36 @@ int main(int argc, char **argv)
 			continue;
 		}
 		c.s = &snap;
-		page.refresh = o.refresh;	/* live: the page reloads */
+		/* Live pages reload; the final one stays, and is what is
+		 * left when the pipeline ends: it goes to the disk. */
+		drawn_final = snap.final;
+		page.refresh = snap.final ? 0 : o.refresh;
 		page.serial = nsnap;
+		page.notice = cut_notice(&snap, false, 0);
+		output_durable(snap.final);
 		failed += render(&o, &c, &page);
-		/* The final page must show this snapshot: keep it. */
+		/* The last page must show this snapshot: keep it. */
 		last.len = 0;
 		memcpy(mp_buf_reserve(&last, len), rec, len);
 		last.len = len;
 		snapshot_free(&snap);
 	}
 
-	if (last.len) {
+	/* No final snapshot: upstream died (or the reader failed).  The
+	 * last page must not say "live" forever, and must say why. */
+	cut = rc < 0 || (nsnap && !drawn_final);
+	if (last.len && (o.last || !drawn_final)) {
 		if (snapshot_decode(last.p, last.len, &snap) == 0) {
+			cut = rc < 0 || !snap.final;
 			c.s = &snap;
 			page.refresh = 0;
 			page.serial = nsnap;
-			/* The page that stays: to the disk before it counts. */
+			page.notice = cut_notice(&snap, cut, rc);
 			output_durable(true);
 			if (o.last)
 				failed += render(&o, &c, &page);
 			else	/* the pictures are drawn: only the page */
 				html_write(&c, &page);
-			output_sync();
 		} else {
 			tsa_warn("%s: last snapshot malformed",
 			    tsa_reader_name(r));
@@ -368,10 +425,14 @@ int main(int argc, char **argv)
 		}
 		snapshot_free(&snap);
 	}
+	if (nsnap)
+		output_sync();
 	if (nsnap == 0 && rc == 0)
-		tsa_warn("%s: no snapshot records (%llu other records); "
-		    "pipe packets through tsa-aggregate first",
-		    tsa_reader_name(r), (unsigned long long)other);
+		no_snapshots(r, other);
+	else if (cut && rc == 0)
+		tsa_warn("%s: input cut short: no final snapshot (did a stage "
+		    "before this one die?); the last page says so",
+		    tsa_reader_name(r));
 	tsa_reader_close(r);
 	mp_buf_free(&last);
 	worlddata_free(world);
@@ -380,5 +441,5 @@ int main(int argc, char **argv)
 		free(o.owned[i]);
 	if (rc < 0)
 		return 1;
-	return nsnap == 0 || failed || bad ? 1 : 0;
+	return nsnap == 0 || cut || failed || bad ? 1 : 0;
 }

@@ -50,6 +50,13 @@ static uint64_t u64(struct range r)
 	return (uint64_t)v;
 }
 
+static bool boolean(struct range r)
+{
+	struct mp_obj o;
+
+	return obj(r, &o) && o.type == MP_BOOL && o.b;
+}
+
 static double num(struct range r, bool *ok)
 {
 	struct mp_obj o;
@@ -333,7 +340,11 @@ int snapshot_decode(const uint8_t *rec, size_t len, struct snapshot *s)
 				    (unsigned long long)o.u);
 			} else
 				s->window = str(v);
-		} else if (KEY(k, "packets"))
+		} else if (KEY(k, "final"))
+			s->final = boolean(v);
+		else if (KEY(k, "incomplete"))
+			s->incomplete = boolean(v);
+		else if (KEY(k, "packets"))
 			s->packets = u64(v);
 		else if (KEY(k, "bytes"))
 			s->bytes = u64(v);
@@ -355,6 +366,12 @@ int snapshot_decode(const uint8_t *rec, size_t len, struct snapshot *s)
 			bandwidth(v, &s->bw);
 	}
 	return rc < 0 ? -1 : 0;
+}
+
+bool snapshot_empty(const struct snapshot *s)
+{
+	return !s->packets && !s->bytes && !s->ncountries && !s->ndomains &&
+	    !s->nhosts && !s->nos;
 }
 
 void snapshot_free(struct snapshot *s)

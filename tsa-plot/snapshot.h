@@ -71,6 +71,8 @@ struct bandwidth {
 struct snapshot {
 	int64_t start_ns, end_ns;	/* window_start, window_end */
 	char *window;		/* "60s", or "20000 packets" */
+	bool final;		/* the snapshot at the end of the stream */
+	bool incomplete;	/* its producer's input was cut short */
 	uint64_t packets, bytes;
 	struct country_row *countries;
 	size_t ncountries;
@@ -90,6 +92,8 @@ struct snapshot {
  * bytes are not a well-formed map; *s is then empty but still freeable.
  */
 int snapshot_decode(const uint8_t *rec, size_t len, struct snapshot *s);
+/* No packets and nothing counted: there is no picture to draw. */
+bool snapshot_empty(const struct snapshot *s);
 void snapshot_free(struct snapshot *s);
 
 #endif

@@ -134,7 +134,7 @@ text, page = parse(index)
 check('<meta http-equiv="refresh" content="7">' in text,
       "live page reloads every 7 s")
 check("08:00:00 - 08:01:00" in text, "live page shows the first window")
-p.stdin.write(msgpack.packb(snapshot.snapshot(1)))
+p.stdin.write(msgpack.packb(snapshot.snapshot(1, final=True)))
 p.stdin.close()
 check(p.wait(timeout=60) == 0, "tsa-plot exits 0 at the end of the stream")
 text, page = parse(index)

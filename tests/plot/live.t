@@ -68,7 +68,7 @@ p = subprocess.Popen([os.path.join(BIN, "tsa-plot"), "--size", "800x450",
                       "-o", OUT], stdin=subprocess.PIPE)
 p.stdin.write(msgpack.packb({"tsa": 1, "kind": "snapshots", "tools": []}))
 for k in range(3):
-    s = snapshot.snapshot(k)
+    s = snapshot.snapshot(k, final=k == 2)
     # Traffic changes between snapshots, so each render differs.
     s["countries"][0]["packets"] = 10 ** (k + 3)
     p.stdin.write(msgpack.packb(s))

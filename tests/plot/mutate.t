@@ -69,7 +69,8 @@ base = snapshot.snapshot(0)
 
 def mutated():
     m = mutate(base)
-    return dict(m if isinstance(m, dict) else {}, type="snapshot")
+    return dict(m if isinstance(m, dict) else {}, type="snapshot",
+                final=True)
 
 
 recs = [msgpack.packb(mutated()) for _ in range(150)]
