@@ -10,6 +10,10 @@
  *
  * The shares of countries and domains can add up to more than 100%: a
  * packet counts for each remote endpoint's country and domain.
+ *
+ * Every number comes from the wire: a count or a rate that is not a
+ * finite, non-negative number (NaN, an infinity, a negative rate, a
+ * string) is shown as "?", and nothing is computed from it.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -73,12 +77,19 @@ static bool find_obj(const uint8_t *rec, const uint8_t *end, const char *key,
 	return find(rec, end, key, &vs, &ve) && mp_next(&vs, ve, o) == 0;
 }
 
-static double num(const uint8_t *rec, const uint8_t *end, const char *key)
+/* A count, a size or a rate: finite and not negative, else false. */
+static bool amount(const struct mp_obj *o, double *v)
+{
+	return mp_obj_num(o, v) && isfinite(*v) && *v >= 0;
+}
+
+/* The amount under key, or false when absent or unusable. */
+static bool num(const uint8_t *rec, const uint8_t *end, const char *key,
+    double *v)
 {
 	struct mp_obj o;
-	double v;
 
-	return find_obj(rec, end, key, &o) && mp_obj_num(&o, &v) ? v : 0;
+	return find_obj(rec, end, key, &o) && amount(&o, v);
 }
 
 static void put_time(struct mp_buf *b, const uint8_t *rec, const uint8_t *end,
@@ -96,17 +107,50 @@ static void put_time(struct mp_buf *b, const uint8_t *rec, const uint8_t *end,
 		puts_buf(b, "?");
 }
 
-/* 1234567 -> "1.23 M" style, for bits per second and bytes. */
+/*
+ * 1234567 -> "1.23 M" style, for bits per second and bytes; past the
+ * prefixes, "1.5e+30 bit/s".  v is an amount (finite, not negative).
+ */
 static void put_si(struct mp_buf *b, double v, const char *unit)
 {
-	static const char *const prefix[] = { "", "k", "M", "G", "T", "P" };
+	static const char *const prefix[] = { "", "k", "M", "G", "T", "P",
+		"E", "Z", "Y" };
+	double x = v;
 	int i = 0;
 
-	while (fabs(v) >= 1000 && i < 5) {
-		v /= 1000;
+	if (v >= 999.995e24) {
+		printf_buf(b, "%.3g %s", v, unit);
+		return;
+	}
+	while (x >= 1000 && i < 8) {
+		x /= 1000;
 		i++;
 	}
-	printf_buf(b, i ? "%.2f %s%s" : "%.0f %s%s", v, prefix[i], unit);
+	printf_buf(b, i ? "%.2f %s%s" : "%.0f %s%s", x, prefix[i], unit);
+}
+
+/* An amount under key in SI units, or "?". */
+static void put_si_key(struct mp_buf *b, const uint8_t *rec,
+    const uint8_t *end, const char *key, const char *unit)
+{
+	double v;
+
+	if (num(rec, end, key, &v))
+		put_si(b, v, unit);
+	else
+		puts_buf(b, "?");
+}
+
+/* A count under key, exactly: "123456", or "?". */
+static void put_count(struct mp_buf *b, const uint8_t *rec,
+    const uint8_t *end, const char *key)
+{
+	struct mp_obj o;
+
+	if (find_obj(rec, end, key, &o) && o.type == MP_UINT)
+		printf_buf(b, "%llu", (unsigned long long)o.u);
+	else
+		puts_buf(b, "?");
 }
 
 /* A cell's text: the value of key in the row map, or a share of a total. */
@@ -123,50 +167,69 @@ static void cell(struct mp_buf *b, const uint8_t *row, const uint8_t *end,
 		double total = c->kind == PCT_PACKETS ? packets : bytes;
 		const uint8_t *p = vs;
 
-		if (mp_next(&p, ve, &o) == 0 && mp_obj_num(&o, &v) && total > 0)
+		if (mp_next(&p, ve, &o) == 0 && amount(&o, &v) && total > 0)
 			printf_buf(b, "%.2f", 100 * v / total);
+		return;
+	}
+	/* JSON's null for NaN and infinities reads oddly in a table. */
+	if (c->kind == NUM && mp_next(&(const uint8_t *){ vs }, ve, &o) == 0 &&
+	    o.type == MP_FLOAT && !isfinite(o.f)) {
+		puts_buf(b, "?");
 		return;
 	}
 	show_text(b, vs, ve, (const uint8_t *)c->key, strlen(c->key));
 }
 
 /*
+ * The elements of the array value under key: *first at the first, their
+ * number (as many as are there, whatever the header claims) in *n.
+ */
+static bool array(const uint8_t *rec, const uint8_t *end, const char *key,
+    const uint8_t **first, const uint8_t **ve, uint32_t *n)
+{
+	const uint8_t *vs, *p;
+	struct mp_obj a;
+	uint32_t i;
+
+	if (!find(rec, end, key, &vs, ve) || mp_next(&vs, *ve, &a) < 0 ||
+	    a.type != MP_ARRAY)
+		return false;
+	for (i = 0, p = vs; i < a.len && mp_skip(&p, *ve) == 0; i++)
+		;
+	*first = vs;
+	*n = i;
+	return true;
+}
+
+/*
  * One table: the title, a header line and a row per element of the array
- * value, columns as wide as their widest cell.
+ * value (the first max), columns as wide as their widest cell.
  */
 static void table(struct mp_buf *out, const char *title, const uint8_t *rec,
     const uint8_t *end, const char *key, const struct col *cols, int ncols,
     uint32_t max, double packets, double bytes)
 {
-	const uint8_t *vs, *ve, *p, *row;
-	struct mp_obj a;
+	const uint8_t *ve, *p, *row;
 	struct mp_buf cells = { 0 };
 	size_t *off = NULL, width[MAX_COLS];
-	uint32_t i, n;
+	uint32_t i, n, all;
 	int j;
 
-	if (!find(rec, end, key, &vs, &ve) || mp_next(&vs, ve, &a) < 0 ||
-	    a.type != MP_ARRAY)
+	if (!array(rec, end, key, &p, &ve, &all))
 		return;
-	n = a.len;
-	printf_buf(out, "\n%s (%u)\n", title, n);
-	if (n == 0) {
+	printf_buf(out, "\n%s (%u)\n", title, all);
+	if (all == 0) {
 		puts_buf(out, "  (none)\n");
 		return;
 	}
-	if (n > max)
-		n = max;
+	n = all < max ? all : max;
 	/* cells[i][j] start at off[i * (ncols + 1) + j] */
 	off = tsa_malloc(((size_t)n * (ncols + 1) + 1) * sizeof *off);
 	for (j = 0; j < ncols; j++)
 		width[j] = strlen(cols[j].title);
-	p = vs;
 	for (i = 0; i < n; i++) {
 		row = p;
-		if (mp_skip(&p, ve) < 0) {
-			n = i;
-			break;
-		}
+		mp_skip(&p, ve);	/* counted whole by array() */
 		for (j = 0; j < ncols; j++) {
 			off[(size_t)i * (ncols + 1) + j] = cells.len;
 			cell(&cells, row, p, &cols[j], packets, bytes);
@@ -198,52 +261,77 @@ static void table(struct mp_buf *out, const char *title, const uint8_t *rec,
 			puts_buf(out, j + 1 < ncols ? "|" : "\n");
 		}
 	}
-	if (n < a.len)
-		printf_buf(out, "  ... and %u more\n", a.len - n);
+	if (n < all)
+		printf_buf(out, "  ... and %u more\n", all - n);
 	free(off);
 	mp_buf_free(&cells);
 }
 
-/* Bandwidth: average, peak bucket, and a one-line chart of the buckets. */
+/* "12.5s" or "150s": a duration in seconds for the bandwidth line. */
+static void put_secs(struct mp_buf *b, double s)
+{
+	printf_buf(b, s < 100 ? "%.3fs" : s < 1e9 ? "%.0fs" : "%.3gs", s);
+}
+
+/*
+ * Bandwidth: average, peak bucket, and a one-line chart of the buckets,
+ * one character each, '?' for a bucket whose rate is not a usable number.
+ */
 static void bandwidth(struct mp_buf *out, const uint8_t *rec, const uint8_t *end)
 {
 	static const char bars[] = " .:-=+*#%@";
-	const uint8_t *vs, *ve, *p;
-	struct mp_obj a, o;
-	double v, peak = 0, bucket;
+	const int top = (int)sizeof bars - 2;	/* the last bar */
+	const uint8_t *vs, *ve, *p, *q;
+	struct mp_obj o;
+	double v, peak = -1, bucket;
 	uint32_t i, at = 0, n;
+	bool has_bucket;
 
 	if (!find(rec, end, "bandwidth", &vs, &ve))
 		return;
-	bucket = num(vs, ve, "bucket_ns") / 1e9;
+	has_bucket = num(vs, ve, "bucket_ns", &bucket) && bucket > 0;
+	bucket /= 1e9;
 	puts_buf(out, "Bandwidth: average ");
-	put_si(out, num(vs, ve, "avg_bps"), "bit/s");
-	if (!find(vs, ve, "bps", &p, &ve) || mp_next(&p, ve, &a) < 0 || a.type != MP_ARRAY) {
+	put_si_key(out, vs, ve, "avg_bps", "bit/s");
+	if (!array(vs, ve, "bps", &p, &ve, &n)) {
 		puts_buf(out, "\n");
 		return;
 	}
-	n = a.len;
-	{
-		const uint8_t *q = p;
-
-		for (i = 0; i < n && mp_next(&q, ve, &o) == 0; i++)
-			if (mp_obj_num(&o, &v) && v > peak) {
-				peak = v;
-				at = i;
-			}
+	for (i = 0, q = p; i < n; i++) {
+		const uint8_t *e = q;
+		mp_skip(&e, ve);
+		if (mp_next(&q, e, &o) == 0 && amount(&o, &v) && v > peak) {
+			peak = v;
+			at = i;
+		}
+		q = e;
 	}
-	puts_buf(out, ", peak ");
-	put_si(out, peak, "bit/s");
-	printf_buf(out, " at +%.*fs; %u buckets of %.*fs\n  [", at * bucket < 100 ? 3 : 0,
-	    at * bucket, n, bucket < 100 ? 3 : 0, bucket);
-	for (i = 0; i < n && mp_next(&p, ve, &o) == 0; i++) {
-		int level = 0;
+	if (peak >= 0) {
+		puts_buf(out, ", peak ");
+		put_si(out, peak, "bit/s");
+		if (has_bucket) {
+			puts_buf(out, " at +");
+			put_secs(out, at * bucket);
+		}
+	}
+	printf_buf(out, "; %u buckets", n);
+	if (has_bucket) {
+		puts_buf(out, " of ");
+		put_secs(out, bucket);
+	}
+	puts_buf(out, "\n  [");
+	for (i = 0; i < n; i++) {
+		const uint8_t *e = p;
+		char c = '?';
 
-		if (mp_obj_num(&o, &v) && peak > 0 && v > 0)
-			level = 1 + (int)(v / peak * (sizeof bars - 3) + 0.5);
-		if (level > (int)sizeof bars - 2)
-			level = (int)sizeof bars - 2;
-		mp_put_raw(out, &bars[level], 1);
+		mp_skip(&e, ve);
+		if (mp_next(&p, e, &o) == 0 && amount(&o, &v)) {
+			/* v <= peak, both finite: the ratio is in [0, 1]. */
+			double r = peak > 0 ? v / peak : 0;
+			c = r > 0 ? bars[1 + (int)(r * (top - 1) + 0.5)] : ' ';
+		}
+		mp_put_raw(out, &c, 1);
+		p = e;
 	}
 	puts_buf(out, "]\n");
 }
@@ -277,9 +365,13 @@ static void snapshot(struct mp_buf *out, const uint8_t *rec, const uint8_t *end)
 		{ "alert", "alert", TEXT }, { "host_addr", "host_addr", TEXT },
 		{ "country", "country", TEXT }, { "reason", "reason", TEXT },
 	};
-	double packets = num(rec, end, "packets"), bytes = num(rec, end, "bytes");
+	double packets = 0, bytes = 0;
 	const uint8_t *vs, *ve;
 	struct mp_obj o;
+
+	/* Shares of an unusable total are left blank (cell()). */
+	num(rec, end, "packets", &packets);
+	num(rec, end, "bytes", &bytes);
 
 	puts_buf(out, "== Snapshot ");
 	put_time(out, rec, end, "window_start");
@@ -297,8 +389,11 @@ static void snapshot(struct mp_buf *out, const uint8_t *rec, const uint8_t *end)
 	if (find_obj(rec, end, "sensors", &o) && o.type == MP_UINT)
 		printf_buf(out, " from %llu sensors", (unsigned long long)o.u);
 	puts_buf(out, " ==\n");
-	printf_buf(out, "%.0f packets, %.0f bytes (", packets, bytes);
-	put_si(out, bytes, "B");
+	put_count(out, rec, end, "packets");
+	puts_buf(out, " packets, ");
+	put_count(out, rec, end, "bytes");
+	puts_buf(out, " bytes (");
+	put_si_key(out, rec, end, "bytes", "B");
 	puts_buf(out, ")\n");
 	bandwidth(out, rec, end);
 	/* Domains and hosts are cut to the top entries by tsa-aggregate already. */
