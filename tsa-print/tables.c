@@ -368,9 +368,10 @@ static void snapshot(struct mp_buf *out, const uint8_t *rec, const uint8_t *end)
 	double packets = 0, bytes = 0;
 	const uint8_t *vs, *ve;
 	struct mp_obj o;
+	bool empty;
 
 	/* Shares of an unusable total are left blank (cell()). */
-	num(rec, end, "packets", &packets);
+	empty = num(rec, end, "packets", &packets) && packets == 0;
 	num(rec, end, "bytes", &bytes);
 
 	puts_buf(out, "== Snapshot ");
@@ -386,6 +387,8 @@ static void snapshot(struct mp_buf *out, const uint8_t *rec, const uint8_t *end)
 	}
 	if (find_obj(rec, end, "final", &o) && o.type == MP_BOOL && o.b)
 		puts_buf(out, " final");
+	if (find_obj(rec, end, "incomplete", &o) && o.type == MP_BOOL && o.b)
+		puts_buf(out, " incomplete");
 	if (find_obj(rec, end, "sensors", &o) && o.type == MP_UINT)
 		printf_buf(out, " from %llu sensors", (unsigned long long)o.u);
 	puts_buf(out, " ==\n");
@@ -395,6 +398,22 @@ static void snapshot(struct mp_buf *out, const uint8_t *rec, const uint8_t *end)
 	puts_buf(out, " bytes (");
 	put_si_key(out, rec, end, "bytes", "B");
 	puts_buf(out, ")\n");
+	/* Nothing counted: say so once, not with five empty tables. */
+	for (size_t i = 0; empty && i < 4; i++) {
+		static const char *const lists[] = { "countries", "domains",
+			"hosts", "os" };
+		uint32_t n;
+		empty = !array(rec, end, lists[i], &vs, &ve, &n) || n == 0;
+	}
+	if (empty) {
+		puts_buf(out, "The window held no packets.\n");
+		uint32_t n;
+		if (array(rec, end, "alerts", &vs, &ve, &n) && n)
+			table(out, "Active alerts", rec, end, "alerts", alerts,
+			    4, UINT32_MAX, packets, bytes);
+		puts_buf(out, "\n");
+		return;
+	}
 	bandwidth(out, rec, end);
 	/* Domains and hosts are cut to the top entries by tsa-aggregate already. */
 	table(out, "Countries", rec, end, "countries", countries, 6, MAX_ROWS, packets, bytes);
