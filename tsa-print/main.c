@@ -24,6 +24,8 @@ _Noreturn static void usage(void)
 	    "                       streams of kind \"snapshots\"); other records as JSON\n"
 	    "      --json           JSON Lines for every stream\n"
 	    "      --last           only the stream's last snapshot record\n"
+	    "  -l, --line-buffered  write each line when it is whole (for a pipe\n"
+	    "                       read as it goes, as tcpdump -l)\n"
 	    "  -h, --help           this help\n\n"
 	    "Default output is JSON Lines: addresses as text, times as RFC 3339 UTC\n"
 	    "with nanoseconds, other binary values as hex.\n", tsa_prog);
@@ -133,18 +135,19 @@ int main(int argc, char **argv)
 		{ "tables", no_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "last", no_argument, NULL, 'L' },
+		{ "line-buffered", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *fields = NULL;
 	char delim = '|';
-	int title = 1, header = 0, c, status = 0;
+	int title = 1, header = 0, c, status = 0, lines = 0;
 	struct columns *cols = NULL;
 	struct mp_buf line = { 0 };
 	static char obuf[1 << 20];
 
 	tsa_init(argv[0]);
-	while ((c = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:lh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f': fields = optarg; break;
 		case 'd':
@@ -157,11 +160,15 @@ int main(int argc, char **argv)
 		case 't': mode = TABLES; break;
 		case 'j': mode = JSON; break;
 		case 'L': last_only = 1; break;
+		case 'l': lines = 1; break;
 		case 'h': usage();
 		default: tsa_usage("unknown option");
 		}
 	}
-	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
+	/* Whole buffers for throughput, or whole lines for a reader that
+	 * watches the output as it comes; either way what is printed goes
+	 * out before tsa-print waits for more input. */
+	setvbuf(stdout, obuf, lines ? _IOLBF : _IOFBF, sizeof obuf);
 	tsa_on_idle(flush_out, NULL);
 	if (fields)
 		cols = columns_new(fields, delim, title);
