@@ -3,11 +3,24 @@
  * above, bytes per bucket below.  Rows are "time bps bytes", time in
  * seconds since the epoch at the bucket's middle, shown as UTC clock time.
  */
+#include <math.h>
 #include <string.h>
 
 #include "tsa.h"
 #include "plot.h"
 #include "units.h"
+
+/*
+ * Times on the axis, in seconds since the epoch, must stay within this:
+ * past about 1e12 s gnuplot warns for every point, and a few thousand
+ * buckets of absurd width from a hostile snapshot kept it busy for
+ * minutes.  1e11 s is some 3,000 years either side of 1970.
+ */
+#define TIME_LIMIT 1e11
+/* The narrowest axis: the rows are written to the microsecond. */
+#define MIN_SPAN 1e-3
+/* A rate or volume below this (in the axis's unit) is drawn as zero. */
+#define MIN_Y 1e-6
 
 /*
  * One SI prefix for a whole axis, picked from its largest value, so the tic
@@ -16,11 +29,11 @@
  */
 static double axis_unit(double max, const char **prefix)
 {
-	static const char *const p[] = { "", "k", "M", "G", "T" };
+	static const char *const p[] = { "", "k", "M", "G", "T", "P", "E" };
 	double div = 1;
 	int i = 0;
 
-	while (i < 4 && max >= 1000 * div) {
+	while (i < 6 && max >= 1000 * div) {
 		div *= 1000;
 		i++;
 	}
@@ -34,14 +47,21 @@ void bandwidth_script(FILE *f, const struct plot_ctx *c)
 	size_t n = bw->nbps > bw->nbytes ? bw->nbps : bw->nbytes;
 	int h = c->height * 3 / 4;
 	double step = bw->bucket_ns / 1e9, t0 = bw->start_ns / 1e9;
-	double avg = 0, peak = 0, maxbytes = 0, bdiv, ydiv;
+	double avg = 0, peak = 0, maxbytes = 0, bdiv, ydiv, width;
 	const char *bpre, *ypre;
 	char span[96], line[256], a[UNITS_LEN], p[UNITS_LEN];
+	bool usable;
 
 	if (!bw->start_ns)
 		t0 = c->s->start_ns / 1e9;
+	/* In doubles: the difference of two far-apart int64 times overflows. */
 	if (step <= 0 && n && c->s->end_ns > c->s->start_ns)
-		step = (c->s->end_ns - c->s->start_ns) / 1e9 / (double)n;
+		step = (c->s->end_ns / 1e9 - c->s->start_ns / 1e9) / (double)n;
+	width = step * (double)n;
+	usable = n && step > 0 && fabs(t0) < TIME_LIMIT &&
+	    fabs(t0 + width) < TIME_LIMIT;
+	if (width < MIN_SPAN)
+		width = MIN_SPAN;
 	/* A running mean: a sum of absurd rates must not overflow to inf,
 	 * which gnuplot would read as an undefined variable. */
 	for (size_t i = 0; i < bw->nbps; i++) {
@@ -68,9 +88,9 @@ void bandwidth_script(FILE *f, const struct plot_ctx *c)
 	 * end, the last rate again, no bytes) ends the last step. */
 	fprintf(f, "\n# bucket start (s since the epoch), bits/s, bytes in "
 	    "the bucket\n$bw << EOD\n");
-	for (size_t i = 0; i <= n && n; i++) {
+	for (size_t i = 0; i <= n && usable; i++) {
 		size_t k = i < n ? i : n - 1;
-		fprintf(f, "%.3f %.17g ", t0 + step * (double)i,
+		fprintf(f, "%.6f %.17g ", t0 + step * (double)i,
 		    k < bw->nbps ? bw->bps[k] : 0);
 		if (i < n)
 			fprintf(f, "%llu\n", (unsigned long long)(k <
@@ -82,27 +102,32 @@ void bandwidth_script(FILE *f, const struct plot_ctx *c)
 
 	fprintf(f, "set xdata time\nset timefmt '%%s'\nset format x "
 	    "'%%H:%%M:%%S'\n");
-	if (n)
-		fprintf(f, "set xrange [%.3f:%.3f]\n", t0, t0 + step *
-		    (double)n + (step > 0 ? 0 : 1));
-	else	/* nothing to scale the axis by: the window itself */
+	if (usable)
+		fprintf(f, "set xrange [%.6f:%.6f]\n", t0, t0 + width);
+	else	/* nothing to scale the axis by: the window itself (ns_time
+		 * keeps its times within TIME_LIMIT) */
 		fprintf(f, "set xrange [%.3f:%.3f]\n", c->s->start_ns / 1e9,
 		    c->s->end_ns / 1e9 + 1);
 	fprintf(f, "set border 3 lc rgb '#888888'\nset xtics nomirror "
 	    "scale 0.5\nset ytics nomirror scale 0.5\n"
-	    "set grid lc rgb '#dddddd' lt 1\nset yrange [0:*]\n"
+	    "set grid lc rgb '#dddddd' lt 1\n"
 	    "set lmargin 12\nset rmargin 4\n");
 	fprintf(f, "set multiplot layout 2, 1 title ");
 	gp_quote(f, line);
 	fprintf(f, " font ',14'\n");
-	if (!n) {
-		fprintf(f, "set label 1 'no bandwidth data in this window' at "
-		    "graph 0.5, graph 0.5 center textcolor rgb '#777777'\n"
-		    "set yrange [0:1]\nplot NaN notitle\nplot NaN notitle\n"
-		    "unset multiplot\n");
+	if (!usable) {
+		fprintf(f, "set label 1 '%s' at graph 0.5, graph 0.5 center "
+		    "textcolor rgb '#777777'\nset yrange [0:1]\n"
+		    "plot NaN notitle\nplot NaN notitle\nunset multiplot\n",
+		    n ? "no usable bucket times in this window" :
+		    "no bandwidth data in this window");
 		gp_end(f);
 		return;
 	}
+	/* All zero (or next to it): a fixed range, not gnuplot's warning
+	 * about an empty one. */
+	fprintf(f, "set yrange [0:%s]\n", (peak > avg ? peak : avg) / bdiv >=
+	    MIN_Y ? "*" : "1");
 
 	fprintf(f, "set title 'bits per second' font ',12'\n"
 	    "set ylabel '%sbit/s'\nset format y '%%g'\nset key top right\n"
@@ -115,6 +140,8 @@ void bandwidth_script(FILE *f, const struct plot_ctx *c)
 	    "linewidth 1.5 title 'average %s'\n", a);
 	fprintf(f, "set title 'traffic volume per %g s bucket' font ',12'\n"
 	    "set ylabel '%sB'\nunset key\nVOL = %g\n", step, ypre, ydiv);
+	fprintf(f, "set yrange [0:%s]\n", maxbytes / ydiv >= MIN_Y ? "*" :
+	    "1");
 	fprintf(f, "set boxwidth STEP * 0.85 absolute\n");
 	fprintf(f, "plot $bw using ($1 + STEP / 2):($3 / VOL) with boxes "
 	    "fillcolor rgb "

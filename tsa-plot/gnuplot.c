@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tsa.h"
@@ -20,10 +21,13 @@
  * line number, as 'gnuplot world.gp' would.  outfile='' sends the PNG to
  * standard output (gp_begin).
  */
-_Noreturn static void child(const char *gnuplot, int script, int png)
+_Noreturn static void child(const char *gnuplot, int script, int png,
+    const sigset_t *mask)
 {
 	char *argv[] = { (char *)gnuplot, "-d", "-e", "outfile=''",
 		"/dev/fd/0", NULL };
+
+	sigprocmask(SIG_SETMASK, mask, NULL);	/* gnuplot_run's, not ours */
 
 	/* tsa_init ignored SIGPIPE, and an ignored signal survives
 	 * exec; the parent's cleanup handlers are not gnuplot's. */
@@ -45,17 +49,28 @@ _Noreturn static void child(const char *gnuplot, int script, int png)
 	_exit(127);
 }
 
-static void start(const char *gnuplot, struct gp_job *j)
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void start(const char *gnuplot, struct gp_job *j,
+    const sigset_t *mask)
 {
 	char png[64];
 
 	snprintf(png, sizeof png, "%s.png", j->name);
 	outfile_create(&j->png, png);
+	j->started = now();
+	j->timed_out = 0;
 	j->pid = fork();
 	if (j->pid < 0)
 		tsa_die("fork: %s", strerror(errno));
 	if (j->pid == 0)
-		child(gnuplot, j->script, j->png.fd);
+		child(gnuplot, j->script, j->png.fd, mask);
 	tmp_child(j->pid, 1);
 	close(j->script);
 	j->script = -1;
@@ -74,7 +89,7 @@ static int is_png(int fd)
 	    memcmp(head, sig, sizeof sig) == 0;
 }
 
-static void finish(struct gp_job *j, int status)
+static void finish(struct gp_job *j, int status, unsigned timeout)
 {
 	const char *dir = output_path();
 
@@ -83,7 +98,11 @@ static void finish(struct gp_job *j, int status)
 		j->failed = outfile_commit(&j->png, NULL) < 0;
 	} else {
 		j->failed = 1;
-		if (!WIFEXITED(status))
+		if (j->timed_out)
+			tsa_warn("%s/%s.gp: gnuplot still drawing after %u s "
+			    "([plot] GnuplotTimeout), stopped; %s.png left as "
+			    "it was", dir, j->name, timeout, j->name);
+		else if (!WIFEXITED(status))
 			tsa_warn("%s/%s.gp: gnuplot killed by signal %d; "
 			    "%s.png left as it was", dir, j->name,
 			    WIFSIGNALED(status) ? WTERMSIG(status) : 0,
@@ -100,24 +119,63 @@ static void finish(struct gp_job *j, int status)
 	j->pid = 0;
 }
 
-size_t gnuplot_run(const char *gnuplot, struct gp_job *jobs, size_t n,
-    size_t parallel)
+/*
+ * Wait for a child's end until the oldest running job's time is up, then
+ * stop that job (waitpid then reaps it).  SIGCHLD is blocked meanwhile,
+ * so that sigtimedwait() can wait for it.
+ */
+static void wait_or_stop(struct gp_job *jobs, size_t next,
+    const sigset_t *chld, unsigned timeout)
+{
+	struct gp_job *oldest = NULL;
+	struct timespec ts;
+	double left;
+
+	for (size_t i = 0; i < next; i++)
+		if (jobs[i].pid > 0 && !jobs[i].timed_out &&
+		    (!oldest || jobs[i].started < oldest->started))
+			oldest = &jobs[i];
+	if (!oldest) {		/* all stopped: their ends are on the way */
+		sigwaitinfo(chld, NULL);
+		return;
+	}
+	left = oldest->started + timeout - now();
+	if (left <= 0) {
+		kill(oldest->pid, SIGKILL);
+		oldest->timed_out = 1;
+		return;
+	}
+	ts.tv_sec = (time_t)left;
+	ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
+	sigtimedwait(chld, NULL, &ts);
+}
+
+size_t gnuplot_run(const char *gnuplot, unsigned timeout, struct gp_job *jobs,
+    size_t n, size_t parallel)
 {
 	size_t next = 0, running = 0, failed = 0;
+	sigset_t chld, old;
 
 	if (parallel < 1)
 		parallel = 1;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, &old);
 	while (next < n || running) {
 		int status;
 		pid_t pid;
 
 		if (next < n && running < parallel) {
 			jobs[next].failed = 0;
-			start(gnuplot, &jobs[next++]);
+			start(gnuplot, &jobs[next++], &old);
 			running++;
 			continue;
 		}
-		pid = waitpid(-1, &status, 0);
+		pid = waitpid(-1, &status, WNOHANG);
+		if (pid == 0) {
+			wait_or_stop(jobs, next, &chld, timeout);
+			continue;
+		}
 		if (pid < 0) {
 			if (errno == EINTR)
 				continue;
@@ -126,10 +184,11 @@ size_t gnuplot_run(const char *gnuplot, struct gp_job *jobs, size_t n,
 		tmp_child(pid, 0);
 		for (size_t i = 0; i < next; i++)
 			if (jobs[i].pid == pid) {
-				finish(&jobs[i], status);
+				finish(&jobs[i], status, timeout);
 				failed += jobs[i].failed;
 				running--;
 			}
 	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	return failed;
 }

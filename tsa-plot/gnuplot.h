@@ -19,16 +19,19 @@ struct gp_job {
 	int script;		/* descriptor reading the script */
 	pid_t pid;
 	struct outfile png;
-	int failed;
+	double started;		/* monotonic seconds */
+	int failed, timed_out;
 };
 
 /*
  * Run the jobs with gnuplot (an absolute path, trust_program()), at most
  * parallel at a time (gnuplot is single threaded; the world map alone
- * takes most of a second).  Closes every job's script.  Returns the number
- * that failed; each failure is reported on stderr.
+ * takes most of a second).  A job still running after timeout seconds is
+ * stopped: a live dashboard must not stall on one picture.  Closes every
+ * job's script.  Returns the number that failed; each failure is reported
+ * on stderr.
  */
-size_t gnuplot_run(const char *gnuplot, struct gp_job *jobs, size_t n,
-    size_t parallel);
+size_t gnuplot_run(const char *gnuplot, unsigned timeout, struct gp_job *jobs,
+    size_t n, size_t parallel);
 
 #endif

@@ -66,7 +66,7 @@ struct opts {
 	size_t nregions;
 	int width, height;
 	size_t top;
-	unsigned refresh;
+	unsigned refresh, timeout;
 };
 
 static void add_region(struct opts *o, const char *name)
@@ -206,6 +206,11 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		tsa_usage("--top needs a positive number");
 	if (o->top == 0 || o->top > 100)
 		o->top = o->top ? 100 : 15;
+	o->timeout = (unsigned)tsa_setting_u64("plot", "GnuplotTimeout", 120);
+	if (o->timeout == 0 || o->timeout > 86400)
+		tsa_die("%s: [plot] GnuplotTimeout must be between 1 and 86400 "
+		    "seconds", tsa_settings_path() ? tsa_settings_path() :
+		    "settings");
 	o->refresh = (unsigned)tsa_setting_u64("plot", "Refresh", 10);
 	if (refresh) {
 		if (!tsa_parse_u64(refresh, &v) || v == 0 || v > 86400)
@@ -284,7 +289,7 @@ static size_t render(const struct opts *o, const struct plot_ctx *c,
 		    charts[i].fn, NULL);
 	}
 	if (!o->script_only)
-		failed = gnuplot_run(o->gnuplot_path, jobs, n, 2);
+		failed = gnuplot_run(o->gnuplot_path, o->timeout, jobs, n, 2);
 	html_write(c, page);
 	return failed;
 }

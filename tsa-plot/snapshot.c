@@ -40,14 +40,13 @@ static char *str(struct range r)
 	return s;
 }
 
+/* A count: any unsigned integer; anything else (negative, a float, a
+ * string) counts as nothing. */
 static uint64_t u64(struct range r)
 {
 	struct mp_obj o;
-	int64_t v;
 
-	if (!obj(r, &o) || !mp_obj_int(&o, &v) || v < 0)
-		return 0;
-	return (uint64_t)v;
+	return obj(r, &o) && o.type == MP_UINT ? o.u : 0;
 }
 
 static bool boolean(struct range r)

@@ -15,6 +15,11 @@ static const char *scaled(char out[UNITS_LEN], double v, const char *sep,
 
 	if (!isfinite(v) || v < 0)
 		v = 0;
+	/* Past the last prefix: in exponent form, not 300 digits. */
+	if (v >= 999.5e18) {
+		snprintf(out, UNITS_LEN, "%.3g%s%s", v, sep, unit);
+		return out;
+	}
 	/* Step up once the rounded value would print as 1000. */
 	while (i < 6 && v >= 999.5) {
 		v /= 1000;
@@ -50,6 +55,10 @@ const char *units_tic(char out[UNITS_LEN], double v, int bytes)
 
 	if (!isfinite(v) || v < 0)
 		v = 0;
+	if (v >= 1e21) {	/* past the last prefix */
+		snprintf(out, UNITS_LEN, "%.3g%s", v, bytes ? " B" : "");
+		return out;
+	}
 	while (i < 6 && v >= 1000) {
 		v /= 1000;
 		i++;

@@ -120,6 +120,12 @@ static uint64_t metric_of(const struct plot_ctx *c, const struct country_row *r)
 	return c->metric == METRIC_BYTES ? r->bytes : r->packets;
 }
 
+/* a + b, or the largest count: hostile counts must not wrap around. */
+static uint64_t add_sat(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
 /* Sum the snapshot's value per country of the data file. */
 static uint64_t *values(const struct plot_ctx *c)
 {
@@ -132,7 +138,7 @@ static uint64_t *values(const struct plot_ctx *c)
 		if (!r->country || strcmp(r->country, "--") == 0)
 			continue;
 		if ((k = worlddata_find(c->w, r->country)) >= 0)
-			val[k] += metric_of(c, r);
+			val[k] = add_sat(val[k], metric_of(c, r));
 	}
 	return val;
 }
@@ -205,9 +211,9 @@ static void header_labels(FILE *f, const struct plot_ctx *c,
 	for (size_t i = 0; i < s->ncountries; i++) {
 		const struct country_row *r = &s->countries[i];
 		if (r->country && strcmp(r->country, "local") == 0)
-			local += metric_of(c, r);
+			local = add_sat(local, metric_of(c, r));
 		else if (r->country && strcmp(r->country, "unknown") == 0)
-			unknown += metric_of(c, r);
+			unknown = add_sat(unknown, metric_of(c, r));
 	}
 	fmt_span(span, sizeof span, s->start_ns, s->end_ns);
 	snprintf(line, sizeof line, "%s by country%s%s",
@@ -370,8 +376,11 @@ void world_script(FILE *f, const struct plot_ctx *c, const struct region *rg)
 		fprintf(f, "V[1] = 0\n");
 	for (size_t k = 0; k < w->ncountries; k++)
 		if (idx[k])
-			fprintf(f, "V[%zu] = %llu\t# %s %s\n", idx[k],
-			    (unsigned long long)val[k], w->countries[k].code,
+			/* gnuplot's integers are signed 64-bit: a larger
+			 * count goes in as a float (the trailing '.'). */
+			fprintf(f, "V[%zu] = %llu%s\t# %s %s\n", idx[k],
+			    (unsigned long long)val[k], val[k] > INT64_MAX ?
+			    "." : "", w->countries[k].code,
 			    w->countries[k].name);
 
 	colour_function(f, lo, hi);
