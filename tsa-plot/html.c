@@ -304,10 +304,8 @@ static void footer(FILE *f)
 	    "</body>\n</html>\n", f);
 }
 
-void html_write(const struct plot_ctx *c, const struct html_page *p)
+void html_print(FILE *f, const struct plot_ctx *c, const struct html_page *p)
 {
-	struct outfile of;
-	FILE *f = outfile_open(&of, "index.html");
 	const char *metric = c->metric == METRIC_BYTES ? "bytes" : "packets";
 	char alt[128];
 
@@ -319,8 +317,6 @@ void html_write(const struct plot_ctx *c, const struct html_page *p)
 		if (c->s->nalerts)
 			alerts(f, c->s);
 		footer(f);
-		if (outfile_commit(&of, NULL) < 0)
-			exit(1);
 		return;
 	}
 	/* Alerts first: they are what a person looks for. */
@@ -344,6 +340,13 @@ void html_write(const struct plot_ctx *c, const struct html_page *p)
 	countries(f, c);
 	os_table(f, c->s);
 	footer(f);
+}
+
+void html_write(const struct plot_ctx *c, const struct html_page *p)
+{
+	struct outfile of;
+
+	html_print(outfile_open(&of, "index.html"), c, p);
 	if (outfile_commit(&of, NULL) < 0)
 		exit(1);
 }

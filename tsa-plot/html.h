@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "plot.h"
 
@@ -20,6 +21,9 @@ struct html_page {
 	const char *notice;	/* shown above all: why the page is not whole */
 };
 
+/* The page, to f. */
+void html_print(FILE *f, const struct plot_ctx *c,
+    const struct html_page *page);
 /* Write index.html into the output directory atomically; exits on a
  * write error. */
 void html_write(const struct plot_ctx *c, const struct html_page *page);
