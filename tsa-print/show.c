@@ -11,6 +11,9 @@
 
 unsigned long show_too_deep;
 
+/* The most of a non-string key's JSON text shown (show_json). */
+#define KEY_TEXT_MAX 256
+
 static void puts_buf(struct mp_buf *b, const char *s)
 {
 	mp_put_raw(b, s, strlen(s));
@@ -226,14 +229,21 @@ int show_json(struct mp_buf *b, const uint8_t **p, const uint8_t *end,
 				key = k.ptr;
 				klen = k.len;
 			} else {
-				/* JSON keys are strings: quote other keys' JSON text. */
+				/* JSON keys are strings: quote other keys' JSON
+				 * text, cut short.  Keys of keys are escaped once
+				 * more at each level: whole, a small record of
+				 * nested keys would double in size at each. */
 				struct mp_buf t = { 0 };
 				if (show_json(&t, p, end, NULL, 0, depth + 1) < 0) {
 					mp_buf_free(&t);
 					return -1;
 				}
 				putc_buf(b, '"');
-				put_string(b, t.p, t.len, 1);
+				if (t.len > KEY_TEXT_MAX) {
+					put_string(b, t.p, KEY_TEXT_MAX, 1);
+					puts_buf(b, "...");
+				} else if (t.len)
+					put_string(b, t.p, t.len, 1);
 				putc_buf(b, '"');
 				mp_buf_free(&t);
 				key = NULL;
