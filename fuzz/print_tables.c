@@ -13,9 +13,10 @@
 #include "../tsa-print/tables.h"
 
 /*
- * The chart is the line after "Bandwidth: ...": "  [", a character a
- * bucket, "]".  Text from the stream cannot fake either line: control
- * characters in it are shown as '?', so every newline is tsa-print's.
+ * The chart, when there is one, is the line after "Bandwidth: ...": "  [",
+ * a character a bucket, "]".  Text from the stream cannot fake either
+ * line: control characters in it are shown as '?', so every newline is
+ * tsa-print's.
  */
 static void check_chart(const struct mp_buf *b)
 {
@@ -23,11 +24,10 @@ static void check_chart(const struct mp_buf *b)
 	const char *p = (const char *)b->p, *end = p + b->len;
 	const char *bw = memmem(p, b->len, "\nBandwidth: ", 12), *c, *e;
 
-	if (!bw)
+	if (!bw || !(c = memchr(bw + 1, '\n', (size_t)(end - bw - 1))) ||
+	    end - c < 4 || memcmp(c, "\n  [", 4) != 0)
 		return;
-	if (!(c = memchr(bw + 1, '\n', (size_t)(end - bw - 1))) ||
-	    end - c < 5 || memcmp(c, "\n  [", 4) != 0 ||
-	    !(e = memchr(c + 1, '\n', (size_t)(end - c - 1))) || e[-1] != ']')
+	if (!(e = memchr(c + 1, '\n', (size_t)(end - c - 1))) || e[-1] != ']')
 		abort();
 	for (c += 4; c < e - 1; c++)
 		if (!strchr(ok, *c))

@@ -254,7 +254,8 @@ static void table(struct mp_buf *out, const char *title, const uint8_t *rec,
 			if (cols[j].kind != TEXT)
 				while (pad--)
 					puts_buf(out, " ");
-			mp_put_raw(out, cells.p + s, w);
+			if (w)	/* cells.p is NULL while every cell is empty */
+				mp_put_raw(out, cells.p + s, w);
 			if (cols[j].kind == TEXT && j + 1 < ncols)
 				while (pad--)
 					puts_buf(out, " ");
