@@ -108,7 +108,11 @@ static void put_string(struct mp_buf *b, const uint8_t *s, size_t n, int json)
 static void put_hex(struct mp_buf *b, const uint8_t *p, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	uint8_t *o = mp_buf_reserve(b, 2 * n);
+	uint8_t *o;
+
+	if (n == 0)	/* an empty buffer has no pointer to add 0 to */
+		return;
+	o = mp_buf_reserve(b, 2 * n);
 
 	for (size_t i = 0; i < n; i++) {
 		o[2 * i] = (uint8_t)hex[p[i] >> 4];
