@@ -29,11 +29,14 @@ _Noreturn static void child(const char *gnuplot, int script, int png,
 
 	sigprocmask(SIG_SETMASK, mask, NULL);	/* gnuplot_run's, not ours */
 
-	/* tsa_init ignored SIGPIPE, and an ignored signal survives
-	 * exec; the parent's cleanup handlers are not gnuplot's. */
+	/* tsa_init ignored SIGPIPE, and an ignored signal survives exec;
+	 * the parent's handlers are not gnuplot's.  A Ctrl-C or a service
+	 * manager's stop reaches every process of the pipeline: the figure
+	 * being drawn is finished all the same, for the final page (tsa-plot
+	 * stops gnuplot itself when it must, with SIGKILL). */
 	signal(SIGPIPE, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
 	signal(SIGHUP, SIG_DFL);
 	/* Above 2 first, so that neither dup2 closes the other's source. */
 	script = fcntl(script, F_DUPFD, 3);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "tsa.h"
 #include "gnuplot.h"
@@ -315,25 +316,58 @@ static void no_snapshots(struct tsa_reader *r, uint64_t other)
 		    tsa_reader_name(r), (unsigned long long)other);
 }
 
-/*
- * The last page's notice when the stream did not end as it should: cut
- * short (no final snapshot), broken (a read error), or whole but made
- * from an input that was cut short upstream.
- */
-static const char *cut_notice(const struct snapshot *s, bool cut, int rc)
+/* How the input ended: what the last page says, and the exit status. */
+enum ending {
+	END_FINAL,	/* with its final snapshot, whole */
+	END_BROKEN,	/* a malformed record (the reader said where) */
+	END_INCOMPLETE,	/* cut short, here or upstream (the reader said so) */
+	END_STOPPED,	/* a signal ended the reading of a file */
+	END_NO_FINAL,	/* no final snapshot: a stage before died */
+};
+
+static enum ending ending_of(int rc, const struct tsa_reader *r, bool final)
 {
 	if (rc < 0)
+		return END_BROKEN;
+	if (!tsa_input_complete())
+		return END_INCOMPLETE;
+	if (final)
+		return END_FINAL;
+	if (tsa_interrupted() && !tsa_reader_ended(r))
+		return END_STOPPED;
+	return END_NO_FINAL;
+}
+
+/* The last page's notice: why the page is not the whole story. */
+static const char *notice(enum ending e, const struct snapshot *s)
+{
+	static char text[512];
+
+	switch (e) {
+	case END_BROKEN:
 		return "Incomplete: the stream broke off after this snapshot "
 		    "(tsa-plot's message says where). Later traffic is not "
 		    "counted.";
-	if (cut)
+	case END_INCOMPLETE:
+		snprintf(text, sizeof text, s->final ? "Incomplete: %s; the "
+		    "final snapshot does not count every packet." :
+		    "Incomplete: %s. This is the last snapshot received; later "
+		    "traffic is not counted.", tsa_input_problem());
+		return text;
+	case END_STOPPED:
+		return "Stopped by a signal before the end of the input: this "
+		    "is the last snapshot read, not the final one of the "
+		    "stream.";
+	case END_NO_FINAL:
 		return "Incomplete: the stream was cut short before its final "
 		    "snapshot. This is the last snapshot received; later "
 		    "traffic is not counted.";
-	if (s->incomplete)
-		return "Incomplete: the input of the stage that made this "
-		    "snapshot was cut short; it does not count every packet.";
-	return NULL;
+	case END_FINAL:
+		break;
+	}
+	return s->incomplete ? "Incomplete: the input of the stage that made "
+	    "this snapshot was cut short; it does not count every packet." :
+	    NULL;
 }
 
 int main(int argc, char **argv)
@@ -348,7 +382,9 @@ int main(int argc, char **argv)
 	const uint8_t *rec;
 	size_t len, failed = 0;
 	uint64_t nsnap = 0, other = 0, bad = 0;
-	bool drawn_final = false, cut;
+	bool drawn_final = false, pending = false, from_file;
+	enum ending end = END_FINAL;
+	struct stat st;
 	int rc;
 
 	tsa_init(argv[0]);
@@ -369,6 +405,7 @@ int main(int argc, char **argv)
 	page.no_png = o.script_only;
 
 	r = tsa_reader_open(o.input);
+	from_file = fstat(tsa_reader_fd(r), &st) == 0 && S_ISREG(st.st_mode);
 	tmp_cleanup_on_signal();
 	while ((rc = tsa_read(r, &rec, &len)) > 0) {
 		struct mp_obj t;
@@ -378,11 +415,21 @@ int main(int argc, char **argv)
 			continue;
 		}
 		nsnap++;
-		if (o.last) {
-			/* Keep the bytes: the reader reuses its buffer. */
-			last.len = 0;
-			memcpy(mp_buf_reserve(&last, len), rec, len);
-			last.len = len;
+		/* Keep the bytes: the reader reuses its buffer. */
+		last.len = 0;
+		memcpy(mp_buf_reserve(&last, len), rec, len);
+		last.len = len;
+		/*
+		 * Only the last snapshot is drawn with --last, and after a
+		 * signal (Ctrl-C, a service manager's stop): a pipe then
+		 * brings the final snapshot soon, and a file has no producer
+		 * to end it, so its reading ends here.
+		 */
+		if (o.last || (tsa_interrupted() && !(mp_map_get1(rec, len,
+		    "final", &t) == 1 && t.type == MP_BOOL && t.b))) {
+			pending = true;
+			if (tsa_interrupted() && from_file)
+				break;
 			continue;
 		}
 		if (snapshot_decode(rec, len, &snap) < 0) {
@@ -390,36 +437,34 @@ int main(int argc, char **argv)
 			    tsa_reader_name(r), (unsigned long long)nsnap);
 			bad++;
 			snapshot_free(&snap);
+			last.len = 0;
 			continue;
 		}
 		c.s = &snap;
 		/* Live pages reload; the final one stays, and is what is
 		 * left when the pipeline ends: it goes to the disk. */
 		drawn_final = snap.final;
+		pending = false;
 		page.refresh = snap.final ? 0 : o.refresh;
 		page.serial = nsnap;
-		page.notice = cut_notice(&snap, false, 0);
+		page.notice = notice(END_FINAL, &snap);
 		output_durable(snap.final);
 		failed += render(&o, &c, &page);
-		/* The last page must show this snapshot: keep it. */
-		last.len = 0;
-		memcpy(mp_buf_reserve(&last, len), rec, len);
-		last.len = len;
 		snapshot_free(&snap);
 	}
 
-	/* No final snapshot: upstream died (or the reader failed).  The
-	 * last page must not say "live" forever, and must say why. */
-	cut = rc < 0 || (nsnap && !drawn_final);
-	if (last.len && (o.last || !drawn_final)) {
+	/* The last page again, unless the final one is drawn and the input
+	 * was whole: it must not say "live" forever, and must say why. */
+	if (last.len && (pending || ending_of(rc, r, drawn_final) !=
+	    END_FINAL)) {
 		if (snapshot_decode(last.p, last.len, &snap) == 0) {
-			cut = rc < 0 || !snap.final;
+			end = ending_of(rc, r, snap.final);
 			c.s = &snap;
 			page.refresh = 0;
 			page.serial = nsnap;
-			page.notice = cut_notice(&snap, cut, rc);
+			page.notice = notice(end, &snap);
 			output_durable(true);
-			if (o.last)
+			if (pending)
 				failed += render(&o, &c, &page);
 			else	/* the pictures are drawn: only the page */
 				html_write(&c, &page);
@@ -432,9 +477,10 @@ int main(int argc, char **argv)
 	}
 	if (nsnap)
 		output_sync();
-	if (nsnap == 0 && rc == 0)
+	/* The reader has spoken of a broken or cut input already. */
+	if (nsnap == 0 && rc == 0 && tsa_input_complete())
 		no_snapshots(r, other);
-	else if (cut && rc == 0)
+	else if (end == END_NO_FINAL)
 		tsa_warn("%s: input cut short: no final snapshot (did a stage "
 		    "before this one die?); the last page says so",
 		    tsa_reader_name(r));
@@ -444,7 +490,7 @@ int main(int argc, char **argv)
 	free(o.gnuplot_path);
 	for (size_t i = 0; i < sizeof o.owned / sizeof o.owned[0]; i++)
 		free(o.owned[i]);
-	if (rc < 0)
+	if (rc < 0 || tsa_exit_status())
 		return 1;
-	return nsnap == 0 || cut || failed || bad ? 1 : 0;
+	return nsnap == 0 || end == END_NO_FINAL || failed || bad ? 1 : 0;
 }

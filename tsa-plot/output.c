@@ -46,12 +46,13 @@ static void tmp_unregister(const char *name)
 }
 
 /* kill(), waitpid() and unlinkat() are async-signal-safe.  A gnuplot
- * still drawing would write its file after we removed it: stop it first. */
+ * still drawing would write its file after we removed it: stop it first
+ * (SIGKILL: gnuplot ignores the pipeline's SIGINT and SIGTERM). */
 static void cleanup(void)
 {
 	for (int i = 0; i < MAX_TMP; i++)
 		if (children[i] > 0) {
-			kill(children[i], SIGTERM);
+			kill(children[i], SIGKILL);
 			waitpid(children[i], NULL, 0);
 			children[i] = 0;
 		}
@@ -62,8 +63,25 @@ static void cleanup(void)
 		}
 }
 
+/* The library's handlers of SIGINT and SIGTERM (tsa_init). */
+static struct sigaction lib_int, lib_term;
+
+/*
+ * The first SIGINT or SIGTERM is the library's: it sets a flag, and
+ * tsa-plot reads on to the end of its input (tsa-aggregate's final
+ * snapshot) and draws the final page.  A second one, or SIGHUP, ends
+ * tsa-plot now, without leaving temporary files behind.
+ */
 static void on_signal(int sig)
 {
+	const struct sigaction *lib = sig == SIGINT ? &lib_int :
+	    sig == SIGTERM ? &lib_term : NULL;
+
+	if (lib && !tsa_interrupted() && lib->sa_handler != SIG_DFL &&
+	    lib->sa_handler != SIG_IGN) {
+		lib->sa_handler(sig);
+		return;
+	}
 	cleanup();
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -75,9 +93,15 @@ void tmp_cleanup_on_signal(void)
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;	/* as the library's */
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, NULL, &lib_int);
+	sigaction(SIGTERM, NULL, &lib_term);
+	/* A signal ignored at start stays so (nohup, a background job). */
+	if (lib_int.sa_handler != SIG_IGN)
+		sigaction(SIGINT, &sa, NULL);
+	if (lib_term.sa_handler != SIG_IGN)
+		sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	atexit(cleanup);	/* tsa_die() on the way */
 }

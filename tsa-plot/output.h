@@ -54,10 +54,11 @@ int outfile_commit(struct outfile *o, int *keep);
 void outfile_discard(struct outfile *o);
 
 /*
- * Temporary files in the making are removed when SIGINT, SIGTERM or SIGHUP
- * ends the program (a live dashboard is usually stopped that way) or when
- * it exits on an error, so none is left behind in the directory a web
- * server shows.  A child writing one is stopped first.
+ * Temporary files in the making are removed when a signal ends the program
+ * (SIGHUP, or a second SIGINT or SIGTERM: the first only makes tsa-plot
+ * finish, see tsa_init) or when it exits on an error, so none is left
+ * behind in the directory a web server shows.  A child writing one is
+ * stopped first.
  */
 void tmp_cleanup_on_signal(void);
 void tmp_child(pid_t pid, int running);

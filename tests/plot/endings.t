@@ -8,6 +8,7 @@
 #    packets, and no pictures (no empty charts);
 #  - a stream without snapshots gets advice only where it is true.
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -98,6 +99,67 @@ for args, what in (([], "live"), (["--last"], "--last")):
           "%s, cut short: the page says so" % what)
     check("08:00:20 - 08:01:20" in text, "%s, cut short: the page shows "
           "the last snapshot received" % what)
+
+# Streams that promise an end record (every TSA tool's): whole, cut short
+# (no end record: the reader says so in one line, the page too), or ended
+# by an upstream stage whose input was cut (its final snapshot is marked
+# incomplete and its end record says why).
+EHEAD = msgpack.packb({"tsa": 1, "kind": "snapshots", "tools": [],
+                       "end_record": True})
+END = msgpack.packb({"type": "end", "complete": True})
+out = os.path.join(TMP, "ended")
+rc, err = run(["--script-only", "-o", out], EHEAD + msgpack.packb(
+    snapshot.snapshot(0)) + msgpack.packb(snapshot.snapshot(1, final=True)) +
+    END)
+text = page(out)
+check(rc == 0 and err == "" and REFRESH not in text and "notice" not in
+      text.split("</style>")[1], "a whole stream: exit 0, the final page "
+      "without notice: %r" % err)
+out = os.path.join(TMP, "noend")
+rc, err = run(["--script-only", "-o", out], EHEAD + b"".join(
+    msgpack.packb(snapshot.snapshot(k)) for k in range(3)))
+text = page(out)
+check(rc == 1 and err == "tsa-plot: stdin: input cut short: no end record "
+      "after record 3 (did the stage before this one die?)\n",
+      "no end record: exit 1, the reader's one line: %r" % err)
+check(REFRESH not in text and '<p class="notice">Incomplete: tsa-plot: '
+      'stdin: input cut short (no end record). This is the last snapshot '
+      'received; later traffic is not counted.</p>' in text and
+      "08:00:20 - 08:01:20" in text, "the last page says so, not live")
+out = os.path.join(TMP, "upstream")
+s = snapshot.snapshot(0, final=True)
+s["incomplete"] = True
+why = "tsa-geo: stdin: input cut short (no end record)"
+rc, err = run(["--script-only", "-o", out], EHEAD + msgpack.packb(s) +
+              msgpack.packb({"type": "end", "complete": False,
+                             "reason": why}))
+text = page(out)
+check(rc == 1 and err == "tsa-plot: stdin: incomplete stream (%s)\n" % why,
+      "an upstream stage's input cut: exit 1, one line: %r" % err)
+check('<p class="notice">Incomplete: %s; the final snapshot does not count '
+      'every packet.</p>' % why in text and REFRESH not in text,
+      "the final page says whose input was cut")
+
+# A signal while tsa-plot reads a file (no producer to end it): the first
+# ends the input there; the last page read is drawn, marked as stopped.
+big = os.path.join(TMP, "big.tsa")
+with open(big, "wb") as f:
+    f.write(HEAD + b"".join(msgpack.packb(snapshot.snapshot(k))
+                            for k in range(600)) +
+            msgpack.packb(snapshot.snapshot(600, final=True)))
+out = os.path.join(TMP, "stopped")
+p = subprocess.Popen([PLOT, "--script-only", "-o", out, big],
+                     stderr=subprocess.PIPE)
+check(wait_for(os.path.join(out, "index.html"), "TSA traffic"),
+      "tsa-plot drawing a 1.4 MB file of snapshots")
+p.send_signal(signal.SIGINT)
+rc = p.wait(timeout=300)
+err = p.stderr.read().decode()
+text = page(out)
+check(rc == 0 and err == "", "SIGINT: exit 0, nothing said: %r" % err)
+check(REFRESH not in text and '<p class="notice">Stopped by a signal before '
+      'the end of the input: this is the last snapshot read, not the final '
+      'one of the stream.</p>' in text, "the last page says it stopped")
 
 # A snapshot made from an input cut short upstream says so too.
 s = snapshot.snapshot(0, final=True)

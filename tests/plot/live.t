@@ -88,30 +88,68 @@ gp = open(os.path.join(OUT, "world.gp"), encoding="utf-8").read()
 check("V[" in gp and "= 100000\t# US" in gp, "the last snapshot's values "
       "are drawn (US 100000)")
 
-# Stopped mid-render (SIGTERM, as a service manager would), it leaves no
-# temporary file behind and ends by the signal.
+# A service manager's stop (SIGTERM to every process: tsa-plot and the
+# gnuplots drawing) mid-render: tsa-plot reads on to the end of its input,
+# the figures being drawn are finished, the final snapshot drawn, exit 0.
 import signal
+
+
+def children(pid):
+    with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+        return [int(x) for x in f.read().split()]
+
+
+def mid_render(out):
+    """tsa-plot drawing five snapshots; returns once gnuplot runs."""
+    p = subprocess.Popen([os.path.join(BIN, "tsa-plot"), "-o", out],
+                         stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdin.write(msgpack.packb({"tsa": 1, "kind": "snapshots", "tools": []}))
+    p.stdin.write(b"".join(msgpack.packb(snapshot.snapshot(k))
+                           for k in range(5)))
+    p.stdin.flush()
+    for _ in range(3000):
+        if children(p.pid):
+            break
+        time.sleep(0.002)
+    return p
+
+
 stop = os.path.join(TMP, "stop")
-p = subprocess.Popen([os.path.join(BIN, "tsa-plot"), "-o", stop],
-                     stdin=subprocess.PIPE)
-p.stdin.write(msgpack.packb({"tsa": 1, "kind": "snapshots", "tools": []}))
-p.stdin.write(b"".join(msgpack.packb(snapshot.snapshot(k)) for k in range(5)))
-p.stdin.flush()
-seen = False
-for _ in range(3000):
-    if os.path.isdir(stop) and any(n.startswith(".")
-                                   for n in os.listdir(stop)):
-        seen = True
-        break
-    time.sleep(0.002)
+p = mid_render(stop)
+drawing = children(p.pid)
+for pid in [p.pid] + drawing:
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+time.sleep(0.5)
+check(p.poll() is None, "one SIGTERM: tsa-plot reads on (%d gnuplots were "
+      "drawing)" % len(drawing))
+p.stdin.write(msgpack.packb(snapshot.snapshot(5, final=True)))
+p.stdin.close()
+rc = p.wait(timeout=300)
+err = p.stderr.read().decode()
+check(rc == 0 and err == "", "then the end of its input: exit 0, no figure "
+      "lost: %r" % err)
+page = open(os.path.join(stop, "index.html"), encoding="utf-8").read()
+check('http-equiv="refresh"' not in page and "08:00:50 - 08:01:50" in page,
+      "the final snapshot's page, without the reload")
+check(not [n for n in os.listdir(stop) if n.startswith(".")],
+      "no temporary files left")
+
+# A second signal ends tsa-plot at once, by the signal, and leaves no
+# temporary file behind (nor a gnuplot running).
+stop2 = os.path.join(TMP, "stop2")
+p = mid_render(stop2)
+drawing = children(p.pid)
+p.send_signal(signal.SIGTERM)
+time.sleep(0.1)
 p.send_signal(signal.SIGTERM)
 rc = p.wait(timeout=60)
-time.sleep(0.2)
-# Polling may miss the moment on a fast machine: the other checks hold
-# either way (five snapshots take seconds to draw, so it was mid-run).
-print("note  %s" % ("stopped while temporary files existed" if seen else
-                    "no temporary file seen before the signal"))
-check(rc == -signal.SIGTERM, "ended by SIGTERM (status %d)" % rc)
-left = [n for n in os.listdir(stop) if n.startswith(".")]
+check(rc == -signal.SIGTERM, "a second SIGTERM ends it (status %d)" % rc)
+left = [n for n in os.listdir(stop2) if n.startswith(".")]
 check(not left, "no temporary files left: %s" % left)
+alive = [pid for pid in drawing if os.path.exists("/proc/%d" % pid) and
+         open("/proc/%d/stat" % pid).read().split()[2] != "Z"]
+check(not alive, "no gnuplot left running: %s" % alive)
 sys.exit(1 if fails else 0)
