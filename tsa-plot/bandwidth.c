@@ -47,7 +47,10 @@ void bandwidth_script(FILE *f, const struct plot_ctx *c)
 	size_t n = bw->nbps > bw->nbytes ? bw->nbps : bw->nbytes;
 	int h = c->height * 3 / 4;
 	double step = bw->bucket_ns / 1e9, t0 = bw->start_ns / 1e9;
-	double avg = 0, peak = 0, maxbytes = 0, bdiv, ydiv, width;
+	double avg = 0, peak = 0, maxbytes = 0, bdiv, ydiv, width, tpt, y;
+	/* About a tic every 25 pixels of a panel's plot area, 2 to 6. */
+	int ytics = (h / 2 - 70) / 25 < 2 ? 2 : (h / 2 - 70) / 25 > 6 ? 6 :
+	    (h / 2 - 70) / 25;
 	const char *bpre, *ypre;
 	char span[96], line[256], a[UNITS_LEN], p[UNITS_LEN];
 	bool usable;
@@ -114,7 +117,10 @@ void bandwidth_script(FILE *f, const struct plot_ctx *c)
 	    "set lmargin 12\nset rmargin 4\n");
 	fprintf(f, "set multiplot layout 2, 1 title ");
 	gp_quote(f, line);
-	fprintf(f, " font ',14'\n");
+	/* 14 points, unless the line is too long for the width: a
+	 * character of DejaVu Sans takes some 0.7 of a point. */
+	tpt = 0.92 * c->width / (0.72 * (double)strlen(line));
+	fprintf(f, " font ',%.0f'\n", tpt > 14 ? 14 : tpt < 8 ? 8 : tpt);
 	if (!usable) {
 		fprintf(f, "set label 1 '%s' at graph 0.5, graph 0.5 center "
 		    "textcolor rgb '#777777'\nset yrange [0:1]\n"
@@ -126,8 +132,9 @@ void bandwidth_script(FILE *f, const struct plot_ctx *c)
 	}
 	/* All zero (or next to it): a fixed range, not gnuplot's warning
 	 * about an empty one. */
-	fprintf(f, "set yrange [0:%s]\n", (peak > avg ? peak : avg) / bdiv >=
-	    MIN_Y ? "*" : "1");
+	y = (peak > avg ? peak : avg) / bdiv;
+	fprintf(f, "set yrange [0:%s]\nset ytics %g\n", y >= MIN_Y ? "*" : "1",
+	    units_step(y >= MIN_Y ? y : 1, ytics, 0));
 
 	fprintf(f, "set title 'bits per second' font ',12'\n"
 	    "set ylabel '%sbit/s'\nset format y '%%g'\nset key top right\n"
@@ -140,8 +147,9 @@ void bandwidth_script(FILE *f, const struct plot_ctx *c)
 	    "linewidth 1.5 title 'average %s'\n", a);
 	fprintf(f, "set title 'traffic volume per %g s bucket' font ',12'\n"
 	    "set ylabel '%sB'\nunset key\nVOL = %g\n", step, ypre, ydiv);
-	fprintf(f, "set yrange [0:%s]\n", maxbytes / ydiv >= MIN_Y ? "*" :
-	    "1");
+	y = maxbytes / ydiv;
+	fprintf(f, "set yrange [0:%s]\nset ytics %g\n", y >= MIN_Y ? "*" : "1",
+	    units_step(y >= MIN_Y ? y : 1, ytics, 0));
 	fprintf(f, "set boxwidth STEP * 0.85 absolute\n");
 	fprintf(f, "plot $bw using ($1 + STEP / 2):($3 / VOL) with boxes "
 	    "fillcolor rgb "

@@ -16,6 +16,13 @@
 #define BAR_HOSTS "0x31a354"
 #define NAME_MAX_CHARS 34
 #define MIN_ROWS 5
+/* The margins of a panel, in characters (set lmargin, rmargin). */
+#define LMARGIN 30
+#define RMARGIN 4
+/* Pixels a tic label needs ("500 kB" and the space around it), and of a
+ * character at the charts' font sizes. */
+#define TIC_PX 60
+#define CHAR_PX 7
 
 struct bar {
 	const char *name;
@@ -49,12 +56,13 @@ static void put_name(FILE *f, const char *name)
 
 /*
  * The x axis: round steps labelled in human units, listed explicitly (a
- * gnuplot format would print 1500 as "2k" or 500 as "500.0").
+ * gnuplot format would print 1500 as "2k" or 500 as "500.0"); no more of
+ * them than the panel's width holds.
  */
-static void x_axis(FILE *f, double max, int bytes)
+static void x_axis(FILE *f, double max, int bytes, int tics)
 {
 	double top = max > 0 ? max * 1.22 : 1;	/* room for the labels */
-	double step = units_step(top, 6, 1);
+	double step = units_step(top, tics, 1);
 	char t[UNITS_LEN];
 
 	fprintf(f, "set xrange [0:%.17g]\nset xtics (", top);
@@ -69,7 +77,7 @@ static void x_axis(FILE *f, double max, int bytes)
  * gnuplot colour constant; bytes says how the x axis counts.
  */
 static void panel(FILE *f, const char *title, const char *block,
-    const struct bar *b, size_t n, const char *colour, int bytes)
+    const struct bar *b, size_t n, const char *colour, int bytes, int tics)
 {
 	double max = 0;
 
@@ -92,7 +100,7 @@ static void panel(FILE *f, const char *title, const char *block,
 	}
 	fprintf(f, ")\n");
 	/* Room at the right for the value labels. */
-	x_axis(f, max, bytes);
+	x_axis(f, max, bytes, tics);
 	/* At least MIN_ROWS rows, so a bar is as thick with one as with ten. */
 	fprintf(f, "set yrange [%zu.6:0.4]\n", n > MIN_ROWS ? n : MIN_ROWS);
 	if (n == 0) {
@@ -121,10 +129,19 @@ static void chart_begin(FILE *f, const struct plot_ctx *c, const char *png,
 	    "scale 0.5\nset grid xtics lc rgb '#dddddd' lt 1\n"
 	    "set key off\nset style fill solid\n"
 	    "set ytics textcolor rgb '#222222'\n");
-	fprintf(f, "set lmargin 30\nset rmargin 4\n");
+	fprintf(f, "set lmargin %d\nset rmargin %d\n", LMARGIN, RMARGIN);
 	fprintf(f, "set multiplot layout 1, %d title ", panels);
 	gp_quote(f, line);
 	fprintf(f, " font ',14'\n");
+}
+
+/* How many x tics a panel of a chart of this many panels has room for. */
+static int x_tics(const struct plot_ctx *c, int panels)
+{
+	int px = c->width / panels - (LMARGIN + RMARGIN) * CHAR_PX;
+	int n = px / TIC_PX;
+
+	return n < 2 ? 2 : n > 6 ? 6 : n;
 }
 
 static void chart_end(FILE *f)
@@ -183,7 +200,7 @@ void countries_script(FILE *f, const struct plot_ctx *c)
 		units_count(b[i].label, b[i].value);
 	}
 	snprintf(title, sizeof title, "by packets (top %zu of %zu)", k, n);
-	panel(f, title, "$packets", b, k, BAR_PACKETS, 0);
+	panel(f, title, "$packets", b, k, BAR_PACKETS, 0, x_tics(c, 2));
 	qsort(rows, n, sizeof *rows, by_bytes);
 	for (size_t i = 0; i < k; i++) {
 		b[i].name = country_label(c, rows[i]->country);
@@ -191,7 +208,7 @@ void countries_script(FILE *f, const struct plot_ctx *c)
 		units_bytes(b[i].label, b[i].value);
 	}
 	snprintf(title, sizeof title, "by bytes (top %zu of %zu)", k, n);
-	panel(f, title, "$bytes", b, k, BAR_BYTES, 1);
+	panel(f, title, "$bytes", b, k, BAR_BYTES, 1, x_tics(c, 2));
 	chart_end(f);
 	free(rows);
 	free(b);
@@ -218,7 +235,7 @@ void domains_script(FILE *f, const struct plot_ctx *c)
 	chart_begin(f, c, "domains", "Top registrable domains by packets",
 	    "Top domains", 1, chart_height(c, k));
 	panel(f, "packets per registrable domain", "$domains", b, k,
-	    BAR_PACKETS, 0);
+	    BAR_PACKETS, 0, x_tics(c, 1));
 	chart_end(f);
 	free(b);
 }
@@ -240,12 +257,12 @@ void os_script(FILE *f, const struct plot_ctx *c)
 		b[i].value = (double)s->os[row[i]].hosts;
 		units_count(b[i].label, b[i].value);
 	}
-	panel(f, "hosts", "$hosts", b, k, BAR_HOSTS, 0);
+	panel(f, "hosts", "$hosts", b, k, BAR_HOSTS, 0, x_tics(c, 2));
 	for (size_t i = 0; i < k; i++) {
 		b[i].value = (double)s->os[row[i]].packets;
 		units_count(b[i].label, b[i].value);
 	}
-	panel(f, "packets", "$packets", b, k, BAR_PACKETS, 0);
+	panel(f, "packets", "$packets", b, k, BAR_PACKETS, 0, x_tics(c, 2));
 	chart_end(f);
 	free(b);
 	free(row);

@@ -33,11 +33,14 @@ _Noreturn static void child(const char *gnuplot, int script, int png,
 	 * the parent's handlers are not gnuplot's.  A Ctrl-C or a service
 	 * manager's stop reaches every process of the pipeline: the figure
 	 * being drawn is finished all the same, for the final page (tsa-plot
-	 * stops gnuplot itself when it must, with SIGKILL). */
+	 * stops gnuplot itself when it must, with SIGKILL).  gnuplot installs
+	 * its own SIGINT handler, which gives up the script: a process group
+	 * of its own keeps a terminal's Ctrl-C away from it. */
 	signal(SIGPIPE, SIG_DFL);
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
 	signal(SIGHUP, SIG_DFL);
+	setpgid(0, 0);
 	/* Above 2 first, so that neither dup2 closes the other's source. */
 	script = fcntl(script, F_DUPFD, 3);
 	png = fcntl(png, F_DUPFD, 3);

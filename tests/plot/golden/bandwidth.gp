@@ -50,6 +50,7 @@ set lmargin 12
 set rmargin 4
 set multiplot layout 2, 1 title 'Bandwidth    2025-11-26 08:00:00 - 08:01:00 UTC    average 1.81 Mbit/s, peak 2.33 Mbit/s' font ',14'
 set yrange [0:*]
+set ytics 0.5
 set title 'bits per second' font ',12'
 set ylabel 'Mbit/s'
 set format y '%g'
@@ -63,6 +64,7 @@ set ylabel 'kB'
 unset key
 VOL = 1000
 set yrange [0:*]
+set ytics 100
 set boxwidth STEP * 0.85 absolute
 plot $bw using ($1 + STEP / 2):($3 / VOL) with boxes fillcolor rgb 0xfd8d3c fillstyle solid 0.8 noborder notitle
 unset multiplot

@@ -36,7 +36,7 @@ EOD
 set title 'by packets (top 15 of 16)' font ',12'
 set ytics scale 0 ('United States' 1, 'Germany' 2, 'Local networks' 3, 'Brazil' 4, 'China' 5, 'Japan' 6, 'United Kingdom' 7, 'France' 8, 'India' 9, 'Singapore' 10, 'Russia' 11, 'Australia' 12, 'Unknown (not in the database)' 13, 'South Africa' 14, 'Malta' 15)
 set xrange [0:146400]
-set xtics ('0' 0, '20k' 20000, '40k' 40000, '60k' 60000, '80k' 80000, '100k' 100000, '120k' 120000, '140k' 140000)
+set xtics ('0' 0, '50k' 50000, '100k' 100000)
 set yrange [15.6:0.4]
 plot $packets using (0):1:(0):2:($1 - 0.36):($1 + 0.36) with boxxyerror fillcolor rgb 0x3182bd fillstyle solid noborder notitle, \
      $packets using 2:1:3 with labels left offset character 0.5, 0 notitle
@@ -61,7 +61,7 @@ EOD
 set title 'by bytes (top 15 of 16)' font ',12'
 set ytics scale 0 ('United States' 1, 'Germany' 2, 'Local networks' 3, 'Brazil' 4, 'China' 5, 'Japan' 6, 'United Kingdom' 7, 'France' 8, 'India' 9, 'Singapore' 10, 'Russia' 11, 'Australia' 12, 'Unknown (not in the database)' 13, 'South Africa' 14, 'Malta' 15)
 set xrange [0:183000000]
-set xtics ('0 B' 0, '20 MB' 20000000, '40 MB' 40000000, '60 MB' 60000000, '80 MB' 80000000, '100 MB' 100000000, '120 MB' 120000000, '140 MB' 140000000, '160 MB' 160000000, '180 MB' 180000000)
+set xtics ('0 B' 0, '50 MB' 50000000, '100 MB' 100000000, '150 MB' 150000000)
 set yrange [15.6:0.4]
 plot $bytes using (0):1:(0):2:($1 - 0.36):($1 + 0.36) with boxxyerror fillcolor rgb 0xe6550d fillstyle solid noborder notitle, \
      $bytes using 2:1:3 with labels left offset character 0.5, 0 notitle

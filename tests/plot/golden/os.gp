@@ -25,7 +25,7 @@ EOD
 set title 'hosts' font ',12'
 set ytics scale 0 ('Linux 3.11 and newer' 1, 'Windows 7 or 8' 2, 'Mac OS X' 3, 'Android <b>x</b>' 4)
 set xrange [0:37.82]
-set xtics ('0' 0, '5' 5, '10' 10, '15' 15, '20' 20, '25' 25, '30' 30, '35' 35)
+set xtics ('0' 0, '10' 10, '20' 20, '30' 30)
 set yrange [5.6:0.4]
 plot $hosts using (0):1:(0):2:($1 - 0.36):($1 + 0.36) with boxxyerror fillcolor rgb 0x31a354 fillstyle solid noborder notitle, \
      $hosts using 2:1:3 with labels left offset character 0.5, 0 notitle
