@@ -77,6 +77,7 @@ static void start(const char *gnuplot, struct gp_job *j,
 		tsa_die("fork: %s", strerror(errno));
 	if (j->pid == 0)
 		child(gnuplot, j->script, j->png.fd, mask);
+	setpgid(j->pid, j->pid);	/* as the child does: whichever is first */
 	tmp_child(j->pid, 1);
 	close(j->script);
 	j->script = -1;

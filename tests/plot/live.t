@@ -137,6 +137,51 @@ check('http-equiv="refresh"' not in page and "08:00:50 - 08:01:50" in page,
 check(not [n for n in os.listdir(stop) if n.startswith(".")],
       "no temporary files left")
 
+# A terminal's Ctrl-C: SIGINT to the foreground process group.  gnuplot
+# catches SIGINT itself and would give up its figure: it runs in a group
+# of its own, so tsa-plot reads on and every figure is drawn.
+ctrlc = os.path.join(TMP, "ctrlc")
+p = subprocess.Popen([os.path.join(BIN, "tsa-plot"), "-o", ctrlc],
+                     stdin=subprocess.PIPE, stderr=subprocess.PIPE,
+                     start_new_session=True)
+p.stdin.write(msgpack.packb({"tsa": 1, "kind": "snapshots", "tools": []}))
+p.stdin.write(b"".join(msgpack.packb(snapshot.snapshot(k)) for k in range(3)))
+p.stdin.flush()
+
+
+def gnuplots(pid):
+    """tsa-plot's gnuplots that catch SIGINT by now: gnuplot installs its
+    handler when it starts to plot."""
+    out = []
+    for c in children(pid):
+        try:
+            with open("/proc/%d/status" % c) as f:
+                cgt = f.read().split("SigCgt:")[1].split()[0]
+            if int(cgt, 16) & 1 << (signal.SIGINT - 1):
+                out.append(c)
+        except (OSError, IndexError):
+            pass
+    return out
+
+
+for _ in range(5000):
+    if gnuplots(p.pid):
+        break
+    time.sleep(0.002)
+plotting = gnuplots(p.pid)
+drawing = len(plotting)
+groups = [os.getpgid(g) for g in plotting]
+os.killpg(p.pid, signal.SIGINT)
+time.sleep(0.3)
+p.stdin.write(msgpack.packb(snapshot.snapshot(3, final=True)))
+p.stdin.close()
+rc = p.wait(timeout=300)
+err = p.stderr.read().decode()
+check(groups == plotting, "each gnuplot leads a process group of its own "
+      "(%s, tsa-plot's is %d)" % (groups, p.pid))
+check(drawing > 0 and rc == 0 and err == "", "Ctrl-C to the process group "
+      "while %d gnuplot plotted: exit 0, no figure lost: %r" % (drawing, err))
+
 # A second signal ends tsa-plot at once, by the signal, and leaves no
 # temporary file behind (nor a gnuplot running).
 stop2 = os.path.join(TMP, "stop2")
