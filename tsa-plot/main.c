@@ -144,6 +144,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	};
 	const char *settings = NULL, *metric = NULL, *size = NULL;
 	const char *top = NULL, *refresh = NULL;
+	uint64_t w, h;
 	const char *cli_regions[MAX_REGIONS * 2];
 	size_t ncli = 0;
 	uint64_t v;
@@ -193,26 +194,33 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	}
 	o->metric = parse_metric(metric ? metric :
 	    tsa_setting_str("plot", "Metric", "packets"));
-	o->width = (int)tsa_setting_u64("plot", "Width", 1600);
-	o->height = (int)tsa_setting_u64("plot", "Height", 900);
-	if (size)
-		parse_size(size, &o->width, &o->height);
-	if (o->width < 480 || o->height < 300 || o->width > 8000 ||
-	    o->height > 8000)
+	/* Checked as read, before a narrower type could wrap them. */
+	w = tsa_setting_u64("plot", "Width", 1600);
+	h = tsa_setting_u64("plot", "Height", 900);
+	if (w < 480 || h < 300 || w > 8000 || h > 8000)
 		tsa_die("%s: [plot] Width and Height must be between 480x300 "
 		    "and 8000x8000", tsa_settings_path() ? tsa_settings_path() :
 		    "settings");
+	o->width = (int)w;
+	o->height = (int)h;
+	if (size)
+		parse_size(size, &o->width, &o->height);
 	o->top = tsa_setting_u64("plot", "Top", 15);
 	if (top && (!tsa_parse_u64(top, &v) || (o->top = v) == 0))
 		tsa_usage("--top needs a positive number");
 	if (o->top == 0 || o->top > 100)
 		o->top = o->top ? 100 : 15;
-	o->timeout = (unsigned)tsa_setting_u64("plot", "GnuplotTimeout", 120);
-	if (o->timeout == 0 || o->timeout > 86400)
+	v = tsa_setting_u64("plot", "GnuplotTimeout", 120);
+	if (v == 0 || v > 86400)
 		tsa_die("%s: [plot] GnuplotTimeout must be between 1 and 86400 "
 		    "seconds", tsa_settings_path() ? tsa_settings_path() :
 		    "settings");
-	o->refresh = (unsigned)tsa_setting_u64("plot", "Refresh", 10);
+	o->timeout = (unsigned)v;
+	v = tsa_setting_u64("plot", "Refresh", 10);
+	if (v == 0 || v > 86400)
+		tsa_die("%s: [plot] Refresh must be between 1 and 86400 seconds",
+		    tsa_settings_path() ? tsa_settings_path() : "settings");
+	o->refresh = (unsigned)v;
 	if (refresh) {
 		if (!tsa_parse_u64(refresh, &v) || v == 0 || v > 86400)
 			tsa_usage("--refresh needs seconds between 1 and 86400");

@@ -75,6 +75,19 @@ for args, what in ((["--size", "10x10"], "--size too small"),
     rc, err = run((args + ["-o", out]) if args != ["-o"] else args, good)
     check(rc == 2 and err.startswith("tsa-plot: "), "%s: exit 2, %r"
           % (what, err.splitlines()[0] if err else ""))
+# Numbers in settings.ini that would wrap in a narrower type.
+ini = os.path.join(TMP, "wrap.ini")
+for key, val, what in (("Width", 4294969896, "Width and Height must be "
+                        "between 480x300 and 8000x8000"),
+                       ("GnuplotTimeout", 4294967297, "GnuplotTimeout must be "
+                        "between 1 and 86400 seconds"),
+                       ("Refresh", 0, "Refresh must be between 1 and 86400 "
+                        "seconds")):
+    with open(ini, "w") as f:
+        f.write("[plot]\n%s = %d\n" % (key, val))
+    rc, err = run(["--settings", ini, "--script-only", "-o", out], good)
+    check(rc == 1 and err == "tsa-plot: %s: [plot] %s\n" % (ini, what),
+          "%s = %d refused: %r" % (key, val, err))
 afile = os.path.join(TMP, "afile")
 open(afile, "w").close()
 rc, err = run(["--script-only", "-o", afile], good)
