@@ -150,14 +150,16 @@ p.stdin.flush()
 
 
 def gnuplots(pid):
-    """tsa-plot's gnuplots that catch SIGINT by now: gnuplot installs its
-    handler when it starts to plot."""
+    """tsa-plot's gnuplots (past exec: a child just forked catches SIGINT
+    with tsa-plot's handler) that catch SIGINT by now: gnuplot installs
+    its handler when it starts to plot."""
     out = []
     for c in children(pid):
         try:
             with open("/proc/%d/status" % c) as f:
                 cgt = f.read().split("SigCgt:")[1].split()[0]
-            if int(cgt, 16) & 1 << (signal.SIGINT - 1):
+            if "gnuplot" in os.readlink("/proc/%d/exe" % c) and \
+                    int(cgt, 16) & 1 << (signal.SIGINT - 1):
                 out.append(c)
         except (OSError, IndexError):
             pass
