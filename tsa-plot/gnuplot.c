@@ -11,7 +11,7 @@
 
 #include "tsa.h"
 #include "gnuplot.h"
-#include "trust.h"
+#include "program.h"
 
 /*
  * In the child: the script on standard input, the PNG's temporary file on
@@ -50,7 +50,7 @@ _Noreturn static void child(const char *gnuplot, int script, int png,
 		_exit(127);
 	}
 	close_range(3, ~0U, 0);
-	execve(gnuplot, argv, trust_environment());
+	execve(gnuplot, argv, program_environment());
 	fprintf(stderr, "%s: %s: %s\n", tsa_prog, gnuplot, strerror(errno));
 	_exit(127);
 }

@@ -24,7 +24,7 @@ struct gp_job {
 };
 
 /*
- * Run the jobs with gnuplot (an absolute path, trust_program()), at most
+ * Run the jobs with gnuplot (an absolute path, program_find()), at most
  * parallel at a time (gnuplot is single threaded; the world map alone
  * takes most of a second).  A job still running after timeout seconds is
  * stopped: a live dashboard must not stall on one picture.  Closes every

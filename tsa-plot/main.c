@@ -22,7 +22,7 @@
 #include "output.h"
 #include "plot.h"
 #include "snapshot.h"
-#include "trust.h"
+#include "program.h"
 
 #define MAX_REGIONS 8
 
@@ -60,7 +60,7 @@ _Noreturn static void usage(void)
 struct opts {
 	const char *input, *outdir, *data, *gnuplot;
 	char *owned[3];		/* paths from the settings, to free */
-	char *gnuplot_path;	/* trust_program(gnuplot) */
+	char *gnuplot_path;	/* program_find(gnuplot) */
 	int last, script_only, shared_ok;
 	enum metric metric;
 	const struct region *regions[MAX_REGIONS];
@@ -399,7 +399,7 @@ int main(int argc, char **argv)
 	parse_args(argc, argv, &o);
 	/* Before anything is read or written: a refusal costs nothing. */
 	if (!o.script_only)
-		o.gnuplot_path = trust_program(o.gnuplot);
+		o.gnuplot_path = program_find(o.gnuplot);
 	output_dir(o.outdir, o.shared_ok);
 
 	world = worlddata_load(o.data);

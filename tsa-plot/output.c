@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,6 @@
 
 #include "tsa.h"
 #include "output.h"
-#include "trust.h"
 
 #define MAX_TMP 32	/* scripts, PNGs being drawn, the page */
 
@@ -115,6 +115,43 @@ void tmp_child(pid_t pid, int running)
 		}
 }
 
+/* "uid 1000 (alice)" */
+static void owner_text(uid_t uid, char *out, size_t n)
+{
+	struct passwd *pw = getpwuid(uid);
+
+	if (pw)
+		snprintf(out, n, "uid %ld (%s)", (long)uid, pw->pw_name);
+	else
+		snprintf(out, n, "uid %ld", (long)uid);
+}
+
+/*
+ * Could another user add, remove or replace entries of the directory:
+ * owned by someone else (but root), or writable by group or others
+ * without the sticky bit?  Why, in why.
+ */
+static bool dir_shared(const struct stat *st, char *why, size_t n)
+{
+	char who[96];
+
+	if (st->st_uid != geteuid() && st->st_uid != 0) {
+		owner_text(st->st_uid, who, sizeof who);
+		snprintf(why, n, "owned by %s", who);
+		return true;
+	}
+	/* With the sticky bit, only a file's owner may rename or remove it
+	 * (as in /tmp); names tsa-plot has not made yet are unpredictable
+	 * and created exclusively, so others can add nothing it would use. */
+	if ((st->st_mode & (S_IWGRP | S_IWOTH)) && !(st->st_mode & S_ISVTX)) {
+		snprintf(why, n, "writable by %s (mode %04o)",
+		    st->st_mode & S_IWOTH ? "every user" : "its group",
+		    (unsigned)(st->st_mode & 07777));
+		return true;
+	}
+	return false;
+}
+
 void output_dir(const char *path, bool shared_ok)
 {
 	size_t n = strlen(path);
@@ -146,7 +183,7 @@ void output_dir(const char *path, bool shared_ok)
 	}
 	if (fstat(dir_fd, &st) < 0)
 		tsa_die("%s: %s", dir_path, strerror(errno));
-	if (!shared_ok && trust_dir_shared(&st, why, sizeof why))
+	if (!shared_ok && dir_shared(&st, why, sizeof why))
 		tsa_die("%s: refusing to write there: %s, so another user "
 		    "could replace what tsa-plot writes (use a directory only "
 		    "you can write, or --allow-shared-dir)", dir_path, why);

@@ -23,7 +23,8 @@ struct outfile {
 /*
  * Open the directory, creating it (mode 0755) if missing.  Exits with one
  * line if it is a link or not a directory, or if another user could
- * write it (trust_dir_shared) unless shared_ok.
+ * write it (owned by another user, or writable by group or others
+ * without the sticky bit) unless shared_ok.
  */
 void output_dir(const char *path, bool shared_ok);
 /* The directory as the user named it, for messages. */

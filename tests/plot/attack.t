@@ -205,7 +205,9 @@ check(png_size(os.path.join(swap, "world.png")) == (640, 360),
 
 # 4. The gnuplot program: nobody's, or writable by others, or in a
 # directory others can write: refused as root, in one line, before
-# anything is drawn.
+# anything is drawn (the rule is the library's, tsa_path_trusted, with its
+# override TSA_SAFE_PATHS), also when a settings file the library trusts
+# names it.
 evil_dir = mkdir("evil-dir", 0o777)
 evil_sh = os.path.join(evil_dir, "evil.sh")
 pwned2 = os.path.join(pwned_dir, "pwned2")
@@ -214,29 +216,40 @@ with open(evil_sh, "w") as f:
 os.chown(evil_sh, NOBODY_UID, NOBODY_UID)
 os.chmod(evil_sh, 0o755)
 out = mkdir("out4", 0o755)
-REFUSE = "tsa-plot: %s: refusing to run it as root: %s\n"
+REFUSE = ("tsa-plot: %s: not trusted as root: %s; to trust it anyway, set "
+          "TSA_SAFE_PATHS=%s\n")
+SHARED = ("directory %s is writable by every user (mode 0777), so another "
+          "user could put a file of theirs there" % evil_dir)
 rc, err = plot(["--gnuplot", "./evil.sh", "-o", out], cwd=evil_dir)
-check(rc == 1 and err == REFUSE % ("./evil.sh", "%s is owned by uid %d "
-      "(nobody), not root" % (evil_sh, NOBODY_UID)),
+check(rc == 1 and err == REFUSE % ("./evil.sh", SHARED, evil_sh),
       "--gnuplot ./evil.sh (nobody's) refused: %r" % err)
 ini = os.path.join(evil_dir, "settings.ini")
 with open(ini, "w") as f:
     f.write("[plot]\nGnuplot = ./evil.sh\n")
-os.chmod(ini, 0o644)  # root's: this test is about the program it names
+os.chmod(ini, 0o644)
 rc, err = plot(["--settings", ini, "-o", out], cwd=evil_dir)
+check(rc != 0 and err.count("\n") == 1 and err.startswith(
+      "tsa-plot: %s: not trusted as root: " % ini),
+      "a settings file in that directory is refused (the library): %r" % err)
+env = dict(os.environ, TSA_SAFE_PATHS=ini)
+rc, err = plot(["--settings", ini, "-o", out], cwd=evil_dir, env=env)
 check(rc == 1 and err == REFUSE % (os.path.join(evil_dir, "./evil.sh"),
-      "%s is owned by uid %d (nobody), not root" % (evil_sh, NOBODY_UID)),
-      "[plot] Gnuplot = ./evil.sh refused: %r" % err)
+      SHARED, evil_sh), "trusted anyway, it still cannot name nobody's "
+      "program: %r" % err)
+root_dir = mkdir("root-dir", 0o755)
+root_sh = os.path.join(root_dir, "evil.sh")
+shutil.copy(evil_sh, root_sh)
+os.chmod(root_sh, 0o777)
+rc, err = plot(["--gnuplot", root_sh, "-o", out])
+check(rc == 1 and err == REFUSE % (root_sh, "%s is writable by every user "
+      "(mode 0777)" % root_sh, root_sh),
+      "root's mode-777 program refused: %r" % err)
 os.chown(evil_sh, 0, 0)
-os.chmod(evil_sh, 0o777)
 rc, err = plot(["--gnuplot", evil_sh, "-o", out])
-check(rc == 1 and err == REFUSE % (evil_sh, "%s is writable by every user "
-      "(mode 0777)" % evil_sh), "root's mode-777 program refused: %r" % err)
-os.chmod(evil_sh, 0o755)
-rc, err = plot(["--gnuplot", evil_sh, "-o", out])
-check(rc == 1 and err == REFUSE % (evil_sh, "%s is writable by every user "
-      "(mode 0777)" % evil_dir), "root's program in a world-writable "
-      "directory refused: %r" % err)
+check(rc == 1 and err == REFUSE % (evil_sh, SHARED, evil_sh),
+      "root's program in a world-writable directory refused: %r" % err)
+check(not os.path.exists(pwned2) and os.listdir(out) == [],
+      "none ran, nothing was drawn")
 # A bare name: relative PATH entries are skipped, so nobody's "gnuplot"
 # in the current directory is not even considered.
 fake = os.path.join(evil_dir, "gnuplot")
