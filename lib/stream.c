@@ -367,19 +367,15 @@ const uint8_t *tsa_reader_header(const struct tsa_reader *r, size_t *len)
 }
 
 /*
- * Is the record the end record?  It has at most four pairs, and a packet
- * record has more, so the test that rules a packet out is its first byte.
+ * An end record's verdict taken into the process's input state: the
+ * interrupted flag, and the first problem (its reason as the stage that
+ * found it said it).  name is the input it came from, for the warning.
  */
-static __attribute__((noinline)) bool end_record(struct tsa_reader *r,
-    const uint8_t *rec, size_t len)
+static void take_end(const char *name, const uint8_t *rec, size_t len)
 {
 	struct mp_obj v;
 	char why[200];
 
-	if ((rec[0] & 0xf0) != 0x80 || (rec[0] & 0x0f) > 4 ||
-	    mp_map_get1(rec, len, "type", &v) != 1 || !mp_str_eq(&v, "end", 3))
-		return false;
-	r->ended = true;
 	if (mp_map_get1(rec, len, "interrupted", &v) == 1 && v.type == MP_BOOL && v.b)
 		stopped_by_signal = true;
 	if (mp_map_get1(rec, len, "complete", &v) == 1 && v.type == MP_BOOL && !v.b) {
@@ -392,10 +388,36 @@ static __attribute__((noinline)) bool end_record(struct tsa_reader *r,
 		 * that exits non-zero for it says so (its stderr may be the only
 		 * one a person sees: the first stage may be on another host).
 		 */
-		tsa_warn("%s: incomplete stream (%s)", r->name, why);
+		tsa_warn("%s: incomplete stream (%s)", name, why);
 		if (!problem[0])
 			snprintf(problem, sizeof problem, "%s", why);
 	}
+}
+
+/*
+ * Is the record an end record?  It has at most four pairs, and a packet
+ * record has more, so the test that rules a packet out is its first byte.
+ */
+bool tsa_is_end(const uint8_t *rec, size_t len)
+{
+	struct mp_obj v;
+
+	return len > 0 && (rec[0] & 0xf0) == 0x80 && (rec[0] & 0x0f) <= 4 &&
+	    mp_map_get1(rec, len, "type", &v) == 1 && mp_str_eq(&v, "end", 3);
+}
+
+void tsa_input_end(const char *name, const uint8_t *rec, size_t len)
+{
+	take_end(name, rec, len);
+}
+
+static __attribute__((noinline)) bool end_record(struct tsa_reader *r,
+    const uint8_t *rec, size_t len)
+{
+	if (!tsa_is_end(rec, len))
+		return false;
+	r->ended = true;
+	take_end(r->name, rec, len);
 	return true;
 }
 
@@ -545,17 +567,10 @@ void tsa_wrote(struct tsa_writer *w)
 		tsa_flush(w);
 }
 
-/*
- * The end record: the stream is whole, or says why not.  Only after a
- * header (a writer that wrote nothing leaves nothing).
- */
-static void put_end(struct tsa_writer *w)
+void tsa_put_end(struct mp_buf *b)
 {
-	struct mp_buf *b = &w->out;
 	const char *why = tsa_input_problem();
 
-	if (w->written == 0 && w->out.len == 0)
-		return;
 	if (tsa_interrupted())
 		stopped_by_signal = true;
 	mp_put_map(b, 2 + (why != NULL) + stopped_by_signal);
@@ -571,6 +586,17 @@ static void put_end(struct tsa_writer *w)
 		mp_put_cstr(b, "interrupted");
 		mp_put_bool(b, true);
 	}
+}
+
+/*
+ * The end record: the stream is whole, or says why not.  Only after a
+ * header (a writer that wrote nothing leaves nothing).
+ */
+static void put_end(struct tsa_writer *w)
+{
+	if (w->written == 0 && w->out.len == 0)
+		return;
+	tsa_put_end(&w->out);
 	w->mark = w->out.len;
 }
 

@@ -85,6 +85,21 @@ int tsa_exit_status(void);
 void tsa_input_failed(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
+ * For a process whose input does not come through a tsa_reader (records
+ * from a message bus): is rec an end record, and take one into the input
+ * state as tsa_read does (its complete and interrupted flags; the
+ * warning names name).
+ */
+bool tsa_is_end(const uint8_t *rec, size_t len);
+void tsa_input_end(const char *name, const uint8_t *rec, size_t len);
+/*
+ * Pack the end record this process's output ends with (what
+ * tsa_writer_close writes), for output that does not go through a
+ * tsa_writer.
+ */
+void tsa_put_end(struct mp_buf *b);
+
+/*
  * Before the reader waits for input it flushes every open writer and calls
  * these hooks, so that a stage never sits on records while its input is
  * quiet.  For output of a tool's own (text, files); at most 4.
