@@ -1,0 +1,223 @@
+/*
+ * tsa-nats: carry TSA streams through NATS JetStream, so that many
+ * sensors feed one collector across sites, and nothing in flight is lost
+ * when a server, a link or the collector restarts.
+ *
+ *   tsa-nats pub [OPTIONS] SUBJECT          stdin to the stream
+ *   tsa-nats sub [OPTIONS] SUBJECT...       the stream to stdout
+ */
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nats.h"
+#include "opts.h"
+#include "tsa.h"
+
+static struct conf C;
+
+/*
+ * --since and --until: "all" (since only), a duration before now (90m,
+ * 2h, 1d), or an RFC 3339 time (2024-03-01T12:00:00Z, with an offset or
+ * a fraction of a second).
+ */
+static bool parse_time(const char *text, void *dest, char *why, size_t n)
+{
+	int64_t *t = dest;
+	uint64_t ns;
+	int y, mo, d, h, mi, s, used = 0;
+	int64_t frac = 0, off = 0;
+	const char *p;
+
+	if (strcmp(text, "all") == 0) {
+		*t = SINCE_ALL;
+		return true;
+	}
+	if (tsa_parse_duration(text, &ns)) {
+		*t = now_ns() - (int64_t)ns;
+		return true;
+	}
+	if (sscanf(text, "%4d-%2d-%2d%*1[Tt ]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi,
+	    &s, &used) != 6 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
+	    mi > 59 || s > 60)
+		goto bad;
+	p = text + used;
+	if (*p == '.') {
+		int64_t scale = 100000000;
+		for (p++; *p >= '0' && *p <= '9'; p++, scale /= 10)
+			frac += (*p - '0') * scale;
+	}
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		int oh, om, k = 0;
+		if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &k) != 2 || k != 5)
+			goto bad;
+		off = (oh * 3600 + om * 60) * (*p == '-' ? -1 : 1);
+		p += 6;
+	} else {
+		goto bad;
+	}
+	if (*p)
+		goto bad;
+	*t = ((tsa_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
+	    h * 3600 + mi * 60 + s - off) * 1000000000LL) + frac;
+	return true;
+bad:
+	snprintf(why, n, "not a time: %s (all, a duration before now such as 2h, "
+	    "or 2024-03-01T12:00:00Z)", text);
+	return false;
+}
+
+static const char *const storages[] = { "file", "memory", NULL };
+
+#define OPT(name, s, type, arg, key, def, lo, hi, dest, help) \
+	{ name, s, type, arg, key ? "nats" : NULL, key, def, lo, hi, NULL, NULL, \
+	  0, dest, help }
+
+static const struct tsa_opt opts[] = {
+	OPT("server", 's', TSA_OPT_STR, "URL", "Url", "nats://127.0.0.1:4222",
+	    0, 0, &C.url, "the server; several URLs (comma-separated) for a "
+	    "cluster's members"),
+	OPT("stream", 0, TSA_OPT_STR, "NAME", "Stream", "TSA", 0, 0, &C.stream,
+	    "the JetStream stream, created when missing"),
+	OPT("subjects", 0, TSA_OPT_STR, "LIST", "Subjects", "tsa.>", 0, 0,
+	    &C.subjects, "a stream that is created takes these subjects"),
+	OPT("max-age", 0, TSA_OPT_DURATION, "AGE", "MaxAge", "7d", 0, 0,
+	    &C.max_age_ns, "... keeps messages this long (0: for ever)"),
+	OPT("max-bytes", 0, TSA_OPT_U64, "BYTES", "MaxBytes", "10737418240", 0, 0,
+	    &C.max_bytes, "... keeps this many bytes at most (0: no limit)"),
+	{ "storage", 0, TSA_OPT_CHOICE, "KIND", "nats", "Storage", "file", 0, 0,
+	  storages, NULL, 0, &C.storage, "... stores on disk (file) or in memory" },
+	OPT("replicas", 0, TSA_OPT_U64, "N", "Replicas", "1", 1, 5, &C.replicas,
+	    "... has this many copies, on as many servers of a cluster"),
+	OPT("duplicates", 0, TSA_OPT_DURATION, "TIME", "Duplicates", "2m", 0.1, 0,
+	    &C.dup_ns, "... drops a resent message it stored this recently"),
+	OPT("token", 0, TSA_OPT_STR, "TOKEN", "Token", "", 0, 0, &C.token,
+	    "authenticate with this token"),
+	OPT("user", 0, TSA_OPT_STR, "NAME", "User", "", 0, 0, &C.user,
+	    "authenticate as this user (with --password)"),
+	OPT("password", 0, TSA_OPT_STR, "WORD", "Password", "", 0, 0, &C.password,
+	    "the user's password (better in settings.ini than on a command line)"),
+	OPT("creds", 0, TSA_OPT_PATH, "FILE", "Credentials", "", 0, 0, &C.creds,
+	    "authenticate with this credentials file (JWT and NKey seed)"),
+	OPT("tls-ca", 0, TSA_OPT_PATH, "FILE", "TlsCa", "", 0, 0, &C.tls_ca,
+	    "use TLS, trusting the server certificates this CA signed"),
+	OPT("tls-cert", 0, TSA_OPT_PATH, "FILE", "TlsCert", "", 0, 0, &C.tls_cert,
+	    "use TLS with this client certificate (and --tls-key)"),
+	OPT("tls-key", 0, TSA_OPT_PATH, "FILE", "TlsKey", "", 0, 0, &C.tls_key,
+	    "the client certificate's private key"),
+	OPT("sensor", 0, TSA_OPT_STR, "NAME", NULL, "", 0, 0, &C.sensor,
+	    "pub: the sensor's name (default: the subject's last token)"),
+	OPT("buffer", 0, TSA_OPT_U64, "BYTES", "Buffer", "268435456", 1 << 20, 0,
+	    &C.buffer, "pub: bytes not yet acknowledged it keeps, then input waits"),
+	OPT("batch", 0, TSA_OPT_U64, "BYTES", "Batch", "1048576", 4096, 64 << 20,
+	    &C.batch, "pub: a message's size at most (and the server's maximum)"),
+	OPT("durable", 0, TSA_OPT_STR, "NAME", NULL, "", 0, 0, &C.durable,
+	    "sub: a durable consumer: resume where the last run with NAME stopped"),
+	{ "since", 0, TSA_OPT_CUSTOM, "TIME", NULL, NULL, "", 0, 0, NULL,
+	  parse_time, 0, &C.since_ns, "sub: from messages stored since TIME "
+	  "(all, 2h, 2024-03-01T12:00:00Z; default: new ones)" },
+	{ "until", 0, TSA_OPT_CUSTOM, "TIME", NULL, NULL, "", 0, 0, NULL,
+	  parse_time, 0, &C.until_ns, "sub: end at the first message stored at "
+	  "or after TIME" },
+	OPT("ends", 0, TSA_OPT_U64, "N", NULL, "", 1, 0, &C.ends,
+	    "sub: end once N publishers' streams have ended"),
+	OPT("idle", 0, TSA_OPT_DURATION, "TIME", NULL, "", 0.001, 0, &C.idle_ns,
+	    "sub: end after TIME without a message"),
+	TSA_OPT_END
+};
+
+static const struct tsa_tool tool = {
+	"pub [OPTIONS] SUBJECT\nsub [OPTIONS] SUBJECT...",
+	"Carry TSA streams through a NATS JetStream stream.  pub publishes the\n"
+	"stream on stdin to SUBJECT and ends when the server has acknowledged\n"
+	"all of it; sub writes one stream to stdout from the subjects' publishers,\n"
+	"each record with \"sensor\", each publisher's records in its order, once.",
+	"Options marked pub: or sub: belong to that command; the others to both.\n"
+	"Settings: section [nats] of settings.ini.  See tsa-nats(1).\n"
+	"Examples:\n"
+	"  tsa-capture -i eth0 | tsa-geo | tsa-nats pub tsa.berlin\n"
+	"  tsa-nats sub --durable map 'tsa.>' | tsa-aggregate | tsa-plot",
+	opts,
+};
+
+static const char *const pub_only[] = { "sensor", "buffer", "batch", NULL };
+static const char *const sub_only[] = { "durable", "since", "until", "ends",
+	"idle", NULL };
+
+static void refuse(const char *const *names, const char *cmd)
+{
+	for (int i = 0; names[i]; i++)
+		if (tsa_opt_given(&tool, names[i]))
+			tsa_usage_error("--%s is not an option of %s", names[i], cmd);
+}
+
+/*
+ * This invocation for the header's "tools", which every subscriber sees:
+ * a token or password given on the command line is blanked.
+ */
+static char **redact(int argc, char **argv)
+{
+	static const char *const secret[] = { "token", "password" };
+	char **out = tsa_calloc((size_t)argc + 1, sizeof *out);
+
+	for (int i = 0; i < argc; i++) {
+		out[i] = argv[i];
+		if (strncmp(argv[i], "--", 2) != 0 || !argv[i][2])
+			continue;
+		const char *name = argv[i] + 2, *eq = strchr(name, '=');
+		size_t n = eq ? (size_t)(eq - name) : strlen(name);
+		for (int j = 0; j < 2; j++) {
+			if (strncmp(secret[j], name, n) != 0)
+				continue;
+			if (eq) {
+				size_t len = (size_t)(eq - argv[i]) + 1;
+				char *s = tsa_malloc(len + 4);
+				memcpy(s, argv[i], len);
+				memcpy(s + len, "***", 4);
+				out[i] = s;
+			} else if (i + 1 < argc) {
+				out[i + 1] = "***";
+				i++;
+			}
+			break;
+		}
+	}
+	return out;
+}
+
+int main(int argc, char **argv)
+{
+	int first;
+
+	tsa_init(argv[0]);
+	/*
+	 * Messages of a megabyte come and go hundreds of times a second: kept
+	 * in the heap and reused, not mapped and unmapped (and faulted in
+	 * again) each time.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
+	first = tsa_opts_parse(&tool, argc, argv);
+	if (first >= argc)
+		tsa_usage_error("pub or sub? (tsa-nats pub SUBJECT, tsa-nats sub SUBJECT...)");
+	C.argc = argc;
+	C.argv = redact(argc, argv);
+	if (strcmp(argv[first], "pub") == 0) {
+		refuse(sub_only, "pub");
+		if (argc - first != 2)
+			tsa_usage_error("pub takes one subject");
+		return pub_main(&C, argv[first + 1]);
+	}
+	if (strcmp(argv[first], "sub") == 0) {
+		refuse(pub_only, "sub");
+		if (argc - first < 2)
+			tsa_usage_error("sub needs a subject ('tsa.>' for every sensor)");
+		if (C.until_ns == SINCE_ALL)
+			tsa_usage_error("--until all: give a time");
+		return sub_main(&C, argv + first + 1, argc - first - 1);
+	}
+	tsa_usage_error("%s: not a command (pub or sub)", argv[first]);
+}
