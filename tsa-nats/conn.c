@@ -143,6 +143,7 @@ struct link *link_open(const struct conf *c, const char *name)
 	must(natsOptions_SetTimeout(o, 3000), "NATS options");
 	/* Reads and writes in large blocks: messages are up to a megabyte. */
 	must(natsOptions_SetIOBufSize(o, 1 << 20), "NATS options");
+	must(natsOptions_SetSendAsap(o, true), "NATS options");
 	must(natsOptions_SetDisconnectedCB(o, on_disconnected, l), "NATS options");
 	must(natsOptions_SetReconnectedCB(o, on_reconnected, l), "NATS options");
 	must(natsOptions_SetErrorHandler(o, on_error, l), "NATS options");

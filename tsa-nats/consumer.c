@@ -174,23 +174,22 @@ static void recover(struct consumer *k, struct link *l, const struct conf *c,
 }
 
 int consumer_fetch(struct consumer *k, struct link *l, const struct conf *c,
-    natsMsgList *list, bool wait, int ms, uint64_t resume)
+    natsMsgList *list, int ms, uint64_t resume)
 {
 	jsFetchRequest req;
 	natsStatus s;
 
+	/*
+	 * no_wait with an expiry: the server answers with what it has, up to
+	 * the batch, as soon as it has anything, and waits up to the expiry
+	 * when it has nothing (nats-server 2.9).  So a quiet stream costs one
+	 * request per expiry and a busy one gets whole batches at once.
+	 */
 	jsFetchRequest_Init(&req);
-	if (wait) {
-		/* The first message that comes ends the wait. */
-		req.Batch = 1;
-		req.Expires = (int64_t)ms * 1000000;
-	} else {
-		req.Batch = FETCH_BATCH;
-		req.MaxBytes = FETCH_BYTES;
-		req.NoWait = true;
-		/* (how long the server's answer may take) */
-		req.Expires = 5000 * 1000000LL;
-	}
+	req.Batch = FETCH_BATCH;
+	req.MaxBytes = FETCH_BYTES;
+	req.NoWait = true;
+	req.Expires = (int64_t)ms * 1000000;
 	s = natsSubscription_FetchRequest(list, k->sub, &req);
 	if (s == NATS_OK)
 		return list->Count;

@@ -26,12 +26,13 @@ struct consumer {
 void consumer_open(struct consumer *k, struct link *l, const struct conf *c,
     const char *subject, int nsubjects);
 /*
- * Up to a batch of messages: what is there now (wait false), or the first
- * that comes within ms (wait true).  0 when none came; the list is the
- * caller's.
+ * Up to a batch of messages, as soon as there are any, or none within ms.
+ * Returns how many (the list is then the caller's).  resume: where to make
+ * the consumer again if the server lost it (the oldest stream sequence
+ * held, or UINT64_MAX).
  */
 int consumer_fetch(struct consumer *k, struct link *l, const struct conf *c,
-    natsMsgList *list, bool wait, int ms, uint64_t resume);
+    natsMsgList *list, int ms, uint64_t resume);
 void consumer_close(struct consumer *k, struct link *l, const struct conf *c);
 
 #endif

@@ -7,6 +7,8 @@
  *   tsa-nats sub [OPTIONS] SUBJECT...       the stream to stdout
  */
 #include <malloc.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,11 +190,46 @@ static char **redact(int argc, char **argv)
 	return out;
 }
 
+/*
+ * SIGINT and SIGTERM go to this thread alone, where the library's handler
+ * (tsa_init) notes them.  Delivered to one of libnats's threads instead,
+ * they would break its poll() with EINTR, which it takes for a broken
+ * connection.
+ */
+static void *signals(void *arg)
+{
+	sigset_t set;
+
+	(void)arg;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static void route_signals(void)
+{
+	sigset_t set;
+	pthread_t t;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if (pthread_create(&t, NULL, signals, NULL) != 0)
+		tsa_die("cannot start a thread");
+	pthread_detach(t);
+}
+
 int main(int argc, char **argv)
 {
 	int first;
 
 	tsa_init(argv[0]);
+	route_signals();
 	/*
 	 * Messages of a megabyte come and go hundreds of times a second: kept
 	 * in the heap and reused, not mapped and unmapped (and faulted in

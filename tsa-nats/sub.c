@@ -404,37 +404,24 @@ static void check_gaps(struct sub *s)
 	}
 }
 
+/* One fetch from each subject's consumer in turn. */
 static void fetch_round(struct sub *s)
 {
-	static int turn;
 	natsMsgList list;
 	uint64_t resume = runs_min_held(&s->runs);
-	int got = 0;
+	int ms = s->nk > 1 ? WAIT_MS / s->nk + 1 : WAIT_MS;
 
 	if (!atomic_load(&s->l->connected)) {
 		usleep(100000);
 		return;
 	}
 	for (int i = 0; i < s->nk && !s->stop; i++) {
-		if (consumer_fetch(&s->k[i], s->l, s->c, &list, false, 0, resume)) {
-			got += list.Count;
+		if (consumer_fetch(&s->k[i], s->l, s->c, &list, ms, resume)) {
+			s->last_msg = mono_ns();
 			s->k[i].last_stream_seq = handle(s, &list);
 			natsMsgList_Destroy(&list);
 		}
 	}
-	if (got || s->stop)
-		goto fetched;
-	/* Nothing anywhere: wait on one subject at a time, in turn. */
-	turn = (turn + 1) % s->nk;
-	if (consumer_fetch(&s->k[turn], s->l, s->c, &list, true,
-	    s->nk > 1 ? WAIT_MS / s->nk + 1 : WAIT_MS, resume)) {
-		got = list.Count;
-		s->k[turn].last_stream_seq = handle(s, &list);
-		natsMsgList_Destroy(&list);
-	}
-fetched:
-	if (got)
-		s->last_msg = mono_ns();
 }
 
 int sub_main(struct conf *c, char **subjects, int nsubjects)

@@ -349,9 +349,9 @@ void window_add(struct window *w, natsMsg *m, uint64_t seq, size_t len)
 			w->st.waits++;
 			said = true;
 			if (!atomic_load(&w->l->connected))
-				tsa_warn("%s: the buffer is full (%" PRIu64 " MiB not "
+				tsa_warn("%s: the buffer is full (%.1f MiB not "
 				    "acknowledged): reading waits for the server",
-				    w->subject, w->held >> 20);
+				    w->subject, (double)w->held / (1 << 20));
 		}
 		nap(w);
 	}
