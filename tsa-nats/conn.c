@@ -153,7 +153,7 @@ struct link *link_open(const struct conf *c, const char *name)
 		must(natsOptions_SetUserInfo(o, c->user,
 		    c->password && *c->password ? c->password : NULL), "user");
 	else if (c->password && *c->password)
-		tsa_usage_error("a password without a user (--user, [nats] User)");
+		tsa_usage("a password without a user (--user, [nats] User)");
 	if (c->creds && *c->creds) {
 		char why[300];
 
@@ -172,13 +172,13 @@ struct link *link_open(const struct conf *c, const char *name)
 		}
 		if (c->tls_cert && *c->tls_cert) {
 			if (!c->tls_key || !*c->tls_key)
-				tsa_usage_error("--tls-cert needs --tls-key ([nats] TlsKey)");
+				tsa_usage("--tls-cert needs --tls-key ([nats] TlsKey)");
 			s = natsOptions_LoadCertificatesChain(o, c->tls_cert, c->tls_key);
 			if (s != NATS_OK)
 				tsa_die("%s: %s", c->tls_cert, link_error(s));
 		}
 	} else if (c->tls_key && *c->tls_key) {
-		tsa_usage_error("--tls-key without --tls-cert");
+		tsa_usage("--tls-key without --tls-cert");
 	}
 
 	s = natsConnection_Connect(&l->nc, o);

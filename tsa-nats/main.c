@@ -80,53 +80,55 @@ static const char *const storages[] = { "file", "memory", NULL };
 
 static const struct tsa_opt opts[] = {
 	OPT("server", 's', TSA_OPT_STR, "URL", "Url", "nats://127.0.0.1:4222",
-	    0, 0, &C.url, "the server; several URLs (comma-separated) for a "
-	    "cluster's members"),
+	    0, 0, &C.url, "the server; a cluster's members comma-separated"),
 	OPT("stream", 0, TSA_OPT_STR, "NAME", "Stream", "TSA", 0, 0, &C.stream,
-	    "the JetStream stream, created when missing"),
+	    "the JetStream stream (made when missing, with\n"
+	    "the six options that follow)"),
 	OPT("subjects", 0, TSA_OPT_STR, "LIST", "Subjects", "tsa.>", 0, 0,
-	    &C.subjects, "a stream that is created takes these subjects"),
+	    &C.subjects, "its subjects, comma-separated"),
 	OPT("max-age", 0, TSA_OPT_DURATION, "AGE", "MaxAge", "7d", 0, 0,
-	    &C.max_age_ns, "... keeps messages this long (0: for ever)"),
+	    &C.max_age_ns, "how long it keeps a message (0: for ever)"),
 	OPT("max-bytes", 0, TSA_OPT_U64, "BYTES", "MaxBytes", "10737418240", 0, 0,
-	    &C.max_bytes, "... keeps this many bytes at most (0: no limit)"),
+	    &C.max_bytes, "how much it keeps (0: no limit)"),
 	{ "storage", 0, TSA_OPT_CHOICE, "KIND", "nats", "Storage", "file", 0, 0,
-	  storages, NULL, 0, &C.storage, "... stores on disk (file) or in memory" },
+	  storages, NULL, 0, &C.storage, "file (kept across restarts) or memory" },
 	OPT("replicas", 0, TSA_OPT_U64, "N", "Replicas", "1", 1, 5, &C.replicas,
-	    "... has this many copies, on as many servers of a cluster"),
+	    "its copies, on as many servers of a cluster"),
 	OPT("duplicates", 0, TSA_OPT_DURATION, "TIME", "Duplicates", "2m", 0.1, 0,
-	    &C.dup_ns, "... drops a resent message it stored this recently"),
+	    &C.dup_ns, "a message resent within TIME is dropped"),
 	OPT("token", 0, TSA_OPT_STR, "TOKEN", "Token", "", 0, 0, &C.token,
 	    "authenticate with this token"),
 	OPT("user", 0, TSA_OPT_STR, "NAME", "User", "", 0, 0, &C.user,
-	    "authenticate as this user (with --password)"),
+	    "authenticate as this user, with --password"),
 	OPT("password", 0, TSA_OPT_STR, "WORD", "Password", "", 0, 0, &C.password,
-	    "the user's password (better in settings.ini than on a command line)"),
+	    "the user's password (settings.ini keeps it\n"
+	    "out of ps and shell histories)"),
 	OPT("creds", 0, TSA_OPT_PATH, "FILE", "Credentials", "", 0, 0, &C.creds,
-	    "authenticate with this credentials file (JWT and NKey seed)"),
+	    "authenticate with a credentials file (JWT, seed)"),
 	OPT("tls-ca", 0, TSA_OPT_PATH, "FILE", "TlsCa", "", 0, 0, &C.tls_ca,
-	    "use TLS, trusting the server certificates this CA signed"),
+	    "TLS, trusting server certificates of this CA"),
 	OPT("tls-cert", 0, TSA_OPT_PATH, "FILE", "TlsCert", "", 0, 0, &C.tls_cert,
-	    "use TLS with this client certificate (and --tls-key)"),
+	    "TLS with this client certificate"),
 	OPT("tls-key", 0, TSA_OPT_PATH, "FILE", "TlsKey", "", 0, 0, &C.tls_key,
-	    "the client certificate's private key"),
+	    "the client certificate's key"),
 	OPT("sensor", 0, TSA_OPT_STR, "NAME", NULL, "", 0, 0, &C.sensor,
-	    "pub: the sensor's name (default: the subject's last token)"),
+	    "pub: the sensor's name (default: the subject's\nlast token)"),
 	OPT("buffer", 0, TSA_OPT_U64, "BYTES", "Buffer", "268435456", 1 << 20, 0,
-	    &C.buffer, "pub: bytes not yet acknowledged it keeps, then input waits"),
+	    &C.buffer, "pub: unacknowledged bytes kept for resending;\n"
+	    "when full, reading waits"),
 	OPT("batch", 0, TSA_OPT_U64, "BYTES", "Batch", "1048576", 4096, 64 << 20,
-	    &C.batch, "pub: a message's size at most (and the server's maximum)"),
+	    &C.batch, "pub: a message's size at most (the server's\n"
+	    "max_payload bounds it too)"),
 	OPT("durable", 0, TSA_OPT_STR, "NAME", NULL, "", 0, 0, &C.durable,
-	    "sub: a durable consumer: resume where the last run with NAME stopped"),
-	{ "since", 0, TSA_OPT_CUSTOM, "TIME", NULL, NULL, "", 0, 0, NULL,
-	  parse_time, 0, &C.since_ns, "sub: from messages stored since TIME "
-	  "(all, 2h, 2024-03-01T12:00:00Z; default: new ones)" },
-	{ "until", 0, TSA_OPT_CUSTOM, "TIME", NULL, NULL, "", 0, 0, NULL,
-	  parse_time, 0, &C.until_ns, "sub: end at the first message stored at "
-	  "or after TIME" },
-	OPT("ends", 0, TSA_OPT_U64, "N", NULL, "", 1, 0, &C.ends,
+	    "sub: resume where the last run with NAME stopped"),
+	{ "since", 0, TSA_OPT_CUSTOM, "TIME", NULL, NULL, NULL, 0, 0, NULL,
+	  parse_time, 0, &C.since_ns, "sub: from what was stored since TIME: all, 2h\n"
+	  "(ago), 2024-03-01T12:00:00Z (default: from now)" },
+	{ "until", 0, TSA_OPT_CUSTOM, "TIME", NULL, NULL, NULL, 0, 0, NULL,
+	  parse_time, 0, &C.until_ns, "sub: end before what was stored from TIME on" },
+	OPT("ends", 0, TSA_OPT_U64, "N", NULL, NULL, 1, 0, &C.ends,
 	    "sub: end once N publishers' streams have ended"),
-	OPT("idle", 0, TSA_OPT_DURATION, "TIME", NULL, "", 0.001, 0, &C.idle_ns,
+	OPT("idle", 0, TSA_OPT_DURATION, "TIME", NULL, NULL, 0.001, 0, &C.idle_ns,
 	    "sub: end after TIME without a message"),
 	TSA_OPT_END
 };
@@ -137,8 +139,7 @@ static const struct tsa_tool tool = {
 	"stream on stdin to SUBJECT and ends when the server has acknowledged\n"
 	"all of it; sub writes one stream to stdout from the subjects' publishers,\n"
 	"each record with \"sensor\", each publisher's records in its order, once.",
-	"Options marked pub: or sub: belong to that command; the others to both.\n"
-	"Settings: section [nats] of settings.ini.  See tsa-nats(1).\n"
+	"Options marked pub: or sub: belong to that command, the others to both.\n"
 	"Examples:\n"
 	"  tsa-capture -i eth0 | tsa-geo | tsa-nats pub tsa.berlin\n"
 	"  tsa-nats sub --durable map 'tsa.>' | tsa-aggregate | tsa-plot",
@@ -153,7 +154,7 @@ static void refuse(const char *const *names, const char *cmd)
 {
 	for (int i = 0; names[i]; i++)
 		if (tsa_opt_given(&tool, names[i]))
-			tsa_usage_error("--%s is not an option of %s", names[i], cmd);
+			tsa_usage("--%s is not an option of %s", names[i], cmd);
 }
 
 /*
@@ -239,22 +240,22 @@ int main(int argc, char **argv)
 	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	first = tsa_opts_parse(&tool, argc, argv);
 	if (first >= argc)
-		tsa_usage_error("pub or sub? (tsa-nats pub SUBJECT, tsa-nats sub SUBJECT...)");
+		tsa_usage("pub or sub? (tsa-nats pub SUBJECT, tsa-nats sub SUBJECT...)");
 	C.argc = argc;
 	C.argv = redact(argc, argv);
 	if (strcmp(argv[first], "pub") == 0) {
 		refuse(sub_only, "pub");
 		if (argc - first != 2)
-			tsa_usage_error("pub takes one subject");
+			tsa_usage("pub takes one subject");
 		return pub_main(&C, argv[first + 1]);
 	}
 	if (strcmp(argv[first], "sub") == 0) {
 		refuse(pub_only, "sub");
 		if (argc - first < 2)
-			tsa_usage_error("sub needs a subject ('tsa.>' for every sensor)");
+			tsa_usage("sub needs a subject ('tsa.>' for every sensor)");
 		if (C.until_ns == SINCE_ALL)
-			tsa_usage_error("--until all: give a time");
+			tsa_usage("--until all: give a time");
 		return sub_main(&C, argv + first + 1, argc - first - 1);
 	}
-	tsa_usage_error("%s: not a command (pub or sub)", argv[first]);
+	tsa_usage("%s: not a command (pub or sub)", argv[first]);
 }

@@ -12,8 +12,6 @@
 
 #include <nats/nats.h>
 
-#include "opts.h"
-
 /* Every option and setting, filled by tsa_opts_parse (main.c). */
 struct conf {
 	/* the connection */

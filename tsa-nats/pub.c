@@ -188,10 +188,10 @@ int pub_main(struct conf *c, const char *subject)
 
 	if (strpbrk(subject, "*> \t") || !*subject || subject[0] == '.' ||
 	    subject[strlen(subject) - 1] == '.' || strstr(subject, ".."))
-		tsa_usage_error("%s: pub needs one literal subject (no wildcards)",
+		tsa_usage("%s: pub needs one literal subject (no wildcards)",
 		    subject);
 	if (!wire_sensor_ok(sensor))
-		tsa_usage_error("%s: a sensor name is 1 to %d letters, digits, _ "
+		tsa_usage("%s: a sensor name is 1 to %d letters, digits, _ "
 		    "and - (--sensor NAME)", sensor, WIRE_SENSOR_MAX);
 
 	struct tsa_reader *r = tsa_reader_open(NULL);

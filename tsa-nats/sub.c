@@ -431,7 +431,7 @@ int sub_main(struct conf *c, char **subjects, int nsubjects)
 
 	for (int i = 0; i < nsubjects; i++)
 		if (!*subjects[i] || strpbrk(subjects[i], " \t"))
-			tsa_usage_error("%s: not a subject", subjects[i]);
+			tsa_usage("%s: not a subject", subjects[i]);
 	s.out = out_open();
 	snprintf(name, sizeof name, "tsa-nats sub%s%s", c->durable ? " " : "",
 	    c->durable ? c->durable : "");
