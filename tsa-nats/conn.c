@@ -34,10 +34,16 @@ const char *link_error(natsStatus s)
 	static __thread char buf[300];
 	const char *last = nats_GetLastError(NULL);
 
-	/* The library's own text is the more precise; its status names the kind. */
-	if (last && *last)
+	/*
+	 * The library's own text is the more precise; its status names the
+	 * kind.  It starts with where in the library: "(conn.c:1905): ".
+	 */
+	if (last && *last) {
+		const char *p = last;
+		if (*p == '(' && (p = strstr(p, "): ")))
+			last = p + 3;
 		snprintf(buf, sizeof buf, "%s", last);
-	else
+	} else
 		snprintf(buf, sizeof buf, "%s", natsStatus_GetText(s));
 	return buf;
 }
@@ -60,19 +66,19 @@ static void on_disconnected(natsConnection *nc, void *arg)
 
 	(void)nc;
 	if (atomic_exchange(&l->connected, 0) && !atomic_load(&l->closing))
-		tsa_warn("%s: connection lost; reconnecting", l->url);
+		tsa_warn("%s: connection lost; reconnecting", l->where);
 }
 
 static void on_reconnected(natsConnection *nc, void *arg)
 {
 	struct link *l = arg;
-	char url[256];
 
-	if (natsConnection_GetConnectedUrl(nc, url, sizeof url) != NATS_OK)
-		snprintf(url, sizeof url, "%s", l->url);
+	/* (The library calls the connection's callbacks one at a time.) */
+	if (natsConnection_GetConnectedUrl(nc, l->where, sizeof l->where) != NATS_OK)
+		snprintf(l->where, sizeof l->where, "%s", l->url);
 	atomic_fetch_add(&l->reconnects, 1);
 	atomic_store(&l->connected, 1);
-	tsa_warn("%s: reconnected", url);
+	tsa_warn("%s: reconnected", l->where);
 }
 
 /*
@@ -187,9 +193,17 @@ struct link *link_open(const struct conf *c, const char *name)
 		const char *why = link_error(s);
 
 		if (s == NATS_NO_SERVER)
-			tsa_die("%s: no server answers there (%s)", c->url, why);
+			tsa_die("%s: no server answers there", c->url);
+		/* A server that wants a client certificate just hangs up. */
+		if (c->tls_ca && *c->tls_ca && !(c->tls_cert && *c->tls_cert) &&
+		    strstr(why, "PONG"))
+			tsa_die("%s: connection refused: the server hung up after the "
+			    "TLS handshake (does it want a client certificate? "
+			    "--tls-cert, --tls-key)", c->url);
 		tsa_die("%s: connection refused: %s", c->url, why);
 	}
+	if (natsConnection_GetConnectedUrl(l->nc, l->where, sizeof l->where) != NATS_OK)
+		snprintf(l->where, sizeof l->where, "%s", l->url);
 	atomic_store(&l->connected, 1);
 	l->max_payload = natsConnection_GetMaxPayload(l->nc);
 	s = natsConnection_JetStream(&l->js, l->nc, NULL);

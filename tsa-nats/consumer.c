@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "consumer.h"
 #include "tsa.h"
@@ -55,13 +56,15 @@ static void bind(struct consumer *k, struct link *l, const struct conf *c)
 	natsSubscription_SetPendingLimits(k->sub, -1, -1);
 }
 
-/* Make the consumer; start 0: as the options say, else at that sequence. */
-static void create(struct consumer *k, struct link *l, const struct conf *c,
-    uint64_t start)
+/*
+ * Make the consumer; start 0: as the options say, else at that sequence.
+ * NATS_OK, or the error and its JetStream code.
+ */
+static natsStatus create(struct consumer *k, struct link *l,
+    const struct conf *c, uint64_t start, jsErrCode *jerr)
 {
 	jsConsumerConfig cc;
 	jsConsumerInfo *ci = NULL;
-	jsErrCode jerr = 0;
 	natsStatus s;
 
 	jsConsumerConfig_Init(&cc);
@@ -84,12 +87,13 @@ static void create(struct consumer *k, struct link *l, const struct conf *c,
 	} else {
 		cc.DeliverPolicy = js_DeliverNew;
 	}
-	s = js_AddConsumer(&ci, l->js, c->stream, &cc, NULL, &jerr);
-	if (s != NATS_OK)
-		tsa_die("%s: cannot make a consumer on the stream %s: %s",
-		    k->subject, c->stream, link_js_error(s, jerr));
-	snprintf(k->name, sizeof k->name, "%s", ci->Name);
-	jsConsumerInfo_Destroy(ci);
+	*jerr = 0;
+	s = js_AddConsumer(&ci, l->js, c->stream, &cc, NULL, jerr);
+	if (s == NATS_OK) {
+		snprintf(k->name, sizeof k->name, "%s", ci->Name);
+		jsConsumerInfo_Destroy(ci);
+	}
+	return s;
 }
 
 void consumer_open(struct consumer *k, struct link *l, const struct conf *c,
@@ -98,41 +102,56 @@ void consumer_open(struct consumer *k, struct link *l, const struct conf *c,
 	jsConsumerInfo *ci = NULL;
 	jsErrCode jerr = 0;
 	natsStatus s;
+	int64_t deadline = mono_ns() + 30 * 1000000000LL;
 
 	memset(k, 0, sizeof *k);
 	k->subject = subject;
 	k->durable = c->durable && *c->durable;
-	if (k->durable) {
+	if (k->durable)
 		durable_name(k->name, sizeof k->name, c->durable, subject, nsubjects);
-		s = js_GetConsumerInfo(&ci, l->js, c->stream, k->name, NULL, &jerr);
-		if (s == NATS_OK) {
-			const char *f = ci->Config->FilterSubject;
-			if (!f || strcmp(f, subject) != 0)
-				tsa_die("%s: the durable consumer %s follows %s, not %s",
-				    subject, k->name, f && *f ? f : "the whole stream",
-				    subject);
-			if (c->since_ns)
-				tsa_warn("%s: --since ignored: the durable consumer %s "
-				    "resumes where it stopped", subject, k->name);
-			jsConsumerInfo_Destroy(ci);
-		} else if (s == NATS_NOT_FOUND || jerr == JSConsumerNotFoundErr) {
-			create(k, l, c, 0);
+	/* A cluster that is busy (a leader election) is waited for. */
+	for (;;) {
+		if (k->durable) {
+			jerr = 0;
+			s = js_GetConsumerInfo(&ci, l->js, c->stream, k->name, NULL, &jerr);
+			if (s == NATS_OK) {
+				const char *f = ci->Config->FilterSubject;
+				if (!f || strcmp(f, subject) != 0)
+					tsa_die("%s: the durable consumer %s follows %s, "
+					    "not %s", subject, k->name,
+					    f && *f ? f : "the whole stream", subject);
+				if (c->since_ns)
+					tsa_warn("%s: --since ignored: the durable "
+					    "consumer %s resumes where it stopped",
+					    subject, k->name);
+				jsConsumerInfo_Destroy(ci);
+				break;
+			}
+			if (s == NATS_NOT_FOUND || jerr == JSConsumerNotFoundErr)
+				s = create(k, l, c, 0, &jerr);
 		} else {
-			tsa_die("%s: consumer %s: %s", subject, k->name,
-			    link_js_error(s, jerr));
+			s = create(k, l, c, 0, &jerr);
 		}
-	} else {
-		create(k, l, c, 0);
+		/* (Made at the same moment by another run with the name.) */
+		if (s == NATS_OK || jerr == JSConsumerNameExistErr)
+			break;
+		if (!js_transient(s, jerr) || mono_ns() > deadline ||
+		    tsa_interrupted())
+			tsa_die("%s: cannot make a consumer on the stream %s: %s",
+			    subject, c->stream, link_js_error(s, jerr));
+		usleep(250000);
 	}
 	bind(k, l, c);
 }
 
 /*
  * A fetch that failed in another way than "nothing there": the connection
- * may be down (then the library reconnects and this waits), or the server
- * may have lost the consumer (a server restarted whose store did not keep
- * it): then it is made again where this reader stands.  Looked at once a
- * second at most.
+ * may be down (then the library reconnects and this waits), a cluster may
+ * be electing the consumer's leader (this waits too), or the server may
+ * have lost the consumer (a server restarted without its state, an
+ * ephemeral consumer removed while this reader was away): then, once
+ * three looks a second apart agree, it is made again where this reader
+ * stands.
  */
 static void recover(struct consumer *k, struct link *l, const struct conf *c,
     uint64_t resume)
@@ -148,10 +167,13 @@ static void recover(struct consumer *k, struct link *l, const struct conf *c,
 	s = js_GetConsumerInfo(&ci, l->js, c->stream, k->name, NULL, &jerr);
 	if (s == NATS_OK) {
 		jsConsumerInfo_Destroy(ci);
+		k->missing = 0;
 		return;
 	}
 	if (s != NATS_NOT_FOUND && jerr != JSConsumerNotFoundErr)
-		return;		/* JetStream not ready yet: later */
+		return;		/* JetStream busy or not ready yet: later */
+	if (++k->missing < 3)
+		return;
 	/*
 	 * From the first message not acknowledged: the oldest held one, else
 	 * the one after the last fetched; if none was fetched yet, as the
@@ -161,15 +183,20 @@ static void recover(struct consumer *k, struct link *l, const struct conf *c,
 		resume = k->last_stream_seq + 1;
 	if (resume == UINT64_MAX)
 		resume = 0;
+	if ((s = create(k, l, c, resume, &jerr)) != NATS_OK) {
+		if (!js_transient(s, jerr))
+			tsa_die("%s: cannot make the consumer again: %s", k->subject,
+			    link_js_error(s, jerr));
+		return;		/* next time */
+	}
 	if (resume)
-		tsa_warn("%s: the server lost the consumer %s; made again from "
-		    "stream message %" PRIu64, k->subject, k->name, resume);
+		tsa_warn("%s: the server lost the consumer; made again from "
+		    "stream message %" PRIu64, k->subject, resume);
 	else
-		tsa_warn("%s: the server lost the consumer %s; made again",
-		    k->subject, k->name);
+		tsa_warn("%s: the server lost the consumer; made again", k->subject);
+	k->missing = 0;
 	natsSubscription_Destroy(k->sub);
 	k->sub = NULL;
-	create(k, l, c, resume);
 	bind(k, l, c);
 }
 

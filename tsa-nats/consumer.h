@@ -20,6 +20,7 @@ struct consumer {
 	natsSubscription *sub;
 	uint64_t last_stream_seq;	/* the last message fetched */
 	int64_t checked;		/* mono_ns of the last look at it */
+	int missing;			/* looks in a row that did not find it */
 };
 
 /* Find or make the consumer for subject; errors end the program. */

@@ -35,18 +35,18 @@ bool subject_matches(const char *f, const char *s)
  * available" for a few seconds; so does a server whose JetStream is
  * still reading its store after a restart.  Those are waited out.
  */
-static bool transient(natsStatus s, jsErrCode jerr)
+bool js_transient(natsStatus s, jsErrCode jerr)
 {
 	return s == NATS_TIMEOUT || s == NATS_NO_RESPONDERS ||
 	    jerr == JSClusterNotAvailErr || jerr == JSClusterNotLeaderErr ||
 	    jerr == JSClusterIncompleteErr || jerr == JSStreamOfflineErr;
 }
 
-static void create(struct link *l, const struct conf *c)
+/* Create the stream: NATS_OK, or the error (and its JetStream code). */
+static natsStatus create(struct link *l, const struct conf *c, jsErrCode *jerr)
 {
 	jsStreamConfig cfg;
 	jsStreamInfo *si = NULL;
-	jsErrCode jerr = 0;
 	const char *subj[32];
 	char *copy = tsa_strdup(c->subjects), *save = NULL, *tok;
 	int n = 0;
@@ -71,20 +71,16 @@ static void create(struct link *l, const struct conf *c)
 	cfg.Duplicates = (int64_t)c->dup_ns;
 	/* Oldest messages go first when a limit is reached, never new ones. */
 	cfg.Discard = js_DiscardOld;
-	s = js_AddStream(&si, l->js, &cfg, NULL, &jerr);
+	*jerr = 0;
+	s = js_AddStream(&si, l->js, &cfg, NULL, jerr);
 	free(copy);
 	if (s == NATS_OK) {
 		tsa_warn("%s: created the stream %s (subjects %s, %s storage, "
 		    "%llu replica%s)", l->url, c->stream, c->subjects, c->storage,
 		    (unsigned long long)c->replicas, c->replicas == 1 ? "" : "s");
 		jsStreamInfo_Destroy(si);
-		return;
 	}
-	/* Another sensor made it at the same moment: fine. */
-	if (jerr == JSStreamNameExistErr)
-		return;
-	tsa_die("%s: cannot create the stream %s: %s", l->url, c->stream,
-	    link_js_error(s, jerr));
+	return s;
 }
 
 int64_t stream_ready(struct link *l, const struct conf *c, const char *subject)
@@ -93,22 +89,21 @@ int64_t stream_ready(struct link *l, const struct conf *c, const char *subject)
 	jsErrCode jerr = 0;
 	natsStatus s;
 	int64_t max, deadline = mono_ns() + 30 * 1000000000LL;
-	bool made = false;
 
 	for (;;) {
 		jerr = 0;
 		s = js_GetStreamInfo(&si, l->js, c->stream, NULL, &jerr);
 		if (s == NATS_OK)
 			break;
-		if ((s == NATS_NOT_FOUND || jerr == JSStreamNotFoundErr) && !made) {
-			create(l, c);
-			made = true;
+		/* Missing: made here (or, at the same moment, by another). */
+		if (s == NATS_NOT_FOUND || jerr == JSStreamNotFoundErr)
+			s = create(l, c, &jerr);
+		if (s == NATS_OK || jerr == JSStreamNameExistErr)
 			continue;
-		}
 		if (jerr == JSNotEnabledErr || jerr == JSNotEnabledForAccountErr)
 			tsa_die("%s: JetStream is not enabled there (nats-server -js)",
 			    l->url);
-		if (!transient(s, jerr) || mono_ns() > deadline || tsa_interrupted())
+		if (!js_transient(s, jerr) || mono_ns() > deadline || tsa_interrupted())
 			tsa_die("%s: stream %s: %s", l->url, c->stream,
 			    link_js_error(s, jerr));
 		usleep(250000);

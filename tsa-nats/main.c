@@ -130,6 +130,9 @@ static const struct tsa_opt opts[] = {
 	    "sub: end once N publishers' streams have ended"),
 	OPT("idle", 0, TSA_OPT_DURATION, "TIME", NULL, NULL, 0.001, 0, &C.idle_ns,
 	    "sub: end after TIME without a message"),
+	OPT("gap-wait", 0, TSA_OPT_DURATION, "TIME", "GapWait", "60s", 0.1, 0,
+	    &C.gap_wait_ns, "sub: a message missing from a run this long\n"
+	    "while later ones wait is lost"),
 	TSA_OPT_END
 };
 
@@ -148,7 +151,7 @@ static const struct tsa_tool tool = {
 
 static const char *const pub_only[] = { "sensor", "buffer", "batch", NULL };
 static const char *const sub_only[] = { "durable", "since", "until", "ends",
-	"idle", NULL };
+	"idle", "gap-wait", NULL };
 
 static void refuse(const char *const *names, const char *cmd)
 {

@@ -31,6 +31,7 @@ struct conf {
 	int64_t since_ns;		/* 0: new messages only; SINCE_ALL */
 	int64_t until_ns;		/* 0: none */
 	uint64_t ends, idle_ns;
+	uint64_t gap_wait_ns;		/* a missing message counts as lost after */
 	/* this invocation, with secrets blanked, for the header's "tools" */
 	int argc;
 	char **argv;
@@ -43,6 +44,7 @@ struct link {
 	natsConnection *nc;
 	jsCtx *js;
 	const char *url;		/* as given, for messages */
+	char where[256];		/* the server connected to (callbacks) */
 	int64_t max_payload;		/* the server's, learnt on connect */
 	/* set from the library's threads */
 	atomic_int connected;		/* 1 while connected */
@@ -74,6 +76,8 @@ void link_check(struct link *l);
  * largest message the stream and the server take.  Errors end the program.
  */
 int64_t stream_ready(struct link *l, const struct conf *c, const char *subject);
+/* An error a cluster electing a leader or a server starting gives for a while. */
+bool js_transient(natsStatus s, jsErrCode jerr);
 /* Does the subject filter (with * and >) match the literal subject? */
 bool subject_matches(const char *filter, const char *subject);
 

@@ -7,7 +7,7 @@
  * server stores a run out of order only after a failure (a message lost in
  * a leader election while the next was stored, then resent), and the
  * publisher resends until it is stored, so a gap closes within seconds
- * unless the publisher died; after GAP_WAIT it is given up as lost.
+ * unless the publisher died; after --gap-wait it is given up as lost.
  */
 #ifndef TSA_NATS_RUNS_H
 #define TSA_NATS_RUNS_H
@@ -20,8 +20,6 @@
 
 #include "mp.h"
 #include "wire.h"
-
-#define GAP_WAIT_NS (60 * 1000000000LL)
 
 struct held {
 	uint64_t seq;

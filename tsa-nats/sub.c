@@ -54,7 +54,7 @@ struct sub {
 	uint64_t ends;
 	bool stop;
 	int64_t last_msg;		/* mono_ns */
-	uint64_t foreign, dups, damaged, late, gaps;
+	uint64_t foreign, dups, damaged, late, gaps, waited;
 	char **said;			/* subjects told of a foreign message */
 	size_t nsaid;
 };
@@ -348,6 +348,7 @@ static uint64_t handle(struct sub *s, natsMsgList *list)
 			natsMsg_Destroy(it->m);
 			break;
 		case PLACE_HOLD:
+			s->waited++;
 			run_hold(&s->runs, it->r, it->w.seq, it->stream_seq, it->m,
 			    mono_ns());
 			break;
@@ -389,16 +390,21 @@ static void check_gaps(struct sub *s)
 		uint64_t from, to;
 		char run[17];
 
-		if (!r->nheld || (now - r->gap_since < GAP_WAIT_NS &&
+		if (!r->nheld || (now - r->gap_since < (int64_t)s->c->gap_wait_ns &&
 		    s->runs.held_bytes < HELD_BYTES_MAX && held < HELD_MSGS_MAX))
 			continue;
 		run_skip_gap(r, &from, &to);
 		wire_run_text(r->id, run);
 		s->gaps++;
-		tsa_warn("%s: sensor %s, run %s: messages %" PRIu64 " to %" PRIu64
-		    " never came: lost", r->subject, r->sensor, run, from, to);
-		tsa_input_failed("sensor %s: run %s: messages %" PRIu64 " to %" PRIu64
-		    " lost", r->sensor, run, from, to);
+		char which[64];
+		if (from == to)
+			snprintf(which, sizeof which, "message %" PRIu64, from);
+		else
+			snprintf(which, sizeof which, "messages %" PRIu64 " to %" PRIu64,
+			    from, to);
+		tsa_warn("%s: sensor %s, run %s: %s never came: lost", r->subject,
+		    r->sensor, run, which);
+		tsa_input_failed("sensor %s: run %s: %s lost", r->sensor, run, which);
 		deliver_held(s, r);
 		settle(s);
 	}
@@ -463,6 +469,10 @@ int sub_main(struct conf *c, char **subjects, int nsubjects)
 		tsa_warn("%" PRIu64 " message%s after a gap not written (not "
 		    "acknowledged: a durable consumer delivers them again)", held,
 		    held == 1 ? "" : "s");
+	if (s.waited)
+		tsa_warn("%" PRIu64 " message%s came before an earlier one of "
+		    "%s run (stored out of order after a failure) and waited",
+		    s.waited, s.waited == 1 ? "" : "s", s.waited == 1 ? "its" : "their");
 	if (s.foreign)
 		tsa_warn("%" PRIu64 " message%s that were not TSA messages skipped",
 		    s.foreign, s.foreign == 1 ? "" : "s");
