@@ -29,17 +29,15 @@ def records_in(path):
 
 
 pp = pub(url, "tsa.site1")
-fd = feed(pp, data, chunk=8192, pause=0.004)
+fd = feed(pp, data, chunk=8192, pause=0.002, gate=0)
 outs = []
 for i, (sig, frac) in enumerate(((signal.SIGINT, 0.33), (signal.SIGTERM, 0.66))):
     sp, out = sub(url, ["tsa.site1"], "--durable", "coll", "--since", "all",
                   name="sub%d" % i)
     outs.append(out)
-    while fd["sent"] < len(data) * frac and not fd["done"]:
-        time.sleep(0.01)
+    reach(fd, int(len(data) * frac))
     while records_in(out) == 0:
         time.sleep(0.05)
-    check(not fd["done"], "subscriber %d stopped in the middle of the run" % i)
     sp.send_signal(sig)
     same("subscriber %d stopped by %s: exit status" % (i, signal.Signals(sig).name),
          wait(sp, 10, "sub"), 0)
@@ -50,6 +48,7 @@ for i, (sig, frac) in enumerate(((signal.SIGINT, 0.33), (signal.SIGTERM, 0.66)))
     check(sensors_of(hdr, recs)[0].get("header", {}).get("source") == "site1.pcap",
           "... with the sensor's header")
 sp, out = sub(url, ["tsa.site1"], "--durable", "coll", "--ends", "1", name="sub2")
+reach(fd, len(data))
 outs.append(out)
 same("pub exit status", wait(pp, 60, "pub"), 0)
 same("last subscriber's exit status", wait(sp, 60, "sub"), 0)

@@ -44,7 +44,7 @@ def same(what, got, want):
                  min(len(got), len(want)))
         what += " (%d vs %d; first difference at %d)" % (len(got), len(want), n)
     elif not ok:
-        what += " (got %r, want %r)" % (got, want)
+        what += " (got %.300r, want %.300r)" % (got, want)
     return check(ok, what)
 
 
@@ -323,31 +323,39 @@ def sub(url, subjects, *args, out=None, name="sub"):
     return p, path
 
 
-def feed(proc, data, chunk=1 << 16, pause=0.0, stop_at=None):
+def feed(proc, data, chunk=1 << 16, pause=0.0, gate=None):
     """Write data into proc's stdin in chunks, pausing between them, in a
-    thread; stop_at (bytes) leaves the rest unsent and stdin open."""
-    state = {"sent": 0, "done": False}
+    thread; then close it.  With gate (bytes), it writes up to there and
+    waits until the test moves state["gate"] on (to len(data) at the end):
+    a test steps a run through its failures whatever the machine's speed."""
+    state = {"sent": 0, "done": False, "gate": len(data) if gate is None else gate}
 
     def run():
         try:
-            end = len(data) if stop_at is None else stop_at
-            while state["sent"] < end:
-                n = min(chunk, end - state["sent"])
+            while state["sent"] < len(data):
+                if state["sent"] >= state["gate"]:
+                    time.sleep(0.005)
+                    continue
+                n = min(chunk, len(data) - state["sent"], state["gate"] - state["sent"])
                 proc.stdin.write(data[state["sent"]:state["sent"] + n])
                 proc.stdin.flush()
                 state["sent"] += n
                 if pause:
                     time.sleep(pause)
-            if stop_at is None:
-                proc.stdin.close()
+            proc.stdin.close()
         except (BrokenPipeError, ValueError):
             pass
         state["done"] = True
 
-    t = threading.Thread(target=run, daemon=True)
-    t.start()
-    state["thread"] = t
+    threading.Thread(target=run, daemon=True).start()
     return state
+
+
+def reach(state, n):
+    """Open the gate to n bytes and wait until the feeder has written them."""
+    state["gate"] = max(state["gate"], n)
+    while state["sent"] < min(n, state["gate"]) and not state["done"]:
+        time.sleep(0.005)
 
 
 def wait(proc, limit, what):
@@ -393,3 +401,16 @@ def ends_of(recs):
 def err_text(path):
     with open(path + ".err") as f:
         return f.read()
+
+
+def wire(sensor, run, seq, kind, header_seq=None, msg_id=True, part=None):
+    """The NATS headers of message seq of a publisher's run, as tsa-nats pub
+    sets them (tsa-nats/wire.h), for tests that make runs by hand."""
+    h = {"Tsa-Sensor": sensor, "Tsa-Run": run, "Tsa-Seq": str(seq), "Tsa-Type": kind}
+    if msg_id:
+        h["Nats-Msg-Id"] = "%s-%d" % (run, seq)
+    if header_seq is not None:
+        h["Tsa-Header"] = str(header_seq)
+    if part:
+        h["Tsa-Part"] = "%d/%d" % part
+    return h
