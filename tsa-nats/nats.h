@@ -26,6 +26,7 @@ struct conf {
 	/* pub */
 	const char *sensor;
 	uint64_t buffer, batch;
+	const char *compression;	/* "zstd" or "none" */
 	/* sub */
 	const char *durable;
 	int64_t since_ns;		/* 0: new messages only; SINCE_ALL */

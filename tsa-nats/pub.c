@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "codec.h"
 #include "nats.h"
 #include "tsa.h"
 #include "window.h"
@@ -32,19 +33,22 @@ struct pub {
 	struct window *w;
 	struct wire_meta meta;		/* sensor, run, header_seq; seq is next */
 	struct mp_buf batch;
+	struct mp_buf packed;		/* the batch compressed */
+	bool compress;
 	uint64_t nrec;			/* records in the batch */
 	int64_t batch_start;		/* mono_ns of its first record */
 	size_t room;			/* payload bytes a message takes */
 	uint64_t records, parts;
 };
 
-static void send(struct pub *p, enum wire_type type, const void *data,
-    size_t len, uint64_t off, uint64_t total)
+static void send(struct pub *p, enum wire_type type, enum wire_encoding enc,
+    const void *data, size_t len, uint64_t off, uint64_t total)
 {
 	natsMsg *m = window_msg(p->w, p->meta.seq, data, len);
 	natsStatus s;
 
 	p->meta.type = type;
+	p->meta.encoding = enc;
 	p->meta.part_off = off;
 	p->meta.part_total = total;
 	if ((s = wire_put(m, &p->meta)) != NATS_OK)
@@ -57,7 +61,10 @@ static void send_batch(struct pub *p)
 {
 	if (p->nrec == 0)
 		return;
-	send(p, WIRE_RECORDS, p->batch.p, p->batch.len, 0, 0);
+	if (p->compress && codec_pack(p->batch.p, p->batch.len, &p->packed))
+		send(p, WIRE_RECORDS, WIRE_ZSTD, p->packed.p, p->packed.len, 0, 0);
+	else
+		send(p, WIRE_RECORDS, WIRE_PLAIN, p->batch.p, p->batch.len, 0, 0);
 	p->batch.len = 0;
 	p->nrec = 0;
 }
@@ -68,7 +75,7 @@ static void send_parts(struct pub *p, const uint8_t *rec, size_t len)
 	send_batch(p);
 	for (size_t off = 0; off < len; off += p->room) {
 		size_t n = len - off < p->room ? len - off : p->room;
-		send(p, WIRE_PART, rec + off, n, off, len);
+		send(p, WIRE_PART, WIRE_PLAIN, rec + off, n, off, len);
 	}
 	p->parts++;
 }
@@ -204,6 +211,7 @@ int pub_main(struct conf *c, const char *subject)
 		tsa_die("%s: the server takes messages of %" PRId64 " bytes at most: "
 		    "too small", c->url, max);
 	p.room = (size_t)max - WIRE_HEADER_ROOM;
+	p.compress = strcmp(c->compression, "zstd") == 0;
 	mp_buf_grow(&p.batch, p.room);
 
 	snprintf(p.meta.sensor, sizeof p.meta.sensor, "%s", sensor);
@@ -213,7 +221,7 @@ int pub_main(struct conf *c, const char *subject)
 
 	/* The header first; every later message names its stream sequence. */
 	put_header(&p.batch, r, sensor, c->argc, c->argv);
-	send(&p, WIRE_HEADER, p.batch.p, p.batch.len, 0, 0);
+	send(&p, WIRE_HEADER, WIRE_PLAIN, p.batch.p, p.batch.len, 0, 0);
 	p.batch.len = 0;
 	p.meta.header_seq = window_first_stream_seq(p.w);
 
@@ -227,19 +235,20 @@ int pub_main(struct conf *c, const char *subject)
 	send_batch(&p);
 	/* The input's end, whole or not, as this stage's end record says it. */
 	tsa_put_end(&p.batch);
-	send(&p, WIRE_END, p.batch.p, p.batch.len, 0, 0);
+	send(&p, WIRE_END, WIRE_PLAIN, p.batch.p, p.batch.len, 0, 0);
 	window_drain(p.w);
 
 	struct window_stats st;
 	window_stats(p.w, &st);
 	wire_run_text(p.meta.run, run);
 	if (st.resent)
-		tsa_warn("%s: run %s: %" PRIu64 " messages sent again after a "
+		tsa_warn("%s: run %s: %" PRIu64 " message%s sent again after a "
 		    "failure, %" PRIu64 " of them already stored", subject, run,
-		    st.resent, st.duplicates);
+		    st.resent, st.resent == 1 ? "" : "s", st.duplicates);
 	window_free(p.w);
 	link_close(l);
 	mp_buf_free(&p.batch);
+	mp_buf_free(&p.packed);
 	tsa_reader_close(r);
 	return tsa_exit_status();
 }

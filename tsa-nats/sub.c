@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "codec.h"
 #include "consumer.h"
 #include "nats.h"
 #include "output.h"
@@ -48,6 +49,7 @@ struct sub {
 	natsMsg **toack;		/* written, to acknowledge after the flush */
 	size_t ntoack, capack;
 	size_t *lens;			/* the records of one message */
+	struct mp_buf plain;		/* a compressed message's records */
 	size_t caplens;
 	struct item *items;
 	size_t capitems;
@@ -175,6 +177,18 @@ static void deliver(struct sub *s, struct run *r, natsMsg *m,
 		/* Known already: the header of a run is what announces it. */
 		break;
 	case WIRE_RECORDS:
+		if (w->encoding == WIRE_OTHER) {
+			damaged(s, r, w, "an encoding this version cannot read");
+			break;
+		}
+		if (w->encoding == WIRE_ZSTD) {
+			if (!codec_unpack(p, len, &s->plain, why, sizeof why)) {
+				damaged(s, r, w, why);
+				break;
+			}
+			p = s->plain.p;
+			len = s->plain.len;
+		}
 		if (!(n = frame(s, p, len, why, sizeof why))) {
 			damaged(s, r, w, why);
 			break;

@@ -51,6 +51,8 @@ natsStatus wire_put(natsMsg *m, const struct wire_meta *w)
 		snprintf(hdr, sizeof hdr, "%" PRIu64, w->header_seq);
 		s = natsMsgHeader_Set(m, "Tsa-Header", hdr);
 	}
+	if (s == NATS_OK && w->encoding == WIRE_ZSTD)
+		s = natsMsgHeader_Set(m, "Tsa-Encoding", "zstd");
 	if (s == NATS_OK && w->type == WIRE_PART) {
 		snprintf(part, sizeof part, "%" PRIu64 "/%" PRIu64, w->part_off,
 		    w->part_total);
@@ -86,7 +88,7 @@ static bool fraction(const char *s, uint64_t *off, uint64_t *total)
 bool wire_get(natsMsg *m, struct wire_meta *w, char *why, size_t n)
 {
 	const char *sensor = NULL, *run = NULL, *seq = NULL, *type = NULL;
-	const char *hdr = NULL, *part = NULL;
+	const char *hdr = NULL, *part = NULL, *enc = NULL;
 	char *end;
 	int t;
 
@@ -128,6 +130,8 @@ bool wire_get(natsMsg *m, struct wire_meta *w, char *why, size_t n)
 		snprintf(why, n, "no valid Tsa-Header header");
 		return false;
 	}
+	if (natsMsgHeader_Get(m, "Tsa-Encoding", &enc) == NATS_OK)
+		w->encoding = strcmp(enc, "zstd") == 0 ? WIRE_ZSTD : WIRE_OTHER;
 	if (w->type == WIRE_PART &&
 	    (natsMsgHeader_Get(m, "Tsa-Part", &part) != NATS_OK ||
 	    !fraction(part, &w->part_off, &w->part_total))) {

@@ -18,6 +18,8 @@
  *   Tsa-Header    the stream sequence of the run's header message, for a
  *                 reader that starts in the middle of a run (not on 0)
  *   Tsa-Part      OFFSET/TOTAL of a piece within its record (part only)
+ *   Tsa-Encoding  zstd: the payload is one zstd frame (records only;
+ *                 absent: as it is)
  *
  * The payload is msgpack: maps back to back, as on a pipe.
  */
@@ -31,6 +33,8 @@
 #include <nats/nats.h>
 
 enum wire_type { WIRE_HEADER, WIRE_RECORDS, WIRE_PART, WIRE_END };
+/* (WIRE_OTHER: an encoding of a later version, which this one cannot read) */
+enum wire_encoding { WIRE_PLAIN, WIRE_ZSTD, WIRE_OTHER };
 
 #define WIRE_SENSOR_MAX 64
 
@@ -41,6 +45,7 @@ struct wire_meta {
 	uint64_t seq;
 	uint64_t header_seq;		/* not on the header itself */
 	uint64_t part_off, part_total;	/* part only */
+	enum wire_encoding encoding;
 };
 
 /*

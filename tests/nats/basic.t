@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-# Two sensors publish at once, one under a name of its own; a subscriber
+# Two sensors publish at once, one under a name of its own and without
+# compression; a subscriber
 # started with --ends 2 writes each sensor's records exactly, in order,
 # each with "sensor"; its header lists both sensors' headers and tool
 # histories; each publisher's end becomes a sensor_end record.  A record
@@ -18,7 +19,7 @@ a = packets(3000, "site1")
 b = packets(2000, "lyon")
 sp, out = sub(url, ["tsa.>"], "--since", "all", "--ends", "2")
 pa = pub(url, "tsa.site1")
-pb = pub(url, "tsa.paris.2", "--sensor", "lyon")
+pb = pub(url, "tsa.paris.2", "--sensor", "lyon", "--compression", "none")
 fa = feed(pa, stream("site1", a), chunk=20000, pause=0.002)
 fb = feed(pb, stream("lyon", b), chunk=15000, pause=0.002)
 same("pub site1 exit status", wait(pa, 30, "pub site1"), 0)

@@ -51,7 +51,8 @@ with open(path, "wb") as f:
     f.write(stream("intr", b))
 sp, out = sub(url, ["tsa.intr"], "--since", "all", "--ends", "1", name="intr")
 before = stored(srv)
-pp = pub(url, "tsa.intr", "--buffer", "1048576", "--batch", "65536", stdin=open(path, "rb"),
+pp = pub(url, "tsa.intr", "--buffer", "1048576", "--batch", "65536", "--compression", "none",
+         stdin=open(path, "rb"),
          preexec_fn=lambda: os.nice(10))
 while stored(srv) < before + 3:
     time.sleep(0.005)

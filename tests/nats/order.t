@@ -6,6 +6,7 @@
 # lost (exit 1).  A message with broken contents loses its records, and
 # the output says so.
 import os
+import subprocess
 import sys
 
 import msgpack
@@ -33,7 +34,10 @@ def run(subject, sensor, runid, messages):
     hdr = msgpack.packb(dict(header(sensor), sensor=sensor, end_record=True))
     raw_publish(url, subject, hdr, wire(sensor, runid, 0, "header"))
     for seq, kind, payload, msg_id in messages:
-        raw_publish(url, subject, payload, wire(sensor, runid, seq, kind, first, msg_id))
+        h = wire(sensor, runid, seq, kind, first, msg_id is not False)
+        if msg_id == "zstd":
+            h["Tsa-Encoding"] = "zstd"
+        raw_publish(url, subject, payload, h)
 
 
 run("tsa.a", "a", "00000000000000aa", [
@@ -72,5 +76,22 @@ hdr, got, end = read_out(out)
 same("... the records of the others", by_sensor(got).get("c"), recs[:10] + recs[20:])
 check(not end["complete"] and "message 2" in end.get("reason", ""),
       "... the output is incomplete, and says why: %r" % end.get("reason"))
+# A compressed batch that is not zstd, and one that says it holds 100 MB.
+bomb = subprocess.run(["zstd", "-q", "-c", "-"], input=bytes(100 << 20),
+                      capture_output=True, check=True).stdout
+run("tsa.d", "d", "00000000000000dd", [
+    (1, "records", P(recs[:10]), True),
+    (2, "records", b"not zstd at all", "zstd"),
+    (3, "records", bomb, "zstd"),
+    (4, "records", P(recs[20:]), True),
+    (5, "end", END, True)])
+sp, out = sub(url, ["tsa.d"], "--since", "all", "--ends", "1", name="d")
+same("broken compressed batches: sub exit status", wait(sp, 20, "sub"), 1)
+hdr, got, end = read_out(out)
+same("... the records of the others", by_sensor(got).get("d"), recs[:10] + recs[20:])
+err = err_text(out)
+check("message 2: not zstd data" in err, "... the first is not zstd")
+check("message 3: compressed data of unknown or excessive size" in err,
+      "... the second is refused unopened (%d bytes saying 100 MB)" % len(bomb))
 srv.stop()
 finish()

@@ -39,7 +39,8 @@ same("end record", end, {"type": "end", "complete": True})
 b = packets(50000, "site2")
 data = stream("site2", b)
 sp, out = sub(srv.url, ["tsa.site2"], "--since", "all", "--ends", "1", name="sub2")
-pp = pub(proxy.url, "tsa.site2", "--buffer", "1048576", "--batch", "65536")
+pp = pub(proxy.url, "tsa.site2", "--buffer", "1048576", "--batch", "65536",
+         "--compression", "none")
 fd = feed(pp, data, chunk=65536, pause=0.01)
 while fd["sent"] < len(data) * 0.1:
     time.sleep(0.01)
