@@ -1,5 +1,6 @@
 # TSA: one directory per tool, each with a build.mk fragment included here.
-# make / make test / make asan / make bench / make fuzz / make demo / make install / make soak
+# make / make test / make asan / make bench / make fuzz / make demo / make demo-sensors
+# make install / make soak
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -77,6 +78,11 @@ demo: setup-check
 	$(MAKE) WERROR=-Werror tools
 	scripts/demo
 
+# Two sensors and a collector through a local NATS JetStream server.
+demo-sensors: setup-check
+	$(MAKE) WERROR=-Werror tools
+	scripts/demo-sensors
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	    $(DESTDIR)$(PREFIX)/share/man/man5 \
@@ -97,4 +103,4 @@ print-%:
 clean:
 	rm -rf bin bin-asan bin-fuzz build build-asan build-fuzz
 
-.PHONY: all tools setup setup-check test asan bench fuzz demo install clean soak
+.PHONY: all tools setup setup-check test asan bench fuzz demo demo-sensors install clean soak
