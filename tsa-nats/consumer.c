@@ -135,6 +135,7 @@ void consumer_open(struct consumer *k, struct link *l, const struct conf *c,
 		/* (Made at the same moment by another run with the name.) */
 		if (s == NATS_OK || jerr == JSConsumerNameExistErr)
 			break;
+		link_check(l);	/* (a permissions violation comes apart) */
 		if (!js_transient(s, jerr) || mono_ns() > deadline ||
 		    tsa_interrupted())
 			tsa_die("%s: cannot make a consumer on the stream %s: %s",

@@ -103,6 +103,7 @@ int64_t stream_ready(struct link *l, const struct conf *c, const char *subject)
 		if (jerr == JSNotEnabledErr || jerr == JSNotEnabledForAccountErr)
 			tsa_die("%s: JetStream is not enabled there (nats-server -js)",
 			    l->url);
+		link_check(l);	/* (a permissions violation comes apart) */
 		if (!js_transient(s, jerr) || mono_ns() > deadline || tsa_interrupted())
 			tsa_die("%s: stream %s: %s", l->url, c->stream,
 			    link_js_error(s, jerr));
