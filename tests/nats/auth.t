@@ -67,25 +67,7 @@ same("... the records", by_sensor(recs).get("site1"), a)
 srv.stop()
 
 # TLS, the server verifying client certificates.
-d = os.path.join(TMP, "pki")
-os.makedirs(d)
-
-
-def openssl(*args):
-    subprocess.run(["openssl"] + list(args), cwd=d, check=True, capture_output=True)
-
-
-openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-        "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=tsa test CA")
-for name, ext in (("server", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth"),
-                  ("client", "extendedKeyUsage=clientAuth")):
-    with open(os.path.join(d, name + ".ext"), "w") as f:
-        f.write(ext + "\n")
-    openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-            "-keyout", name + ".key", "-out", name + ".csr", "-subj", "/CN=" + name)
-    openssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-            "-CAcreateserial", "-out", name + ".pem", "-days", "2", "-extfile", name + ".ext")
-P = lambda n: os.path.join(d, n)  # noqa: E731
+P = make_pki(os.path.join(TMP, "pki"))
 srv = Server("tls", ["--tlsverify", "--tlscert", P("server.pem"), "--tlskey", P("server.key"),
                      "--tlscacert", P("ca.pem")]).start()
 refused("TLS, without the CA", attempt(srv.url), ["unable to get local issuer certificate"])

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-# Three nats-server processes clustered on 127.0.0.1, the stream made with
-# three replicas.  In the middle of a run, kill -9 the stream's leader (a
+# Three nats-server processes clustered on 127.0.0.1 with the users and
+# permissions of docs/nats/accounts.conf, the stream made with three
+# replicas.  In the middle of a run, kill -9 the stream's leader (a
 # new one is elected; the publisher's messages in flight fail and are
 # resent), restart it, then kill -9 the server the publisher is connected
 # to (it reconnects to another member).  Every record arrives once, in
@@ -15,7 +16,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from natslib import *  # noqa: E402,F403
 
 need_server()
-servers = cluster(3)
+servers = cluster(3, ACCOUNTS)
 urls = ",".join(s.url for s in servers)
 
 
@@ -30,7 +31,7 @@ def leader():
         if s.proc.poll() is not None:
             continue
         try:
-            for a in get(s, "jsz?streams=true").get("account_details", []):
+            for a in get(s, "jsz?accounts=true&streams=true").get("account_details", []):
                 for d in a.get("stream_detail", []):
                     if d["name"] == "TSA" and d.get("cluster", {}).get("leader"):
                         return next(x for x in servers if x.name == d["cluster"]["leader"])
@@ -50,15 +51,16 @@ def publisher_server():
 a = packets(40000, "site1")
 data = stream("site1", a)
 sp, out = sub(urls, ["tsa.site1"], "--replicas", "3", "--durable", "coll", "--since", "all",
-              "--ends", "1")
-pp = pub(urls, "tsa.site1", "--replicas", "3")
+              "--ends", "1", *COLLECTOR)
+pp = pub(urls, "tsa.site1", "--replicas", "3", *SENSOR)
 L = len(data)
 fd = feed(pp, data, chunk=16384, pause=0.005, gate=L // 4)
 
 reach(fd, L // 4)
 victim = leader()
 check(victim is not None, "the stream has a leader")
-info = get(victim, "jsz?streams=true&config=true")["account_details"][0]["stream_detail"][0]
+info = [d for a in get(victim, "jsz?accounts=true&streams=true&config=true")["account_details"]
+        for d in a.get("stream_detail", []) if d["name"] == "TSA"][0]
 same("the stream has three replicas", info["config"]["num_replicas"], 3)
 victim.kill9()
 print("killed the leader, %s, at %d of %d bytes" % (victim.name, fd["sent"], L))

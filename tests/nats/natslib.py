@@ -68,6 +68,19 @@ atexit.register(_cleanup)
 signal.signal(signal.SIGTERM, lambda *_: sys.exit(124))
 
 
+TOP = os.environ.get("TSA_TOP", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                             "..", ".."))
+# The users of docs/nats/accounts.conf, with the passwords it takes from
+# the environment.
+SENSOR = ["--user", "sensor", "--password", "sensor-pw"]
+COLLECTOR = ["--user", "collector", "--password", "collector-pw"]
+os.environ["TSA_SENSOR_PASSWORD"] = "sensor-pw"
+os.environ["TSA_COLLECTOR_PASSWORD"] = "collector-pw"
+# (nats-server includes files from the configuration's own directory.)
+shutil.copy(os.path.join(TOP, "docs", "nats", "accounts.conf"), TMP)
+ACCOUNTS = 'include "accounts.conf"'
+
+
 def need_server():
     if not shutil.which("nats-server"):
         print("no nats-server (scripts/setup installs it)")
@@ -92,13 +105,14 @@ class Server:
     """One nats-server with JetStream on 127.0.0.1.  Restarted on the same
     port and store, it recovers its streams (file storage)."""
 
-    def __init__(self, name="s", args=(), cluster=None):
+    def __init__(self, name="s", args=(), cluster=None, conf=""):
         self.name = name
         self.port = free_port()
         self.mport = free_port()
         self.store = tempfile.mkdtemp(dir=TMP, prefix="store-%s-" % name)
         self.args = list(args)
         self.cluster = cluster      # (cluster port, [route ports]) or None
+        self.conf = conf            # more configuration (cluster only)
         self.proc = None
         self.log = os.path.join(TMP, "server-%s.log" % name)
 
@@ -112,10 +126,10 @@ class Server:
         with open(path, "w") as f:
             f.write("server_name: %s\nlisten: 127.0.0.1:%d\nhttp: 127.0.0.1:%d\n"
                     "jetstream { store_dir: %s }\n"
-                    "cluster { name: tsa\n listen: 127.0.0.1:%d\n routes: [%s] }\n"
+                    "cluster { name: tsa\n listen: 127.0.0.1:%d\n routes: [%s] }\n%s\n"
                     % (self.name, self.port, self.mport, json.dumps(self.store),
                        cport, ", ".join("nats-route://127.0.0.1:%d" % r
-                                        for r in routes)))
+                                        for r in routes), self.conf))
         return path
 
     def start(self, wait=True):
@@ -168,11 +182,11 @@ class Server:
                 self.kill9()
 
 
-def cluster(n=3):
+def cluster(n=3, conf=""):
     """n servers routed to each other on 127.0.0.1, started and ready."""
     cports = [free_port() for _ in range(n)]
     servers = [Server("n%d" % (i + 1), cluster=(cports[i], [p for j, p in enumerate(cports)
-                                                          if j != i]))
+                                                          if j != i]), conf=conf)
                for i in range(n)]
     for s in servers:
         s.start(wait=False)
@@ -414,3 +428,27 @@ def wire(sensor, run, seq, kind, header_seq=None, msg_id=True, part=None):
     if part:
         h["Tsa-Part"] = "%d/%d" % part
     return h
+
+
+def make_pki(d):
+    """A CA, a server certificate for 127.0.0.1 and a client certificate,
+    in directory d; returns P(name) -> path (ca.pem, server.pem, server.key,
+    client.pem, client.key)."""
+    os.makedirs(d, exist_ok=True)
+
+    def openssl(*args):
+        subprocess.run(["openssl"] + list(args), cwd=d, check=True, capture_output=True)
+
+    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+            "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
+            "-subj", "/CN=tsa test CA")
+    for name, ext in (("server", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth"),
+                      ("client", "extendedKeyUsage=clientAuth")):
+        with open(os.path.join(d, name + ".ext"), "w") as f:
+            f.write(ext + "\n")
+        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", name + ".key", "-out", name + ".csr", "-subj", "/CN=" + name)
+        openssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                "-CAcreateserial", "-out", name + ".pem", "-days", "2",
+                "-extfile", name + ".ext")
+    return lambda n: os.path.join(d, n)
