@@ -48,6 +48,8 @@ struct run {
 	uint64_t *late;			/* written below base (see run_place) */
 	size_t nlate;
 	struct mp_buf part;		/* a record arriving in pieces */
+	natsMsg **pieces;		/* ... its messages, acknowledged once it */
+	size_t npieces, cappieces;	/*     is written (or found broken) */
 	uint64_t records;		/* written */
 	struct run *chain;		/* hash chain */
 };

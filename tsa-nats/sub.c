@@ -162,6 +162,27 @@ static size_t frame(struct sub *s, const uint8_t *p, size_t len, char *why,
 	return i;
 }
 
+/*
+ * The pieces of a record are acknowledged together when the record is
+ * written: a subscriber stopped half way gets them all again next time.
+ */
+static void keep_piece(struct run *r, natsMsg *m)
+{
+	if (r->npieces == r->cappieces) {
+		r->cappieces = r->cappieces ? r->cappieces * 2 : 16;
+		r->pieces = tsa_realloc(r->pieces, r->cappieces * sizeof *r->pieces);
+	}
+	r->pieces[r->npieces++] = m;
+}
+
+static void pieces_done(struct sub *s, struct run *r)
+{
+	for (size_t i = 0; i < r->npieces; i++)
+		ack_later(s, r->pieces[i]);
+	r->npieces = 0;
+	r->part.len = 0;
+}
+
 /* Write message m (the next of its run, or a late one) and note it done. */
 static void deliver(struct sub *s, struct run *r, natsMsg *m,
     const struct wire_meta *w)
@@ -201,18 +222,21 @@ static void deliver(struct sub *s, struct run *r, natsMsg *m,
 	case WIRE_PART:
 		if (w->part_off != r->part.len) {
 			damaged(s, r, w, "a piece of a record out of place");
-			r->part.len = 0;
+			pieces_done(s, r);
 			break;
 		}
 		mp_put_raw(&r->part, p, len);
-		if (r->part.len < w->part_total)
-			break;
+		if (r->part.len < w->part_total) {
+			run_written(r, w->seq);
+			keep_piece(r, m);
+			return;
+		}
 		if (r->part.len != w->part_total || !one_map(r->part.p, r->part.len) ||
 		    tsa_is_end(r->part.p, r->part.len))
 			damaged(s, r, w, "a record in pieces that is not one map");
 		else
 			out_record(s->out, r, r->part.p, r->part.len);
-		r->part.len = 0;
+		pieces_done(s, r);
 		break;
 	case WIRE_END:
 		if (!one_map(p, len) || !tsa_is_end(p, len)) {
@@ -354,7 +378,7 @@ static uint64_t handle(struct sub *s, natsMsgList *list)
 		case PLACE_DUP:
 			s->dups++;
 			/* A piece of a record still gathering is not done yet. */
-			if (it->r->part.len && it->w.type == WIRE_PART) {
+			if (it->r->npieces && it->w.type == WIRE_PART) {
 				natsMsg_Destroy(it->m);
 				break;
 			}
@@ -472,11 +496,15 @@ int sub_main(struct conf *c, char **subjects, int nsubjects)
 	}
 	settle(&s);
 
+	/* Held messages and the pieces of a record not yet whole: not
+	   acknowledged, a durable consumer delivers them again. */
 	uint64_t held = 0;
 	for (size_t i = 0; i < s.runs.n; i++) {
 		struct run *r = s.runs.all[i];
 		for (size_t j = 0; j < r->nheld; j++)
 			natsMsg_Destroy(r->held[j].m);
+		for (size_t j = 0; j < r->npieces; j++)
+			natsMsg_Destroy(r->pieces[j]);
 		held += r->nheld;
 	}
 	if (held)

@@ -57,6 +57,9 @@ struct window {
 	unsigned reconnects;		/* last seen from the link */
 	int64_t retry_at, backoff;	/* after a REFUSED */
 	bool refused;
+	int64_t refused_since;		/* refusals without an ack between */
+	bool refusals_said;
+	char refused_why[200];
 	bool have_first;
 	uint64_t first_stream_seq;
 	char fatal[300];
@@ -93,8 +96,11 @@ static int parse_ack(natsMsg *msg, uint64_t *stream_seq, bool *dup, char *why,
 	int len = natsMsg_GetDataLength(msg);
 	const char *p;
 
-	if (natsMsg_IsNoResponders(msg))
-		return 0;	/* no stream leader just now */
+	if (natsMsg_IsNoResponders(msg)) {
+		/* No stream leader just now, or no stream for the subject. */
+		snprintf(why, n, "no stream takes the subject just now");
+		return 0;
+	}
 	if (len <= 0 || len >= (int)sizeof text) {
 		snprintf(why, n, "an acknowledgement of %d bytes", len);
 		return 0;
@@ -152,12 +158,21 @@ static void on_ack(natsConnection *nc, natsSubscription *sub, natsMsg *msg,
 			w->st.bytes += e->len;
 			w->st.duplicates += dup;
 			w->backoff = 0;
+			w->refused_since = 0;
+			if (w->refusals_said) {
+				tsa_warn("%s: the server takes messages again",
+				    w->subject);
+				w->refusals_said = false;
+			}
 			if (seq == 0) {
 				w->have_first = true;
 				w->first_stream_seq = sseq;
 			}
 		} else if (rc == 0) {
 			e->state = REFUSED;
+			if (!w->refused_since)
+				w->refused_since = mono_ns();
+			snprintf(w->refused_why, sizeof w->refused_why, "%s", why);
 			if (!w->refused) {
 				w->backoff = w->backoff ? w->backoff * 2 : RETRY_MIN;
 				if (w->backoff > RETRY_MAX)
@@ -279,6 +294,15 @@ static void pump_locked(struct window *w)
 	    now - E(w, w->base)->sent > ACK_WAIT_NS) {
 		rewind_sends(w, "no acknowledgement in time");
 	} else if (w->refused && now >= w->retry_at) {
+		/* Said once, if it lasts: a stream deleted, a cluster without
+		   a majority. */
+		if (!w->refusals_said && w->refused_since &&
+		    now - w->refused_since > 3 * 1000000000LL) {
+			tsa_warn("%s: the server does not take messages (%s); "
+			    "sending them again until it does", w->subject,
+			    w->refused_why);
+			w->refusals_said = true;
+		}
 		rewind_sends(w, NULL);
 	}
 	if (!atomic_load(&w->l->connected))
