@@ -83,6 +83,18 @@ static void settle(struct sub *s)
 	s->ntoack = 0;
 }
 
+/*
+ * A message fetched and not written (the subscriber stops, or it waited
+ * for a gap or for the rest of its record): handed back to the server at
+ * once, so that a durable consumer's next run gets it first, in order,
+ * rather than after the acknowledgement wait.
+ */
+static void give_back(natsMsg *m)
+{
+	natsMsg_Nak(m, NULL);
+	natsMsg_Destroy(m);
+}
+
 /* Someone else's message on the subject: one line per subject, then counted. */
 static void foreign(struct sub *s, struct item *it)
 {
@@ -365,9 +377,9 @@ static uint64_t handle(struct sub *s, natsMsgList *list)
 		struct item *it = &s->items[i];
 
 		if (s->stop || (s->c->until_ns && it->time >= s->c->until_ns)) {
-			/* Not written: not acknowledged, so a durable keeps it. */
+			/* Not written: given back (see give_back). */
 			s->stop = true;
-			natsMsg_Destroy(it->m);
+			give_back(it->m);
 			continue;
 		}
 		if (!it->ok) {
@@ -496,20 +508,19 @@ int sub_main(struct conf *c, char **subjects, int nsubjects)
 	}
 	settle(&s);
 
-	/* Held messages and the pieces of a record not yet whole: not
-	   acknowledged, a durable consumer delivers them again. */
+	/* Held messages and the pieces of a record not yet whole go back. */
 	uint64_t held = 0;
 	for (size_t i = 0; i < s.runs.n; i++) {
 		struct run *r = s.runs.all[i];
-		for (size_t j = 0; j < r->nheld; j++)
-			natsMsg_Destroy(r->held[j].m);
 		for (size_t j = 0; j < r->npieces; j++)
-			natsMsg_Destroy(r->pieces[j]);
+			give_back(r->pieces[j]);
+		for (size_t j = 0; j < r->nheld; j++)
+			give_back(r->held[j].m);
 		held += r->nheld;
 	}
 	if (held)
-		tsa_warn("%" PRIu64 " message%s after a gap not written (not "
-		    "acknowledged: a durable consumer delivers them again)", held,
+		tsa_warn("%" PRIu64 " message%s after a gap not written (given "
+		    "back: a durable consumer delivers them again)", held,
 		    held == 1 ? "" : "s");
 	if (s.waited)
 		tsa_warn("%" PRIu64 " message%s came before an earlier one of "

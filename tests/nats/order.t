@@ -4,7 +4,8 @@
 # subscriber writes 1, 2, 3 once each.  A gap that never closes is given
 # up after --gap-wait: the rest is written and the output says what was
 # lost (exit 1).  A message with broken contents loses its records, and
-# the output says so.
+# the output says so.  A record in pieces survives a subscriber's restart
+# in the middle of it.
 import os
 import subprocess
 import sys
@@ -76,6 +77,29 @@ hdr, got, end = read_out(out)
 same("... the records of the others", by_sensor(got).get("c"), recs[:10] + recs[20:])
 check(not end["complete"] and "message 2" in end.get("reason", ""),
       "... the output is incomplete, and says why: %r" % end.get("reason"))
+# A record in three pieces, the subscriber stopped (--idle) after two: the
+# next run of the durable consumer gets all three again, and the record.
+big = msgpack.packb({"type": "blob", "data": bytes(range(256)) * 40})
+third = len(big) // 3 + 1
+pieces = [big[i:i + third] for i in range(0, len(big), third)]
+first = sum(d["state"]["messages"] for a in srv.jsz().get("account_details", [])
+            for d in a.get("stream_detail", []) if d["name"] == "TSA") + 1
+raw_publish(url, "tsa.e", msgpack.packb(dict(header("e"), sensor="e", end_record=True)),
+            wire("e", "00000000000000ee", 0, "header"))
+for i in range(2):
+    raw_publish(url, "tsa.e", pieces[i], wire("e", "00000000000000ee", i + 1, "part", first,
+                                              part=(i * third, len(big))))
+sp, out = sub(url, ["tsa.e"], "--since", "all", "--durable", "e", "--idle", "1", name="e1")
+same("two pieces of three: sub exit status", wait(sp, 20, "sub"), 0)
+same("... no record yet", by_sensor(read_out(out)[1]).get("e"), None)
+raw_publish(url, "tsa.e", pieces[2], wire("e", "00000000000000ee", 3, "part", first,
+                                          part=(2 * third, len(big))))
+raw_publish(url, "tsa.e", END, wire("e", "00000000000000ee", 4, "end", first))
+sp, out = sub(url, ["tsa.e"], "--durable", "e", "--ends", "1", name="e2")
+same("the durable's next run: exit status", wait(sp, 20, "sub"), 0)
+same("... the whole record", by_sensor(read_out(out)[1]).get("e"),
+     [msgpack.unpackb(big)])
+
 # A compressed batch that is not zstd, and one that says it holds 100 MB.
 bomb = subprocess.run(["zstd", "-q", "-c", "-"], input=bytes(100 << 20),
                       capture_output=True, check=True).stdout
