@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "nats.h"
 #include "tsa.h"
@@ -79,6 +80,14 @@ static void on_reconnected(natsConnection *nc, void *arg)
 	atomic_fetch_add(&l->reconnects, 1);
 	atomic_store(&l->connected, 1);
 	tsa_warn("%s: reconnected", l->where);
+}
+
+static void on_closed(natsConnection *nc, void *arg)
+{
+	struct link *l = arg;
+
+	(void)nc;
+	atomic_store(&l->closed, 1);
 }
 
 /*
@@ -152,6 +161,7 @@ struct link *link_open(const struct conf *c, const char *name)
 	must(natsOptions_SetSendAsap(o, true), "NATS options");
 	must(natsOptions_SetDisconnectedCB(o, on_disconnected, l), "NATS options");
 	must(natsOptions_SetReconnectedCB(o, on_reconnected, l), "NATS options");
+	must(natsOptions_SetClosedCB(o, on_closed, l), "NATS options");
 	must(natsOptions_SetErrorHandler(o, on_error, l), "NATS options");
 	if (c->token && *c->token)
 		must(natsOptions_SetToken(o, c->token), "token");
@@ -219,6 +229,16 @@ void link_close(struct link *l)
 	atomic_store(&l->closing, 1);
 	jsCtx_Destroy(l->js);
 	natsConnection_Close(l->nc);
+	/*
+	 * The callbacks (disconnected, then closed) run on a thread of the
+	 * library after Close returns, and use l: it lives until the last has
+	 * run.  Then the library's own threads are stopped, so that none
+	 * outlives the program's data.
+	 */
+	for (int i = 0; i < 500 && !atomic_load(&l->closed); i++)
+		usleep(2000);
 	natsConnection_Destroy(l->nc);
-	free(l);
+	if (atomic_load(&l->closed))
+		free(l);
+	nats_CloseAndWait(2000);
 }

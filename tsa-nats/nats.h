@@ -52,6 +52,7 @@ struct link {
 	atomic_uint reconnects;		/* reconnections so far */
 	atomic_int fatal;		/* a permission error: the program ends */
 	atomic_int closing;		/* link_close: a disconnection is expected */
+	atomic_int closed;		/* the library's last callback has run */
 	char fatal_why[256];
 };
 

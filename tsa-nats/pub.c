@@ -245,8 +245,9 @@ int pub_main(struct conf *c, const char *subject)
 		tsa_warn("%s: run %s: %" PRIu64 " message%s sent again after a "
 		    "failure, %" PRIu64 " of them already stored", subject, run,
 		    st.resent, st.resent == 1 ? "" : "s", st.duplicates);
-	window_free(p.w);
+	/* The connection first: no acknowledgement may come in after the free. */
 	link_close(l);
+	window_free(p.w);
 	mp_buf_free(&p.batch);
 	mp_buf_free(&p.packed);
 	tsa_reader_close(r);

@@ -181,3 +181,21 @@ uint64_t runs_min_held(const struct runs *rs)
 				min = rs->all[i]->held[j].stream_seq;
 	return min;
 }
+
+void runs_free(struct runs *rs)
+{
+	for (size_t i = 0; i < rs->n; i++) {
+		struct run *r = rs->all[i];
+		free(r->subject);
+		free(r->hdr);
+		mp_buf_free(&r->pair);
+		mp_buf_free(&r->part);
+		free(r->held);
+		free(r->late);
+		free(r->pieces);
+		free(r);
+	}
+	free(rs->all);
+	free(rs->tab);
+	memset(rs, 0, sizeof *rs);
+}

@@ -89,6 +89,8 @@ natsMsg *run_take_next(struct runs *rs, struct run *r);
  * [*from, *to]; next becomes the held one.
  */
 void run_skip_gap(struct run *r, uint64_t *from, uint64_t *to);
+/* Forget every run (held messages must have been given back). */
+void runs_free(struct runs *rs);
 /* The smallest stream sequence held, or UINT64_MAX. */
 uint64_t runs_min_held(const struct runs *rs);
 

@@ -533,5 +533,14 @@ int sub_main(struct conf *c, char **subjects, int nsubjects)
 		consumer_close(&s.k[i], s.l, c);
 	out_close(s.out, &s.runs, c->argc, c->argv);
 	link_close(s.l);
+	runs_free(&s.runs);
+	for (size_t i = 0; i < s.nsaid; i++)
+		free(s.said[i]);
+	free(s.said);
+	free(s.k);
+	free(s.toack);
+	free(s.lens);
+	free(s.items);
+	mp_buf_free(&s.plain);
 	return tsa_exit_status();
 }

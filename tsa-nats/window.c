@@ -357,7 +357,7 @@ static void nap(struct window *w)
 
 void window_add(struct window *w, natsMsg *m, uint64_t seq, size_t len)
 {
-	bool said = false;
+	bool waited = false, said = false;
 
 	pthread_mutex_lock(&w->mu);
 	if (seq != w->next)
@@ -369,13 +369,16 @@ void window_add(struct window *w, natsMsg *m, uint64_t seq, size_t len)
 		if (w->base == w->next || (w->held + len <= w->limit &&
 		    w->next - w->base < ENTRIES_MAX))
 			break;
-		if (!said) {
+		if (!waited) {
 			w->st.waits++;
+			waited = true;
+		}
+		/* Said when it is the link that holds reading up. */
+		if (!said && !atomic_load(&w->l->connected)) {
+			tsa_warn("%s: the buffer is full (%.1f MiB not acknowledged): "
+			    "reading waits for the server", w->subject,
+			    (double)w->held / (1 << 20));
 			said = true;
-			if (!atomic_load(&w->l->connected))
-				tsa_warn("%s: the buffer is full (%.1f MiB not "
-				    "acknowledged): reading waits for the server",
-				    w->subject, (double)w->held / (1 << 20));
 		}
 		nap(w);
 	}
@@ -435,7 +438,7 @@ void window_free(struct window *w)
 {
 	if (!w)
 		return;
-	natsSubscription_Unsubscribe(w->acks);
+	/* (After link_close: its connection, and with it the callbacks, are gone.) */
 	natsSubscription_Destroy(w->acks);
 	for (uint64_t s = w->base; s < w->next; s++)
 		natsMsg_Destroy(E(w, s)->m);

@@ -33,6 +33,7 @@ void window_pump(struct window *w);
 uint64_t window_first_stream_seq(struct window *w);
 /* Wait until every message is acknowledged. */
 void window_drain(struct window *w);
+/* After link_close, so that no acknowledgement arrives meanwhile. */
 void window_free(struct window *w);
 
 struct window_stats {
