@@ -38,7 +38,6 @@ struct pub {
 	uint64_t nrec;			/* records in the batch */
 	int64_t batch_start;		/* mono_ns of its first record */
 	size_t room;			/* payload bytes a message takes */
-	uint64_t records, parts;
 };
 
 static void send(struct pub *p, enum wire_type type, enum wire_encoding enc,
@@ -77,7 +76,6 @@ static void send_parts(struct pub *p, const uint8_t *rec, size_t len)
 		size_t n = len - off < p->room ? len - off : p->room;
 		send(p, WIRE_PART, WIRE_PLAIN, rec + off, n, off, len);
 	}
-	p->parts++;
 }
 
 static void add(struct pub *p, const uint8_t *rec, size_t len)
@@ -230,7 +228,6 @@ int pub_main(struct conf *c, const char *subject)
 		if ((rc = tsa_read(r, &rec, &len)) <= 0)
 			break;
 		add(&p, rec, len);
-		p.records++;
 	}
 	send_batch(&p);
 	/* The input's end, whole or not, as this stage's end record says it. */
