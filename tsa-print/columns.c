@@ -1,7 +1,8 @@
 /*
- * Column widths come from the first rows: they are held back until SIZING
- * rows are seen (or the stream ends), then printed, and later rows reuse the
- * widths.  A stream can be endless, so no more than that is ever held.
+ * Aligned columns take their widths from the first rows: they are held back
+ * until SIZING rows are seen (or the stream ends), then printed, and later
+ * rows reuse the widths.  A stream can be endless, so no more than that is
+ * ever held.  CSV and TSV are not padded: every row goes out as it comes.
  */
 #include <stdlib.h>
 
@@ -14,6 +15,7 @@
 struct columns {
 	char *names[MAX_FIELDS];
 	int n;
+	enum columns_style style;
 	char delim;
 	int title, sized;
 	size_t width[MAX_FIELDS];
@@ -22,7 +24,8 @@ struct columns {
 	struct mp_buf cell;
 };
 
-struct columns *columns_new(const char *fields, char delim, int title)
+struct columns *columns_new(const char *fields, enum columns_style style,
+    char delim, int title)
 {
 	struct columns *c = tsa_calloc(1, sizeof *c);
 	char *list = tsa_strdup(fields), *save = NULL, *f;
@@ -37,6 +40,7 @@ struct columns *columns_new(const char *fields, char delim, int title)
 	free(list);
 	if (c->n == 0)
 		tsa_usage("-f: no field names");
+	c->style = style;
 	c->delim = delim;
 	c->title = title;
 	return c;
@@ -52,10 +56,54 @@ static size_t display_len(const uint8_t *s, size_t n)
 	return w;
 }
 
+/* A CSV field: quoted when it holds a comma, a quote or a line break
+   (RFC 4180, 2.6), its quotes doubled (2.7). */
+static void put_csv(const uint8_t *p, size_t n, FILE *out)
+{
+	if (!memchr(p, ',', n) && !memchr(p, '"', n) && !memchr(p, '\n', n) &&
+	    !memchr(p, '\r', n)) {
+		fwrite(p, 1, n, out);
+		return;
+	}
+	putc('"', out);
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '"')
+			putc('"', out);
+		putc(p[i], out);
+	}
+	putc('"', out);
+}
+
+/* A TSV field: a tab or a line break in a value would split it, so those
+   (and the backslash that escapes them) are written as escapes. */
+static void put_tsv(const uint8_t *p, size_t n, FILE *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		switch (p[i]) {
+		case '\t': fputs("\\t", out); break;
+		case '\n': fputs("\\n", out); break;
+		case '\r': fputs("\\r", out); break;
+		case '\\': fputs("\\\\", out); break;
+		default: putc(p[i], out);
+		}
+	}
+}
+
 static void put_row(struct columns *c, const uint8_t *cells, size_t len, FILE *out)
 {
 	const uint8_t *p = cells, *end = cells + len;
 
+	if (c->style != COLUMNS_ALIGNED) {
+		for (int i = 0; i < c->n && p < end; i++) {
+			const uint8_t *z = memchr(p, 0, (size_t)(end - p));
+			if (i)
+				putc(c->style == COLUMNS_CSV ? ',' : '\t', out);
+			(c->style == COLUMNS_CSV ? put_csv : put_tsv)(p, (size_t)(z - p), out);
+			p = z + 1;
+		}
+		fputs(c->style == COLUMNS_CSV ? "\r\n" : "\n", out);
+		return;
+	}
 	for (int i = 0; i < c->n && p < end; i++) {
 		const uint8_t *z = memchr(p, 0, (size_t)(end - p));
 		size_t n = (size_t)(z - p), w = display_len(p, n);
@@ -106,9 +154,9 @@ static int find_fields(struct columns *c, const uint8_t *rec, size_t len,
 		for (int i = 0; i < c->n; i++) {
 			if (!vs[i] && k.len == strlen(c->names[i]) &&
 			    memcmp(k.ptr, c->names[i], k.len) == 0) {
+				/* no break: a key listed twice fills both columns */
 				vs[i] = s, ve[i] = e, ks[i] = k.ptr, kl[i] = k.len;
 				found++;
-				break;
 			}
 		}
 	}
@@ -119,10 +167,13 @@ void columns_record(struct columns *c, const uint8_t *rec, size_t len, FILE *out
 {
 	const uint8_t *vs[MAX_FIELDS], *ve[MAX_FIELDS], *ks[MAX_FIELDS];
 	size_t kl[MAX_FIELDS];
-	struct mp_buf *row = c->sized ? &c->cell : &c->held[c->nheld];
+	struct mp_buf *row;
 
 	if (find_fields(c, rec, len, vs, ve, ks, kl) == 0)
 		return;
+	if (!c->sized && c->style != COLUMNS_ALIGNED)
+		release(c, out);	/* nothing to size: the title now */
+	row = c->sized ? &c->cell : &c->held[c->nheld];
 	row->len = 0;
 	for (int i = 0; i < c->n; i++) {
 		size_t before = row->len;

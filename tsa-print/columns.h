@@ -1,4 +1,7 @@
-/* Aligned columns with a title line, like SiLK's rwcut. */
+/*
+ * Records as columns: aligned with a title line, like SiLK's rwcut, or as
+ * CSV (RFC 4180) or TSV for other programs.
+ */
 #ifndef TSA_PRINT_COLUMNS_H
 #define TSA_PRINT_COLUMNS_H
 
@@ -6,13 +9,20 @@
 
 #include "tsa.h"
 
+enum columns_style {
+	COLUMNS_ALIGNED,	/* padded, delim after each column */
+	COLUMNS_CSV,		/* RFC 4180: quoted where needed, CRLF */
+	COLUMNS_TSV,		/* tabs; \t \n \r \\ escaped in values */
+};
+
 struct columns;
 
-/* fields: comma-separated keys; delim separates columns. */
-struct columns *columns_new(const char *fields, char delim, int title);
+/* fields: comma-separated keys; delim separates aligned columns. */
+struct columns *columns_new(const char *fields, enum columns_style style,
+    char delim, int title);
 /* Print a row for a record that has at least one of the fields. */
 void columns_record(struct columns *c, const uint8_t *rec, size_t len, FILE *out);
-/* Print rows still held back for sizing, and free. */
+/* Print rows still held back for sizing (the title, if no row came), and free. */
 void columns_finish(struct columns *c, FILE *out);
 
 #endif

@@ -1,45 +1,48 @@
 /*
  * tsa-print: show a TSA stream to a person.  JSON Lines by default (valid for
- * jq), or aligned columns with -f.
+ * jq), tables for snapshots, or columns with -f (aligned, CSV or TSV).
  */
 #include <errno.h>
-#include <getopt.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "columns.h"
+#include "options.h"
 #include "show.h"
 #include "tables.h"
 
-_Noreturn static void usage(void)
-{
-	printf("Usage: %s [OPTIONS] [FILE...]\n"
-	    "Show TSA records (from FILEs, or stdin; '-' is stdin) as text.\n\n"
-	    "  -f, --fields LIST    aligned columns of these keys (comma-separated),\n"
-	    "                       with a title line; records without any are skipped\n"
-	    "      --delimiter C    column delimiter (default '|')\n"
-	    "      --no-title       no title line in column output\n"
-	    "      --header         also print each stream's header\n"
-	    "      --tables         snapshots and alerts as tables (the default for\n"
-	    "                       streams of kind \"snapshots\"); other records as JSON\n"
-	    "      --json           JSON Lines for every stream\n"
-	    "      --last           only the stream's last snapshot record\n"
-	    "  -l, --line-buffered  write each line when it is whole (for a pipe\n"
-	    "                       read as it goes, as tcpdump -l)\n"
-	    "  -h, --help           this help\n\n"
-	    "Default output is JSON Lines: addresses as text, times as RFC 3339 UTC\n"
-	    "with nanoseconds, other binary values as hex.\n", tsa_prog);
-	exit(0);
-}
+/* The output's name in messages: "stdout", or -o's file. */
+static const char *out_name = "stdout";
 
-/* stdout failed: a closed pipe ends us quietly, anything else is an error. */
+/* The output failed: a closed pipe ends us quietly, anything else is an error. */
 static void check_out(void)
 {
 	if (!ferror(stdout))
 		return;
 	if (errno == EPIPE)
 		exit(0);
-	tsa_die("stdout: %s", strerror(errno));
+	tsa_die("%s: %s", out_name, strerror(errno));
+}
+
+/* -o FILE: stdout becomes the file, so that every writer below uses stdout. */
+static void open_out(const char *path)
+{
+	int fd;
+
+	if (tsa_names_stdout(path))
+		return;
+	if (strcmp(path, "stderr") == 0) {
+		fd = dup(2);
+		out_name = "stderr";
+	} else {
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+		out_name = path;
+	}
+	if (fd < 0 || dup2(fd, 1) < 0)
+		tsa_die("%s: %s", path, strerror(errno));
+	close(fd);
 }
 
 /* Before waiting for input: what is printed reaches the reader now. */
@@ -51,17 +54,14 @@ static void flush_out(void *arg)
 }
 
 /* --tables, --json, or by the header's kind */
-static enum { AUTO, TABLES, JSON } mode = AUTO;
-static int last_only;	/* --last: keep the newest snapshot, show it at the end */
-
 static int use_tables(const struct tsa_reader *r)
 {
 	size_t len;
 	const uint8_t *h = tsa_reader_header(r, &len);
 	struct mp_obj kind;
 
-	if (mode != AUTO)
-		return mode == TABLES;
+	if (print_opt.tables || print_opt.json)
+		return print_opt.tables;
 	return mp_map_get1(h, len, "kind", &kind) == 1 && mp_str_eq(&kind, "snapshots", 9);
 }
 
@@ -83,8 +83,7 @@ static int print_record(const uint8_t *rec, size_t len, int tables,
 	return 0;
 }
 
-static int print_stream(const char *path, int header, struct columns *cols,
-    struct mp_buf *line)
+static int print_stream(const char *path, struct columns *cols, struct mp_buf *line)
 {
 	struct tsa_reader *r = tsa_reader_open(path);
 	const uint8_t *rec;
@@ -92,19 +91,21 @@ static int print_stream(const char *path, int header, struct columns *cols,
 	int rc, tables = !cols && use_tables(r);
 	struct mp_buf last = { 0 };
 	struct mp_obj type;
+	int snapshots = 0;
 
-	if (header && !cols) {
+	if (print_opt.header) {
 		const uint8_t *h = tsa_reader_header(r, &len);
 		line->len = 0;
 		show_json_record(line, h, len);
 		fwrite(line->p, 1, line->len, stdout);
 	}
 	while ((rc = tsa_read(r, &rec, &len)) > 0) {
-		if (last_only) {
+		if (print_opt.last) {
 			if (tsa_rec_type(rec, len, &type) &&
 			    mp_str_eq(&type, "snapshot", 8)) {
 				last.len = 0;
 				mp_put_raw(&last, rec, len);
+				snapshots++;
 			}
 			continue;
 		}
@@ -120,6 +121,13 @@ static int print_stream(const char *path, int header, struct columns *cols,
 		tsa_warn("%s: last snapshot: malformed", tsa_reader_name(r));
 		rc = -1;
 	}
+	/* Printing nothing and exiting 0 would read as "nothing happened". */
+	if (print_opt.last && rc == 0 && !snapshots) {
+		tsa_warn("%s: --last: no snapshot record in %llu records "
+		    "(tsa-aggregate writes them)", tsa_reader_name(r),
+		    (unsigned long long)tsa_reader_count(r));
+		rc = -1;
+	}
 	mp_buf_free(&last);
 	tsa_reader_close(r);
 	return rc;
@@ -127,56 +135,29 @@ static int print_stream(const char *path, int header, struct columns *cols,
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "fields", required_argument, NULL, 'f' },
-		{ "delimiter", required_argument, NULL, 'd' },
-		{ "no-title", no_argument, NULL, 'T' },
-		{ "header", no_argument, NULL, 'H' },
-		{ "tables", no_argument, NULL, 't' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "last", no_argument, NULL, 'L' },
-		{ "line-buffered", no_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *fields = NULL;
-	char delim = '|';
-	int title = 1, header = 0, c, status = 0, lines = 0;
+	int status = 0, first;
 	struct columns *cols = NULL;
 	struct mp_buf line = { 0 };
 	static char obuf[1 << 20];
 
 	tsa_init(argv[0]);
-	while ((c = getopt_long(argc, argv, "f:lh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'f': fields = optarg; break;
-		case 'd':
-			if (strlen(optarg) != 1)
-				tsa_usage("--delimiter: one character");
-			delim = optarg[0];
-			break;
-		case 'T': title = 0; break;
-		case 'H': header = 1; break;
-		case 't': mode = TABLES; break;
-		case 'j': mode = JSON; break;
-		case 'L': last_only = 1; break;
-		case 'l': lines = 1; break;
-		case 'h': usage();
-		default: tsa_usage("unknown option");
-		}
-	}
+	first = tsa_opts_parse(&print_tool, argc, argv);
+	print_opts_check();
+	open_out(print_opt.out);
 	/* Whole buffers for throughput, or whole lines for a reader that
 	 * watches the output as it comes; either way what is printed goes
 	 * out before tsa-print waits for more input. */
-	setvbuf(stdout, obuf, lines ? _IOLBF : _IOFBF, sizeof obuf);
+	setvbuf(stdout, obuf, print_opt.line_buffered ? _IOLBF : _IOFBF, sizeof obuf);
 	tsa_on_idle(flush_out, NULL);
-	if (fields)
-		cols = columns_new(fields, delim, title);
-	if (optind == argc) {
-		status |= print_stream(NULL, header, cols, &line) < 0;
+	if (print_opt.fields)
+		cols = columns_new(print_opt.fields, print_opt.csv ? COLUMNS_CSV :
+		    print_opt.tsv ? COLUMNS_TSV : COLUMNS_ALIGNED,
+		    print_opt.delimiter[0], !print_opt.no_title);
+	if (first == argc) {
+		status |= print_stream(NULL, cols, &line) < 0;
 	} else {
-		for (int i = optind; i < argc; i++)
-			status |= print_stream(argv[i], header, cols, &line) < 0;
+		for (int i = first; i < argc; i++)
+			status |= print_stream(argv[i], cols, &line) < 0;
 	}
 	if (cols)
 		columns_finish(cols, stdout);
