@@ -1,11 +1,122 @@
-"""The tests' shared harness: reading and building TSA streams the way
-docs/stream.md defines them, independently of the C library.
+"""The tests' shared harness (tests/lib.sh is the shell side).
 
-A stream is a header map, then records; a stream whose header has
-"end_record": true ends with {"type": "end", "complete": bool, ...}."""
+Verdicts: check(), same(), done() (exit 1 if any check failed), skip()
+(exit 77 with the reason, for a test whose inputs are missing), need()
+(skip unless a file exists).  Tools: tool(), run(), pipeline() (every
+stage's exit checked, as pipefail).  Streams: reading and building TSA
+streams the way docs/stream.md defines them, independently of the C
+library.  A stream is a header map, then records; a stream whose header
+has "end_record": true ends with {"type": "end", "complete": bool, ...}."""
 import io
+import os
+import subprocess
+import sys
+import threading
 
 import msgpack
+
+BIN = os.environ.get("TSA_BIN", "bin")
+PCAPS = os.environ.get("PCAPS", "../shared/pcaps")
+TMP = os.environ.get("TSA_TMP", "/tmp")
+fails = 0
+
+
+def check(ok, what):
+    """One verdict line ("ok" or "FAIL"); done() exits 1 if any failed."""
+    global fails
+    print(("ok    " if ok else "FAIL  ") + what, flush=True)
+    if not ok:
+        fails += 1
+    return bool(ok)
+
+
+def same(what, got, want):
+    """check() that got equals want, both shown when not (long texts from
+    their first difference)."""
+    if got == want:
+        return check(True, what)
+    g, w = repr(got), repr(want)
+    if len(g) + len(w) > 400:
+        i = next((i for i, (a, b) in enumerate(zip(g, w)) if a != b), min(len(g), len(w)))
+        start = max(0, i - 60)
+        return check(False, "%s: differ at character %d of the repr: got ...%s..., want ...%s..."
+                     % (what, i, g[start:i + 120], w[start:i + 120]))
+    return check(False, "%s: got %s, want %s" % (what, g, w))
+
+
+def done():
+    """The end of a test: the count of failures, exit 1 if any."""
+    print("%d failed" % fails)
+    sys.exit(1 if fails else 0)
+
+
+def skip(why):
+    """The test cannot run here (an input is missing): exit 77 saying why.
+    Never for a part of a test that then passes: that would hide it."""
+    print("skip: " + why, flush=True)
+    sys.exit(77)
+
+
+def need(path, what="needed"):
+    """Skip the test (77) unless path exists."""
+    if not os.path.exists(path):
+        skip("%s: no such file (%s)" % (path, what))
+    return path
+
+
+def tool(name):
+    return os.path.join(BIN, name)
+
+
+def run(args, data=b"", rc=0, **kw):
+    """Run a tool (args[0] a name in $TSA_BIN or a path) with data on its
+    stdin; check its exit status is rc (None: any); return the process."""
+    cmd = [args[0] if "/" in args[0] else tool(args[0])] + list(args[1:])
+    p = subprocess.run(cmd, input=data, capture_output=True, **kw)
+    if rc is not None:
+        check(p.returncode == rc, "%s: exit %d (want %d)%s" % (
+            " ".join(args), p.returncode, rc,
+            "" if p.returncode == rc else ": " + p.stderr[-600:].decode(errors="replace")))
+    return p
+
+
+def pipeline(stages, data=None, stdin=None):
+    """Run stages (lists of args) as a shell pipeline would, data (bytes)
+    or stdin (a file) into the first, and check that every stage exits 0:
+    no stage's exit is lost, as with pipefail.  Returns the last stage's
+    output, or None if a stage failed (its stderr is in the verdict)."""
+    procs, prev = [], stdin if data is None else subprocess.PIPE
+    errs = []
+    for i, args in enumerate(stages):
+        cmd = [args[0] if "/" in args[0] else tool(args[0])] + list(args[1:])
+        err = open(os.path.join(TMP, "stage%d.err" % i), "w+b")
+        errs.append(err)
+        p = subprocess.Popen(cmd, stdin=prev, stdout=subprocess.PIPE, stderr=err)
+        if procs:
+            procs[-1].stdout.close()    # the stage before gets SIGPIPE, as in a shell
+        procs.append(p)
+        prev = p.stdout
+    if data is not None:
+        def feed():
+            try:
+                procs[0].stdin.write(data)
+                procs[0].stdin.close()
+            except BrokenPipeError:
+                pass
+        t = threading.Thread(target=feed)
+        t.start()
+    out = procs[-1].stdout.read()
+    if data is not None:
+        t.join()
+    ok = True
+    for args, p, err in zip(stages, procs, errs):
+        p.wait()
+        err.seek(0)
+        msg = err.read().decode(errors="replace")
+        err.close()
+        if p.returncode != 0:
+            ok = check(False, "%s: exit %d: %s" % (" ".join(args), p.returncode, msg[-600:]))
+    return out if ok else None
 
 END_KEY = "end_record"
 
