@@ -178,7 +178,8 @@ void columns_record(struct columns *c, const uint8_t *rec, size_t len, FILE *out
 	for (int i = 0; i < c->n; i++) {
 		size_t before = row->len;
 		if (vs[i])
-			show_text(row, vs[i], ve[i], ks[i], kl[i]);
+			(c->style == COLUMNS_ALIGNED ? show_text : show_text_exact)(row,
+			    vs[i], ve[i], ks[i], kl[i]);
 		if (!c->sized) {
 			size_t w = display_len(row->p + before, row->len - before);
 			if (w > c->width[i])

@@ -11,6 +11,10 @@
 
 unsigned long show_too_deep;
 
+/* What text is for: a person's screen (control bytes as '?'), JSON, or a
+   program reading CSV or TSV (control bytes as they are). */
+enum { SHOW_SCREEN, SHOW_JSON, SHOW_EXACT };
+
 /* The most of a non-string key's JSON text shown (show_json). */
 #define KEY_TEXT_MAX 256
 
@@ -67,7 +71,7 @@ static size_t utf8_len(const uint8_t *s, size_t n)
 }
 
 /* Escaped string contents, without quotes; quote adds JSON escapes. */
-static void put_string(struct mp_buf *b, const uint8_t *s, size_t n, int json)
+static void put_string(struct mp_buf *b, const uint8_t *s, size_t n, int form)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t i = 0;
@@ -76,12 +80,12 @@ static void put_string(struct mp_buf *b, const uint8_t *s, size_t n, int json)
 		uint8_t c = s[i];
 		size_t l;
 		if (c == '"' || c == '\\') {
-			if (json)
+			if (form == SHOW_JSON)
 				putc_buf(b, '\\');
 			putc_buf(b, (char)c);
 			i++;
 		} else if (c < 0x20 || c == 0x7f) {
-			if (json) {
+			if (form == SHOW_JSON) {
 				char e[7] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0 };
 				if (c == '\n')
 					puts_buf(b, "\\n");
@@ -92,7 +96,9 @@ static void put_string(struct mp_buf *b, const uint8_t *s, size_t n, int json)
 				else
 					puts_buf(b, e);
 			} else {
-				putc_buf(b, '?');	/* no control bytes on a terminal */
+				/* no control bytes on a terminal; CSV and
+				   TSV quote or escape them themselves */
+				putc_buf(b, form == SHOW_EXACT ? (char)c : '?');
 			}
 			i++;
 		} else if ((l = utf8_len(s + i, n - i)) > 0) {
@@ -121,9 +127,9 @@ static void put_hex(struct mp_buf *b, const uint8_t *p, size_t n)
 	b->len += 2 * n;
 }
 
-/* Scalars, shared by JSON and column text; json quotes what is text. */
+/* Scalars, shared by JSON and column text; SHOW_JSON quotes what is text. */
 static int put_scalar(struct mp_buf *b, const struct mp_obj *o, int addr,
-    int json)
+    int form)
 {
 	char tmp[64];
 
@@ -156,14 +162,14 @@ static int put_scalar(struct mp_buf *b, const struct mp_obj *o, int addr,
 		puts_buf(b, tmp);
 		break;
 	case MP_STR:
-		if (json)
+		if (form == SHOW_JSON)
 			putc_buf(b, '"');
-		put_string(b, o->ptr, o->len, json);
-		if (json)
+		put_string(b, o->ptr, o->len, form);
+		if (form == SHOW_JSON)
 			putc_buf(b, '"');
 		break;
 	case MP_BIN:
-		if (json)
+		if (form == SHOW_JSON)
 			putc_buf(b, '"');
 		if (addr && (o->len == 4 || o->len == 16)) {
 			char a[TSA_ADDR_STRLEN];
@@ -171,7 +177,7 @@ static int put_scalar(struct mp_buf *b, const struct mp_obj *o, int addr,
 		} else {
 			put_hex(b, o->ptr, o->len);
 		}
-		if (json)
+		if (form == SHOW_JSON)
 			putc_buf(b, '"');
 		break;
 	case MP_EXT: {
@@ -180,10 +186,10 @@ static int put_scalar(struct mp_buf *b, const struct mp_obj *o, int addr,
 		if (mp_obj_time(o, &sec, &nsec)) {
 			char t[40];
 			tsa_fmt_time(t, sec, nsec);
-			if (json)
+			if (form == SHOW_JSON)
 				putc_buf(b, '"');
 			puts_buf(b, t);
-			if (json)
+			if (form == SHOW_JSON)
 				putc_buf(b, '"');
 		} else {
 			snprintf(tmp, sizeof tmp, "{\"ext\":%d,\"data\":\"", o->ext);
@@ -209,7 +215,7 @@ int show_json(struct mp_buf *b, const uint8_t **p, const uint8_t *end,
 	if (mp_next(p, end, &o) < 0)
 		return -1;
 	if (o.type != MP_ARRAY && o.type != MP_MAP)
-		return put_scalar(b, &o, addr, 1);
+		return put_scalar(b, &o, addr, SHOW_JSON);
 	if (depth >= SHOW_MAX_DEPTH) {
 		show_too_deep++;
 		*p = start;
@@ -227,7 +233,7 @@ int show_json(struct mp_buf *b, const uint8_t **p, const uint8_t *end,
 				return -1;
 			if (k.type == MP_STR) {
 				putc_buf(b, '"');
-				put_string(b, k.ptr, k.len, 1);
+				put_string(b, k.ptr, k.len, SHOW_JSON);
 				putc_buf(b, '"');
 				*p = kp;
 				key = k.ptr;
@@ -244,10 +250,10 @@ int show_json(struct mp_buf *b, const uint8_t **p, const uint8_t *end,
 				}
 				putc_buf(b, '"');
 				if (t.len > KEY_TEXT_MAX) {
-					put_string(b, t.p, KEY_TEXT_MAX, 1);
+					put_string(b, t.p, KEY_TEXT_MAX, SHOW_JSON);
 					puts_buf(b, "...");
 				} else if (t.len)
-					put_string(b, t.p, t.len, 1);
+					put_string(b, t.p, t.len, SHOW_JSON);
 				putc_buf(b, '"');
 				mp_buf_free(&t);
 				key = NULL;
@@ -272,8 +278,8 @@ int show_json_record(struct mp_buf *b, const uint8_t *rec, size_t len)
 	return 0;
 }
 
-void show_text(struct mp_buf *b, const uint8_t *p, const uint8_t *end,
-    const uint8_t *key, size_t klen)
+static void text(struct mp_buf *b, const uint8_t *p, const uint8_t *end,
+    const uint8_t *key, size_t klen, int form)
 {
 	int addr = key && show_is_addr_key(key, klen);
 	struct mp_obj o;
@@ -286,7 +292,7 @@ void show_text(struct mp_buf *b, const uint8_t *p, const uint8_t *end,
 		return;
 	}
 	if (o.type != MP_ARRAY) {
-		put_scalar(b, &o, addr, 0);
+		put_scalar(b, &o, addr, form);
 		return;
 	}
 	/* Arrays as comma-separated elements; nested containers as JSON. */
@@ -301,8 +307,20 @@ void show_text(struct mp_buf *b, const uint8_t *p, const uint8_t *end,
 			if (show_json(b, &p, end, key, klen, 1) < 0)
 				return;
 		} else {
-			put_scalar(b, &e, addr, 0);
+			put_scalar(b, &e, addr, form);
 			p = q;
 		}
 	}
+}
+
+void show_text(struct mp_buf *b, const uint8_t *p, const uint8_t *end,
+    const uint8_t *key, size_t klen)
+{
+	text(b, p, end, key, klen, SHOW_SCREEN);
+}
+
+void show_text_exact(struct mp_buf *b, const uint8_t *p, const uint8_t *end,
+    const uint8_t *key, size_t klen)
+{
+	text(b, p, end, key, klen, SHOW_EXACT);
 }

@@ -23,9 +23,12 @@ int show_json_record(struct mp_buf *out, const uint8_t *rec, size_t len);
 
 /*
  * The value at p as plain text for a column: strings unquoted, arrays joined
- * with ',', maps as JSON.
+ * with ',', maps as JSON; control bytes in strings as '?', for a terminal.
  */
 void show_text(struct mp_buf *out, const uint8_t *p, const uint8_t *end,
+    const uint8_t *key, size_t klen);
+/* The same with control bytes kept, for CSV and TSV, which quote or escape them. */
+void show_text_exact(struct mp_buf *out, const uint8_t *p, const uint8_t *end,
     const uint8_t *key, size_t klen);
 
 /* Values cut off by SHOW_MAX_DEPTH, for the closing warning. */
