@@ -21,13 +21,20 @@ TMP = os.environ.get("TSA_TMP", "/tmp")
 fails = 0
 
 
-def check(ok, what):
-    """One verdict line ("ok" or "FAIL"); done() exits 1 if any failed."""
+def check(ok, what, quiet=False):
+    """One verdict line ("ok" or "FAIL"; quiet: only a failure's, for a
+    check made thousands of times); done() exits 1 if any failed."""
     global fails
-    print(("ok    " if ok else "FAIL  ") + what, flush=True)
+    if not ok or not quiet:
+        print(("ok    " if ok else "FAIL  ") + what, flush=True)
     if not ok:
         fails += 1
     return bool(ok)
+
+
+def fail(what):
+    """A failure the test found its own way (check(False, what))."""
+    return check(False, what)
 
 
 def same(what, got, want):
@@ -62,6 +69,12 @@ def need(path, what="needed"):
     if not os.path.exists(path):
         skip("%s: no such file (%s)" % (path, what))
     return path
+
+
+def need_pcaps():
+    """Skip the test (77) without the shared captures."""
+    if not os.path.isdir(PCAPS):
+        skip("%s: no such directory (the shared captures; set PCAPS)" % PCAPS)
 
 
 def tool(name):

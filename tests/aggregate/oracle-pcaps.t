@@ -14,21 +14,12 @@
 # pipeline would report only the last); each file names the number of
 # packets tshark decodes in it, the least the comparison must cover.
 set -eu
+. "$TSA_TOP/tests/lib.sh"
+need_pcaps
+need_mmdb
 mmdb="$TSA_TOP/data/dbip-country.mmdb"
-[ -s "$mmdb" ] || { echo "no $mmdb (scripts/setup)"; exit 77; }
 local_nets=10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,127.0.0.0/8,169.254.0.0/16,fc00::/7,fe80::/10,::1/128
 t=$TSA_TMP
-status=0
-
-# stage OUT CMD...: run one stage into OUT; say so if it fails
-stage() {
-	out=$1
-	shift
-	"$@" >"$out" 2>"$t/stderr" || {
-		echo "FAIL: $* exited $?: $(cat "$t/stderr")"
-		return 1
-	}
-}
 
 while read -r f least; do
 	echo "== $f"
@@ -40,9 +31,7 @@ while read -r f least; do
 	    stage "$t/snaps.tsa" "$TSA_BIN/tsa-aggregate" --top-domains 100000 \
 	        -l "$local_nets" "$t/p0f.tsa"; then
 		"$PY" tests/aggregate/oracle.py check "$t/expected.json" "$t/snaps.tsa" \
-		    "$least" || status=1
-	else
-		status=1
+		    "$least" || fail "$f: snapshot against the oracle"
 	fi
 done <<EOF
 zeek-wikipedia.pcap 126
@@ -59,4 +48,4 @@ ppp-650HttpResponses.pcap 682
 ndpi-alexa-app.pcapng 3074
 strato-test-cc-capture-2.pcap 1084
 EOF
-exit $status
+finish

@@ -2,9 +2,10 @@
 # Bad input: every case gives one line on stderr that names the file or the
 # interface, and the documented exit status.
 set -u
+. "$TSA_TOP/tests/lib.sh"
+need_pcaps
 cap="$TSA_BIN/tsa-capture"
 t="$TSA_TMP"
-fail=0
 
 # expect STATUS PATTERN -- ARGS...: run tsa-capture, check status, that
 # stderr is one line, and that it
@@ -16,11 +17,9 @@ expect() {
 	rc=$?
 	lines=$(wc -l <"$t/err")
 	if [ "$rc" -ne "$want" ] || [ "$lines" -ne 1 ] || ! grep -Eq "$pat" "$t/err"; then
-		echo "FAIL: tsa-capture $*: status $rc (want $want), stderr:"
-		sed 's/^/    /' "$t/err"
-		fail=1
+		fail "tsa-capture $*: status $rc (want $want), stderr: $(cat "$t/err")"
 	else
-		echo "ok: tsa-capture $*: $(cat "$t/err")"
+		pass "tsa-capture $*: $(cat "$t/err")"
 	fi
 }
 
@@ -53,7 +52,7 @@ expect 2 "^tsa-capture: -c: \"many\" is not a whole number \(try 'tsa-capture --
 # with the final stats record, then the error (status 1), as tcpdump does.
 head -c 10000 "$PCAPS/zeek-wikipedia.pcap" >"$t/cut.pcap"
 expect 1 "^tsa-capture: $t/cut.pcap: truncated dump file" -- -r "$t/cut.pcap"
-"$PY" - "$t/out" "$t/cut.pcap" <<'PYEOF' || fail=1
+"$PY" - "$t/out" "$t/cut.pcap" <<'PYEOF' || fail "the records of the cut file"
 import os, struct, sys, msgpack
 sys.path.insert(0, os.path.join(os.environ["TSA_TOP"], "tests"))
 import tsatest
@@ -78,5 +77,4 @@ assert len(pkts) == stats["decoded"]
 assert stats["decoded"] + stats["non_ip"] == frames, (frames, stats)
 assert 0 < len(pkts) < 126
 PYEOF
-
-exit $fail
+finish

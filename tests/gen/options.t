@@ -5,7 +5,8 @@
 set -eu
 gen="$TSA_BIN/tsa-gen"
 cd "$TSA_TMP"
-fail() { echo "$*" >&2; exit 1; }
+. "$TSA_TOP/tests/lib.sh"
+need_cmd tshark capinfos
 
 "$gen" --help | grep -q -- '--attacks PCT' || fail "--help lacks --attacks"
 
@@ -62,4 +63,4 @@ if command -v script > /dev/null; then
 	script -qec "$gen -n 10 -o -" /dev/null > tty.out 2>&1 || true
 	grep -q 'refusing to write' tty.out || fail "wrote to a terminal"
 fi
-echo ok
+finish

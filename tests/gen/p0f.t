@@ -6,11 +6,11 @@
 set -eu
 gen="$TSA_BIN/tsa-gen"
 cd "$TSA_TMP"
-fail() { echo "$*" >&2; exit 1; }
-command -v p0f > /dev/null || { echo "p0f not installed"; exit 77; }
+. "$TSA_TOP/tests/lib.sh"
+need_cmd p0f
 
 "$gen" -n 40000 -s 3 --attacks 0 -o p.pcap
-p0f -r p.pcap -o p0f.log > /dev/null 2>&1 || fail "p0f failed"
+p0f -r p.pcap -o p0f.log > /dev/null 2>&1 || die "p0f failed"
 
 field() {	# field MOD KEY: values of KEY on lines of module MOD
 	grep " mod=$1|" p0f.log | tr '|' '\n' | sed -n "s/^$2=//p"
@@ -81,4 +81,4 @@ unk=$(field "http request" app | grep -cxF '???' || true)
 [ "$req" -gt 200 ] && [ "$unk" -eq 0 ] || fail "$unk of $req requests unnamed"
 unk=$(field "http response" app | grep -cxF '???' || true)
 [ "$unk" -eq 0 ] || fail "$unk responses unnamed"
-echo ok
+finish

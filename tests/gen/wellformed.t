@@ -6,7 +6,8 @@
 set -eu
 gen="$TSA_BIN/tsa-gen"
 cd "$TSA_TMP"
-fail() { echo "$*" >&2; exit 1; }
+. "$TSA_TOP/tests/lib.sh"
+need_cmd tshark
 
 # 12% attacks so that every burst kind is in the file.
 "$gen" -n 50000 -s 11 --attacks 12 -o f.pcap
@@ -44,4 +45,4 @@ capinfos -o f.pcap | grep -q 'Strict time order: *True' || fail "time order"
 	fail "pcap_check: $(cat check.out)"
 checked=$(sed -n 's/.*tcp_checked=//p' check.out)
 [ "$checked" -gt 20000 ] || fail "only $checked TCP packets checked"
-echo ok
+finish

@@ -9,7 +9,7 @@ if ! scripts/setup --check >/dev/null 2>&1; then
 	echo "scripts/setup --check: packages missing (setup would install them)"
 	exit 77
 fi
-fail=0
+. "$TSA_TOP/tests/lib.sh"
 tree="$TSA_TMP/tree"
 mkdir -p "$tree/scripts" "$tree/data" "$TSA_TMP/bin"
 cp scripts/setup "$tree/scripts/"
@@ -62,21 +62,21 @@ for f in dbip-country.mmdb DBIP-LICENSE GeoLite2-Country.mmdb GeoLite2-City.mmdb
 	want_old="old $f"
 	[ $n = 6 ] && want_old=""	# the empty City file
 	if [ "$new" != "new $f" ]; then
-		echo "FAIL $f: not replaced: '$new'"; fail=1
+		fail "$f: not replaced: '$new'"
 	elif [ "$(stat -c %i "$tree/data/$f")" = "$ino" ]; then
-		echo "FAIL $f: written in place (same inode)"; fail=1
+		fail "$f: written in place (same inode)"
 	elif [ "$old" != "$want_old" ]; then
-		echo "FAIL $f: the open old file changed: '$old'"; fail=1
+		fail "$f: the open old file changed: '$old'"
 	elif [ "$(stat -c %a "$tree/data/$f")" != 644 ]; then
-		echo "FAIL $f: mode $(stat -c %a "$tree/data/$f")"; fail=1
+		fail "$f: mode $(stat -c %a "$tree/data/$f")"
 	else
-		echo "ok $f renamed into place"
+		pass "$f renamed into place"
 	fi
 	n=$((n + 1))
 done
 left=$(ls -A "$tree/data" | grep -v -e '^npm$' \
 	-e '^dbip-country.mmdb$' -e '^DBIP-LICENSE$' -e '^GeoLite2-Country.mmdb$' \
 	-e '^GeoLite2-City.mmdb$')
-[ -z "$left" ] && echo "ok no temporary files left" ||
-	{ echo "FAIL left in data/: $left"; fail=1; }
-exit $fail
+[ -z "$left" ] && pass "no temporary files left" ||
+	fail "left in data/: $left"
+finish

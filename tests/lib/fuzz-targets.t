@@ -4,7 +4,8 @@
 # without a crash.  A target left behind by a change of the code it calls
 # fails here instead of at the next fuzzing run (as p0f_match did once).
 set -u
-fail=0
+. "$TSA_TOP/tests/lib.sh"
+need_pcaps
 obj="$TSA_TOP/build" san=""
 case "$TSA_BIN" in
 *bin-asan*)
@@ -31,23 +32,20 @@ for src in fuzz/*.c; do
 	if ! cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ilib -g -O1 $san \
 	    -o "$TSA_TMP/$t" "$src" tests/lib/fuzz-main.c $objs "$obj/libtsa.a" \
 	    $libs -lm 2>"$TSA_TMP/cc.err"; then
-		echo "FAIL $t: does not build: $(head -n 3 "$TSA_TMP/cc.err")"
-		fail=1
+		fail "$t: does not build: $(head -n 3 "$TSA_TMP/cc.err")"
 		continue
 	fi
 	mkdir "$TSA_TMP/seeds-$t"
 	[ -x "fuzz/$t.seed" ] && "fuzz/$t.seed" "$TSA_TMP/seeds-$t"
 	n=$(find "$TSA_TMP/seeds-$t" -type f | wc -l)
 	if [ -x "fuzz/$t.seed" ] && [ "$n" -eq 0 ]; then
-		echo "FAIL $t: fuzz/$t.seed made no seeds"
-		fail=1
+		fail "$t: fuzz/$t.seed made no seeds"
 	fi
 	if ! find "$TSA_TMP/seeds-$t" "$TSA_TMP/common" -type f -print0 |
 	    xargs -0 "$TSA_TMP/$t" >"$TSA_TMP/run.out" 2>&1; then
-		echo "FAIL $t: crashed replaying its inputs: $(tail -n 5 "$TSA_TMP/run.out")"
-		fail=1
+		fail "$t: crashed replaying its inputs: $(tail -n 5 "$TSA_TMP/run.out")"
 		continue
 	fi
-	echo "ok $t: built, $n seeds and 4 other inputs replayed"
+	pass "$t: built, $n seeds and 4 other inputs replayed"
 done
-exit $fail
+finish

@@ -8,11 +8,10 @@
 # a link someone else could swap.  TSA_SAFE_PATHS overrides.  Root's own
 # files, in mktemp directories under /tmp, are read as before.
 set -u
-if [ "$(id -u)" != 0 ] || ! command -v setpriv >/dev/null || ! id nobody >/dev/null 2>&1; then
-	echo "needs root, setpriv and the user nobody"
-	exit 77
-fi
-fail=0
+. "$TSA_TOP/tests/lib.sh"
+need_root "the files of another user are planted as nobody"
+need_cmd setpriv
+id nobody >/dev/null 2>&1 || skip "no user nobody"
 B=$TSA_BIN
 as_nobody() { setpriv --reuid=nobody --regid="$(id -gn nobody)" --clear-groups "$@"; }
 unset TSA_SETTINGS TSA_SAFE_PATHS
@@ -37,10 +36,9 @@ refused() {
 	(cd "$dir" && "$@") <"$T/in.tsa" >"$T/out" 2>"$T/err"
 	local st=$?
 	if [ $st = 1 ] && [ "$(wc -l <"$T/err")" = 1 ] && grep -qE -- "$pat" "$T/err"; then
-		echo "ok $name: $(cat "$T/err")"
+		pass "$name: $(cat "$T/err")"
 	else
-		echo "FAIL $name: status $st, stderr: $(cat "$T/err")"
-		fail=1
+		fail "$name: status $st, stderr: $(cat "$T/err")"
 	fi
 }
 # packets FILE: the packet count of a pcap tsa-gen wrote (7 from the
@@ -52,10 +50,9 @@ accepted() {	# accepted NAME DIR WANT -- tsa-gen args...: read, WANT packets
 	(cd "$dir" && $B/tsa-gen -o "$T/g.pcap" "$@") 2>"$T/err"
 	local n; n=$(packets "$T/g.pcap")
 	if [ "$n" = "$want" ] && [ ! -s "$T/err" ]; then
-		echo "ok $name: $n packets"
+		pass "$name: $n packets"
 	else
-		echo "FAIL $name: $n packets (want $want), stderr: $(cat "$T/err")"
-		fail=1
+		fail "$name: $n packets (want $want), stderr: $(cat "$T/err")"
 	fi
 }
 why_dir="not trusted as root: directory $W is owned by nobody \(uid [0-9]+\); to trust it anyway, set TSA_SAFE_PATHS=$W/settings.ini$"
@@ -77,8 +74,8 @@ for tool in tsa-capture tsa-geo tsa-p0f tsa-aggregate tsa-plot tsa-filter tsa-ge
 	refused "$tool in nobody's directory" "$W" "^$tool: settings.ini: $why_dir" -- $B/$tool $args
 done
 (cd "$W" && $B/tsa-geo | $B/tsa-aggregate | $B/tsa-plot -o "$T/plot") <"$T/in.tsa" >/dev/null 2>&1
-[ ! -e "$T/pwned" ] && echo "ok the planted gnuplot never ran" ||
-	{ echo "FAIL the planted script ran: $(cat "$T/pwned")"; fail=1; }
+[ ! -e "$T/pwned" ] && pass "the planted gnuplot never ran" ||
+	fail "the planted script ran: $(cat "$T/pwned")"
 
 # Named explicitly, or by $TSA_SETTINGS: the same.
 refused "--settings" "$T" "^tsa-gen: $W/settings.ini: $why_dir" -- \
@@ -156,12 +153,12 @@ if [ -e "$W/p0f.fp" ]; then
 fi
 n=$(cd "$R" && TSA_SAFE_PATHS="$W" $B/tsa-geo <"$T/in.tsa" |
 	TSA_SAFE_PATHS="$W" $B/tsa-p0f | $B/tsa-print -f src_country | grep -c '^[A-Z][A-Z]')
-[ "$n" -gt 0 ] && echo "ok databases trusted by TSA_SAFE_PATHS: $n countries" ||
-	{ echo "FAIL databases with TSA_SAFE_PATHS: $n countries"; fail=1; }
+[ "$n" -gt 0 ] && pass "databases trusted by TSA_SAFE_PATHS: $n countries" ||
+	fail "databases with TSA_SAFE_PATHS: $n countries"
 
 # Not root: nothing is checked; nobody's own settings are nobody's business.
 (cd "$W" && as_nobody $B/tsa-gen -o "$W/own.pcap") 2>"$T/err"
 n=$(packets "$W/own.pcap")
-[ "$n" = 7 ] && [ ! -s "$T/err" ] && echo "ok nobody reads its own settings" ||
-	{ echo "FAIL nobody's own settings: $n packets, $(cat "$T/err")"; fail=1; }
-exit $fail
+[ "$n" = 7 ] && [ ! -s "$T/err" ] && pass "nobody reads its own settings" ||
+	fail "nobody's own settings: $n packets, $(cat "$T/err")"
+finish
