@@ -1,5 +1,7 @@
 #!/bin/sh
-# | head, a killed middle stage and SIGINT to a live capture: every stage
-# ends promptly, quietly where the cause is a closed pipe.
-[ -s data/dbip-country.mmdb ] || { echo "no data/dbip-country.mmdb"; exit 77; }
+# | head and a killed middle stage: every stage ends promptly, quietly where
+# the cause is a closed pipe (endings.py; SIGINT to a live capture is
+# endings-live.t).
+. "$TSA_TOP/tests/lib.sh"
+need_mmdb
 exec "$PY" "$(dirname "$0")/endings.py"
