@@ -9,6 +9,7 @@ sys.path.insert(0, os.path.join(os.environ["TSA_TOP"], "tests/aggregate"))
 from agg import *
 
 PCAPS = os.environ["PCAPS"]
+tsatest.need_pcaps()
 
 
 def pipeline(pcap, *args, settings=None):

@@ -10,6 +10,7 @@ sys.path.insert(0, os.path.join(os.environ["TSA_TOP"], "tests/aggregate"))
 from agg import *
 
 PCAPS = os.environ["PCAPS"]
+tsatest.need_pcaps()
 arp = bytes.fromhex("ffffffffffff0011223344550806" "0001080006040001001122334455c0a80001"
                     "000000000000c0a80002")
 files = {"arp.pcap": [(1700000000 + i, arp) for i in range(3)], "empty.pcap": []}

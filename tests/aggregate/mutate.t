@@ -8,6 +8,7 @@ sys.path.insert(0, os.path.join(os.environ["TSA_TOP"], "tests/aggregate"))
 from agg import *
 
 PCAPS = os.environ["PCAPS"]
+tsatest.need_pcaps()
 rng = random.Random(7)
 cap = subprocess.run([os.path.join(BIN, "tsa-capture"), "-r",
                       os.path.join(PCAPS, "ppp-example.pcap")],

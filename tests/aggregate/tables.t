@@ -8,6 +8,7 @@ sys.path.insert(0, os.path.join(os.environ["TSA_TOP"], "tests/aggregate"))
 from agg import *
 
 PCAPS = os.environ["PCAPS"]
+tsatest.need_pcaps()
 pcap = os.path.join(PCAPS, "ndpi-synscan.pcap")
 cap = subprocess.run([os.path.join(BIN, "tsa-capture"), "-r", pcap],
                      capture_output=True, check=True).stdout

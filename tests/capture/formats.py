@@ -14,16 +14,10 @@ import tsatest  # noqa: E402
 
 BIN = os.environ.get("TSA_BIN", "bin")
 PCAPS = os.environ.get("PCAPS", "../shared/pcaps")
+tsatest.need_pcaps()
 TMP = os.environ.get("TSA_TMP", "/tmp")
 CAP = os.path.join(BIN, "tsa-capture")
-fails = 0
-
-
-def check(cond, what):
-    global fails
-    print(("ok: " if cond else "FAIL: ") + what)
-    if not cond:
-        fails += 1
+from tsatest import check, done  # noqa: E402
 
 
 def run(args, stdin=None, ok=True):
@@ -140,4 +134,4 @@ with open(ini, "w") as f:
 p, _ = run(["-q", "--settings", ini], ok=False)
 check(p.returncode == 2 and b"no input" in p.stderr, "no input: %r" % p.stderr)
 
-sys.exit(1 if fails else 0)
+done()

@@ -21,14 +21,7 @@ import tsatest  # noqa: E402
 
 BIN = os.environ.get("TSA_BIN", "bin")
 TMP = os.environ.get("TSA_TMP", "/tmp")
-fails = 0
-
-
-def check(cond, what):
-    global fails
-    print(("ok: " if cond else "FAIL: ") + what)
-    if not cond:
-        fails += 1
+from tsatest import check, done  # noqa: E402
 
 
 def free_port():
@@ -219,7 +212,7 @@ def main():
           not any("truncated" in r for r in pkts if r["length"] <= 60) and
           recs[-1]["truncated"] == len(cut) and recs[-1]["final"],
           "%d records longer than 60 bytes marked truncated" % len(cut))
-    sys.exit(1 if fails else 0)
+    done()
 
 
 main()

@@ -20,6 +20,7 @@ import tsatest  # noqa: E402
 
 BIN = os.environ.get("TSA_BIN", "bin")
 PCAPS = os.environ.get("PCAPS", "../shared/pcaps")
+tsatest.need_pcaps()
 FILES = ["zeek-wikipedia.pcap", "zeek-http-methods.pcap", "ndpi-reddit.pcap",
          "ppp-raw_ip.pcap", "arkime-smb-windows10.pcap", "ndpi-netflix.pcap"]
 OPTS = ["-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE",

@@ -1,6 +1,7 @@
 """Packets built byte by byte for the capture tests, and pcap files of them.
 Addresses are from the documentation ranges; checksums are computed where
 tshark would flag them."""
+import os
 import struct
 import sys
 
@@ -93,18 +94,6 @@ def pcap(path, dlt, frames, endian="<", times=None, snaplen=65535):
     return path
 
 
-fails = 0
-
-
-def check(cond, what):
-    """One verdict line; finish() exits 1 if any check failed."""
-    global fails
-    print(("ok: " if cond else "FAIL: ") + what)
-    sys.stdout.flush()
-    if not cond:
-        fails += 1
-    return cond
-
-
-def finish():
-    sys.exit(1 if fails else 0)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+# The verdicts are the harness's (tests/tsatest.py).
+from tsatest import check, done as finish  # noqa: E402,F401

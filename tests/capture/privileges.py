@@ -20,6 +20,7 @@ from pktlib import check, finish  # noqa: E402
 BIN = os.environ.get("TSA_BIN", "bin")
 TMP = os.environ.get("TSA_TMP", "/tmp")
 PCAPS = os.environ.get("PCAPS", "../shared/pcaps")
+tsatest.need_pcaps()
 CAP = os.path.abspath(os.path.join(BIN, "tsa-capture"))
 NOBODY = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
 AMBIENT = ["--inh-caps=+net_raw,+net_admin", "--ambient-caps=+net_raw,+net_admin"]

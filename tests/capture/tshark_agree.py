@@ -33,6 +33,7 @@ import tsatest  # noqa: E402
 
 BIN = os.environ.get("TSA_BIN", "bin")
 PCAPS = os.environ.get("PCAPS", "../shared/pcaps")
+tsatest.need_pcaps()
 AGG = "\x1f"
 
 TMP = os.environ.get("TSA_TMP", "/tmp")

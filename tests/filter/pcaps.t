@@ -19,9 +19,7 @@ PCAPS = os.environ.get("PCAPS", "../shared/pcaps")
 FILES = ["ppp-example", "zeek-wikipedia", "arkime-v6",
          "suri-tls-subjectaltname", "zeek-tcp-truncated-header",
          "dnscap-frags", "zeek-http-methods", "joy-firefox58"]
-if not os.path.isdir(PCAPS):
-    print(f"no captures in {PCAPS}")
-    sys.exit(77)
+tsatest.need_pcaps()
 
 G = fnmatch.fnmatchcase
 g = dict.get

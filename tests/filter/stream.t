@@ -12,6 +12,9 @@ import msgpack
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from filterlib import (FILTER, PY, TMP, fail, finish, ip, run, split_stream,
                        stream)
+from filterlib import tsatest  # noqa: E402
+
+tsatest.need_pcaps()
 
 records = [{"protocol": "tcp", "dst_port": 443, "src_addr": ip("10.0.0.1")},
            {"type": "stats", "final": False},

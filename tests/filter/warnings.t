@@ -13,6 +13,9 @@ import msgpack
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from filterlib import BIN, fail, finish, ip, run, split_stream, stream
+from filterlib import tsatest  # noqa: E402
+
+tsatest.need_pcaps()
 
 CAPTURE = [["tsa-capture", "-r", "x.pcap"]]
 GEO = CAPTURE + [["/usr/local/bin/tsa-geo"]]     # a path: the base name counts

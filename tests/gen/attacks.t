@@ -14,9 +14,8 @@ TMP = os.environ["TSA_TMP"]
 WINDOW = 60.0
 
 
-def fail(msg):
-    print(msg, file=sys.stderr)
-    sys.exit(1)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tsatest import done, fail  # noqa: E402
 
 
 def packets(path):
@@ -130,4 +129,4 @@ log = os.path.join(TMP, "p0f.log")
 subprocess.run(["p0f", "-r", att, "-o", log], capture_output=True)
 if "app=NMap SYN scan" not in open(log).read():
     fail("p0f does not name the scan")
-print("ok")
+done()

@@ -17,9 +17,8 @@ DB = os.path.join(os.environ["TSA_TOP"], "data", "dbip-country.mmdb")
 PCAP = os.path.join(TMP, "c.pcap")
 
 
-def fail(msg):
-    print(msg, file=sys.stderr)
-    sys.exit(1)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tsatest import done, fail  # noqa: E402
 
 
 FIELDS = ("frame.number", "eth.type", "ip.src", "ip.dst", "ipv6.src",
@@ -173,4 +172,4 @@ print("%d addresses, %d countries: %s" % (len(sample), len(countries),
                                           dict(countries.most_common(8))))
 if len(countries) < 30:
     fail("only %d countries" % len(countries))
-print("ok")
+done()

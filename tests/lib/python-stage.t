@@ -5,8 +5,11 @@ value unchanged, plus the key the stage added; the header's tools grow."""
 import os, subprocess, sys, ipaddress
 import msgpack
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import tsatest  # noqa: E402
+
 B = os.environ["TSA_BIN"]
-pcap = os.path.join(os.environ["PCAPS"], "ppp-example.pcap")
+pcap = tsatest.need(os.path.join(tsatest.PCAPS, "ppp-example.pcap"), "a shared capture")
 
 STAGE = r'''
 import sys, ipaddress, msgpack

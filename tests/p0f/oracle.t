@@ -22,6 +22,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from p0flib import *  # noqa: E402,F401,F403
 import compare  # noqa: E402
 
+tsatest.need_pcaps()
+
 if not have_p0f():
     skip("p0f is not installed")
 

@@ -15,18 +15,13 @@ import msgpack
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import tsatest  # noqa: E402
+from tsatest import check, done  # noqa: E402
 
 BIN = os.environ.get("TSA_BIN", "bin")
 PCAPS = os.environ.get("PCAPS", "../shared/pcaps")
+tsatest.need_pcaps()
 T = lambda name: os.path.join(BIN, name)  # noqa: E731
 N, PAUSE, LIMIT = 6, 0.4, 1.0
-fails = 0
-
-
-def check(cond, what):
-    global fails
-    print(("ok    " if cond else "FAIL  ") + what)
-    fails += not cond
 
 
 cap = subprocess.run([T("tsa-capture"), "-q", "-r",
@@ -101,5 +96,4 @@ for name, chain in CHAINS.items():
     check(all(s == 1 for s in statuses),
           "%s: a stream without its end record ends every stage with 1: %r"
           % (name, statuses))
-print("%d failed" % fails)
-sys.exit(1 if fails else 0)
+done()

@@ -8,17 +8,12 @@ import sys
 
 import msgpack
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tsatest import check, done  # noqa: E402
+
 BIN = os.environ["TSA_BIN"]
 HEAD = msgpack.packb({"tsa": 1, "kind": "snapshots", "tools": []})
 T0 = 1764144000
-fails = 0
-
-
-def check(ok, what):
-    global fails
-    print(("ok    " if ok else "FAIL  ") + what)
-    if not ok:
-        fails += 1
 
 
 def show(*recs):
@@ -52,4 +47,4 @@ check(rc == 0 and out.startswith(want[:-1]) and "\nActive alerts (1)\n" in out
 rc, out, err = show(dict(empty, packets=5, bytes=300))
 check("The window held no packets." not in out and "Countries (0)" in out,
       "a window with packets is not called empty: %r" % out[:200])
-sys.exit(1 if fails else 0)
+done()

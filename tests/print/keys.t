@@ -11,15 +11,10 @@ import sys
 
 import msgpack
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tsatest import check, done  # noqa: E402
+
 BIN = os.environ["TSA_BIN"]
-fails = 0
-
-
-def check(ok, what):
-    global fails
-    print(("ok    " if ok else "FAIL  ") + what)
-    if not ok:
-        fails += 1
 
 
 key = msgpack.packb('say "hi"')
@@ -47,4 +42,4 @@ r = subprocess.run([os.path.join(BIN, "tsa-print")], input=msgpack.packb(
     {"tsa": 1, "kind": "packets", "tools": []}) + rec, capture_output=True)
 check(json.loads(r.stdout) == {'{"7":true}': 3}, "a short map key whole: %s"
       % r.stdout.decode().strip())
-sys.exit(1 if fails else 0)
+done()

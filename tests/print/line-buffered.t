@@ -10,15 +10,10 @@ import time
 
 import msgpack
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tsatest import check, done  # noqa: E402
+
 BIN = os.environ["TSA_BIN"]
-fails = 0
-
-
-def check(ok, what):
-    global fails
-    print(("ok    " if ok else "FAIL  ") + what)
-    if not ok:
-        fails += 1
 
 
 for opt in ("-l", "--line-buffered"):
@@ -38,4 +33,4 @@ for opt in ("-l", "--line-buffered"):
     p.stdin.close()
     check(p.wait(timeout=30) == 0 and p.stdout.read() == b"",
           "%s: exit 0, nothing more" % opt)
-sys.exit(1 if fails else 0)
+done()

@@ -12,18 +12,13 @@ import sys
 
 import msgpack
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tsatest import check, done  # noqa: E402
+
 BIN = os.environ["TSA_BIN"]
 PRINT = os.path.join(BIN, "tsa-print")
 HEAD = msgpack.packb({"tsa": 1, "kind": "snapshots", "tools": []})
 INF, NAN = float("inf"), float("nan")
-fails = 0
-
-
-def check(ok, what):
-    global fails
-    print(("ok    " if ok else "FAIL  ") + what)
-    if not ok:
-        fails += 1
 
 
 def show(*recs, raw=b""):
@@ -109,4 +104,4 @@ rc, out, err = show(raw=bytes(rec))
 check(rc == 1 and err.startswith("tsa-print: ") and err.count("\n") == 1,
       "a lying array length: one line, exit 1: %r" % err)
 check("Domains (4294967295)" not in out, "no table claims the lie")
-sys.exit(1 if fails else 0)
+done()

@@ -14,19 +14,13 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import tsatest  # noqa: E402
+from tsatest import check, done  # noqa: E402
 
 BIN = os.environ.get("TSA_BIN", "bin")
 TMP = os.environ.get("TSA_TMP", "/tmp")
 N = 150000
 M = (1 << 64) - 1
 C1, C2 = 0x9e3779b97f4a7c15, 0xbf58476d1ce4e5b9
-fails = 0
-
-
-def check(cond, what):
-    global fails
-    print(("ok    " if cond else "FAIL  ") + what)
-    fails += not cond
 
 
 def unxorshift(x, s):
@@ -142,5 +136,4 @@ for tool in (["tsa-p0f", "--settings", settings],
         c = {e["country"]: e["hosts"] for e in snap["countries"]}
         check(snap["packets"] == N and c == {"unknown": N, "local": 1},
               "tsa-aggregate counted %d packets and hosts %r" % (snap["packets"], c))
-print("%d failed" % fails)
-sys.exit(1 if fails else 0)
+done()
