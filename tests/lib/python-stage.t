@@ -7,6 +7,7 @@ import msgpack
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import tsatest  # noqa: E402
+from tsatest import check, done, same  # noqa: E402
 
 B = os.environ["TSA_BIN"]
 pcap = tsatest.need(os.path.join(tsatest.PCAPS, "ppp-example.pcap"), "a shared capture")
@@ -29,30 +30,28 @@ def records(data):
     u.feed(data)
     return list(u)
 
-def run(cmd):
-    return subprocess.run(cmd, shell=True, check=True, stdout=subprocess.PIPE).stdout
-
 stage = os.path.join(os.environ["TSA_TMP"], "my_stage.py")
 with open(stage, "w") as f:
     f.write(STAGE)
-direct = run(f"{B}/tsa-capture -q -r {pcap}")
-piped = run(f"{B}/tsa-capture -q -r {pcap} | {B}/tests/tsa-passthrough -a ours"
-            f" | {sys.executable} {stage} | {B}/tests/tsa-passthrough")
+direct = tsatest.run(["tsa-capture", "-q", "-r", pcap]).stdout
+# Every stage's exit checked (a shell pipeline would keep only the last's).
+piped = tsatest.pipeline([["tsa-capture", "-q", "-r", pcap],
+                          [f"{B}/tests/tsa-passthrough", "-a", "ours"],
+                          [sys.executable, stage],
+                          [f"{B}/tests/tsa-passthrough"]]) or b""
 a, b = records(direct), records(piped)
-fail = 0
-if len(a) != len(b) or len(a) < 4000:
-    print(f"FAIL record count: direct {len(a)}, through the Python stage {len(b)}")
-    sys.exit(1)
+if not check(len(a) == len(b) and len(a) >= 4000,
+             f"record count: direct {len(a)}, through the Python stage {len(b)}"):
+    done()
 ha, hb = a[0], b[0]
-if [t[0].rsplit("/", 1)[-1] for t in hb["tools"]] != ["tsa-capture", "tsa-passthrough", "my_stage.py", "tsa-passthrough"]:
-    print("FAIL tools:", hb["tools"]); fail = 1
-if {k: v for k, v in ha.items() if k != "tools"} != {k: v for k, v in hb.items() if k != "tools"}:
-    print("FAIL header keys changed"); fail = 1
+same("the header's tools", [t[0].rsplit("/", 1)[-1] for t in hb["tools"]],
+     ["tsa-capture", "tsa-passthrough", "my_stage.py", "tsa-passthrough"])
+same("the header's other keys", {k: v for k, v in hb.items() if k != "tools"},
+     {k: v for k, v in ha.items() if k != "tools"})
 packets = 0
 for i, (ra, rb) in enumerate(zip(a[1:], b[1:]), 1):
     if "type" in ra:
-        if ra != rb:
-            print(f"FAIL record {i}: a {ra.get('type')} record changed"); fail = 1
+        check(ra == rb, f"record {i}: a {ra.get('type')} record unchanged", quiet=True)
         continue
     packets += 1
     extra = {k: rb[k] for k in rb if k not in ra}
@@ -60,8 +59,8 @@ for i, (ra, rb) in enumerate(zip(a[1:], b[1:]), 1):
     if "dst_addr" in ra:
         want["dst_text"] = str(ipaddress.ip_address(ra["dst_addr"]))
     # same keys in the same order, same values, then the added ones
-    if list(rb)[:len(ra)] != list(ra) or any(rb[k] != ra[k] for k in ra) or extra != want:
-        print(f"FAIL record {i}: {ra} became {rb}"); fail = 1
+    if not check(list(rb)[:len(ra)] == list(ra) and all(rb[k] == ra[k] for k in ra)
+                 and extra == want, f"record {i}: {ra} became {rb}", quiet=True):
         break
-print(f"{packets} packet records and {len(a) - 1 - packets} others compared")
-sys.exit(fail)
+check(packets > 4000, f"{packets} packet records and {len(a) - 1 - packets} others compared")
+done()
