@@ -50,7 +50,7 @@ same("--json: one JSON line per record", [r["type"] for r in recs],
 same("--json: the records as they are", recs, [text_of(r) for r in out])
 
 
-def rows(title):
+def rows(title, text=text):
     """The cells of the table with this title, as lists of stripped strings."""
     out, block = [], text.split(f"\n{title} (")[1]
     for line in block.splitlines()[2:]:
@@ -70,12 +70,30 @@ def addr_text(a):
 
 pk, by = snap["packets"], snap["bytes"]
 same("title", f"{pk} packets, {by} bytes" in text, True)
-same("countries", rows("Countries"),
-     [[c["country"], str(c["packets"]), pct(c["packets"], pk), str(c["bytes"]),
-       pct(c["bytes"], by), str(c["hosts"])] for c in snap["countries"]])
-same("hosts", [r[:6] for r in rows("Top hosts")],
-     [[addr_text(h["addr"]), h["country"], str(h["packets"]), pct(h["packets"], pk),
-       str(h["bytes"]), pct(h["bytes"], by)] for h in snap["hosts"]])
+
+
+def same_tables(what, snap, text):
+    """The countries and hosts tables of text, row by row, against snap."""
+    pk, by = snap["packets"], snap["bytes"]
+    same(what + ": countries", rows("Countries", text),
+         [[c["country"], str(c["packets"]), pct(c["packets"], pk), str(c["bytes"]),
+           pct(c["bytes"], by), str(c["hosts"])] for c in snap["countries"]])
+    same(what + ": hosts", [r[:6] for r in rows("Top hosts", text)],
+         [[addr_text(h["addr"]), h["country"], str(h["packets"]), pct(h["packets"], pk),
+           str(h["bytes"]), pct(h["bytes"], by)] for h in snap["hosts"]])
+
+
+same_tables("ndpi-synscan", snap, text)
+# A capture of many countries and hosts, through tsa-geo (every stage's
+# exit checked): every row of both tables.
+mmdb = tsatest.need(os.path.join(os.environ["TSA_TOP"], "data", "dbip-country.mmdb"),
+                    "the country database: scripts/setup")
+many_snaps = tsatest.pipeline([["tsa-capture", "-r", os.path.join(PCAPS, "suri-tls-subjectaltname.pcap")],
+                               ["tsa-geo", "-d", mmdb], ["tsa-aggregate"]]) or b""
+big = snapshots(read(many_snaps)[1])[-1]
+check(len(big["countries"]) >= 10 and len(big["hosts"]) >= 20,
+      "suri-tls-subjectaltname: %d countries, %d hosts" % (len(big["countries"]), len(big["hosts"])))
+same_tables("suri-tls-subjectaltname", big, show(many_snaps))
 same("alerts table", [r[:4] for r in rows("Active alerts")],
      [[a["alert"], addr_text(a["host_addr"]), a["country"], a["reason"]]
       for a in snap["alerts"]])
