@@ -27,7 +27,7 @@ finish() {
 	exit 1
 }
 
-skip() { echo "skip: $*"; exit 77; }
+skip() { echo "$*"; exit 77; }	# tests/run shows it after "skip  NAME:"
 need_file() {	# need_file PATH [WHY]
 	[ -e "$1" ] || skip "$1: no such file${2:+ ($2)}"
 }
