@@ -178,15 +178,14 @@ PCAPS = os.environ.get("PCAPS", "../shared/pcaps")
 pcap = os.path.join(PCAPS, "zeek-wikipedia.pcap")
 TOOL = {t: os.path.join(BIN, t) for t in ("tsa-capture", "tsa-geo",
                                           "tsa-filter")}
-if not os.path.exists(pcap):
-    print(f"{pcap}: missing, the pipeline is not run")
-    finish()
+tsatest.need(pcap, "a shared capture")
 
 
 def pipeline(*stages):
-    """stdout and stderr of a shell pipeline of the tools."""
-    cmd = " | ".join(stages)
-    p = subprocess.run(cmd, shell=True, capture_output=True,
+    """stdout and stderr of a shell pipeline of the tools; its status is
+    the last failing stage's (pipefail), so an upstream error is not lost."""
+    cmd = "set -o pipefail; " + " | ".join(stages)
+    p = subprocess.run(cmd, shell=True, capture_output=True, executable="/bin/bash",
                        env=dict(os.environ, PATH=BIN + ":" + os.environ["PATH"]))
     return p.returncode, p.stdout, p.stderr.decode()
 
