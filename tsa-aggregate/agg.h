@@ -558,9 +558,38 @@ void snapshot_emit(struct agg *a, int64_t end, enum snap_kind kind);
 /* The final snapshot of a stream without packets: zeros. */
 void snapshot_empty(struct agg *a);
 
-/* merge.c */
-int merge_main(int nin, char **inputs, int argc, char **argv,
-    const char *out, uint32_t top_hosts, uint32_t top_domains);
+/* A stream time as msgpack has it (--merge: no year of the input overflows it). */
+struct stime {
+	int64_t sec;
+	uint32_t nsec;
+};
+
+static inline int stime_cmp(struct stime x, struct stime y)
+{
+	if (x.sec != y.sec)
+		return x.sec < y.sec ? -1 : 1;
+	return (x.nsec > y.nsec) - (x.nsec < y.nsec);
+}
+
+/* y - x in ns, as a double (no overflow, whatever the years). */
+static inline double stime_diff(struct stime x, struct stime y)
+{
+	return ((double)y.sec - (double)x.sec) * 1e9 + ((double)y.nsec - (double)x.nsec);
+}
+
+/* merge.c: snapshots of several sensors summed into one */
+struct msnap;
+struct msnap *msnap_new(void);
+void msnap_free(struct msnap *s);
+bool msnap_have(const struct msnap *s);
+/* Add a snapshot record; again: its sensor is in s already (a next run). */
+void msnap_fold(struct msnap *s, const uint8_t *rec, size_t len, bool again);
+/* Write the sum (marked incomplete if asked) and empty s for the next. */
+void msnap_emit(struct tsa_writer *w, struct msnap *s, bool incomplete,
+    uint32_t top_hosts, uint32_t top_domains);
+
+/* demux.c: --merge's inputs, their sensors, and when a window is written */
+int merge_main(int nin, char **inputs, int argc, char **argv);
 
 /* Put a time in ns as a msgpack timestamp. */
 static inline void put_ns(struct mp_buf *b, int64_t ns)
@@ -585,6 +614,7 @@ struct agg_opts {
 	uint64_t domain_cache, host_table, scan_table, max_window;
 	struct thresholds th;
 	bool pass, live, merge;
+	uint64_t merge_lag, merge_sensors, merge_memory;
 	int verbose;
 };
 extern struct agg_opts agg_opt;

@@ -207,10 +207,7 @@ int main(int argc, char **argv)
 	a->top_hosts = (uint32_t)agg_opt.top_hosts;
 	a->top_domains = (uint32_t)agg_opt.top_domains;
 	if (agg_opt.merge) {
-		if (first >= argc)
-			tsa_usage("--merge needs the snapshot streams to combine");
-		return merge_main(argc - first, argv + first, argc, argv,
-		    agg_opt.out, a->top_hosts, a->top_domains);
+		return merge_main(argc - first, argv + first, argc, argv);
 	}
 	if (argc - first > 1)
 		tsa_usage("one input at a time (several with --merge)");

@@ -1,10 +1,9 @@
 /*
- * --merge: combine the snapshot streams of several sensors into one, so
- * that many capture points feed one map.  The inputs are read in lockstep:
- * snapshots with the same window_end (the sensors' schedules are aligned to
- * multiples of Every, so synchronised clocks give equal boundaries) are
- * merged into one; the final snapshots are merged at the end.  Other
- * records (alerts, stats) pass through as they are read.
+ * --merge: combine the snapshots of several sensors into one, so that many
+ * capture points feed one map.  Snapshots with the same window_end (the
+ * sensors' schedules are aligned to multiples of Every, so synchronised
+ * clocks give equal boundaries) are summed into one, and the final
+ * snapshots into one; demux.c decides which, from the inputs.
  *
  * Sums: packets, bytes, per-country and per-domain packets and bytes, the
  * bandwidth buckets.  Distinct-host counts are added too, so a host that two
@@ -24,25 +23,6 @@
 
 #define SET_MAX 16
 #define BUCKETS_MAX 100000
-
-/* A stream time as msgpack has it. */
-struct stime {
-	int64_t sec;
-	uint32_t nsec;
-};
-
-static int stime_cmp(struct stime x, struct stime y)
-{
-	if (x.sec != y.sec)
-		return x.sec < y.sec ? -1 : 1;
-	return (x.nsec > y.nsec) - (x.nsec < y.nsec);
-}
-
-/* y - x in ns, as a double (no overflow, whatever the years). */
-static double stime_diff(struct stime x, struct stime y)
-{
-	return ((double)y.sec - (double)x.sec) * 1e9 + ((double)y.nsec - (double)x.nsec);
-}
 
 static bool get_time(const struct mp_obj *v, struct stime *t)
 {
@@ -730,91 +710,34 @@ static void emit(struct tsa_writer *w, struct msnap *s, uint32_t top_hosts,
 	snap_free(s);
 }
 
-/* ---- the lockstep ---- */
+/* ---- for the inputs' side (demux.c) ---- */
 
-struct input {
-	struct tsa_reader *r;
-	const uint8_t *rec;		/* the pending snapshot, or NULL */
-	size_t len;
-	struct stime end;		/* its window_end (none: the earliest) */
-	bool final, eof;
-};
-
-/* Read up to the input's next snapshot, passing other records through. */
-static int advance(struct input *in, struct tsa_writer *w)
+struct msnap *msnap_new(void)
 {
-	struct mp_obj t, v;
-	int rc;
-
-	in->rec = NULL;
-	while ((rc = tsa_read(in->r, &in->rec, &in->len)) > 0) {
-		if (tsa_rec_type(in->rec, in->len, &t) && mp_str_eq(&t, "snapshot", 8)) {
-			if (mp_map_get1(in->rec, in->len, "window_end", &v) != 1 ||
-			    !get_time(&v, &in->end))
-				in->end = (struct stime){ INT64_MIN, 0 };
-			in->final = mp_map_get1(in->rec, in->len, "final", &v) == 1 &&
-			    v.type == MP_BOOL && v.b;
-			return 0;
-		}
-		mp_put_raw(tsa_out(w), in->rec, in->len);
-		tsa_wrote(w);
-	}
-	in->rec = NULL;
-	in->eof = true;
-	return rc < 0 ? -1 : 0;
+	return tsa_calloc(1, sizeof(struct msnap));
 }
 
-int merge_main(int nin, char **inputs, int argc, char **argv,
-    const char *out, uint32_t top_hosts, uint32_t top_domains)
+void msnap_free(struct msnap *s)
 {
-	struct input *in = tsa_calloc((size_t)nin, sizeof *in);
-	struct tsa_writer *w;
-	struct msnap s = { 0 }, fin = { 0 };
-	struct mp_obj v;
-	size_t hlen;
-	const uint8_t *h;
-	int i, bad = 0, waiting;
-	struct stime min = { 0, 0 };
+	snap_free(s);
+	free(s);
+}
 
-	for (i = 0; i < nin; i++) {
-		in[i].r = tsa_reader_open(inputs[i]);
-		h = tsa_reader_header(in[i].r, &hlen);
-		if (mp_map_get1(h, hlen, "kind", &v) != 1 || !mp_str_eq(&v, "snapshots", 9))
-			tsa_die("%s: not a snapshot stream (run tsa-aggregate on it first)",
-			    tsa_reader_name(in[i].r));
-	}
-	w = tsa_writer_open(out, 0);
-	tsa_header_pass(w, in[0].r, "snapshots", argc, argv);
-	for (i = 0; i < nin; i++)
-		bad |= advance(&in[i], w);
-	for (;;) {
-		/* The earliest boundary any input is at; finals wait for the end. */
-		waiting = 0;
-		for (i = 0; i < nin; i++)
-			if (in[i].rec && !in[i].final) {
-				if (!waiting++ || stime_cmp(in[i].end, min) < 0)
-					min = in[i].end;
-			}
-		if (!waiting)
-			break;
-		for (i = 0; i < nin; i++) {
-			if (!in[i].rec || in[i].final || stime_cmp(in[i].end, min) != 0)
-				continue;
-			fold(&s, in[i].rec, in[i].len);
-			bad |= advance(&in[i], w);
-		}
-		emit(w, &s, top_hosts, top_domains);
-	}
-	for (i = 0; i < nin; i++)
-		if (in[i].rec) {
-			fold(&fin, in[i].rec, in[i].len);
-			bad |= advance(&in[i], w);	/* the rest passes through */
-		}
-	if (fin.have)
-		emit(w, &fin, top_hosts, top_domains);
-	tsa_writer_close(w);
-	for (i = 0; i < nin; i++)
-		tsa_reader_close(in[i].r);
-	free(in);
-	return bad || tsa_exit_status();
+bool msnap_have(const struct msnap *s)
+{
+	return s->have;
+}
+
+void msnap_fold(struct msnap *s, const uint8_t *rec, size_t len, bool again)
+{
+	fold(s, rec, len);
+	if (again && s->sensors > 1)	/* a sensor's next run: still one sensor */
+		s->sensors--;
+}
+
+void msnap_emit(struct tsa_writer *w, struct msnap *s, bool incomplete,
+    uint32_t top_hosts, uint32_t top_domains)
+{
+	s->incomplete = s->incomplete || incomplete;
+	emit(w, s, top_hosts, top_domains);
 }

@@ -138,7 +138,25 @@ static const struct tsa_opt options[] = {
 	  "stream time so that snapshots come on time (also\n"
 	  "when the header says \"live\": true)" },
 	{ .name = "merge", .shrt = 'm', .type = TSA_OPT_FLAG, .dest = &agg_opt.merge,
-	  .help = "combine snapshot streams of several sensors" },
+	  .help = "combine the snapshots of several sensors: from\n"
+	  "several streams, or one with every record marked\n"
+	  "by its \"sensor\" (tsa-nats sub)" },
+	{ .name = "merge-lag", .type = TSA_OPT_DURATION, .arg = "D",
+	  .section = "aggregate", .key = "MergeLag", .def = "60s", .max = 86400 * 365,
+	  .dest = &agg_opt.merge_lag,
+	  .help = "--merge: a window waits for a silent sensor until\n"
+	  "another sensor is D of stream time past it" },
+	{ .name = "merge-sensors", .type = TSA_OPT_U64, .arg = "N",
+	  .section = "aggregate", .key = "MergeSensors", .def = "1024", .min = 1,
+	  .max = 1 << 20, .unit_bytes = 256, .dest = &agg_opt.merge_sensors,
+	  .help = "--merge: sensors told apart at most (more are\n"
+	  "left out and counted)" },
+	{ .name = "merge-memory", .type = TSA_OPT_U64, .arg = "BYTES",
+	  .section = "aggregate", .key = "MergeMemory", .def = "67108864",
+	  .min = 1 << 20, .dest = &agg_opt.merge_memory,
+	  .help = "--merge: bytes of snapshots waiting for other\n"
+	  "sensors at most (beyond, the oldest window is\n"
+	  "written without the sensors that are behind)" },
 	{ .name = "output", .shrt = 'o', .type = TSA_OPT_PATH, .arg = "FILE",
 	  .def = "-", .dest = &agg_opt.out, .help = "write here instead of stdout" },
 	{ .name = "verbose", .shrt = 'v', .type = TSA_OPT_COUNT,
@@ -148,7 +166,7 @@ static const struct tsa_opt options[] = {
 };
 
 const struct tsa_tool agg_tool = {
-	.synopsis = "[OPTIONS] [FILE]\n--merge [OPTIONS] FILE...",
+	.synopsis = "[OPTIONS] [FILE]\n--merge [OPTIONS] [FILE...]",
 	.about = "Aggregate the packet records of a TSA stream (FILE, or stdin) over a window\n"
 	    "into snapshot records: countries, registrable domains, top hosts, OS labels,\n"
 	    "bandwidth and active alerts; alert records when an alert starts.",
