@@ -18,8 +18,17 @@
  * (its final snapshot, its sensor_end record, the end of its input) holds
  * nothing back.
  *
- * The final snapshots are summed as they come and written once every
- * known sensor has ended (or at the end of the input).  Other records pass
+ * Sensors not met yet hold nothing back either, with one exception.  A
+ * collected stream of sensors reading files (no "live" in its header: a
+ * replay of captures, make demo-sensors) may hold one sensor's whole run
+ * before the next one's first record, as the server stored them; there
+ * windows also wait until the newest snapshot is MergeLag past them, and
+ * the finals for the end of the input, so that a sensor met later still
+ * counts in them.  A live collection does not wait: a sensor met later
+ * joins from its first window not yet written.
+ *
+ * The final snapshots are written once every known sensor has ended (or
+ * at the end of the input).  Other records pass
  * through as they are read.  Sensor names come from the input: the table
  * is keyed by a keyed hash and holds MergeSensors at most; when it is full,
  * a sensor with nothing queued that holds nothing back makes room, else the
@@ -57,6 +66,7 @@ struct sensor {
 struct input {
 	struct tsa_reader *r;
 	bool eof;
+	bool open;			/* may bring sensors not met yet (see above) */
 };
 
 struct demux {
@@ -215,6 +225,17 @@ static const char *shown(const struct sensor *s)
 
 /* ---- the windows ---- */
 
+/* Can an input still bring a sensor not met yet that a window must wait for? */
+static bool open_inputs(const struct demux *d)
+{
+	int k;
+
+	for (k = 0; k < d->nin; k++)
+		if (d->in[k].open && !d->in[k].eof)
+			return true;
+	return false;
+}
+
 static void pop(struct demux *d, struct sensor *s)
 {
 	struct queued *q = s->head;
@@ -260,6 +281,9 @@ static void windows_due(struct demux *d, bool drain)
 		force = !all && !drain && full;
 		if (!all && !drain && !force)
 			return;
+		if (all && !drain && open_inputs(d) &&
+		    stime_diff(w, d->newest) < (double)agg_opt.merge_lag)
+			return;
 		missing = false;
 		for (i = 0; i < d->n; i++) {
 			struct sensor *s = d->s[i];
@@ -299,6 +323,8 @@ static void finals_due(struct demux *d, bool at_end)
 	size_t i;
 	bool any = msnap_have(d->fin);
 
+	if (!at_end && open_inputs(d))
+		return;
 	for (i = 0; i < d->n; i++) {
 		if (!at_end && (!d->s[i]->ended || d->s[i]->head))
 			return;
@@ -417,7 +443,8 @@ static void header_sensors(struct demux *d, int input)
 	}
 }
 
-static void check_header(struct tsa_reader *r)
+/* Refuse what is not snapshots; is it a collected stream that is not live? */
+static bool check_header(struct tsa_reader *r)
 {
 	size_t hlen;
 	const uint8_t *h = tsa_reader_header(r, &hlen);
@@ -429,6 +456,8 @@ static void check_header(struct tsa_reader *r)
 	if (kind == 1 ? !mp_str_eq(&v, "snapshots", 9) : !collected)
 		tsa_die("%s: not a snapshot stream (run tsa-aggregate on it first)",
 		    tsa_reader_name(r));
+	return collected && !(mp_map_get1(h, hlen, "live", &v) == 1 &&
+	    v.type == MP_BOOL && v.b);
 }
 
 /*
@@ -485,7 +514,7 @@ int merge_main(int nin, char **inputs, int argc, char **argv)
 	d.fin = msnap_new();
 	for (k = 0; k < nin; k++) {
 		d.in[k].r = tsa_reader_open(inputs[k]);
-		check_header(d.in[k].r);
+		d.in[k].open = check_header(d.in[k].r);
 	}
 	for (k = 0; k < nin; k++)
 		header_sensors(&d, k);

@@ -34,13 +34,15 @@ def pipeline(filt, count=None):
     return tsatest.read(p.stdout)
 
 
-def collected(sensors, seed, ends=None, order=None, announce=(), complete=True, timed=False):
+def collected(sensors, seed, ends=None, order=None, announce=(), complete=True, timed=False,
+              live=False):
     """What tsa-nats sub writes of these sensors' streams: its header lists
     them (but those in announce, which a "sensor" record brings later),
     each record carries "sensor", each run ends in a sensor_end record.
     seed: a random interleaving that keeps each sensor's order (timed: in
     the order of the snapshots' ends, as sensors publishing at once are
-    stored); order: a list of names, one per record taken, first."""
+    stored); order: a list of names, one per record taken, first.  live:
+    the header says so (sub does when a sensor's header does)."""
     runs = {n: {"sensor": n, "run": "%016x" % (i + 1), "subject": "tsa." + n,
                 "header": h} for i, (n, (h, _, _)) in enumerate(sensors.items())}
     queues = {}
@@ -65,7 +67,7 @@ def collected(sensors, seed, ends=None, order=None, announce=(), complete=True, 
         else:
             n = rng.choice([k for k, q in queues.items() if q])
         out.append(queues[n].pop(0))
-    header = {"tsa": 1, "kind": "snapshots", "end_record": True,
+    header = {"tsa": 1, "kind": "snapshots", "end_record": True, **({"live": True} if live else {}),
               "sensors": [runs[n] for n in sensors if n not in announce],
               "tools": [["tsa-nats", "sub", "tsa.>"]]}
     return tsatest.pack(header, out, end=tsatest.end_record(
@@ -81,89 +83,6 @@ def merge(data, *args, settings=None):
         cmd[1:1] = ["--settings", path]
     p = subprocess.run(cmd, input=data, capture_output=True)
     return p.returncode, p.stderr.decode(), tsatest.read(p.stdout)
-
-
-def ns(t):
-    return t.seconds * 10**9 + t.nanoseconds
-
-
-def expected(snaps, final=False):
-    """The sum of these sensors' snapshots, as the merge documents it."""
-    cs, ds, hs, os_, alerts = {}, {}, {}, {}, []
-    for s in snaps:
-        for c in s["countries"]:
-            x = cs.setdefault(c["country"], [0, 0, 0])
-            x[0] += c["packets"]; x[1] += c["bytes"]; x[2] += c["hosts"]
-        for d in s["domains"]:
-            x = ds.setdefault(d["domain"], [0, 0])
-            x[0] += d["packets"]; x[1] += d["bytes"]
-        for h in s["hosts"]:
-            x = hs.setdefault(h["addr"], [0, 0])
-            x[0] += h["packets"]; x[1] += h["bytes"]
-        for o in s["os"]:
-            x = os_.setdefault(o["os"], [0, 0])
-            x[0] += o["hosts"]; x[1] += o["packets"]
-        alerts += [(a["alert"], a["host_addr"]) for a in s["alerts"]]
-    want = {
-        "sensors": len(snaps),
-        "window": (min(ns(s["window_start"]) for s in snaps),
-                   max(ns(s["window_end"]) for s in snaps)),
-        "totals": (sum(s["packets"] for s in snaps), sum(s["bytes"] for s in snaps)),
-        "countries": cs,
-        "domains": sorted(((-v[0], k, v[1]) for k, v in ds.items()))[:20],
-        "hosts": sorted(((-v[0], len(k), k, v[1]) for k, v in hs.items()))[:20],
-        "os": os_,
-        "alerts": sorted(alerts),
-        "final": final}
-    bws = [s["bandwidth"] for s in snaps]
-    if not final and all((b["start"], b["bucket_ns"], len(b["bytes"])) ==
-                         (bws[0]["start"], bws[0]["bucket_ns"], len(bws[0]["bytes"]))
-                         for b in bws):
-        want["buckets"] = [sum(x) for x in zip(*(b["bytes"] for b in bws))]
-    else:
-        want["buckets"] = sum(want["totals"][1:])
-    return want
-
-
-def got(m):
-    g = {"sensors": m["sensors"],
-         "window": (ns(m["window_start"]), ns(m["window_end"])),
-         "totals": (m["packets"], m["bytes"]),
-         "countries": {c["country"]: [c["packets"], c["bytes"], c["hosts"]]
-                       for c in m["countries"]},
-         "domains": [(-d["packets"], d["domain"], d["bytes"]) for d in m["domains"]],
-         "hosts": [(-h["packets"], len(h["addr"]), h["addr"], h["bytes"]) for h in m["hosts"]],
-         "os": {o["os"]: [o["hosts"], o["packets"]] for o in m["os"]},
-         "alerts": sorted((a["alert"], a["host_addr"]) for a in m["alerts"]),
-         "final": m.get("final", False)}
-    bw = m["bandwidth"]["bytes"]
-    g["buckets"] = bw if not g["final"] else sum(bw)
-    return g
-
-
-def check_sums(what, out, sensors, left_out=()):
-    """out's snapshots against the sums of the sensors' snapshots per
-    window_end (without the windows in left_out: (name, end) pairs), then
-    the sum of their finals."""
-    per = {}
-    for n, (_, recs, _) in sensors.items():
-        for s in snapshots(recs):
-            if not s.get("final") and (n, ns(s["window_end"])) not in left_out:
-                per.setdefault(ns(s["window_end"]), []).append(s)
-    ms = snapshots(out)
-    same(f"{what}: the windows, in order, then the final",
-         [(ns(m["window_end"]), m.get("final", False)) for m in ms],
-         [(e, False) for e in sorted(per)] + [(max(ns(s["window_end"]) for _, r, _ in
-                                                   sensors.values() for s in snapshots(r)
-                                                   if s.get("final")), True)])
-    bad = [e for m, e in zip(ms, sorted(per)) if got(m) != expected(per[e])]
-    same(f"{what}: every window holds the sum of the sensors' snapshots of its end", bad, [])
-    if bad:
-        print(got(ms[sorted(per).index(bad[0])]), "\n", expected(per[bad[0]]))
-    finals = [s for _, recs, _ in sensors.values() for s in snapshots(recs) if s.get("final")]
-    same(f"{what}: the final holds the sum of the finals", got(ms[-1]),
-         expected(finals, final=True))
-    return ms
 
 
 class Live:
@@ -232,7 +151,7 @@ for seed in (1, 2, 3):
     rc, err, (hdr, out, end) = merge(collected(sensors, seed))
     same(f"seed {seed}: exit 0, nothing on stderr, a complete end", (rc, err, end),
          (0, "", tsatest.end_record()))
-    ms = check_sums(f"seed {seed}", out, sensors)
+    ms = check_sums(same, f"seed {seed}", out, sensors)
     same(f"seed {seed}: the same snapshots as the streams merged as files", ms, as_files)
     # (a sensor that ended, its final written, adds nothing to later windows)
     full = [m for m in ms if m["sensors"] == 3]
@@ -253,7 +172,7 @@ for seed in (1, 2, 3):
 rc, err, (hdr, out, end) = merge(collected(sensors, 4, announce=("other",),
                                            order=["other", "other"]))
 same("announced later: exit 0", (rc, err), (0, ""))
-check_sums("announced later", out, sensors)
+check_sums(same, "announced later", out, sensors)
 
 # One sensor's own stream, on stdin: its snapshots, as one sensor.
 h, recs, _ = sensors["web"]
@@ -272,7 +191,7 @@ nf = {n: [s for s in snapshots(r) if not s.get("final")] for n, (_, r, _) in ear
 upto = {n: [i for i, x in enumerate(r) if x.get("type") == "snapshot" and x.get("final")][0]
         for n, (_, r, _) in early.items()}
 order = ["web"] * upto["web"] + ["tcp"] * upto["tcp"] + ["other"] * upto["other"]
-data = collected(early, 0, order=order + ["other"] * 2)
+data = collected(early, 0, order=order + ["other"] * 2, live=True)
 ends = sorted({ns(s["window_end"]) for x in nf.values() for s in x})
 lv = Live(settings="MergeLag = 365d\n")
 first, rest = cut_at(data, 1 + len(order))
@@ -290,15 +209,16 @@ same("ends early: its final come, the windows up to where the others are, before
      [ns(m["window_end"]) for m in lv.maps[1:] if m.get("type") == "snapshot"], want)
 rc, err = lv.finish(rest)
 same("ends early: exit 0", (rc, err), (0, ""))
-check_sums("ends early", lv.maps[1:-1], early)
+check_sums(same, "ends early", lv.maps[1:-1], early)
 
 # Every sensor ended: the merged final comes at once, before the input ends.
-data = collected(sensors, 5)
+data = collected(sensors, 5, live=True)
 lv = Live(settings="MergeLag = 365d\n")
 endrec = msgpack.packb(tsatest.end_record())
 lv.send(data[:-len(endrec)])
 same("all ended: the merged final before the input's end",
-     lv.wait_for(lambda ms: any(isinstance(m, dict) and m.get("final") for m in ms)), True)
+     lv.wait_for(lambda ms: any(isinstance(m, dict) and m.get("type") == "snapshot" and
+                                m.get("final") for m in ms)), True)
 rc, err = lv.finish(endrec)
 same("all ended: exit 0", (rc, err), (0, ""))
 
@@ -308,7 +228,7 @@ same("all ended: exit 0", (rc, err), (0, ""))
 # longer; the final waits for the end of the input.
 quiet = dict(sensors)
 quiet["quiet"] = ({"tsa": 1, "kind": "snapshots", "tools": []}, [], None)
-data = collected(quiet, 6, timed=True)
+data = collected(quiet, 6, timed=True, live=True)
 head = data[:-len(endrec)]
 ends = sorted({ns(s["window_end"]) for _, r, _ in sensors.values()
                for s in snapshots(r) if not s.get("final")})
@@ -318,7 +238,7 @@ lv.wait_for(lambda ms: n_snaps(ms) > 0, limit=2)
 same("silent, no lag: every window held", n_snaps(lv.maps), 0)
 rc, err = lv.finish(endrec)
 same("... until the input ends: exit 0", (rc, err), (0, ""))
-check_sums("silent, no lag", lv.maps[1:-1], sensors)
+check_sums(same, "silent, no lag", lv.maps[1:-1], sensors)
 
 lv = Live(settings="MergeLag = 10s\n")
 lv.send(head)
@@ -330,7 +250,7 @@ rc, err = lv.finish(endrec)
 same("... exit 0, the silent sensor named once",
      (rc, err), (0, "tsa-aggregate: sensor quiet: windows written without it (nothing "
                  "from it for MergeLag)\n"))
-check_sums("silent, MergeLag 10s", lv.maps[1:-1], sensors)
+check_sums(same, "silent, MergeLag 10s", lv.maps[1:-1], sensors)
 
 # MergeMemory: 3000 snapshots of 2 KB from one sensor while the other is
 # silent; the lag would hold them for a year, the memory bound does not.
@@ -360,7 +280,7 @@ same("... every window once, in order, each of one sensor",
 # are written without it, its late snapshots are left out and counted; its
 # final still counts.
 others = {n: sensors[n] for n in ("web", "tcp")}
-h, out, _ = tsatest.read(collected(others, 9, timed=True))
+h, out, _ = tsatest.read(collected(others, 9, timed=True, live=True))
 h["sensors"].append({"sensor": "other"})
 h["end_record"] = False
 out += [dict(r, sensor="other") for r in sensors["other"][1]]
@@ -370,7 +290,25 @@ late = [("other", ns(s["window_end"])) for s in snapshots(sensors["other"][1])
 same("behind: exit 0, named, the late snapshots counted",
      (rc, "sensor other: windows written without it (nothing from it for MergeLag)" in err,
       f"{len(late)} snapshots came after their window was written" in err), (0, True, True))
-check_sums("behind", out, sensors, left_out=set(late))
+check_sums(same, "behind", out, sensors, left_out=set(late))
+
+# ---- sensors reading files, one whole run after another ----
+# As a server stores the runs of sensors that read captures at full speed:
+# not live, so windows wait MergeLag for sensors not met yet, and the
+# finals for the end.  Live, the same stream loses the later sensors'
+# windows (counted): a live sensor met later joins from its next window.
+order = []
+for n, (_, r, _) in sensors.items():
+    order += [n] * (len(r) + 1 + (n != "web"))     # a sensor record, a sensor_end
+data = collected(sensors, 0, order=order, announce=("tcp", "other"))
+rc, err, (_, out, end) = merge(data)
+same("runs one after another: exit 0, nothing said", (rc, err), (0, ""))
+check_sums(same, "runs one after another", out, sensors)
+rc, err, (_, out, end) = merge(collected(sensors, 0, order=order, announce=("tcp", "other"),
+                                         live=True))
+same("... live: the later sensors' windows left out, counted, and two finals",
+     ("snapshots came after their window was written" in err,
+      sum(1 for m in snapshots(out) if m.get("final"))), (True, 3))
 
 # ---- a sensor's stream ended incomplete ----
 rc, err, (_, out, end) = merge(collected(sensors, 8, complete=False))
