@@ -57,7 +57,7 @@ struct sensor {
 	bool sent;			/* a snapshot came from it */
 	bool has_seen;
 	struct stime seen;		/* its latest end, or the newest when it came */
-	bool named;			/* a window written without it was said */
+	bool named, named_late;		/* windows without it, its late ones: said */
 	bool in_fin;			/* a final of it is in the sum already */
 	bool has_taken;
 	struct stime taken;		/* the end of its last snapshot written */
@@ -373,6 +373,12 @@ static void snapshot(struct demux *d, int input, const uint8_t *rec, size_t len)
 		s->ended = true;
 		return;
 	}
+	/* It is alive, and this far: windows wait for it again. */
+	s->ended = false;
+	s->sent = true;
+	if (!s->has_seen || stime_cmp(end, s->seen) > 0)
+		s->seen = end;
+	s->has_seen = true;
 	/*
 	 * Too late for its window: written already without it (an end equal
 	 * to the last one written is another window of the same end, as a
@@ -381,6 +387,10 @@ static void snapshot(struct demux *d, int input, const uint8_t *rec, size_t len)
 	if (d->has_done && (stime_cmp(end, d->done) < 0 ||
 	    (stime_cmp(end, d->done) == 0 &&
 	    !(s->has_taken && stime_cmp(s->taken, d->done) == 0)))) {
+		if (!s->named_late && d->named++ < BEHIND_NAMED)
+			tsa_warn("sensor %s: snapshots for windows already written left out "
+			    "(it is more than MergeLag behind)", shown(s));
+		s->named_late = true;
 		d->late++;
 		return;
 	}
@@ -391,11 +401,6 @@ static void snapshot(struct demux *d, int input, const uint8_t *rec, size_t len)
 	else
 		s->head = q;
 	s->tail = q;
-	s->ended = false;
-	s->sent = true;
-	if (!s->has_seen || stime_cmp(end, s->seen) > 0)
-		s->seen = end;
-	s->has_seen = true;
 }
 
 /* A sensor's end as tsa-nats sub writes it, or a run's start. */

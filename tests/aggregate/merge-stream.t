@@ -292,6 +292,34 @@ same("behind: exit 0, named, the late snapshots counted",
       f"{len(late)} snapshots came after their window was written" in err), (0, True, True))
 check_sums(same, "behind", out, sensors, left_out=set(late))
 
+# ---- a sensor that comes back ----
+# b stops for six windows (a live sensor's link down, its backlog sent
+# when the link comes back): the windows go without it after MergeLag, its
+# backlog is too late, and it is in the windows again from the next one.
+def snap(name, i, p):
+    return {"type": "snapshot", "sensor": name, "window": "10s", "packets": p, "bytes": p,
+            "window_start": msgpack.Timestamp(T + 2 * i - 10, 0),
+            "window_end": msgpack.Timestamp(T + 2 * i, 0),
+            "countries": [], "domains": [], "os": [], "hosts": [], "alerts": []}
+
+
+recs = [x for i in range(1, 4) for x in (snap("a", i, 1), snap("b", i, 10))]
+recs += [snap("a", i, 1) for i in range(4, 10)] + [snap("b", i, 10) for i in range(4, 10)]
+recs += [x for i in range(10, 16) for x in (snap("a", i, 1), snap("b", i, 10))]
+hdr = {"tsa": 1, "kind": "snapshots", "live": True, "tools": [],
+       "sensors": [{"sensor": "a"}, {"sensor": "b"}]}
+rc, err, (_, out, _) = merge(tsatest.pack(hdr, recs), "--merge-lag", "6s")
+same("comes back: without it for six windows, then with it again",
+     [(x["window_end"].seconds - T, x["sensors"], x["packets"]) for x in snapshots(out)],
+     [(2 * i, 2, 11) for i in range(1, 4)] + [(2 * i, 1, 1) for i in range(4, 10)] +
+     [(2 * i, 2, 11) for i in range(10, 16)])
+same("comes back: said, and its backlog counted", err.splitlines(), [
+    "tsa-aggregate: sensor b: windows written without it (nothing from it for MergeLag)",
+    "tsa-aggregate: sensor b: snapshots for windows already written left out (it is more "
+    "than MergeLag behind)",
+    "tsa-aggregate: 6 snapshots came after their window was written without them (a sensor "
+    "MergeLag behind) and were left out"])
+
 # ---- sensors reading files, one whole run after another ----
 # As a server stores the runs of sensors that read captures at full speed:
 # not live, so windows wait MergeLag for sensors not met yet, and the
