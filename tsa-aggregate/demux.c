@@ -8,7 +8,7 @@
  * A window (a window_end) is written when every sensor that is still
  * running has a snapshot queued, the earliest end first, as the lockstep
  * over files always did.  A sensor that is silent (its link down, its
- * publisher dead, or only no packets yet) must not hold the map back for
+ * publisher dead, or no traffic yet) must not hold the map back for
  * ever, nor make the others' queues grow without end: a window no longer
  * waits for a sensor whose last snapshot (or, before its first, the moment
  * it became known) is MergeLag of stream time older than the newest any
@@ -28,8 +28,8 @@
  * joins from its first window not yet written.
  *
  * The final snapshots are written once every known sensor has ended (or
- * at the end of the input).  Other records pass
- * through as they are read.  Sensor names come from the input: the table
+ * at the end of the input).  Other records pass through as they are read.
+ * Sensor names come from the input: the table
  * is keyed by a keyed hash and holds MergeSensors at most; when it is full,
  * a sensor with nothing queued that holds nothing back makes room, else the
  * newcomer's snapshots are left out and counted.
@@ -50,6 +50,7 @@ struct sensor {
 	int input;
 	char *name;			/* "" for a stream whose records name none */
 	size_t nlen;
+	char label[68];			/* the name for messages: printable, cut */
 	uint64_t hash;
 	struct queued *head, *tail;
 	struct queued *fin;		/* its final snapshot, until the finals are summed */
@@ -178,6 +179,20 @@ static bool make_room(struct demux *d)
 	return false;
 }
 
+/* Its name as messages show it: printable ASCII, at most 64 bytes. */
+static void label(struct sensor *s)
+{
+	size_t i, n = s->nlen < 64 ? s->nlen : 64;
+
+	if (!n) {
+		snprintf(s->label, sizeof s->label, "(unnamed)");
+		return;
+	}
+	for (i = 0; i < n; i++)
+		s->label[i] = s->name[i] >= 0x20 && s->name[i] < 0x7f ? s->name[i] : '?';
+	snprintf(s->label + n, sizeof s->label - n, "%s", n < s->nlen ? "..." : "");
+}
+
 /* The sensor of this input and name, made if new; NULL when there is no room. */
 static struct sensor *sensor_get(struct demux *d, int input, const uint8_t *name, size_t n)
 {
@@ -195,6 +210,7 @@ static struct sensor *sensor_get(struct demux *d, int input, const uint8_t *name
 	memcpy(s->name, name, n);
 	s->name[n] = 0;
 	s->nlen = n;
+	label(s);
 	s->hash = h;
 	s->seen = d->newest;
 	s->has_seen = d->has_newest;
@@ -216,11 +232,6 @@ static void rec_sensor(const uint8_t *rec, size_t len, const uint8_t **name, siz
 		*name = v.ptr;
 		*n = v.len;
 	}
-}
-
-static const char *shown(const struct sensor *s)
-{
-	return s->nlen ? s->name : "(unnamed)";
 }
 
 /* ---- the windows ---- */
@@ -300,7 +311,7 @@ static void windows_due(struct demux *d, bool drain)
 				s->named = true;
 				if (d->named++ < BEHIND_NAMED)
 					tsa_warn("sensor %s: windows written without it (%s)",
-					    shown(s), full ? "the others' snapshots filled "
+					    s->label, full ? "the others' snapshots filled "
 					    "MergeMemory" : "nothing from it for MergeLag");
 			}
 		}
@@ -369,7 +380,13 @@ static void snapshot(struct demux *d, int input, const uint8_t *rec, size_t len)
 	}
 	if (mp_map_get1(rec, len, "final", &v) == 1 && v.type == MP_BOOL && v.b) {
 		fold_final(d, s);	/* (a run before this one's) */
-		s->fin = copy(d, rec, len);
+		/* kept to be added in table order, unless memory is short */
+		if (d->mem + len <= agg_opt.merge_memory)
+			s->fin = copy(d, rec, len);
+		else {
+			msnap_fold(d->fin, rec, len, s->in_fin);
+			s->in_fin = true;
+		}
 		s->ended = true;
 		return;
 	}
@@ -389,7 +406,7 @@ static void snapshot(struct demux *d, int input, const uint8_t *rec, size_t len)
 	    !(s->has_taken && stime_cmp(s->taken, d->done) == 0)))) {
 		if (!s->named_late && d->named++ < BEHIND_NAMED)
 			tsa_warn("sensor %s: snapshots for windows already written left out "
-			    "(it is more than MergeLag behind)", shown(s));
+			    "(it is more than MergeLag behind)", s->label);
 		s->named_late = true;
 		d->late++;
 		return;
@@ -415,8 +432,10 @@ static void sensor_event(struct demux *d, int input, const uint8_t *rec, size_t 
 	rec_sensor(rec, len, &name, &n);
 	if (!(s = sensor_get(d, input, name, n)))
 		return;
-	if (!end) {
+	if (!end) {		/* a new run: waited for as if just known */
 		s->ended = false;
+		s->seen = d->newest;
+		s->has_seen = d->has_newest;
 		return;
 	}
 	s->ended = true;

@@ -320,6 +320,17 @@ same("comes back: said, and its backlog counted", err.splitlines(), [
     "tsa-aggregate: 6 snapshots came after their window was written without them (a sensor "
     "MergeLag behind) and were left out"])
 
+# A name with control characters (not one tsa-nats lets through, but a
+# stream may come from anywhere) is shown tamed: one line, no escapes.
+evil = "\x1b]0;owned\x07\nfake line " + "x" * 80
+recs = [snap(evil, 1, 10)] + [snap("a", i, 1) for i in range(1, 10)]
+hdr = {"tsa": 1, "kind": "snapshots", "live": True, "tools": [],
+       "sensors": [{"sensor": "a"}, {"sensor": evil}]}
+rc, err, (_, out, _) = merge(tsatest.pack(hdr, recs), "--merge-lag", "6s")
+same("a name with control characters: one line, printable, 64 bytes at most",
+     err.splitlines(), ["tsa-aggregate: sensor " + ("?]0;owned??fake line " + "x" * 80)[:64] +
+                        "...: windows written without it (nothing from it for MergeLag)"])
+
 # ---- sensors reading files, one whole run after another ----
 # As a server stores the runs of sensors that read captures at full speed:
 # not live, so windows wait MergeLag for sensors not met yet, and the
