@@ -34,6 +34,7 @@
  * a sensor with nothing queued that holds nothing back makes room, else the
  * newcomer's snapshots are left out and counted.
  */
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -68,6 +69,7 @@ struct input {
 	struct tsa_reader *r;
 	bool eof;
 	bool open;			/* may bring sensors not met yet (see above) */
+	bool named;			/* its records name their sensors */
 };
 
 struct demux {
@@ -146,6 +148,17 @@ static void fold_final(struct demux *d, struct sensor *s)
 	s->fin = NULL;
 }
 
+static void pop(struct demux *d, struct sensor *s)
+{
+	struct queued *q = s->head;
+
+	s->head = q->next;
+	if (!s->head)
+		s->tail = NULL;
+	d->mem -= q->len;
+	free(q);
+}
+
 /* Does a window wait for this sensor? */
 static bool waits_for(const struct demux *d, const struct sensor *s)
 {
@@ -160,22 +173,28 @@ static bool waits_for(const struct demux *d, const struct sensor *s)
  * of sensors gone quiet, never of one whose snapshots wait.  Rare: the
  * index is rebuilt.
  */
+static void forget(struct demux *d, size_t i)
+{
+	struct sensor *s = d->s[i];
+
+	fold_final(d, s);
+	while (s->head)
+		pop(d, s);
+	free(s->name);
+	free(s);
+	d->s[i] = d->s[--d->n];
+	index_build(d);
+}
+
 static bool make_room(struct demux *d)
 {
 	size_t i;
 
-	for (i = 0; i < d->n; i++) {
-		struct sensor *s = d->s[i];
-
-		if (!s->head && (!s->sent || !waits_for(d, s))) {
-			fold_final(d, s);
-			free(s->name);
-			free(s);
-			d->s[i] = d->s[--d->n];
-			index_build(d);
+	for (i = 0; i < d->n; i++)
+		if (!d->s[i]->head && (!d->s[i]->sent || !waits_for(d, d->s[i]))) {
+			forget(d, i);
 			return true;
 		}
-	}
 	return false;
 }
 
@@ -245,17 +264,6 @@ static bool open_inputs(const struct demux *d)
 		if (d->in[k].open && !d->in[k].eof)
 			return true;
 	return false;
-}
-
-static void pop(struct demux *d, struct sensor *s)
-{
-	struct queued *q = s->head;
-
-	s->head = q->next;
-	if (!s->head)
-		s->tail = NULL;
-	d->mem -= q->len;
-	free(q);
 }
 
 /*
@@ -354,6 +362,23 @@ static void finals_due(struct demux *d, bool at_end)
 
 /* ---- the records ---- */
 
+/*
+ * An input whose header lists no sensors stands for one, unnamed, until
+ * its records show otherwise: the first that names its sensor makes that
+ * stand-in go, if nothing came from it.
+ */
+static void unplace(struct demux *d, int input)
+{
+	size_t i;
+
+	d->in[input].named = true;
+	for (i = 0; i < d->n; i++)
+		if (d->s[i]->input == input && !d->s[i]->nlen && !d->s[i]->sent) {
+			forget(d, i);
+			return;
+		}
+}
+
 static void snapshot(struct demux *d, int input, const uint8_t *rec, size_t len)
 {
 	const uint8_t *name;
@@ -370,6 +395,8 @@ static void snapshot(struct demux *d, int input, const uint8_t *rec, size_t len)
 		d->newest = end;
 	d->has_newest = true;
 	rec_sensor(rec, len, &name, &n);
+	if (n && !d->in[input].named)
+		unplace(d, input);
 	if (!(s = sensor_get(d, input, name, n))) {
 		if (!d->unknown++)
 			tsa_warn("%s: more than MergeSensors (%llu) sensors at once: the "
@@ -455,6 +482,7 @@ static void header_sensors(struct demux *d, int input)
 		sensor_get(d, input, (const uint8_t *)"", 0);
 		return;
 	}
+	d->in[input].named = true;
 	p = v.ptr;
 	e = h + hlen;
 	for (i = 0; i < v.len; i++) {
@@ -487,20 +515,45 @@ static bool check_header(struct tsa_reader *r)
 /*
  * The input to read next: one with a running sensor that has nothing
  * queued (a window waits for it; an input not read yet has its sensors
- * from its header), else any, in turn.  -1: every input ended.
+ * from its header), else any, in turn.  Of several pipes, one with
+ * something to read: a silent one must not stop the others from being
+ * read, which is what lets windows go on without it.  -1: every input
+ * ended.
  */
 static int next_input(struct demux *d, int last)
 {
+	struct pollfd pfd[64];
+	int fds[64];
 	size_t i;
-	int k;
+	int k, want = -1, n = 0, any = -1;
 
-	for (i = 0; i < d->n; i++)
+	for (i = 0; i < d->n && want < 0; i++)
 		if (!d->s[i]->head && waits_for(d, d->s[i]) && !d->in[d->s[i]->input].eof)
-			return d->s[i]->input;
-	for (k = 1; k <= d->nin; k++)
+			want = d->s[i]->input;
+	for (k = 1; k <= d->nin && any < 0; k++)
 		if (!d->in[(last + k) % d->nin].eof)
-			return (last + k) % d->nin;
-	return -1;
+			any = (last + k) % d->nin;
+	if (want < 0)
+		want = any;
+	if (want < 0 || d->nin == 1 || tsa_reader_buffered(d->in[want].r) > 0)
+		return want;
+	for (k = 0; k < d->nin && n < 64; k++)
+		if (!d->in[k].eof) {
+			if (tsa_reader_buffered(d->in[k].r) > 0)
+				return k;
+			fds[n] = k;
+			pfd[n++] = (struct pollfd){ .fd = tsa_reader_fd(d->in[k].r), .events = POLLIN };
+		}
+	tsa_idle();	/* (what is written goes out before the wait) */
+	if (poll(pfd, (nfds_t)n, -1) <= 0)
+		return want;	/* (a signal: tsa_read decides) */
+	for (k = 0; k < n; k++)
+		if (fds[k] == want && pfd[k].revents)
+			return want;
+	for (k = 0; k < n; k++)
+		if (pfd[k].revents)
+			return fds[k];
+	return want;
 }
 
 static void input_ended(struct demux *d, int input)
@@ -551,8 +604,9 @@ int merge_main(int nin, char **inputs, int argc, char **argv)
 			windows_due(&d, false);
 			finals_due(&d, false);
 		}
-		/* (what to read changes only with what is queued or ended) */
-		if ((changed || d.in[k].eof) && (k = next_input(&d, k)) < 0)
+		/* (what to read changes with what is queued or ended, or a pipe's dry) */
+		if ((changed || d.in[k].eof || (nin > 1 && !tsa_reader_buffered(d.in[k].r))) &&
+		    (k = next_input(&d, k)) < 0)
 			break;
 		changed = false;
 		rc = tsa_read(d.in[k].r, &rec, &len);

@@ -331,6 +331,32 @@ same("a name with control characters: one line, printable, 64 bytes at most",
      err.splitlines(), ["tsa-aggregate: sensor " + ("?]0;owned??fake line " + "x" * 80)[:64] +
                         "...: windows written without it (nothing from it for MergeLag)"])
 
+# Two pipes, one per sensor, as <(ssh sensor1 ...) <(ssh sensor2 ...): one
+# goes silent after its first snapshot; the other is still read, and its
+# windows go on without the silent one after MergeLag.
+ra, wa = os.pipe()
+rb, wb = os.pipe()
+p = subprocess.Popen([AGG, "--merge", "--merge-lag", "6s", "/dev/fd/%d" % ra, "/dev/fd/%d" % rb],
+                     pass_fds=(ra, rb), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+os.close(ra)
+os.close(rb)
+plain = {"tsa": 1, "kind": "snapshots", "tools": []}
+os.write(wb, msgpack.packb(plain) + msgpack.packb(dict(snap("b", 1, 10), sensor=None)))
+os.write(wa, msgpack.packb(plain) + b"".join(msgpack.packb(snap("a", i, 1)) for i in range(1, 11)))
+fcntl.fcntl(p.stdout, fcntl.F_SETFL, os.O_NONBLOCK)
+u, got, end = msgpack.Unpacker(raw=False), [], time.time() + 10
+while len([m for m in got if m.get("type") == "snapshot"]) < 10 and time.time() < end:
+    if select.select([p.stdout], [], [], 0.1)[0]:
+        u.feed(p.stdout.read() or b"")
+        got += list(u)
+same("two pipes, one silent: the other's windows go on before either ends",
+     [(m["window_end"].seconds - T, m["sensors"]) for m in got if m.get("type") == "snapshot"],
+     [(2, 2)] + [(2 * i, 1) for i in range(2, 11)])
+os.close(wa)
+os.close(wb)
+out, err = p.communicate()
+same("... then the rest at their end, exit 0", p.returncode, 0)
+
 # ---- sensors reading files, one whole run after another ----
 # As a server stores the runs of sensors that read captures at full speed:
 # not live, so windows wait MergeLag for sensors not met yet, and the
