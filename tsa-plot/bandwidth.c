@@ -145,7 +145,7 @@ void bandwidth_script(FILE *f, const struct plot_ctx *c)
 	    "linewidth 2 title 'bits/s', \\\n"
 	    "     AVG / BPS with lines dashtype 2 linecolor rgb 0xe6550d "
 	    "linewidth 1.5 title 'average %s'\n", a);
-	fprintf(f, "set title 'traffic volume per %g s bucket' font ',12'\n"
+	fprintf(f, "set title 'traffic volume per %.3g s bucket' font ',12'\n"
 	    "set ylabel '%sB'\nunset key\nVOL = %g\n", step, ypre, ydiv);
 	y = maxbytes / ydiv;
 	fprintf(f, "set yrange [0:%s]\nset ytics %g\n", y >= MIN_Y ? "*" : "1",

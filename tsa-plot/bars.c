@@ -16,7 +16,9 @@
 #define BAR_HOSTS "0x31a354"
 #define NAME_MAX_CHARS 34
 #define MIN_ROWS 5
-/* The margins of a panel, in characters (set lmargin, rmargin). */
+/* The margins of a panel, in characters (set lmargin, rmargin): the left
+ * one fits the panel's names, the typical one sizes the x tics. */
+#define MIN_LMARGIN 8
 #define LMARGIN 30
 #define RMARGIN 4
 /* Pixels a tic label needs ("500 kB" and the space around it), and of a
@@ -30,28 +32,77 @@ struct bar {
 	char label[64];
 };
 
+/* UTF-8 characters in s[0..len). */
+static size_t utf8_chars(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return n;
+}
+
+/* Byte offset of the character after the first k characters of s. */
+static size_t utf8_skip(const char *s, size_t len, size_t k)
+{
+	size_t i = 0;
+
+	while (i < len && k) {
+		i++;
+		while (i < len && ((unsigned char)s[i] & 0xc0) == 0x80)
+			i++;
+		k--;
+	}
+	return i;
+}
+
 /*
- * Names longer than a tic label should be: cut at a character boundary
- * (never inside a UTF-8 sequence) with an ellipsis.
+ * A name longer than a tic label may be: shortened in the middle, where
+ * both ends stay readable ("MacOS X 10.9 or ne…iPhone or iPad)"), never
+ * inside a UTF-8 sequence.  The page's tables hold the whole name.
  */
 static void put_name(FILE *f, const char *name)
 {
-	size_t len = strlen(name), cut = 0, chars = 0;
+	size_t len = strlen(name), chars = utf8_chars(name, len);
+	size_t head, tail;
 	char buf[NAME_MAX_CHARS * 4 + 8];
 
-	while (cut < len && chars < NAME_MAX_CHARS) {
-		cut++;
-		while (cut < len && ((unsigned char)name[cut] & 0xc0) == 0x80)
-			cut++;
-		chars++;
-	}
-	if (cut == len) {
+	if (chars <= NAME_MAX_CHARS) {
 		gp_quote(f, name);
 		return;
 	}
-	memcpy(buf, name, cut);
-	memcpy(buf + cut, "\xe2\x80\xa6", 4);	/* U+2026 and the NUL */
+	head = utf8_skip(name, len, (NAME_MAX_CHARS - 1) / 2 + 1);
+	tail = utf8_skip(name, len, chars - (NAME_MAX_CHARS - 1) / 2);
+	memcpy(buf, name, head);
+	memcpy(buf + head, "\xe2\x80\xa6", 3);	/* U+2026 */
+	memcpy(buf + head + 3, name + tail, len - tail);
+	buf[head + 3 + len - tail] = 0;
 	gp_quote(f, buf);
+}
+
+/* Characters the longest of the panel's names takes once shortened. */
+static size_t name_width(const struct bar *b, size_t n)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t c = utf8_chars(b[i].name, strlen(b[i].name));
+		if (c > NAME_MAX_CHARS)
+			c = NAME_MAX_CHARS;
+		if (c > w)
+			w = c;
+	}
+	return w;
+}
+
+/* The left margin, in characters, that the panel's names need: gnuplot
+ * counts in its estimate of a character of the font, which is wider than
+ * most of a proportional font's letters. */
+static int name_margin(const struct bar *b, size_t n)
+{
+	int w = (int)name_width(b, n) * 9 / 10 + 3;
+
+	return w < MIN_LMARGIN ? MIN_LMARGIN : w;
 }
 
 /*
@@ -92,6 +143,8 @@ static void panel(FILE *f, const char *title, const char *block,
 	fprintf(f, "set title ");
 	gp_quote(f, title);
 	fprintf(f, " font ',12'\n");
+	/* Room at the left for the longest name, as shortened. */
+	fprintf(f, "set lmargin %d\n", name_margin(b, n));
 	fprintf(f, "set ytics scale 0 (");
 	for (size_t i = 0; i < n; i++) {
 		fprintf(f, "%s", i ? ", " : "");
@@ -129,7 +182,7 @@ static void chart_begin(FILE *f, const struct plot_ctx *c, const char *png,
 	    "scale 0.5\nset grid xtics lc rgb '#dddddd' lt 1\n"
 	    "set key off\nset style fill solid\n"
 	    "set ytics textcolor rgb '#222222'\n");
-	fprintf(f, "set lmargin %d\nset rmargin %d\n", LMARGIN, RMARGIN);
+	fprintf(f, "set rmargin %d\n", RMARGIN);
 	fprintf(f, "set multiplot layout 1, %d title ", panels);
 	gp_quote(f, line);
 	fprintf(f, " font ',14'\n");
@@ -214,56 +267,100 @@ void countries_script(FILE *f, const struct plot_ctx *c)
 	free(b);
 }
 
+static int domain_by_packets(const void *a, const void *b)
+{
+	const struct domain_row *x = *(const struct domain_row *const *)a;
+	const struct domain_row *y = *(const struct domain_row *const *)b;
+
+	return x->packets < y->packets ? 1 : x->packets > y->packets ? -1 :
+	    strcmp(x->domain, y->domain);
+}
+
 void domains_script(FILE *f, const struct plot_ctx *c)
 {
 	const struct snapshot *s = c->s;
-	size_t k = 0;
+	const struct domain_row **rows = tsa_calloc(s->ndomains + 1,
+	    sizeof *rows);
 	struct bar *b = tsa_calloc(c->top, sizeof *b);
+	size_t n = 0, k;
 	char cnt[UNITS_LEN], by[UNITS_LEN];
 
-	for (size_t i = 0; i < s->ndomains && k < c->top; i++) {
-		const struct domain_row *d = &s->domains[i];
-		if (!d->domain)
-			continue;
-		b[k].name = d->domain;
-		b[k].value = (double)d->packets;
-		snprintf(b[k].label, sizeof b[k].label, "%s packets, %s",
-		    units_count(cnt, (double)d->packets),
-		    units_bytes(by, (double)d->bytes));
-		k++;
+	for (size_t i = 0; i < s->ndomains; i++)
+		if (s->domains[i].domain)
+			rows[n++] = &s->domains[i];
+	/* The stream lists them by packets; a stage of one's own may not. */
+	qsort(rows, n, sizeof *rows, domain_by_packets);
+	k = n < c->top ? n : c->top;
+	for (size_t i = 0; i < k; i++) {
+		b[i].name = rows[i]->domain;
+		b[i].value = (double)rows[i]->packets;
+		snprintf(b[i].label, sizeof b[i].label, "%s packets, %s",
+		    units_count(cnt, (double)rows[i]->packets),
+		    units_bytes(by, (double)rows[i]->bytes));
 	}
 	chart_begin(f, c, "domains", "Top registrable domains by packets",
 	    "Top domains", 1, chart_height(c, k));
-	panel(f, "packets per registrable domain", "$domains", b, k,
+	panel(f, "packets to or from each domain's hosts", "$domains", b, k,
 	    BAR_PACKETS, 0, x_tics(c, 1));
 	chart_end(f);
+	free(rows);
 	free(b);
+}
+
+/* Operating system rows by hosts or by packets, descending; then by name. */
+static int os_by_hosts(const void *a, const void *b)
+{
+	const struct os_row *x = *(const struct os_row *const *)a;
+	const struct os_row *y = *(const struct os_row *const *)b;
+
+	return x->hosts < y->hosts ? 1 : x->hosts > y->hosts ? -1 :
+	    strcmp(x->os, y->os);
+}
+
+static int os_by_packets(const void *a, const void *b)
+{
+	const struct os_row *x = *(const struct os_row *const *)a;
+	const struct os_row *y = *(const struct os_row *const *)b;
+
+	return x->packets < y->packets ? 1 : x->packets > y->packets ? -1 :
+	    strcmp(x->os, y->os);
 }
 
 void os_script(FILE *f, const struct plot_ctx *c)
 {
 	const struct snapshot *s = c->s;
-	size_t k = 0;
+	const struct os_row **rows = tsa_calloc(s->nos + 1, sizeof *rows);
 	struct bar *b = tsa_calloc(c->top, sizeof *b);
-	size_t *row = tsa_calloc(c->top, sizeof *row);
+	size_t n = 0, k;
+	char title[96];
 
-	for (size_t i = 0; i < s->nos && k < c->top; i++)
+	for (size_t i = 0; i < s->nos; i++)
 		if (s->os[i].os)
-			row[k++] = i;
+			rows[n++] = &s->os[i];
+	k = n < c->top ? n : c->top;
 	chart_begin(f, c, "os", "Operating systems (p0f) by hosts and packets",
 	    "Operating systems (p0f)", 2, chart_height(c, k));
+	/* Each panel sorted by what it shows: the top by hosts need not be
+	 * the top by packets. */
+	qsort(rows, n, sizeof *rows, os_by_hosts);
 	for (size_t i = 0; i < k; i++) {
-		b[i].name = s->os[row[i]].os;
-		b[i].value = (double)s->os[row[i]].hosts;
+		b[i].name = rows[i]->os;
+		b[i].value = (double)rows[i]->hosts;
 		units_count(b[i].label, b[i].value);
 	}
-	panel(f, "hosts", "$hosts", b, k, BAR_HOSTS, 0, x_tics(c, 2));
+	snprintf(title, sizeof title, "hosts (top %zu of %zu)", k, n);
+	panel(f, title, "$hosts", b, k, BAR_HOSTS, 0, x_tics(c, 2));
+	qsort(rows, n, sizeof *rows, os_by_packets);
 	for (size_t i = 0; i < k; i++) {
-		b[i].value = (double)s->os[row[i]].packets;
+		b[i].name = rows[i]->os;
+		b[i].value = (double)rows[i]->packets;
 		units_count(b[i].label, b[i].value);
 	}
-	panel(f, "packets", "$packets", b, k, BAR_PACKETS, 0, x_tics(c, 2));
+	/* A packet between two fingerprinted hosts counts for both. */
+	snprintf(title, sizeof title, "packets to or from hosts of each OS "
+	    "(top %zu of %zu)", k, n);
+	panel(f, title, "$packets", b, k, BAR_PACKETS, 0, x_tics(c, 2));
 	chart_end(f);
+	free(rows);
 	free(b);
-	free(row);
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tsa.h"
 #include "html.h"
@@ -100,6 +101,7 @@ static void head(FILE *f, const struct plot_ctx *c,
 	    "td.n, th.n { text-align: right; font-variant-numeric:"
 	    " tabular-nums; }\n"
 	    ".alias { color: #777; font-size: 12px; }\n"
+	    ".note { color: #555; font-size: 12px; margin: 0 0 4px; }\n"
 	    ".none { color: #777; }\n"
 	    ".notice { background: #fff3cd; border: 1px solid #d9a400;"
 	    " padding: 8px 12px; font-weight: bold; }\n"
@@ -148,25 +150,56 @@ static void figure(FILE *f, const struct html_page *p, const char *name,
 	    "</figcaption></figure>\n", name, name, p->serial, alt, name, name);
 }
 
-static void alerts(FILE *f, const struct snapshot *s)
+/* "2026-11-26 07:00:00" (UTC): the page says UTC once, in the header. */
+static void time_cell(FILE *f, int64_t ns)
 {
-	char a[TSA_ADDR_STRLEN];
+	time_t t = (time_t)(ns / 1000000000);
+	struct tm tm;
+	char s[32];
+
+	fputs("<td>", f);
+	if (ns && gmtime_r(&t, &tm) && strftime(s, sizeof s,
+	    "%Y-%m-%d %H:%M:%S", &tm))
+		fputs(s, f);
+	fputs("</td>", f);
+}
+
+static void alerts(FILE *f, const struct plot_ctx *c)
+{
+	const struct snapshot *s = c->s;
+	char a[TSA_ADDR_STRLEN], span[96];
 
 	fputs("<h2 id=\"alerts\">Alerts</h2>\n", f);
 	if (!s->nalerts) {
 		fputs("<p class=\"none\">No alerts in this window.</p>\n", f);
 		return;
 	}
-	fputs("<table>\n<tr><th>alert</th><th>host</th><th>reason</th>"
-	    "<th>counts</th></tr>\n", f);
+	fputs("<p class=\"note\">The alerts that hold in this window. "
+	    "<i>started</i>: when the condition began to hold (the packet that "
+	    "crossed the thresholds), where tsa-plot saw the alert's record; "
+	    "<i>counts</i> are over the alert's window, times in UTC.</p>\n"
+	    "<table>\n<tr><th>started</th><th>alert</th><th>host</th>"
+	    "<th>country</th><th>counts</th><th>window</th></tr>\n", f);
 	for (size_t i = 0; i < s->nalerts; i++) {
 		const struct alert_row *r = &s->alerts[i];
-		fputs("<tr><td>", f);
+		fputs("<tr>", f);
+		time_cell(f, r->since_ns);
+		fputs("<td>", f);
 		esc(f, r->alert ? r->alert : "?");
+		if (r->reason) {
+			fputs("<br><span class=\"alias\">", f);
+			esc(f, r->reason);
+			fputs("</span>", f);
+		}
 		fputs("</td><td>", f);
 		esc(f, r->addrlen ? tsa_addr_fmt(r->addr, r->addrlen, a) : "");
 		fputs("</td><td>", f);
-		esc(f, r->reason);
+		if (r->country) {
+			esc(f, country_label(c, r->country));
+			fputs(" (", f);
+			esc(f, r->country);
+			fputs(")", f);
+		}
 		fputs("</td><td>", f);
 		for (size_t j = 0; j < r->ncounts; j++) {
 			fputs(j ? ", " : "", f);
@@ -174,6 +207,10 @@ static void alerts(FILE *f, const struct snapshot *s)
 			putc(' ', f);
 			num(f, r->counts[j].n);
 		}
+		fputs("</td><td>", f);
+		fmt_span(span, sizeof span, r->start_ns ? r->start_ns :
+		    s->start_ns, r->end_ns ? r->end_ns : s->end_ns);
+		esc(f, span);
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</table>\n", f);
@@ -216,29 +253,45 @@ static void domains(FILE *f, const struct snapshot *s)
 	fputs("</table>\n", f);
 }
 
-static void hosts(FILE *f, const struct snapshot *s)
+static void hosts(FILE *f, const struct plot_ctx *c)
 {
+	const struct snapshot *s = c->s;
 	char a[TSA_ADDR_STRLEN];
 
 	if (!s->nhosts)
 		return;
-	fputs("<h2 id=\"hosts\">Top hosts</h2>\n<table>\n<tr><th>address</th>"
-	    "<th>country</th><th>OS</th><th class=\"n\">distance (hops)</th>"
-	    "<th>domain</th><th class=\"n\">packets</th><th class=\"n\">bytes"
-	    "</th></tr>\n", f);
+	fputs("<h2 id=\"hosts\">Top hosts</h2>\n<p class=\"note\">The remote "
+	    "hosts with the most packets in the window, with what tsa-p0f "
+	    "learnt of them: OS (class), HTTP application, distance in hops."
+	    "</p>\n<table>\n<tr><th>address</th><th>country</th>"
+	    "<th>domain</th><th>OS</th><th>application</th>"
+	    "<th class=\"n\">distance (hops)</th><th class=\"n\">packets</th>"
+	    "<th class=\"n\">bytes</th></tr>\n", f);
 	for (size_t i = 0; i < s->nhosts; i++) {
 		const struct host_row *h = &s->hosts[i];
 		fputs("<tr><td>", f);
 		esc(f, h->addrlen ? tsa_addr_fmt(h->addr, h->addrlen, a) : "");
 		fputs("</td><td>", f);
-		esc(f, h->country);
+		if (h->country) {
+			esc(f, country_label(c, h->country));
+			fputs(" (", f);
+			esc(f, h->country);
+			fputs(")", f);
+		}
+		fputs("</td><td>", f);
+		esc(f, h->domain);
 		fputs("</td><td>", f);
 		esc(f, h->os);
+		if (h->os && h->os_class) {
+			fputs(" <span class=\"alias\">(", f);
+			esc(f, h->os_class);
+			fputs(")</span>", f);
+		}
+		fputs("</td><td>", f);
+		esc(f, h->app);
 		fputs("</td><td class=\"n\">", f);
 		if (h->has_dist)
 			fprintf(f, "%" PRId64, h->dist);
-		fputs("</td><td>", f);
-		esc(f, h->domain);
 		fputs("</td>", f);
 		count_cell(f, h->packets);
 		bytes_cell(f, h->bytes);
@@ -280,7 +333,11 @@ static void os_table(FILE *f, const struct snapshot *s)
 {
 	if (!s->nos)
 		return;
-	fputs("<h2 id=\"os\">Operating systems</h2>\n<table>\n<tr><th>OS</th>"
+	fputs("<h2 id=\"os\">Operating systems</h2>\n<p class=\"note\">"
+	    "<i>hosts</i>: addresses whose last p0f match is this OS, local ones "
+	    "included; <i>packets</i>: packets to or from them. A packet between "
+	    "two fingerprinted hosts counts for both, so the column adds up to "
+	    "more than the window's packets.</p>\n<table>\n<tr><th>OS</th>"
 	    "<th>class</th><th class=\"n\">hosts</th><th class=\"n\">packets"
 	    "</th></tr>\n", f);
 	for (size_t i = 0; i < s->nos; i++) {
@@ -315,13 +372,13 @@ void html_print(FILE *f, const struct plot_ctx *c, const struct html_page *p)
 		fputs("<p class=\"empty\">The window held no packets.</p>\n",
 		    f);
 		if (c->s->nalerts)
-			alerts(f, c->s);
+			alerts(f, c);
 		footer(f);
 		return;
 	}
 	/* Alerts first: they are what a person looks for. */
 	if (c->s->nalerts)
-		alerts(f, c->s);
+		alerts(f, c);
 	snprintf(alt, sizeof alt, "World map of %s per country", metric);
 	figure(f, p, "world", alt);
 	for (size_t i = 0; i < p->nregions; i++) {
@@ -331,12 +388,14 @@ void html_print(FILE *f, const struct plot_ctx *c, const struct html_page *p)
 	}
 	figure(f, p, "countries", "Top countries by packets and by bytes");
 	figure(f, p, "bandwidth", "Bandwidth over the window");
+	figure(f, p, "trend", "Packets, bytes, countries and alerts of every "
+	    "snapshot of the run");
 	figure(f, p, "domains", "Top registrable domains");
 	figure(f, p, "os", "Operating systems by hosts and packets");
 	if (!c->s->nalerts)
-		alerts(f, c->s);
+		alerts(f, c);
 	domains(f, c->s);
-	hosts(f, c->s);
+	hosts(f, c);
 	countries(f, c);
 	os_table(f, c->s);
 	footer(f);

@@ -17,7 +17,9 @@
 #include <sys/stat.h>
 
 #include "tsa.h"
+#include "alertlog.h"
 #include "gnuplot.h"
+#include "history.h"
 #include "html.h"
 #include "output.h"
 #include "plot.h"
@@ -53,7 +55,8 @@ _Noreturn static void usage(void)
 "  -h, --help           this help\n"
 "\n"
 "Files: world.png (and REGION.png), countries.png, domains.png, os.png,\n"
-"bandwidth.png, each with its NAME.gp script, and index.html.\n");
+"bandwidth.png, trend.png, each with its NAME.gp script, index.html and\n"
+"history.tsv (the run's history, continued by a later run).\n");
 	exit(0);
 }
 
@@ -275,8 +278,9 @@ static size_t render(const struct opts *o, const struct plot_ctx *c,
 		{ "domains", domains_script },
 		{ "os", os_script },
 		{ "bandwidth", bandwidth_script },
+		{ "trend", trend_script },
 	};
-	struct gp_job jobs[1 + MAX_REGIONS + 4];
+	struct gp_job jobs[1 + MAX_REGIONS + 5];
 	size_t n = 0, failed = 0;
 
 	if (snapshot_empty(c->s)) {
@@ -386,6 +390,7 @@ int main(int argc, char **argv)
 	struct worlddata *world;
 	struct html_page page = { 0 };
 	struct snapshot snap;
+	struct history *hist;
 	struct mp_buf last = { 0 };
 	const uint8_t *rec;
 	size_t len, failed = 0;
@@ -403,7 +408,10 @@ int main(int argc, char **argv)
 	output_dir(o.outdir, o.shared_ok);
 
 	world = worlddata_load(o.data);
+	hist = tsa_calloc(1, sizeof *hist);
+	history_load(hist);
 	c = (struct plot_ctx){
+		.hist = hist,
 		.w = world,
 		.width = o.width, .height = o.height,
 		.metric = o.metric, .top = o.top, .font = "DejaVu Sans",
@@ -419,6 +427,12 @@ int main(int argc, char **argv)
 		struct mp_obj t;
 		if (tsa_rec_type(rec, len, &t) != 1 ||
 		    !mp_str_eq(&t, "snapshot", 8)) {
+			struct alert_row a = { 0 };
+			if (tsa_rec_type(rec, len, &t) == 1 &&
+			    mp_str_eq(&t, "alert", 5) &&
+			    alert_decode(rec, len, &a) == 0)
+				alertlog_add(&a);
+			alert_free(&a);
 			other++;
 			continue;
 		}
@@ -448,6 +462,8 @@ int main(int argc, char **argv)
 			last.len = 0;
 			continue;
 		}
+		alertlog_fill(&snap);
+		history_add(hist, &snap);
 		c.s = &snap;
 		/* Live pages reload; the final one stays, and is what is
 		 * left when the pipeline ends: it goes to the disk. */
@@ -457,6 +473,7 @@ int main(int argc, char **argv)
 		page.serial = nsnap;
 		page.notice = notice(END_FINAL, &snap);
 		output_durable(snap.final);
+		history_save(hist);
 		failed += render(&o, &c, &page);
 		snapshot_free(&snap);
 	}
@@ -466,14 +483,19 @@ int main(int argc, char **argv)
 	if (last.len && (pending || ending_of(rc, r, drawn_final) !=
 	    END_FINAL)) {
 		if (snapshot_decode(last.p, last.len, &snap) == 0) {
+			alertlog_fill(&snap);
+			if (pending)
+				history_add(hist, &snap);
 			end = ending_of(rc, r, snap.final);
 			c.s = &snap;
 			page.refresh = 0;
 			page.serial = nsnap;
 			page.notice = notice(end, &snap);
 			output_durable(true);
-			if (pending)
+			if (pending) {
+				history_save(hist);
 				failed += render(&o, &c, &page);
+			}
 			else	/* the pictures are drawn: only the page */
 				html_write(&c, &page);
 		} else {
@@ -495,6 +517,8 @@ int main(int argc, char **argv)
 	tsa_reader_close(r);
 	mp_buf_free(&last);
 	worlddata_free(world);
+	alertlog_free();
+	free(hist);
 	free(o.gnuplot_path);
 	for (size_t i = 0; i < sizeof o.owned / sizeof o.owned[0]; i++)
 		free(o.owned[i]);

@@ -239,6 +239,38 @@ int outfile_create(struct outfile *o, const char *name)
 	tsa_die("%s/%s: %s", dir_path, o->tmp, strerror(errno));
 }
 
+FILE *output_read(const char *name)
+{
+	struct stat st;
+	FILE *f;
+	int fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC);
+
+	if (fd < 0) {
+		if (errno == ELOOP)
+			tsa_warn("%s/%s: a symbolic link; not read", dir_path,
+			    name);
+		else if (errno != ENOENT)
+			tsa_warn("%s/%s: %s; not read", dir_path, name,
+			    strerror(errno));
+		return NULL;
+	}
+	/* Only a file of our own: one another user put there (the directory
+	 * may be shared with --allow-shared-dir) is not ours to believe. */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_uid != geteuid()) {
+		tsa_warn("%s/%s: not a regular file of this user; not read",
+		    dir_path, name);
+		close(fd);
+		return NULL;
+	}
+	if (!(f = fdopen(fd, "r"))) {
+		close(fd);
+		return NULL;
+	}
+	return f;
+}
+
 FILE *outfile_open(struct outfile *o, const char *name)
 {
 	outfile_create(o, name);

@@ -39,6 +39,9 @@ const char *output_path(void);
 void output_durable(bool on);
 void output_sync(void);
 
+/* Open dir/name to read it: a regular file of this user, reached through
+ * no link; NULL (after a warning unless it is missing) otherwise. */
+FILE *output_read(const char *name);
 /* A new temporary file for dir/name, written through fd only (a child's
  * output); exits on failure. */
 int outfile_create(struct outfile *o, const char *name);

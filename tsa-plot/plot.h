@@ -8,6 +8,7 @@
 #ifndef TSA_PLOT_PLOT_H
 #define TSA_PLOT_PLOT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "snapshot.h"
@@ -15,8 +16,11 @@
 
 enum metric { METRIC_PACKETS, METRIC_BYTES };
 
+struct history;
+
 struct plot_ctx {
 	const struct snapshot *s;
+	const struct history *hist;	/* the run's snapshots so far */
 	const struct worlddata *w;
 	int width, height;	/* of the maps; charts derive theirs */
 	enum metric metric;
@@ -28,16 +32,23 @@ struct plot_ctx {
 struct region {
 	const char *name;	/* "world", "europe", ... (the PNG's name) */
 	const char *title;	/* "Europe" */
+	const char *continent;	/* its countries' continent; NULL: all */
 	double lon0, lon1, lat0, lat1;
 };
 extern const struct region regions[];	/* world first; ends with name NULL */
 const struct region *region_find(const char *name);
+/* The continent code ("EU") of a country code, or NULL (continents.c). */
+const char *continent_of(const char *code);
+/* Whether the country (a code of the snapshot) belongs on the region's
+ * map: every country on the world's. */
+bool region_has(const struct region *r, const char *code);
 
 void world_script(FILE *f, const struct plot_ctx *c, const struct region *r);
 void countries_script(FILE *f, const struct plot_ctx *c);
 void domains_script(FILE *f, const struct plot_ctx *c);
 void os_script(FILE *f, const struct plot_ctx *c);
 void bandwidth_script(FILE *f, const struct plot_ctx *c);
+void trend_script(FILE *f, const struct plot_ctx *c);
 
 /* Shared pieces of the scripts (gp.c). */
 void gp_begin(FILE *f, const struct plot_ctx *c, const char *png,

@@ -230,6 +230,10 @@ static void host_field(void *row, struct mp_obj k, struct range v)
 		h->country = str(v);
 	else if (KEY(k, "os") && !h->os)
 		h->os = str(v);
+	else if (KEY(k, "os_class") && !h->os_class)
+		h->os_class = str(v);
+	else if (KEY(k, "app") && !h->app)
+		h->app = str(v);
 	else if (KEY(k, "domain") && !h->domain)
 		h->domain = str(v);
 	else if (KEY(k, "dist"))
@@ -262,6 +266,12 @@ static void alert_field(void *row, struct mp_obj k, struct range v)
 		a->alert = str(v);
 	else if (KEY(k, "reason") && !a->reason)
 		a->reason = str(v);
+	else if (KEY(k, "country") && !a->country)
+		a->country = str(v);
+	else if (KEY(k, "window_start"))
+		a->start_ns = ns_time(v);
+	else if (KEY(k, "window_end"))
+		a->end_ns = ns_time(v);
 	else if (KEY(k, "host_addr"))
 		a->addrlen = addr(v, a->addr);
 	else if (KEY(k, "counts") && !a->counts) {
@@ -282,6 +292,32 @@ static void alert_field(void *row, struct mp_obj k, struct range v)
 			c->n = u64(cv);
 		}
 	}
+}
+
+int alert_decode(const uint8_t *rec, size_t len, struct alert_row *a)
+{
+	struct mp_map_iter mi;
+	struct mp_obj k;
+	struct range v;
+	int rc;
+
+	memset(a, 0, sizeof *a);
+	if (mp_map_begin(&mi, rec, len) < 0)
+		return -1;
+	while ((rc = mp_map_step(&mi, &k, &v.p, &v.end)) == 1)
+		alert_field(a, k, v);
+	return rc < 0 ? -1 : 0;
+}
+
+void alert_free(struct alert_row *a)
+{
+	free(a->alert);
+	free(a->reason);
+	free(a->country);
+	for (size_t j = 0; j < a->ncounts; j++)
+		free(a->counts[j].key);
+	free(a->counts);
+	memset(a, 0, sizeof *a);
 }
 
 static void bandwidth(struct range r, struct bandwidth *b)
@@ -389,20 +425,16 @@ void snapshot_free(struct snapshot *s)
 	for (size_t i = 0; i < s->nhosts; i++) {
 		free(s->hosts[i].country);
 		free(s->hosts[i].os);
+		free(s->hosts[i].os_class);
+		free(s->hosts[i].app);
 		free(s->hosts[i].domain);
 	}
 	for (size_t i = 0; i < s->nos; i++) {
 		free(s->os[i].os);
 		free(s->os[i].class);
 	}
-	for (size_t i = 0; i < s->nalerts; i++) {
-		struct alert_row *a = &s->alerts[i];
-		free(a->alert);
-		free(a->reason);
-		for (size_t j = 0; j < a->ncounts; j++)
-			free(a->counts[j].key);
-		free(a->counts);
-	}
+	for (size_t i = 0; i < s->nalerts; i++)
+		alert_free(&s->alerts[i]);
 	free(s->countries);
 	free(s->domains);
 	free(s->hosts);

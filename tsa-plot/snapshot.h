@@ -33,7 +33,7 @@ struct domain_row {
 struct host_row {
 	uint8_t addr[16];
 	size_t addrlen;		/* 0 when absent */
-	char *country, *os, *domain;	/* NULL when absent */
+	char *country, *os, *os_class, *app, *domain;	/* NULL: absent */
 	int64_t dist;
 	bool has_dist;
 	uint64_t packets, bytes;
@@ -50,9 +50,11 @@ struct count_pair {
 };
 
 struct alert_row {
-	char *alert, *reason;
+	char *alert, *reason, *country;
 	uint8_t addr[16];
 	size_t addrlen;
+	int64_t start_ns, end_ns;	/* the window its counts are over */
+	int64_t since_ns;	/* when it began, from its alert record; 0 */
 	struct count_pair *counts;
 	size_t ncounts;
 };
@@ -95,5 +97,8 @@ int snapshot_decode(const uint8_t *rec, size_t len, struct snapshot *s);
 /* No packets and nothing counted: there is no picture to draw. */
 bool snapshot_empty(const struct snapshot *s);
 void snapshot_free(struct snapshot *s);
+/* An alert record (docs/stream.md "Alert records"), as an alert_row. */
+int alert_decode(const uint8_t *rec, size_t len, struct alert_row *a);
+void alert_free(struct alert_row *a);
 
 #endif

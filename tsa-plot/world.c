@@ -21,17 +21,33 @@
 #include "proj.h"
 #include "units.h"
 
-/* Lat/lon boxes as the original app's plotly "scope" values showed them. */
+/*
+ * Lat/lon boxes around each continent's land (with a margin, so that no
+ * coast touches the frame): the world from pole to pole, the regions as
+ * the original app's plotly "scope" values showed them, widened where
+ * they cut a coast.  The map area's shape widens a box further, showing
+ * neighbours, which are greyed.
+ */
 const struct region regions[] = {
-	{ "world", "World", -180, 180, -57, 84 },
-	{ "europe", "Europe", -25, 45, 34, 71.5 },
-	{ "asia", "Asia", 25, 150, -12, 60 },
-	{ "africa", "Africa", -20, 55, -36, 38 },
-	{ "north-america", "North America", -170, -50, 7, 75 },
-	{ "south-america", "South America", -92, -30, -56, 14 },
-	{ "oceania", "Oceania", 110, 180, -48, 2 },
-	{ NULL, NULL, 0, 0, 0, 0 }
+	{ "world", "World", NULL, -180, 180, -90, 90 },
+	{ "europe", "Europe", "EU", -25, 45, 34, 72 },
+	{ "asia", "Asia", "AS", 25, 150, -12, 56 },
+	{ "africa", "Africa", "AF", -19, 53, -36, 39 },
+	{ "north-america", "North America", "NA", -170, -50, 6, 72 },
+	{ "south-america", "South America", "SA", -92, -30, -56, 14 },
+	{ "oceania", "Oceania", "OC", 110, 180, -48, 2 },
+	{ NULL, NULL, NULL, 0, 0, 0, 0 }
 };
+
+bool region_has(const struct region *r, const char *code)
+{
+	const char *ct;
+
+	if (!r->continent)
+		return true;
+	ct = continent_of(code);
+	return ct && strcmp(ct, r->continent) == 0;
+}
 
 const struct region *region_find(const char *name)
 {
@@ -48,6 +64,7 @@ static const char *const stops[] = {
 };
 #define NSTOPS 5
 #define NODATA "0xd4d4d4"
+#define OUTSIDE "0xf2f2f2"	/* countries outside a region's continent */
 #define OCEAN "0xe6eff6"
 #define BORDER "0xffffff"
 #define GRID "0xd3e1ec"
@@ -126,8 +143,9 @@ static uint64_t add_sat(uint64_t a, uint64_t b)
 	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
-/* Sum the snapshot's value per country of the data file. */
-static uint64_t *values(const struct plot_ctx *c)
+/* Sum the snapshot's value per country of the data file: the region's
+ * countries only. */
+static uint64_t *values(const struct plot_ctx *c, const struct region *rg)
 {
 	uint64_t *val = tsa_calloc(c->w->ncountries ? c->w->ncountries : 1,
 	    sizeof *val);
@@ -135,7 +153,8 @@ static uint64_t *values(const struct plot_ctx *c)
 	for (size_t i = 0; i < c->s->ncountries; i++) {
 		const struct country_row *r = &c->s->countries[i];
 		long k;
-		if (!r->country || strcmp(r->country, "--") == 0)
+		if (!r->country || strcmp(r->country, "--") == 0 ||
+		    !region_has(rg, r->country))
 			continue;
 		if ((k = worlddata_find(c->w, r->country)) >= 0)
 			val[k] = add_sat(val[k], metric_of(c, r));
@@ -150,8 +169,8 @@ static void colour_function(FILE *f, uint64_t lo, uint64_t hi)
 	    "same stops.\n");
 	fprintf(f, "CBMIN = %llu.; CBMAX = %llu.\n", (unsigned long long)lo,
 	    (unsigned long long)hi);
-	fprintf(f, "NODATA = %s; OCEAN = %s; BORDER = %s; GRID = %s\n",
-	    NODATA, OCEAN, BORDER, GRID);
+	fprintf(f, "NODATA = %s; OUTSIDE = %s; OCEAN = %s; BORDER = %s; "
+	    "GRID = %s\n", NODATA, OUTSIDE, OCEAN, BORDER, GRID);
 	for (int i = 0; i < NSTOPS; i++)
 		fprintf(f, "S%d = %s%s", i, stops[i], i + 1 < NSTOPS ? "; " :
 		    "\n");
@@ -166,7 +185,8 @@ static void colour_function(FILE *f, uint64_t lo, uint64_t hi)
 	fprintf(f, "scale(v) = (log10(v) - log10(CBMIN)) / "
 	    "(log10(CBMAX) - log10(CBMIN))\n");
 	fprintf(f, "clamp(t) = t < 0 ? 0 : t > 1 ? 1 : t\n");
-	fprintf(f, "colour(v) = v > 0 ? pal(clamp(scale(v))) : NODATA\n");
+	fprintf(f, "colour(v) = v > 0 ? pal(clamp(scale(v))) : v < 0 ? OUTSIDE "
+	    ": NODATA\n");
 	fprintf(f, "set palette defined (0 '#%s', 1 '#%s', 2 '#%s', 3 '#%s', "
 	    "4 '#%s')\n", stops[0] + 2, stops[1] + 2, stops[2] + 2,
 	    stops[3] + 2, stops[4] + 2);
@@ -202,24 +222,31 @@ static void header_labels(FILE *f, const struct plot_ctx *c,
     const struct region *rg, const uint64_t *val, size_t ncountries)
 {
 	const struct snapshot *s = c->s;
-	char span[96], a[UNITS_LEN], b[UNITS_LEN], line[512];
+	char span[96], a[UNITS_LEN], b[UNITS_LEN], l[UNITS_LEN], u[UNITS_LEN];
+	char line[512];
 	size_t with = 0;
-	uint64_t local = 0, unknown = 0;
+	uint64_t local = 0, unknown = 0, pk = 0, by = 0;
+	bool bytes = c->metric == METRIC_BYTES;
 
 	for (size_t i = 0; i < ncountries; i++)
 		with += val[i] != 0;
 	for (size_t i = 0; i < s->ncountries; i++) {
 		const struct country_row *r = &s->countries[i];
-		if (r->country && strcmp(r->country, "local") == 0)
+		if (!r->country)
+			continue;
+		if (strcmp(r->country, "local") == 0)
 			local = add_sat(local, metric_of(c, r));
-		else if (r->country && strcmp(r->country, "unknown") == 0)
+		else if (strcmp(r->country, "unknown") == 0)
 			unknown = add_sat(unknown, metric_of(c, r));
+		else if (rg->continent && region_has(rg, r->country)) {
+			pk = add_sat(pk, r->packets);
+			by = add_sat(by, r->bytes);
+		}
 	}
 	fmt_span(span, sizeof span, s->start_ns, s->end_ns);
 	snprintf(line, sizeof line, "%s by country%s%s",
-	    c->metric == METRIC_BYTES ? "Traffic (bytes)" : "Packets",
-	    strcmp(rg->name, "world") ? " - " : "",
-	    strcmp(rg->name, "world") ? rg->title : "");
+	    bytes ? "Traffic (bytes)" : "Packets", rg->continent ? " - " : "",
+	    rg->continent ? rg->title : "");
 	fprintf(f, "set label 1 ");
 	gp_quote(f, line);
 	fprintf(f, " at screen %.4f, screen 1 offset character 0, character -1.6"
@@ -230,20 +257,28 @@ static void header_labels(FILE *f, const struct plot_ctx *c,
 	fprintf(f, " at screen %.4f, screen 1 offset character 0, character -1.6"
 	    " right font ',%d'\n", 1 - (double)SIDE / c->width,
 	    c->height < 600 ? 11 : 13);
-	if (c->metric == METRIC_BYTES)
+	if (rg->continent)
+		/* The region's own totals: the remote endpoints in its
+		 * countries (a packet to two of them counts in both). */
+		snprintf(line, sizeof line, "%s packets, %s to or from %s; "
+		    "%zu of its countries with traffic; %.1f%% of the "
+		    "window's packets", units_count(a, (double)pk),
+		    units_bytes(b, (double)by), rg->title, with,
+		    s->packets ? 100.0 * (double)pk / (double)s->packets : 0);
+	else if (bytes)
 		snprintf(line, sizeof line, "%s in %s packets; %zu countries "
 		    "with traffic; local %s, unknown %s",
 		    units_bytes(a, (double)s->bytes),
 		    units_count(b, (double)s->packets), with,
-		    units_bytes((char[UNITS_LEN]){ 0 }, (double)local),
-		    units_bytes((char[UNITS_LEN]){ 0 }, (double)unknown));
+		    units_bytes(l, (double)local), units_bytes(u,
+		    (double)unknown));
 	else
 		snprintf(line, sizeof line, "%s packets, %s; %zu countries "
 		    "with traffic; local %s, unknown %s",
 		    units_count(a, (double)s->packets),
 		    units_bytes(b, (double)s->bytes), with,
-		    units_count((char[UNITS_LEN]){ 0 }, (double)local),
-		    units_count((char[UNITS_LEN]){ 0 }, (double)unknown));
+		    units_count(l, (double)local), units_count(u,
+		    (double)unknown));
 	fprintf(f, "set label 3 ");
 	gp_quote(f, line);
 	fprintf(f, " at screen %.4f, screen 1 offset character 0, character -3.3"
@@ -258,8 +293,8 @@ static void header_labels(FILE *f, const struct plot_ctx *c,
 	}
 }
 
-static void key_band(FILE *f, const struct plot_ctx *c, uint64_t lo,
-    uint64_t hi)
+static void key_band(FILE *f, const struct plot_ctx *c,
+    const struct region *rg, uint64_t lo, uint64_t hi)
 {
 	double w = c->width, h = c->height;
 	double bw = w * 0.36 > 560 ? 560 : w * 0.36 < 320 ? 320 : w * 0.36;
@@ -292,6 +327,18 @@ static void key_band(FILE *f, const struct plot_ctx *c, uint64_t lo,
 	    (bx - 106) / w, 68 / h);
 	fprintf(f, "set label 6 'no traffic' at screen %.4f, screen %.4f "
 	    "left\n", (bx - 100) / w, 61 / h);
+	if (rg->continent) {
+		fprintf(f, "set object 2 rectangle from screen %.4f, screen "
+		    "%.4f to screen %.4f, screen %.4f fillcolor rgb OUTSIDE "
+		    "fillstyle solid border lc rgb '#888888' front\n",
+		    (bx + bw + 24) / w, 54 / h, (bx + bw + 48) / w, 68 / h);
+		char t[64];
+		snprintf(t, sizeof t, "outside %s", rg->title);
+		fprintf(f, "set label 8 ");
+		gp_quote(f, t);
+		fprintf(f, " at screen %.4f, screen %.4f left\n",
+		    (bx + bw + 54) / w, 61 / h);
+	}
 	fprintf(f, "set label 7 'IP geolocation by DB-IP (CC BY 4.0)   Map: "
 	    "Natural Earth (public domain)' at screen %.4f, screen %.4f right "
 	    "font ',8' textcolor rgb '#777777'\n", 1 - (double)SIDE / w,
@@ -339,7 +386,7 @@ static void emit_ring(FILE *f, const struct worlddata *w,
 void world_script(FILE *f, const struct plot_ctx *c, const struct region *rg)
 {
 	const struct worlddata *w = c->w;
-	uint64_t *val = values(c), lo, hi;
+	uint64_t *val = values(c, rg), lo, hi;
 	size_t *idx = tsa_calloc(w->ncountries + 1, sizeof *idx), n = 0;
 	size_t ndots = 0;
 	bool *dot = tsa_calloc(w->ncountries + 1, sizeof *dot);
@@ -375,7 +422,11 @@ void world_script(FILE *f, const struct plot_ctx *c, const struct region *rg)
 	if (!n)
 		fprintf(f, "V[1] = 0\n");
 	for (size_t k = 0; k < w->ncountries; k++)
-		if (idx[k])
+		if (idx[k] && !region_has(rg, w->countries[k].code))
+			/* Outside the region: greyed, whatever its traffic. */
+			fprintf(f, "V[%zu] = -1\t# %s %s (outside)\n", idx[k],
+			    w->countries[k].code, w->countries[k].name);
+		else if (idx[k])
 			/* gnuplot's integers are signed 64-bit: a larger
 			 * count goes in as a float (the trailing '.'). */
 			fprintf(f, "V[%zu] = %llu%s\t# %s %s\n", idx[k],
@@ -397,7 +448,7 @@ void world_script(FILE *f, const struct plot_ctx *c, const struct region *rg)
 	fprintf(f, "unset border\nunset xtics\nunset ytics\nunset key\n");
 
 	header_labels(f, c, rg, val, w->ncountries);
-	key_band(f, c, lo, hi);
+	key_band(f, c, rg, lo, hi);
 
 	/* The sea: the projection's outline between the view's latitudes for
 	 * the world, the whole plot area for a region. */

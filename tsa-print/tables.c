@@ -416,6 +416,10 @@ static void snapshot(struct mp_buf *out, const uint8_t *rec, const uint8_t *end)
 		return;
 	}
 	bandwidth(out, rec, end);
+	/* The shares can surprise: say once what they are of. */
+	puts_buf(out, "(%packets and %bytes: shares of these totals; a packet "
+	    "counts once for each country, host or OS at either end, so a "
+	    "column can add up to more than 100%)\n");
 	/* Domains and hosts are cut to the top entries by tsa-aggregate already. */
 	table(out, "Countries", rec, end, "countries", countries, 6, MAX_ROWS, packets, bytes);
 	table(out, "Domains", rec, end, "domains", domains, 9, UINT32_MAX, packets, bytes);

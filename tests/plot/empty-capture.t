@@ -36,7 +36,7 @@ sys.exit(not any(r.get("type") == "snapshot" for r in u))' "$TSA_TMP/$name.tsa";
 	elif grep -q 'http-equiv="refresh"\|<img' "$out/index.html"; then
 		echo "FAIL  $name: the page reloads or shows pictures"
 		fail=1
-	elif [ "$(ls "$out")" != index.html ]; then
+	elif [ "$(ls "$out" | tr "\n" " ")" != "history.tsv index.html " ]; then
 		echo "FAIL  $name: files besides index.html: $(ls "$out")"
 		fail=1
 	else

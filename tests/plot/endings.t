@@ -184,7 +184,7 @@ check("0 packets" in text and "08:00:00 - 08:01:00 UTC" in text,
       "and gives the window and 0 packets")
 check("<img" not in text and "<figure" not in text and "<table" not in text,
       "no pictures, no empty tables")
-check(sorted(os.listdir(out)) == ["index.html"], "no script or picture "
+check(sorted(os.listdir(out)) == ["history.tsv", "index.html"], "no script or picture "
       "drawn: %s" % sorted(os.listdir(out)))
 check(REFRESH not in text, "the final empty page does not reload")
 # An empty window with an alert still active shows the alert.

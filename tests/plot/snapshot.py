@@ -82,12 +82,17 @@ OS = [
     {"os": "Android <b>x</b>", "class": "unix", "hosts": 2, "packets": 600},
 ]
 
+# The active alerts as a snapshot lists them (without "type"), and the
+# alert record tsa-aggregate wrote when the condition began to hold, at
+# T0 + 42 s, before the first snapshot.
 ALERTS = [
-    {"type": "alert", "alert": "syn_flood", "host_addr": addr("203.0.113.9"),
+    {"alert": "syn_flood", "host_addr": addr("203.0.113.9"), "country": "NL",
      "reason": "1200 SYN but 3 ACK from 203.0.113.9 & friends <b>",
      "counts": {"syn": 1200, "ack": 3},
      "window_start": ts(T0), "window_end": ts(T0 + 60)},
 ]
+ALERT_RECORD = dict(ALERTS[0], type="alert", counts={"syn": 1001, "ack": 3},
+                    window_end=ts(T0 + 42))
 
 
 def snapshot(k, empty=False, final=False):
@@ -129,6 +134,8 @@ def main():
     out = sys.stdout.buffer
     out.write(msgpack.packb({"tsa": 1, "kind": "snapshots",
                              "tools": [["snapshot.py"]]}))
+    if not a.empty:
+        out.write(msgpack.packb(ALERT_RECORD))
     for k in range(a.count):
         out.write(msgpack.packb(snapshot(k, a.empty, k == a.count - 1)))
     out.flush()

@@ -12,7 +12,6 @@ set grid xtics lc rgb '#dddddd' lt 1
 set key off
 set style fill solid
 set ytics textcolor rgb '#222222'
-set lmargin 30
 set rmargin 4
 set multiplot layout 1, 2 title 'Top countries    2025-11-26 08:00:00 - 08:01:00 UTC' font ',14'
 
@@ -34,6 +33,7 @@ $packets << EOD
 15 7 "7"
 EOD
 set title 'by packets (top 15 of 16)' font ',12'
+set lmargin 29
 set ytics scale 0 ('United States' 1, 'Germany' 2, 'Local networks' 3, 'Brazil' 4, 'China' 5, 'Japan' 6, 'United Kingdom' 7, 'France' 8, 'India' 9, 'Singapore' 10, 'Russia' 11, 'Australia' 12, 'Unknown (not in the database)' 13, 'South Africa' 14, 'Malta' 15)
 set xrange [0:146400]
 set xtics ('0' 0, '50k' 50000, '100k' 100000)
@@ -59,6 +59,7 @@ $bytes << EOD
 15 900 "900 B"
 EOD
 set title 'by bytes (top 15 of 16)' font ',12'
+set lmargin 29
 set ytics scale 0 ('United States' 1, 'Germany' 2, 'Local networks' 3, 'Brazil' 4, 'China' 5, 'Japan' 6, 'United Kingdom' 7, 'France' 8, 'India' 9, 'Singapore' 10, 'Russia' 11, 'Australia' 12, 'Unknown (not in the database)' 13, 'South Africa' 14, 'Malta' 15)
 set xrange [0:183000000]
 set xtics ('0 B' 0, '50 MB' 50000000, '100 MB' 100000000, '150 MB' 150000000)

@@ -12,7 +12,6 @@ set grid xtics lc rgb '#dddddd' lt 1
 set key off
 set style fill solid
 set ytics textcolor rgb '#222222'
-set lmargin 30
 set rmargin 4
 set multiplot layout 1, 1 title 'Top domains    2025-11-26 08:00:00 - 08:01:00 UTC' font ',14'
 
@@ -23,7 +22,8 @@ $domains << EOD
 4 1200 "1.20k packets, 900 kB"
 5 800 "800 packets, 640 kB"
 EOD
-set title 'packets per registrable domain' font ',12'
+set title 'packets to or from each domain''s hosts' font ',12'
+set lmargin 32
 set ytics scale 0 ('google.com' 1, 'netflix.com' 2, '<script>alert(1)</script>.example' 3, 'o''reilly.com' 4, 'bücher.de' 5)
 set xrange [0:63440]
 set xtics ('0' 0, '10k' 10000, '20k' 20000, '30k' 30000, '40k' 40000, '50k' 50000, '60k' 60000)

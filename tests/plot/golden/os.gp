@@ -12,7 +12,6 @@ set grid xtics lc rgb '#dddddd' lt 1
 set key off
 set style fill solid
 set ytics textcolor rgb '#222222'
-set lmargin 30
 set rmargin 4
 set multiplot layout 1, 2 title 'Operating systems (p0f)    2025-11-26 08:00:00 - 08:01:00 UTC' font ',14'
 
@@ -22,7 +21,8 @@ $hosts << EOD
 3 4 "4"
 4 2 "2"
 EOD
-set title 'hosts' font ',12'
+set title 'hosts (top 4 of 4)' font ',12'
+set lmargin 21
 set ytics scale 0 ('Linux 3.11 and newer' 1, 'Windows 7 or 8' 2, 'Mac OS X' 3, 'Android <b>x</b>' 4)
 set xrange [0:37.82]
 set xtics ('0' 0, '10' 10, '20' 20, '30' 30)
@@ -36,7 +36,8 @@ $packets << EOD
 3 9000 "9.00k"
 4 600 "600"
 EOD
-set title 'packets' font ',12'
+set title 'packets to or from hosts of each OS (top 4 of 4)' font ',12'
+set lmargin 21
 set ytics scale 0 ('Linux 3.11 and newer' 1, 'Windows 7 or 8' 2, 'Mac OS X' 3, 'Android <b>x</b>' 4)
 set xrange [0:97600]
 set xtics ('0' 0, '20k' 20000, '40k' 40000, '60k' 60000, '80k' 80000)
