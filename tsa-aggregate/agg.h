@@ -30,7 +30,10 @@ enum { EK_COUNTRY, EK_OS, EK_OS_CLASS, EK_APP, EK_DIST, NEK };
  */
 struct pkt {
 	uint32_t len;
-	uint16_t dport;
+	uint16_t dport, sport;
+	uint8_t proto;			/* PROTO_ (apps.c) */
+	uint8_t app_type;		/* APPTYPE_: application_type */
+	bool has_src_port;
 	uint8_t dns;			/* 0, DNS_QUERY, DNS_RESPONSE */
 	bool has_dst_port;
 	bool has_qnames, has_ips, has_cnames, has_sni, has_http_host;
@@ -138,6 +141,30 @@ static inline void labels_keep(struct labels *l, uint16_t *cur,
 	if (r->len != o->len || !bytes_eq(r->str, o->ptr, o->len))
 		*cur = labels_id(l, o->ptr, o->len);
 }
+
+/* ---- apps.c: applications and server ports ---- */
+enum { PROTO_NONE, PROTO_TCP, PROTO_UDP, PROTO_ICMP };	/* 2 bits */
+enum { APPTYPE_NONE, APPTYPE_DNS, APPTYPE_HTTP, APPTYPE_TLS };	/* 2 bits */
+enum {
+	APP_NONE = 0,	/* (app_of_port: no service) */
+	APP_OTHER_TCP = 0, APP_OTHER_UDP, APP_ICMP, APP_OTHER_IP, APP_DNS,
+	APP_MDNS, APP_LLMNR, APP_HTTP, APP_TLS, APP_QUIC, APP_NTP, APP_DHCP,
+	APP_SSDP, APP_NETBIOS, APP_SSH, APP_SMTP, APP_POP3, APP_IMAP, APP_SMB,
+	APP_RDP, APP_FTP, APP_TELNET, APP_SNMP, APP_IPSEC, APP_OPENVPN,
+	APP_WIREGUARD, APP_STUN, APP_DOT, APP_SIP, APP_SYSLOG, APP_LDAP,
+	APP_KERBEROS, APP_MQTT, APP_BGP, NAPPS
+};
+#define TOP_PORTS 20		/* server ports listed in a snapshot */
+extern const char *const app_names[NAPPS];
+/* The service a port names, APP_NONE (== APP_OTHER_TCP) for none. */
+uint8_t app_of_port(unsigned proto, unsigned port);
+/* The packet's server port (0 without ports). */
+unsigned app_server_port(const struct pkt *p, unsigned proto);
+/* The application of a packet's transport, server port, application_type. */
+uint8_t app_of(unsigned proto, unsigned port, unsigned app_type);
+struct svc_count {
+	uint64_t packets, bytes;
+};
 
 /* ---- countries: ISO codes A-Z A-Z, then "local" and "unknown" ---- */
 #define C_LOCAL (26 * 26)
@@ -430,6 +457,8 @@ struct contrib {
 #define CF_DNSR		0x0100
 #define CF_PAIR		0x0200	/* SYN counted in the pair table */
 #define CF_LATE		0x0400	/* came after a packet with a later time */
+#define CF_PROTO_SHIFT	11	/* 2 bits: PROTO_ */
+#define CF_APPTYPE_SHIFT 13	/* 2 bits: APPTYPE_ */
 
 struct thresholds {
 	uint64_t syn, synack, dns, scan;
@@ -467,6 +496,8 @@ struct agg {
 
 	uint64_t late;			/* window packets with CF_LATE */
 	struct country countries[NCOUNTRY];
+	struct svc_count apps[NAPPS];
+	struct svc_count *ports;	/* [(proto - 1) << 16 | port], TCP and UDP */
 	struct hosts hosts;
 	struct pairs pairs;
 	struct labels labels;

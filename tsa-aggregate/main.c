@@ -183,6 +183,12 @@ static void setup(struct agg *a)
 	a->th = agg_opt.th;
 	a->ring_max = (uint32_t)agg_opt.max_window;
 	hosts_init(&a->hosts, (uint32_t)agg_opt.host_table);
+	/* Touched now, so that memory is fixed from the start rather than
+	 * growing with the ports seen (2 MiB). */
+	a->ports = tsa_malloc((2 << 16) * sizeof *a->ports);
+	for (volatile struct svc_count *c = a->ports; c < a->ports + (2 << 16);
+	    c++)
+		c->packets = c->bytes = 0;
 	pairs_init(&a->pairs, (uint32_t)agg_opt.scan_table);
 	labels_init(&a->labels, 4096);
 	a->domains = domains_new((uint32_t)agg_opt.domain_cache);

@@ -17,6 +17,7 @@
  * bytes and times).  Not a per-record path: it allocates freely.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "agg.h"
@@ -93,7 +94,7 @@ struct msnap {
 	uint64_t packets, bytes, epoch, out_of_order, hosts_overflow;
 	struct mp_obj window;		/* str or uint */
 	char *window_str;
-	struct mlist countries, domains, hosts, os;
+	struct mlist countries, domains, hosts, os, apps, ports;
 	struct mbw *bw;
 	size_t nbw;
 	struct mp_buf alerts;		/* packed alert maps */
@@ -161,6 +162,8 @@ static void snap_free(struct msnap *s)
 	mlist_free(&s->domains);
 	mlist_free(&s->hosts);
 	mlist_free(&s->os);
+	mlist_free(&s->apps);
+	mlist_free(&s->ports);
 	for (i = 0; i < s->nbw; i++)
 		free(s->bw[i].bytes);
 	free(s->bw);
@@ -254,7 +257,35 @@ static void read_strs(const uint8_t *vs, const uint8_t *ve, struct strset *set)
 		}
 }
 
-enum section { S_COUNTRIES, S_DOMAINS, S_HOSTS, S_OS };
+enum section { S_COUNTRIES, S_DOMAINS, S_HOSTS, S_OS, S_APPS, S_PORTS };
+
+/* A ports entry's name: "tcp/443", from its port and protocol; 0 if it
+ * has not both. */
+static size_t port_name(const uint8_t *m, const uint8_t *end, char out[16])
+{
+	struct mp_map_iter it;
+	struct mp_obj k, v;
+	const uint8_t *vs, *ve, *p;
+	int64_t port = -1;
+	const char *proto = NULL;
+
+	if (mp_map_begin(&it, m, (size_t)(end - m)) < 0)
+		return 0;
+	while (mp_map_step(&it, &k, &vs, &ve) > 0) {
+		p = vs;
+		if (mp_next(&p, ve, &v) < 0)
+			return 0;
+		if (mp_str_eq(&k, "port", 4) && v.type == MP_UINT && v.u < 65536)
+			port = (int64_t)v.u;
+		else if (mp_str_eq(&k, "protocol", 8) && mp_str_eq(&v, "tcp", 3))
+			proto = "tcp";
+		else if (mp_str_eq(&k, "protocol", 8) && mp_str_eq(&v, "udp", 3))
+			proto = "udp";
+	}
+	if (port < 0 || !proto)
+		return 0;
+	return (size_t)snprintf(out, 16, "%s/%d", proto, (int)port);
+}
 
 static void read_entry(const uint8_t *m, const uint8_t *end, enum section sec,
     struct mlist *l)
@@ -262,14 +293,19 @@ static void read_entry(const uint8_t *m, const uint8_t *end, enum section sec,
 	struct mp_map_iter it;
 	struct mp_obj k, v;
 	const uint8_t *vs, *ve, *p;
-	const char *namekey = sec == S_COUNTRIES ? "country" : sec == S_DOMAINS ? "domain" : "os";
+	const char *namekey = sec == S_COUNTRIES ? "country" : sec == S_DOMAINS ? "domain" :
+	    sec == S_APPS ? "app" : "os";
 	struct ment *e = NULL;
 	uint64_t u;
+	char pn[16];
+	size_t pnlen;
 
-	/* First the key that names the entry. */
+	/* First the key that names the entry (a port: two keys). */
+	if (sec == S_PORTS && (pnlen = port_name(m, end, pn)) > 0)
+		e = mlist_get(l, (const uint8_t *)pn, pnlen, NULL, 0);
 	if (mp_map_begin(&it, m, (size_t)(end - m)) < 0)
 		return;
-	while (!e && mp_map_step(&it, &k, &vs, &ve) > 0) {
+	while (!e && sec != S_PORTS && mp_map_step(&it, &k, &vs, &ve) > 0) {
 		p = vs;
 		if (mp_next(&p, ve, &v) < 0)
 			return;
@@ -321,7 +357,9 @@ static void read_entry(const uint8_t *m, const uint8_t *end, enum section sec,
 				if (j == e->ndists && j < SET_MAX)
 					e->dists[e->ndists++] = u;
 			}
-		} else if (sec == S_HOSTS) {
+		} else if (sec == S_PORTS && mp_str_eq(&k, "app", 3))
+			keep(&e->app, &v);
+		else if (sec == S_HOSTS) {
 			if (mp_str_eq(&k, "country", 7))
 				keep(&e->country, &v);
 			else if (mp_str_eq(&k, "os", 2))
@@ -444,6 +482,10 @@ static void fold(struct msnap *s, const uint8_t *rec, size_t len)
 			read_list(vs, ve, S_HOSTS, &s->hosts);
 		else if (mp_str_eq(&k, "os", 2))
 			read_list(vs, ve, S_OS, &s->os);
+		else if (mp_str_eq(&k, "apps", 4))
+			read_list(vs, ve, S_APPS, &s->apps);
+		else if (mp_str_eq(&k, "ports", 5))
+			read_list(vs, ve, S_PORTS, &s->ports);
 		else if (mp_str_eq(&k, "bandwidth", 9))
 			read_bandwidth(s, vs, ve);
 		else if (mp_str_eq(&k, "alerts", 6) && v.type == MP_ARRAY) {
@@ -473,6 +515,23 @@ static int by_packets(const void *x, const void *y)
 	if (a->alen != b->alen)
 		return a->alen < b->alen ? -1 : 1;
 	return memcmp(a->addr, b->addr, a->alen);
+}
+
+/* Ports as tsa-aggregate lists them: by packets, bytes, protocol, port. */
+static int by_port(const void *x, const void *y)
+{
+	const struct ment *a = x, *b = y;
+	unsigned long pa, pb;
+
+	if (a->packets != b->packets)
+		return a->packets > b->packets ? -1 : 1;
+	if (a->bytes != b->bytes)
+		return a->bytes > b->bytes ? -1 : 1;
+	if (a->name[0] != b->name[0])	/* "tcp/" before "udp/" */
+		return a->name[0] < b->name[0] ? -1 : 1;
+	pa = strtoul(a->name + 4, NULL, 10);
+	pb = strtoul(b->name + 4, NULL, 10);
+	return pa < pb ? -1 : pa > pb;
 }
 
 static void sort(struct mlist *l)
@@ -593,7 +652,7 @@ static void emit(struct tsa_writer *w, struct msnap *s, uint32_t top_hosts,
 	size_t i, n;
 	int j;
 
-	mp_put_map(b, 11 + 2 * bounds + s->final + s->incomplete + s->epoch_end + !!s->epoch +
+	mp_put_map(b, 13 + 2 * bounds + s->final + s->incomplete + s->epoch_end + !!s->epoch +
 	    s->has_complete + !!s->out_of_order + !!s->hosts_overflow);
 	mp_put_cstr(b, "type");
 	mp_put_cstr(b, "snapshot");
@@ -697,6 +756,36 @@ static void emit(struct tsa_writer *w, struct msnap *s, uint32_t top_hosts,
 		if (e->has_dist)
 			put_u(b, "dist", e->dist);
 		put_opt(b, "domain", e->domain);
+		put_u(b, "packets", e->packets);
+		put_u(b, "bytes", e->bytes);
+	}
+
+	sort(&s->apps);
+	mp_put_cstr(b, "apps");
+	mp_put_array(b, (uint32_t)s->apps.n);
+	for (i = 0; i < s->apps.n; i++) {
+		mp_put_map(b, 3);
+		put_opt(b, "app", s->apps.e[i].name);
+		put_u(b, "packets", s->apps.e[i].packets);
+		put_u(b, "bytes", s->apps.e[i].bytes);
+	}
+
+	/* Each sensor's top ports, added: a port below one sensor's top is
+	 * missing from its sum. */
+	if (s->ports.n)
+		qsort(s->ports.e, s->ports.n, sizeof *s->ports.e, by_port);
+	n = s->ports.n < TOP_PORTS ? s->ports.n : TOP_PORTS;
+	mp_put_cstr(b, "ports");
+	mp_put_array(b, (uint32_t)n);
+	for (i = 0; i < n; i++) {
+		struct ment *e = &s->ports.e[i];
+		const char *slash = strchr(e->name, '/');
+
+		mp_put_map(b, 4 + !!e->app);
+		put_u(b, "port", strtoul(slash + 1, NULL, 10));
+		mp_put_cstr(b, "protocol");
+		mp_put_str(b, e->name, (size_t)(slash - e->name));
+		put_opt(b, "app", e->app);
 		put_u(b, "packets", e->packets);
 		put_u(b, "bytes", e->bytes);
 	}

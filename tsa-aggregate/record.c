@@ -11,7 +11,7 @@
 enum {
 	K_TYPE, K_TIMESTAMP, K_LENGTH, K_SRC_ADDR, K_DST_ADDR, K_DST_PORT,
 	K_TCP_FLAGS, K_TLS_SNI, K_HTTP_HOST, K_DNS_QR, K_DNS_QNAMES,
-	K_DNS_IPS, K_DNS_CNAMES,
+	K_DNS_IPS, K_DNS_CNAMES, K_SRC_PORT, K_PROTOCOL, K_APP_TYPE,
 	/* the endpoint keys (EK_), the src_ ones, then the dst_ ones */
 	K_EP, NKEYS = K_EP + 2 * NEK
 };
@@ -23,6 +23,8 @@ static const char *const names[NKEYS] = {
 	[K_TLS_SNI] = "tls_sni", [K_HTTP_HOST] = "http_host",
 	[K_DNS_QR] = "dns_query_resp", [K_DNS_QNAMES] = "dns_query_names",
 	[K_DNS_IPS] = "dns_resp_ips", [K_DNS_CNAMES] = "dns_cnames",
+	[K_SRC_PORT] = "src_port", [K_PROTOCOL] = "protocol",
+	[K_APP_TYPE] = "application_type",
 	[K_EP + EK_COUNTRY] = "src_country", [K_EP + NEK + EK_COUNTRY] = "dst_country",
 	[K_EP + EK_OS] = "src_os", [K_EP + NEK + EK_OS] = "dst_os",
 	[K_EP + EK_OS_CLASS] = "src_os_class", [K_EP + NEK + EK_OS_CLASS] = "dst_os_class",
@@ -79,8 +81,35 @@ static enum rec_kind parse(uint64_t found, const struct mp_obj *v, struct pkt *p
 		p->dport = (uint16_t)v[K_DST_PORT].u;
 		p->has_dst_port = true;
 	}
+	if (HAS(K_SRC_PORT) && is_uint(&v[K_SRC_PORT], 65536)) {
+		p->sport = (uint16_t)v[K_SRC_PORT].u;
+		p->has_src_port = true;
+	}
 	p->tcp_flags = HAS(K_TCP_FLAGS) && is_uint(&v[K_TCP_FLAGS], 256) ?
 	    (int)v[K_TCP_FLAGS].u : -1;
+	/* "tcp", "udp", "icmp", "icmpv6" (a number for the others), and
+	 * "dns", "http", "tls", "none": told apart by length and first
+	 * letter, which is all they need (per packet: no memcmp). */
+	if (HAS(K_PROTOCOL) && v[K_PROTOCOL].type == MP_STR) {
+		const struct mp_obj *o = &v[K_PROTOCOL];
+		char c0 = o->len ? ((const char *)o->ptr)[0] : 0;
+		if (o->len == 3 && c0 == 't')
+			p->proto = PROTO_TCP;
+		else if (o->len == 3 && c0 == 'u')
+			p->proto = PROTO_UDP;
+		else if ((o->len == 4 || o->len == 6) && c0 == 'i')
+			p->proto = PROTO_ICMP;
+	}
+	if (HAS(K_APP_TYPE) && v[K_APP_TYPE].type == MP_STR) {
+		const struct mp_obj *o = &v[K_APP_TYPE];
+		char c0 = o->len ? ((const char *)o->ptr)[0] : 0;
+		if (o->len == 3 && c0 == 'd')
+			p->app_type = APPTYPE_DNS;
+		else if (o->len == 4 && c0 == 'h')
+			p->app_type = APPTYPE_HTTP;
+		else if (o->len == 3 && c0 == 't')
+			p->app_type = APPTYPE_TLS;
+	}
 	if (HAS(K_DNS_QR)) {
 		if (mp_str_eq(&v[K_DNS_QR], "query", 5))
 			p->dns = DNS_QUERY;

@@ -190,6 +190,71 @@ static void put_countries(struct agg *a, struct mp_buf *b)
 	}
 }
 
+static int by_svc(const void *x, const void *y)
+{
+	const struct svc_count *a = *(const struct svc_count *const *)x;
+	const struct svc_count *b = *(const struct svc_count *const *)y;
+
+	if (a->packets != b->packets)
+		return a->packets < b->packets ? 1 : -1;
+	if (a->bytes != b->bytes)
+		return a->bytes < b->bytes ? 1 : -1;
+	return a < b ? -1 : a > b;	/* the table's order: stable output */
+}
+
+/* Every application of the window, then the top server ports; by packets. */
+static void put_apps(struct agg *a, struct mp_buf *b)
+{
+	const struct svc_count *list[NAPPS], *top[TOP_PORTS + 1];
+	uint32_t i, n = 0, ntop = 0;
+
+	for (i = 0; i < NAPPS; i++)
+		if (a->apps[i].packets)
+			list[n++] = &a->apps[i];
+	qsort(list, n, sizeof *list, by_svc);
+	mp_put_cstr(b, "apps");
+	mp_put_array(b, n);
+	for (i = 0; i < n; i++) {
+		mp_put_map(b, 3);
+		mp_put_cstr(b, "app");
+		mp_put_cstr(b, app_names[list[i] - a->apps]);
+		put_kv_uint(b, "packets", list[i]->packets);
+		put_kv_uint(b, "bytes", list[i]->bytes);
+	}
+	/* The top TOP_PORTS of 2 x 65536 counters, by insertion into a
+	 * sorted list: a few hundred thousand steps a snapshot. */
+	for (i = 0; i < 2u << 16; i++) {
+		const struct svc_count *c = &a->ports[i];
+		uint32_t k;
+
+		if (!c->packets || (ntop == TOP_PORTS &&
+		    by_svc(&c, &top[ntop - 1]) >= 0))
+			continue;
+		for (k = ntop < TOP_PORTS ? ntop++ : TOP_PORTS - 1;
+		    k > 0 && by_svc(&c, &top[k - 1]) < 0; k--)
+			top[k] = top[k - 1];
+		top[k] = c;
+	}
+	mp_put_cstr(b, "ports");
+	mp_put_array(b, ntop);
+	for (i = 0; i < ntop; i++) {
+		uint32_t at = (uint32_t)(top[i] - a->ports);
+		unsigned proto = (at >> 16) + 1, port = at & 0xffff;
+		uint8_t app = app_of_port(proto, port);
+
+		mp_put_map(b, 4 + (app != APP_NONE));
+		put_kv_uint(b, "port", port);
+		mp_put_cstr(b, "protocol");
+		mp_put_cstr(b, proto == PROTO_TCP ? "tcp" : "udp");
+		if (app != APP_NONE) {
+			mp_put_cstr(b, "app");
+			mp_put_cstr(b, app_names[app]);
+		}
+		put_kv_uint(b, "packets", top[i]->packets);
+		put_kv_uint(b, "bytes", top[i]->bytes);
+	}
+}
+
 static void set_add16(uint16_t *set, uint8_t *n, uint16_t v)
 {
 	uint8_t i;
@@ -488,11 +553,12 @@ static void put_head(struct agg *a, struct mp_buf *b, const int64_t *start,
 	const struct host *ovf = a->hosts.h;
 	uint64_t overflow = ovf[OVF_SRC].packets + ovf[OVF_DST].packets;
 	bool cut = a->kind == WIN_TIME && a->cut && start && a->cut_ts >= *start;
-	/* (the head's keys, then countries, domains, os, hosts, bandwidth, alerts) */
+	/* (the head's keys, then countries, domains, os, hosts, apps, ports,
+	 * bandwidth, alerts) */
 	uint32_t n = 4 + 2 * !!start + final + incomplete + epoch_end + !!a->epochs + cut +
 	    !!a->late + !!overflow;
 
-	mp_put_map(b, n + 6);
+	mp_put_map(b, n + 8);
 	mp_put_cstr(b, "type");
 	mp_put_cstr(b, "snapshot");
 	if (start) {
@@ -554,6 +620,10 @@ void snapshot_empty(struct agg *a)
 	mp_put_cstr(b, "os");
 	mp_put_array(b, 0);
 	mp_put_cstr(b, "hosts");
+	mp_put_array(b, 0);
+	mp_put_cstr(b, "apps");
+	mp_put_array(b, 0);
+	mp_put_cstr(b, "ports");
 	mp_put_array(b, 0);
 	memset(s->bbytes, 0, a->buckets * sizeof *s->bbytes);
 	put_bw(a, b, s, have ? &t : NULL, 0, 0, 0);
@@ -627,6 +697,7 @@ void snapshot_emit(struct agg *a, int64_t end, enum snap_kind kind)
 	for (i = 0; i < ntop; i++)
 		put_host(a, b, s->order[i], s->hdomain[s->order[i]]);
 
+	put_apps(a, b);
 	put_bandwidth(a, b, s, start, end);
 
 	/*

@@ -137,6 +137,21 @@ static inline __attribute__((always_inline)) void apply(struct agg *a,
 			country_add(a, hd->country, c->len, d);
 		host_ref(a, hd, &hd->rpackets, d);
 	}
+	{
+		/* The application and server port (apps.c). */
+		unsigned proto = f >> CF_PROTO_SHIFT & 3;
+		struct svc_count *sc = &a->apps[app_of(proto, c->dport,
+		    f >> CF_APPTYPE_SHIFT & 3)];
+
+		sc->packets += u;
+		sc->bytes += db;
+		/* (port 0: no ports, a fragment held for its datagram) */
+		if ((proto == PROTO_TCP || proto == PROTO_UDP) && c->dport) {
+			sc = &a->ports[(proto - 1) << 16 | c->dport];
+			sc->packets += u;
+			sc->bytes += db;
+		}
+	}
 	if (f & CF_ALL_LOCAL) {
 		country_add(a, C_LOCAL, c->len, d);
 		host_ref(a, hs, &hs->lpackets, d);
@@ -314,8 +329,11 @@ static inline __attribute__((always_inline)) void contribution(struct agg *a,
 	c->len = p->len;
 	c->src = src;
 	c->dst = dst;
-	c->flags = f;
-	c->dport = p->dport;
+	/* A SYN's server port is its destination port, the one the pair
+	 * table counts (CF_PAIR) and takes away again by c->dport. */
+	c->flags = f | (uint16_t)(p->proto << CF_PROTO_SHIFT) |
+	    (uint16_t)(p->app_type << CF_APPTYPE_SHIFT);
+	c->dport = (uint16_t)app_server_port(p, p->proto);
 }
 
 /* After a packet is in: the local-host guess and the alerts. */

@@ -4,6 +4,7 @@
  * each panel's datablock holds "rank value label" rows, the label being
  * the value in human units printed at the end of its bar.
  */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -363,4 +364,73 @@ void os_script(FILE *f, const struct plot_ctx *c)
 	chart_end(f);
 	free(rows);
 	free(b);
+}
+
+static int app_by_packets(const void *a, const void *b)
+{
+	const struct app_row *x = *(const struct app_row *const *)a;
+	const struct app_row *y = *(const struct app_row *const *)b;
+
+	return x->packets < y->packets ? 1 : x->packets > y->packets ? -1 :
+	    strcmp(x->app, y->app);
+}
+
+static int port_by_packets(const void *a, const void *b)
+{
+	const struct port_row *x = *(const struct port_row *const *)a;
+	const struct port_row *y = *(const struct port_row *const *)b;
+
+	return x->packets < y->packets ? 1 : x->packets > y->packets ? -1 :
+	    x->port < y->port ? -1 : x->port > y->port;
+}
+
+void apps_script(FILE *f, const struct plot_ctx *c)
+{
+	const struct snapshot *s = c->s;
+	const struct app_row **apps = tsa_calloc(s->napps + 1, sizeof *apps);
+	const struct port_row **ports = tsa_calloc(s->nports + 1,
+	    sizeof *ports);
+	struct bar *b = tsa_calloc(c->top, sizeof *b);
+	char (*names)[48] = tsa_calloc(c->top, sizeof *names);
+	char cnt[UNITS_LEN], by[UNITS_LEN], title[96];
+	size_t na = 0, np = 0, ka, kp;
+
+	for (size_t i = 0; i < s->napps; i++)
+		if (s->apps[i].app)
+			apps[na++] = &s->apps[i];
+	for (size_t i = 0; i < s->nports; i++)
+		if (s->ports[i].protocol)
+			ports[np++] = &s->ports[i];
+	qsort(apps, na, sizeof *apps, app_by_packets);
+	qsort(ports, np, sizeof *ports, port_by_packets);
+	ka = na < c->top ? na : c->top;
+	kp = np < c->top ? np : c->top;
+	chart_begin(f, c, "apps", "Applications and server ports by packets",
+	    "Applications", 2, chart_height(c, ka > kp ? ka : kp));
+	for (size_t i = 0; i < ka; i++) {
+		b[i].name = apps[i]->app;
+		b[i].value = (double)apps[i]->packets;
+		snprintf(b[i].label, sizeof b[i].label, "%s, %s",
+		    units_count(cnt, b[i].value),
+		    units_bytes(by, (double)apps[i]->bytes));
+	}
+	snprintf(title, sizeof title, "packets by application (%zu)", na);
+	panel(f, title, "$apps", b, ka, BAR_PACKETS, 0, x_tics(c, 2));
+	for (size_t i = 0; i < kp; i++) {
+		snprintf(names[i], sizeof names[i], "%" PRIu64 "/%s%s%s",
+		    ports[i]->port, ports[i]->protocol, ports[i]->app ? " " :
+		    "", ports[i]->app ? ports[i]->app : "");
+		b[i].name = names[i];
+		b[i].value = (double)ports[i]->packets;
+		snprintf(b[i].label, sizeof b[i].label, "%s, %s",
+		    units_count(cnt, b[i].value),
+		    units_bytes(by, (double)ports[i]->bytes));
+	}
+	snprintf(title, sizeof title, "packets by server port (top %zu)", kp);
+	panel(f, title, "$ports", b, kp, BAR_BYTES, 0, x_tics(c, 2));
+	chart_end(f);
+	free(apps);
+	free(ports);
+	free(b);
+	free(names);
 }

@@ -329,6 +329,45 @@ static void countries(FILE *f, const struct plot_ctx *c)
 	fputs("</table>\n", f);
 }
 
+static void apps_table(FILE *f, const struct snapshot *s)
+{
+	if (!s->napps && !s->nports)
+		return;
+	fputs("<h2 id=\"apps\">Applications</h2>\n<p class=\"note\">Each "
+	    "packet counts once, under the application tsa-capture recognised "
+	    "(DNS, HTTP, TLS) or else the service of its server port; the "
+	    "server ports are the top ones of the window. Shares are of the "
+	    "window's packets.</p>\n<table>\n<tr><th>application</th>"
+	    "<th class=\"n\">packets</th><th class=\"n\">%packets</th>"
+	    "<th class=\"n\">bytes</th></tr>\n", f);
+	for (size_t i = 0; i < s->napps; i++) {
+		fputs("<tr><td>", f);
+		esc(f, s->apps[i].app);
+		fputs("</td>", f);
+		count_cell(f, s->apps[i].packets);
+		fprintf(f, "<td class=\"n\">%.1f</td>", s->packets ? 100.0 *
+		    (double)s->apps[i].packets / (double)s->packets : 0.0);
+		bytes_cell(f, s->apps[i].bytes);
+		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n<table>\n<tr><th>server port</th><th>service</th>"
+	    "<th class=\"n\">packets</th><th class=\"n\">%packets</th>"
+	    "<th class=\"n\">bytes</th></tr>\n", f);
+	for (size_t i = 0; i < s->nports; i++) {
+		fprintf(f, "<tr><td>%" PRIu64 "/", s->ports[i].port);
+		esc(f, s->ports[i].protocol);
+		fputs("</td><td>", f);
+		esc(f, s->ports[i].app);
+		fputs("</td>", f);
+		count_cell(f, s->ports[i].packets);
+		fprintf(f, "<td class=\"n\">%.1f</td>", s->packets ? 100.0 *
+		    (double)s->ports[i].packets / (double)s->packets : 0.0);
+		bytes_cell(f, s->ports[i].bytes);
+		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n", f);
+}
+
 static void os_table(FILE *f, const struct snapshot *s)
 {
 	if (!s->nos)
@@ -391,10 +430,12 @@ void html_print(FILE *f, const struct plot_ctx *c, const struct html_page *p)
 	figure(f, p, "trend", "Packets, bytes, countries and alerts of every "
 	    "snapshot of the run");
 	figure(f, p, "domains", "Top registrable domains");
+	figure(f, p, "apps", "Packets by application and by server port");
 	figure(f, p, "os", "Operating systems by hosts and packets");
 	if (!c->s->nalerts)
 		alerts(f, c);
 	domains(f, c->s);
+	apps_table(f, c->s);
 	hosts(f, c);
 	countries(f, c);
 	os_table(f, c->s);

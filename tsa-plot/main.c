@@ -55,7 +55,7 @@ _Noreturn static void usage(void)
 "  -h, --help           this help\n"
 "\n"
 "Files: world.png (and REGION.png), countries.png, domains.png, os.png,\n"
-"bandwidth.png, trend.png, each with its NAME.gp script, index.html and\n"
+"apps.png, bandwidth.png, trend.png, each with its NAME.gp script, index.html and\n"
 "history.tsv (the run's history, continued by a later run).\n");
 	exit(0);
 }
@@ -278,9 +278,10 @@ static size_t render(const struct opts *o, const struct plot_ctx *c,
 		{ "domains", domains_script },
 		{ "os", os_script },
 		{ "bandwidth", bandwidth_script },
+		{ "apps", apps_script },
 		{ "trend", trend_script },
 	};
-	struct gp_job jobs[1 + MAX_REGIONS + 5];
+	struct gp_job jobs[1 + MAX_REGIONS + 6];
 	size_t n = 0, failed = 0;
 
 	if (snapshot_empty(c->s)) {

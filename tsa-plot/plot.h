@@ -49,6 +49,7 @@ void domains_script(FILE *f, const struct plot_ctx *c);
 void os_script(FILE *f, const struct plot_ctx *c);
 void bandwidth_script(FILE *f, const struct plot_ctx *c);
 void trend_script(FILE *f, const struct plot_ctx *c);
+void apps_script(FILE *f, const struct plot_ctx *c);
 
 /* Shared pieces of the scripts (gp.c). */
 void gp_begin(FILE *f, const struct plot_ctx *c, const char *png,

@@ -258,6 +258,34 @@ static void os_field(void *row, struct mp_obj k, struct range v)
 		o->packets = u64(v);
 }
 
+static void app_field(void *row, struct mp_obj k, struct range v)
+{
+	struct app_row *a = row;
+
+	if (KEY(k, "app") && !a->app)
+		a->app = str(v);
+	else if (KEY(k, "packets"))
+		a->packets = u64(v);
+	else if (KEY(k, "bytes"))
+		a->bytes = u64(v);
+}
+
+static void port_field(void *row, struct mp_obj k, struct range v)
+{
+	struct port_row *p = row;
+
+	if (KEY(k, "port"))
+		p->port = u64(v);
+	else if (KEY(k, "protocol") && !p->protocol)
+		p->protocol = str(v);
+	else if (KEY(k, "app") && !p->app)
+		p->app = str(v);
+	else if (KEY(k, "packets"))
+		p->packets = u64(v);
+	else if (KEY(k, "bytes"))
+		p->bytes = u64(v);
+}
+
 static void alert_field(void *row, struct mp_obj k, struct range v)
 {
 	struct alert_row *a = row;
@@ -394,6 +422,11 @@ int snapshot_decode(const uint8_t *rec, size_t len, struct snapshot *s)
 			    host_field);
 		else if (KEY(k, "os") && !s->os)
 			s->os = rows(v, sizeof *s->os, &s->nos, os_field);
+		else if (KEY(k, "apps") && !s->apps)
+			s->apps = rows(v, sizeof *s->apps, &s->napps, app_field);
+		else if (KEY(k, "ports") && !s->ports)
+			s->ports = rows(v, sizeof *s->ports, &s->nports,
+			    port_field);
 		else if (KEY(k, "alerts") && !s->alerts)
 			s->alerts = rows(v, sizeof *s->alerts, &s->nalerts,
 			    alert_field);
@@ -435,6 +468,14 @@ void snapshot_free(struct snapshot *s)
 	}
 	for (size_t i = 0; i < s->nalerts; i++)
 		alert_free(&s->alerts[i]);
+	for (size_t i = 0; i < s->napps; i++)
+		free(s->apps[i].app);
+	for (size_t i = 0; i < s->nports; i++) {
+		free(s->ports[i].protocol);
+		free(s->ports[i].app);
+	}
+	free(s->apps);
+	free(s->ports);
 	free(s->countries);
 	free(s->domains);
 	free(s->hosts);

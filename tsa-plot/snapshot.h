@@ -44,6 +44,17 @@ struct os_row {
 	uint64_t hosts, packets;
 };
 
+struct app_row {
+	char *app;		/* "TLS", "other UDP" */
+	uint64_t packets, bytes;
+};
+
+struct port_row {
+	uint64_t port;
+	char *protocol, *app;	/* "tcp"; the service, NULL for none */
+	uint64_t packets, bytes;
+};
+
 struct count_pair {
 	char *key;
 	uint64_t n;
@@ -84,6 +95,10 @@ struct snapshot {
 	size_t nhosts;
 	struct os_row *os;
 	size_t nos;
+	struct app_row *apps;
+	size_t napps;
+	struct port_row *ports;
+	size_t nports;
 	struct alert_row *alerts;
 	size_t nalerts;
 	struct bandwidth bw;

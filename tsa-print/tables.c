@@ -362,6 +362,17 @@ static void snapshot(struct mp_buf *out, const uint8_t *rec, const uint8_t *end)
 		{ "hosts", "hosts", NUM }, { "packets", "packets", NUM },
 		{ "%packets", "packets", PCT_PACKETS },
 	};
+	static const struct col apps[] = {
+		{ "app", "app", TEXT }, { "packets", "packets", NUM },
+		{ "%packets", "packets", PCT_PACKETS }, { "bytes", "bytes", NUM },
+		{ "%bytes", "bytes", PCT_BYTES },
+	};
+	static const struct col ports[] = {
+		{ "port", "port", NUM }, { "protocol", "protocol", TEXT },
+		{ "app", "app", TEXT }, { "packets", "packets", NUM },
+		{ "%packets", "packets", PCT_PACKETS }, { "bytes", "bytes", NUM },
+		{ "%bytes", "bytes", PCT_BYTES },
+	};
 	static const struct col alerts[] = {
 		{ "alert", "alert", TEXT }, { "host_addr", "host_addr", TEXT },
 		{ "country", "country", TEXT }, { "reason", "reason", TEXT },
@@ -425,6 +436,8 @@ static void snapshot(struct mp_buf *out, const uint8_t *rec, const uint8_t *end)
 	table(out, "Domains", rec, end, "domains", domains, 9, UINT32_MAX, packets, bytes);
 	table(out, "Top hosts", rec, end, "hosts", hosts, 9, UINT32_MAX, packets, bytes);
 	table(out, "Operating systems", rec, end, "os", os, 5, MAX_ROWS, packets, bytes);
+	table(out, "Applications", rec, end, "apps", apps, 5, UINT32_MAX, packets, bytes);
+	table(out, "Server ports", rec, end, "ports", ports, 7, UINT32_MAX, packets, bytes);
 	table(out, "Active alerts", rec, end, "alerts", alerts, 4, UINT32_MAX, packets, bytes);
 	puts_buf(out, "\n");
 }

@@ -131,7 +131,7 @@ for src, complete, w, h, right in dom["images"]:
     check(right <= 1280.5, "%s fits in 1280 px (right edge %.0f)"
           % (name, right))
 for name in ("world.png", "countries.png", "bandwidth.png", "domains.png",
-             "os.png", "trend.png"):
+             "os.png", "apps.png", "trend.png"):
     check(name in pictures, "the page shows %s" % name)
 for href in dom["links"]:
     if href.startswith("https://"):
@@ -154,6 +154,10 @@ alert = (t.get("alerts") or [None, []])[1]
 check(alert[:1] == ["2025-11-26 08:00:42"] and "203.0.113.9" in alert and
       "Netherlands (NL)" in alert and "syn 1,200, ack 3" in alert,
       "alerts table: start, host, country, counts (%s)" % alert)
+apps = [r[:3] for r in (t.get("apps") or [None])[1:]]
+check(apps == [[a["app"], "{:,}".format(a["packets"]), "%.1f" % (
+      100 * a["packets"] / sum(c[1] for c in snapshot.COUNTRIES))]
+      for a in snapshot.APPS], "applications table: %s" % apps[:2])
 hosts = (t.get("hosts") or [None, []])[1]
 check(hosts[:2] == ["142.250.74.46", "United States (US)"],
       "hosts table: first row %s" % hosts[:2])

@@ -82,6 +82,18 @@ OS = [
     {"os": "Android <b>x</b>", "class": "unix", "hosts": 2, "packets": 600},
 ]
 
+APPS = [{"app": "TLS", "packets": 120000, "bytes": 150000000},
+        {"app": "QUIC", "packets": 60000, "bytes": 52000000},
+        {"app": "DNS", "packets": 30000, "bytes": 3000000},
+        {"app": "other UDP", "packets": 4692, "bytes": 20976200}]
+PORTS = [{"port": 443, "protocol": "tcp", "app": "TLS", "packets": 120000,
+          "bytes": 150000000},
+         {"port": 443, "protocol": "udp", "app": "QUIC", "packets": 60000,
+          "bytes": 52000000},
+         {"port": 53, "protocol": "udp", "app": "DNS", "packets": 30000,
+          "bytes": 3000000},
+         {"port": 33434, "protocol": "udp", "packets": 12, "bytes": 720}]
+
 # The active alerts as a snapshot lists them (without "type"), and the
 # alert record tsa-aggregate wrote when the condition began to hold, at
 # T0 + 42 s, before the first snapshot.
@@ -122,7 +134,7 @@ def snapshot(k, empty=False, final=False):
         "bandwidth": {"start": ts(start), "bucket_ns": 2400000000,
                       "bps": [v * 8 / 2.4 for v in vol], "bytes": vol,
                       "avg_bps": sum(vol) * 8 / 60.0},
-        "os": OS, "alerts": ALERTS, **more,
+        "os": OS, "apps": APPS, "ports": PORTS, "alerts": ALERTS, **more,
     }
 
 
