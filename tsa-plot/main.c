@@ -10,7 +10,6 @@
  * not, and neither does the last page of a stream cut short, which says
  * so.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include "gnuplot.h"
 #include "history.h"
 #include "html.h"
+#include "options.h"
 #include "output.h"
 #include "plot.h"
 #include "snapshot.h"
@@ -28,43 +28,11 @@
 
 #define MAX_REGIONS 8
 
-_Noreturn static void usage(void)
-{
-	printf(
-"usage: tsa-plot [-o DIR] [options] [FILE]\n"
-"Draw tsa-aggregate's snapshot records (FILE or standard input) as gnuplot\n"
-"scripts, PNGs and an index.html dashboard in DIR.\n"
-"\n"
-"  -o, --output DIR     output directory ([plot] OutputDirectory, 'out')\n"
-"      --last           draw only the last snapshot of the stream\n"
-"      --script-only    write the gnuplot scripts and the page, run nothing\n"
-"  -m, --metric WHAT    colour the maps by 'packets' or 'bytes' ([plot] Metric)\n"
-"  -r, --region NAME    also draw a region: europe, asia, africa,\n"
-"                       north-america, south-america, oceania, or 'all';\n"
-"                       repeatable ([plot] Regions, comma-separated)\n"
-"      --size WxH       map size in pixels ([plot] Width, Height: 1600x900)\n"
-"      --top N          bars per chart ([plot] Top, 15)\n"
-"      --refresh SECS   reload interval of the live page ([plot] Refresh, 10)\n"
-"  -D, --data FILE      map data file ([plot] MapData; default: the source\n"
-"                       tree's tsa-plot/world.dat, else PREFIX/share/tsa/world.dat)\n"
-"      --gnuplot PROG   the gnuplot to run ([plot] Gnuplot, 'gnuplot');\n"
-"                       as root, it must be root's and writable by no one else\n"
-"      --allow-shared-dir  write into DIR even if another user can write it\n"
-"                       (refused by default: see SECURITY in tsa-plot(1))\n"
-"      --settings FILE  settings file\n"
-"  -h, --help           this help\n"
-"\n"
-"Files: world.png (and REGION.png), countries.png, domains.png, os.png,\n"
-"apps.png, bandwidth.png, trend.png, each with its NAME.gp script, index.html and\n"
-"history.tsv (the run's history, continued by a later run).\n");
-	exit(0);
-}
-
 struct opts {
 	const char *input, *outdir, *data, *gnuplot;
-	char *owned[3];		/* paths from the settings, to free */
+	char *owned;		/* the gnuplot path resolved, to free */
 	char *gnuplot_path;	/* program_find(gnuplot) */
-	int last, script_only, shared_ok;
+	bool last, script_only, shared_ok;
 	enum metric metric;
 	const struct region *regions[MAX_REGIONS];
 	size_t nregions;
@@ -75,18 +43,18 @@ struct opts {
 
 static void add_region(struct opts *o, const char *name)
 {
+	const struct region *r;
+
 	if (strcmp(name, "all") == 0) {
-		for (const struct region *r = regions + 1; r->name; r++)
+		for (r = regions + 1; r->name; r++)
 			add_region(o, r->name);
 		return;
 	}
-	const struct region *r = region_find(name);
-	if (!r || r == regions)
-		tsa_usage("unknown region '%s'", name);
-	for (size_t i = 0; i < o->nregions; i++)
+	r = region_find(name);	/* (checked by options.c) */
+	for (size_t i = 0; r && i < o->nregions; i++)
 		if (o->regions[i] == r)
 			return;
-	if (o->nregions < MAX_REGIONS)
+	if (r && o->nregions < MAX_REGIONS)
 		o->regions[o->nregions++] = r;
 }
 
@@ -100,140 +68,38 @@ static void add_regions(struct opts *o, const char *list)
 	free(copy);
 }
 
-static enum metric parse_metric(const char *s)
-{
-	if (strcmp(s, "packets") == 0)
-		return METRIC_PACKETS;
-	if (strcmp(s, "bytes") == 0)
-		return METRIC_BYTES;
-	tsa_usage("metric must be 'packets' or 'bytes', not '%s'", s);
-}
-
-static void parse_size(const char *arg, int *w, int *h)
-{
-	char s[64], *x;
-	uint64_t a, b;
-
-	snprintf(s, sizeof s, "%s", arg);
-	if (!(x = strchr(s, 'x')))
-		tsa_usage("size must be WIDTHxHEIGHT, not '%s'", arg);
-	*x = 0;
-	if (!tsa_parse_u64(s, &a) || !tsa_parse_u64(x + 1, &b) || a < 480 ||
-	    b < 300 || a > 8000 || b > 8000)
-		tsa_usage("size must be between 480x300 and 8000x8000");
-	*w = (int)a;
-	*h = (int)b;
-}
-
 static void parse_args(int argc, char **argv, struct opts *o)
 {
-	enum { O_LAST = 256, O_SCRIPT, O_SIZE, O_TOP, O_REFRESH, O_GNUPLOT,
-		O_SETTINGS, O_SHARED };
-	static const struct option lopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "last", no_argument, NULL, O_LAST },
-		{ "script-only", no_argument, NULL, O_SCRIPT },
-		{ "metric", required_argument, NULL, 'm' },
-		{ "region", required_argument, NULL, 'r' },
-		{ "size", required_argument, NULL, O_SIZE },
-		{ "top", required_argument, NULL, O_TOP },
-		{ "refresh", required_argument, NULL, O_REFRESH },
-		{ "data", required_argument, NULL, 'D' },
-		{ "gnuplot", required_argument, NULL, O_GNUPLOT },
-		{ "settings", required_argument, NULL, O_SETTINGS },
-		{ "allow-shared-dir", no_argument, NULL, O_SHARED },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *settings = NULL, *metric = NULL, *size = NULL;
-	const char *top = NULL, *refresh = NULL;
-	uint64_t w, h;
-	const char *cli_regions[MAX_REGIONS * 2];
-	size_t ncli = 0;
-	uint64_t v;
-	int c;
+	int first = tsa_opts_parse(&plot_tool, argc, argv);
+	size_t from = 0;
 
-	opterr = 0;	/* our own messages, in the usual form */
-	while ((c = getopt_long(argc, argv, ":o:m:r:D:h", lopts, NULL)) != -1)
-		switch (c) {
-		case 'o': o->outdir = optarg; break;
-		case O_LAST: o->last = 1; break;
-		case O_SCRIPT: o->script_only = 1; break;
-		case 'm': metric = optarg; break;
-		case 'r':
-			if (ncli < MAX_REGIONS * 2)
-				cli_regions[ncli++] = optarg;
-			break;
-		case O_SIZE: size = optarg; break;
-		case O_TOP: top = optarg; break;
-		case O_REFRESH: refresh = optarg; break;
-		case 'D': o->data = optarg; break;
-		case O_GNUPLOT: o->gnuplot = optarg; break;
-		case O_SETTINGS: settings = optarg; break;
-		case O_SHARED: o->shared_ok = 1; break;
-		case 'h': usage();
-		case ':': tsa_usage("%s needs an argument", argv[optind - 1]);
-		default: tsa_usage("unknown option '%s'", argv[optind - 1]);
-		}
-	if (argc - optind > 1)
+	if (argc - first > 1)
 		tsa_usage("one input file at most");
-	o->input = optind < argc ? argv[optind] : "-";
-
-	/* Settings first, flags override them. */
-	tsa_settings_load(settings);
-	if (!o->outdir)
-		o->outdir = o->owned[0] = tsa_setting_path("plot",
-		    "OutputDirectory", "out");
-	if (!o->data)
-		o->data = o->owned[1] = tsa_setting_path("plot", "MapData",
-		    NULL);
-	if (!o->gnuplot) {
-		/* A bare name is looked up in PATH; a path is relative to
-		 * the settings file, as every path in it. */
-		o->gnuplot = tsa_setting_str("plot", "Gnuplot", "gnuplot");
-		if (strchr(o->gnuplot, '/'))
-			o->gnuplot = o->owned[2] = tsa_setting_path("plot",
-			    "Gnuplot", NULL);
-	}
-	o->metric = parse_metric(metric ? metric :
-	    tsa_setting_str("plot", "Metric", "packets"));
-	/* Checked as read, before a narrower type could wrap them. */
-	w = tsa_setting_u64("plot", "Width", 1600);
-	h = tsa_setting_u64("plot", "Height", 900);
-	if (w < 480 || h < 300 || w > 8000 || h > 8000)
-		tsa_die("%s: [plot] Width and Height must be between 480x300 "
-		    "and 8000x8000", tsa_settings_path() ? tsa_settings_path() :
-		    "settings");
-	o->width = (int)w;
-	o->height = (int)h;
-	if (size)
-		parse_size(size, &o->width, &o->height);
-	o->top = tsa_setting_u64("plot", "Top", 15);
-	if (top && (!tsa_parse_u64(top, &v) || (o->top = v) == 0))
-		tsa_usage("--top needs a positive number");
-	if (o->top == 0 || o->top > 100)
-		o->top = o->top ? 100 : 15;
-	v = tsa_setting_u64("plot", "GnuplotTimeout", 120);
-	if (v == 0 || v > 86400)
-		tsa_die("%s: [plot] GnuplotTimeout must be between 1 and 86400 "
-		    "seconds", tsa_settings_path() ? tsa_settings_path() :
-		    "settings");
-	o->timeout = (unsigned)v;
-	v = tsa_setting_u64("plot", "Refresh", 10);
-	if (v == 0 || v > 86400)
-		tsa_die("%s: [plot] Refresh must be between 1 and 86400 seconds",
-		    tsa_settings_path() ? tsa_settings_path() : "settings");
-	o->refresh = (unsigned)v;
-	if (refresh) {
-		if (!tsa_parse_u64(refresh, &v) || v == 0 || v > 86400)
-			tsa_usage("--refresh needs seconds between 1 and 86400");
-		o->refresh = (unsigned)v;
-	}
-	if (ncli)
-		for (size_t i = 0; i < ncli; i++)
-			add_regions(o, cli_regions[i]);
-	else
-		add_regions(o, tsa_setting_str("plot", "Regions", ""));
+	o->input = first < argc ? argv[first] : "-";
+	o->outdir = *plot_opt.outdir ? plot_opt.outdir : "out";
+	o->data = *plot_opt.data ? plot_opt.data : NULL;
+	o->gnuplot = plot_opt.gnuplot;
+	/* A path in settings.ini is relative to the file, as every path in
+	 * it; on the command line, to the working directory. */
+	if (!tsa_opt_given(&plot_tool, "gnuplot") && strchr(o->gnuplot, '/') &&
+	    *tsa_setting_str("plot", "Gnuplot", ""))
+		o->gnuplot = o->owned = tsa_settings_resolve(o->gnuplot);
+	o->last = plot_opt.last;
+	o->script_only = plot_opt.script_only;
+	o->shared_ok = plot_opt.shared_ok;
+	o->metric = strcmp(plot_opt.metric, "bytes") == 0 ? METRIC_BYTES :
+	    METRIC_PACKETS;
+	o->width = (int)plot_opt.width;
+	o->height = (int)plot_opt.height;
+	o->top = (size_t)plot_opt.top;
+	o->refresh = (unsigned)plot_opt.refresh;
+	o->timeout = (unsigned)plot_opt.timeout;
+	/* Regions on the command line replace the setting's. */
+	if (tsa_opt_given(&plot_tool, "region") &&
+	    *tsa_setting_str("plot", "Regions", ""))
+		from = 1;
+	for (size_t i = from; i < plot_opt.regions.n; i++)
+		add_regions(o, plot_opt.regions.v[i]);
 }
 
 /*
@@ -521,8 +387,7 @@ int main(int argc, char **argv)
 	alertlog_free();
 	free(hist);
 	free(o.gnuplot_path);
-	for (size_t i = 0; i < sizeof o.owned / sizeof o.owned[0]; i++)
-		free(o.owned[i]);
+	free(o.owned);
 	if (rc < 0 || tsa_exit_status())
 		return 1;
 	return nsnap == 0 || end == END_NO_FINAL || failed || bad ? 1 : 0;
