@@ -20,7 +20,8 @@
 enum rec_kind { REC_PACKET, REC_OTHER, REC_BAD };
 
 /* tsa-geo's and tsa-p0f's keys of an endpoint (src_country, src_os, ...). */
-enum { EK_COUNTRY, EK_OS, EK_OS_CLASS, EK_APP, EK_DIST, NEK };
+enum { EK_COUNTRY, EK_OS, EK_OS_CLASS, EK_APP, EK_DIST, EK_LINK, EK_LANG,
+	EK_UPTIME, EK_NAT, NEK };
 
 /*
  * A record as read (record.c): where it is, what it is, and of a packet
@@ -194,6 +195,11 @@ struct host {
 	uint32_t live_pos;		/* index in hosts.live */
 	uint16_t country;		/* country index, fixed at creation */
 	uint16_t os, os_class, app;	/* label ids */
+	uint16_t link, lang;		/* label ids: p0f's link type, HTTP language */
+	uint8_t facts;			/* HF_ */
+	uint32_t uptime_min;		/* with HF_UPTIME: as last reported */
+	int64_t first_ts, last_ts;	/* its first packet since it last had none
+					   in the window, its latest */
 	uint32_t targets;		/* distinct (host, port) it sent SYNs to */
 	uint64_t packets;		/* window packets to or from it */
 	uint64_t rpackets;		/* of which it was a remote endpoint */
@@ -203,6 +209,8 @@ struct host {
 	uint64_t dnsq, dnsr_in;		/* DNS queries sent, responses received */
 	uint64_t bytes;
 };
+#define HF_UPTIME	0x01
+#define HF_NAT		0x02	/* tsa-p0f saw several systems behind it */
 /*
  * Slots 0 and 1 are the overflow slots: a source, and a destination, that
  * find the table full are counted there.  Two, so that a packet between

@@ -64,7 +64,10 @@ struct ment {				/* a country, domain, host or OS entry */
 	uint64_t hash;
 	uint64_t packets, bytes, hosts, dist;
 	bool has_dist;
-	char *cls, *country, *os, *os_class, *app, *domain;
+	char *cls, *country, *os, *os_class, *app, *domain, *link, *lang;
+	uint64_t uptime_min;
+	bool has_uptime, nat, has_seen;
+	struct stime first_seen, last_seen;
 	struct strset countries, oss, apps, aliases;
 	uint64_t dists[SET_MAX];
 	int ndists;
@@ -137,6 +140,8 @@ static void ment_free(struct ment *e)
 	free(e->os_class);
 	free(e->app);
 	free(e->domain);
+	free(e->link);
+	free(e->lang);
 	set_free(&e->countries);
 	set_free(&e->oss);
 	set_free(&e->apps);
@@ -297,6 +302,7 @@ static void read_entry(const uint8_t *m, const uint8_t *end, enum section sec,
 	    sec == S_APPS ? "app" : "os";
 	struct ment *e = NULL;
 	uint64_t u;
+	struct stime t;
 	char pn[16];
 	size_t pnlen;
 
@@ -333,6 +339,10 @@ static void read_entry(const uint8_t *m, const uint8_t *end, enum section sec,
 			else if (mp_str_eq(&k, "dist", 4) && !e->has_dist) {
 				e->dist = u;
 				e->has_dist = true;
+			} else if (mp_str_eq(&k, "uptime_min", 10) &&
+			    !e->has_uptime) {
+				e->uptime_min = u;
+				e->has_uptime = true;
 			}
 		} else if (mp_str_eq(&k, "class", 5))
 			keep(&e->cls, &v);
@@ -370,6 +380,27 @@ static void read_entry(const uint8_t *m, const uint8_t *end, enum section sec,
 				keep(&e->app, &v);
 			else if (mp_str_eq(&k, "domain", 6))
 				keep(&e->domain, &v);
+			else if (mp_str_eq(&k, "link", 4))
+				keep(&e->link, &v);
+			else if (mp_str_eq(&k, "lang", 4))
+				keep(&e->lang, &v);
+			else if (mp_str_eq(&k, "nat", 3) && v.type == MP_BOOL)
+				e->nat = e->nat || v.b;
+			else if (mp_str_eq(&k, "first_seen", 10) &&
+			    get_time(&v, &t)) {
+				if (!e->has_seen || stime_cmp(t, e->first_seen) < 0)
+					e->first_seen = t;
+				if (!e->has_seen)
+					e->last_seen = t;
+				e->has_seen = true;
+			} else if (mp_str_eq(&k, "last_seen", 9) &&
+			    get_time(&v, &t)) {
+				if (!e->has_seen || stime_cmp(t, e->last_seen) > 0)
+					e->last_seen = t;
+				if (!e->has_seen)
+					e->first_seen = t;
+				e->has_seen = true;
+			}
 		}
 	}
 }
@@ -746,7 +777,8 @@ static void emit(struct tsa_writer *w, struct msnap *s, uint32_t top_hosts,
 		struct ment *e = &s->hosts.e[i];
 
 		mp_put_map(b, 3 + !!e->country + !!e->os + !!e->os_class + !!e->app +
-		    e->has_dist + !!e->domain);
+		    e->has_dist + !!e->domain + !!e->link + !!e->lang +
+		    e->has_uptime + e->nat + 2 * e->has_seen);
 		mp_put_cstr(b, "addr");
 		mp_put_bin(b, e->addr, e->alen);
 		put_opt(b, "country", e->country);
@@ -755,6 +787,18 @@ static void emit(struct tsa_writer *w, struct msnap *s, uint32_t top_hosts,
 		put_opt(b, "app", e->app);
 		if (e->has_dist)
 			put_u(b, "dist", e->dist);
+		put_opt(b, "link", e->link);
+		put_opt(b, "lang", e->lang);
+		if (e->has_uptime)
+			put_u(b, "uptime_min", e->uptime_min);
+		if (e->nat) {
+			mp_put_cstr(b, "nat");
+			mp_put_bool(b, true);
+		}
+		if (e->has_seen) {
+			put_t(b, "first_seen", e->first_seen);
+			put_t(b, "last_seen", e->last_seen);
+		}
 		put_opt(b, "domain", e->domain);
 		put_u(b, "packets", e->packets);
 		put_u(b, "bytes", e->bytes);

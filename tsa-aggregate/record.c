@@ -30,6 +30,11 @@ static const char *const names[NKEYS] = {
 	[K_EP + EK_OS_CLASS] = "src_os_class", [K_EP + NEK + EK_OS_CLASS] = "dst_os_class",
 	[K_EP + EK_APP] = "src_app", [K_EP + NEK + EK_APP] = "dst_app",
 	[K_EP + EK_DIST] = "src_dist", [K_EP + NEK + EK_DIST] = "dst_dist",
+	[K_EP + EK_LINK] = "src_link", [K_EP + NEK + EK_LINK] = "dst_link",
+	[K_EP + EK_LANG] = "src_lang", [K_EP + NEK + EK_LANG] = "dst_lang",
+	[K_EP + EK_UPTIME] = "src_uptime_min",
+	[K_EP + NEK + EK_UPTIME] = "dst_uptime_min",
+	[K_EP + EK_NAT] = "src_nat", [K_EP + NEK + EK_NAT] = "dst_nat",
 };
 
 static struct mp_keys keys;

@@ -374,7 +374,8 @@ static void put_host(struct agg *a, struct mp_buf *b, uint32_t slot, uint32_t do
 	const char *name;
 	size_t n;
 
-	mp_put_map(b, 4 + !!h->os + !!h->os_class + !!h->app + (h->dist != 0xff) + !!dom);
+	mp_put_map(b, 6 + !!h->os + !!h->os_class + !!h->app + (h->dist != 0xff) + !!dom +
+	    !!h->link + !!h->lang + !!(h->facts & HF_UPTIME) + !!(h->facts & HF_NAT));
 	mp_put_cstr(b, "addr");
 	mp_put_bin(b, h->addr, h->alen);
 	mp_put_cstr(b, "country");
@@ -393,6 +394,24 @@ static void put_host(struct agg *a, struct mp_buf *b, uint32_t slot, uint32_t do
 	}
 	if (h->dist != 0xff)
 		put_kv_uint(b, "dist", h->dist);
+	if (h->link) {
+		mp_put_cstr(b, "link");
+		put_label(a, b, h->link);
+	}
+	if (h->lang) {
+		mp_put_cstr(b, "lang");
+		put_label(a, b, h->lang);
+	}
+	if (h->facts & HF_UPTIME)
+		put_kv_uint(b, "uptime_min", h->uptime_min);
+	if (h->facts & HF_NAT) {
+		mp_put_cstr(b, "nat");
+		mp_put_bool(b, true);
+	}
+	mp_put_cstr(b, "first_seen");
+	put_ns(b, h->first_ts);
+	mp_put_cstr(b, "last_seen");
+	put_ns(b, h->last_ts);
 	if (dom) {
 		name = domains_name(a->domains, dom, &n);
 		mp_put_cstr(b, "domain");

@@ -79,6 +79,7 @@ static void host_new(struct agg *a, struct host *h, const struct pkt *p, int sid
 	const struct mp_obj *cc = pkt_key(p, side, EK_COUNTRY, MP_STR);
 
 	h->localnet = local_net(&a->local, h->addr, h->alen);
+	h->first_ts = p->ts;
 	if (cc && cc->len == 2)
 		h->country = country_index(cc->ptr);
 	else
@@ -108,6 +109,26 @@ static inline __attribute__((always_inline)) void endpoint(struct agg *a,
 		labels_keep(&a->labels, &h->app, o);
 	if ((o = pkt_key(p, side, EK_DIST, MP_UINT)) && o->u < 255)
 		h->dist = (uint8_t)o->u;
+	/* (a packet older than the latest may come: min and max) */
+	if (p->ts > h->last_ts)
+		h->last_ts = p->ts;
+	if (p->ts < h->first_ts)
+		h->first_ts = p->ts;
+	/* The security table's facts: rarer keys, one test for all. */
+	if (p->ek >> (side * NEK) & (1u << EK_LINK | 1u << EK_LANG |
+	    1u << EK_UPTIME | 1u << EK_NAT)) {
+		if ((o = pkt_key(p, side, EK_LINK, MP_STR)))
+			labels_keep(&a->labels, &h->link, o);
+		if ((o = pkt_key(p, side, EK_LANG, MP_STR)))
+			labels_keep(&a->labels, &h->lang, o);
+		if ((o = pkt_key(p, side, EK_UPTIME, MP_UINT)) &&
+		    o->u <= UINT32_MAX) {
+			h->uptime_min = (uint32_t)o->u;
+			h->facts |= HF_UPTIME;
+		}
+		if ((o = pkt_key(p, side, EK_NAT, MP_BOOL)) && o->b)
+			h->facts |= HF_NAT;
+	}
 }
 
 /*

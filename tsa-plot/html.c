@@ -39,6 +39,42 @@ static void list(FILE *f, const struct strlist *l)
 	}
 }
 
+/* Codes that have a page: two capital letters, "local", "unknown" (so a
+ * code from the stream never makes a file name of its own). */
+bool html_country_page(const char *code)
+{
+	if (!code)
+		return false;
+	if (strcmp(code, "local") == 0 || strcmp(code, "unknown") == 0)
+		return true;
+	return strlen(code) == 2 && code[0] >= 'A' && code[0] <= 'Z' &&
+	    code[1] >= 'A' && code[1] <= 'Z';
+}
+
+/* A country's name and code, linked to its page when it has one: a
+ * country of the snapshot's list. */
+static void country_ref(FILE *f, const struct plot_ctx *c, const char *code,
+    bool name)
+{
+	bool link = false;
+
+	for (size_t i = 0; c->links && !link && i < c->s->ncountries; i++)
+		link = c->s->countries[i].country && strcmp(code,
+		    c->s->countries[i].country) == 0 && html_country_page(code);
+
+	if (link)
+		fprintf(f, "<a href=\"country-%s.html\">", code);
+	if (name) {
+		esc(f, country_label(c, code));
+		fputs(" (", f);
+	}
+	esc(f, code);
+	if (name)
+		fputs(")", f);
+	if (link)
+		fputs("</a>", f);
+}
+
 /* 1234567 as "1,234,567": exact counts, readable. */
 static void num(FILE *f, uint64_t v)
 {
@@ -68,18 +104,9 @@ static void count_cell(FILE *f, uint64_t v)
 	fputs("</td>", f);
 }
 
-static void head(FILE *f, const struct plot_ctx *c,
-    const struct html_page *p)
+/* The pages' one style sheet, inline: the page loads nothing else. */
+static void style(FILE *f)
 {
-	char span[96];
-
-	fmt_span(span, sizeof span, c->s->start_ns, c->s->end_ns);
-	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-	    "<meta charset=\"utf-8\">\n", f);
-	if (p->refresh)
-		fprintf(f, "<meta http-equiv=\"refresh\" content=\"%u\">\n",
-		    p->refresh);
-	fprintf(f, "<title>TSA traffic, %s</title>\n", span);
 	fputs("<style>\n"
 	    "body { font: 14px/1.4 'DejaVu Sans', sans-serif; margin: 16px auto;"
 	    " padding: 0 24px; max-width: 1600px;"
@@ -102,12 +129,30 @@ static void head(FILE *f, const struct plot_ctx *c,
 	    " tabular-nums; }\n"
 	    ".alias { color: #777; font-size: 12px; }\n"
 	    ".note { color: #555; font-size: 12px; margin: 0 0 4px; }\n"
+	    "table.small { font-size: 12px; }\n"
+	    "table.small th, table.small td { padding: 3px 6px; }\n"
 	    ".none { color: #777; }\n"
 	    ".notice { background: #fff3cd; border: 1px solid #d9a400;"
 	    " padding: 8px 12px; font-weight: bold; }\n"
 	    ".empty { font-size: 18px; margin: 32px 0; color: #555; }\n"
 	    "footer { margin-top: 32px; color: #777; font-size: 12px; }\n"
-	    "</style>\n</head>\n<body>\n", f);
+	    "</style>\n", f);
+}
+
+static void head(FILE *f, const struct plot_ctx *c,
+    const struct html_page *p)
+{
+	char span[96];
+
+	fmt_span(span, sizeof span, c->s->start_ns, c->s->end_ns);
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n", f);
+	if (p->refresh)
+		fprintf(f, "<meta http-equiv=\"refresh\" content=\"%u\">\n",
+		    p->refresh);
+	fprintf(f, "<title>TSA traffic, %s</title>\n", span);
+	style(f);
+	fputs("</head>\n<body>\n", f);
 	fprintf(f, "<h1>TSA traffic</h1>\n<p class=\"sub\">%s", span);
 	if (c->s->window) {
 		fputs(" &middot; window ", f);
@@ -164,13 +209,17 @@ static void time_cell(FILE *f, int64_t ns)
 	fputs("</td>", f);
 }
 
-static void alerts(FILE *f, const struct plot_ctx *c)
+static void alerts(FILE *f, const struct plot_ctx *c, const char *only)
 {
 	const struct snapshot *s = c->s;
 	char a[TSA_ADDR_STRLEN], span[96];
+	size_t n = 0;
 
+	for (size_t i = 0; i < s->nalerts; i++)
+		n += !only || (s->alerts[i].country &&
+		    strcmp(s->alerts[i].country, only) == 0);
 	fputs("<h2 id=\"alerts\">Alerts</h2>\n", f);
-	if (!s->nalerts) {
+	if (!n) {
 		fputs("<p class=\"none\">No alerts in this window.</p>\n", f);
 		return;
 	}
@@ -182,6 +231,8 @@ static void alerts(FILE *f, const struct plot_ctx *c)
 	    "<th>country</th><th>counts</th><th>window</th></tr>\n", f);
 	for (size_t i = 0; i < s->nalerts; i++) {
 		const struct alert_row *r = &s->alerts[i];
+		if (only && (!r->country || strcmp(r->country, only)))
+			continue;
 		fputs("<tr>", f);
 		time_cell(f, r->since_ns);
 		fputs("<td>", f);
@@ -194,12 +245,8 @@ static void alerts(FILE *f, const struct plot_ctx *c)
 		fputs("</td><td>", f);
 		esc(f, r->addrlen ? tsa_addr_fmt(r->addr, r->addrlen, a) : "");
 		fputs("</td><td>", f);
-		if (r->country) {
-			esc(f, country_label(c, r->country));
-			fputs(" (", f);
-			esc(f, r->country);
-			fputs(")", f);
-		}
+		if (r->country)
+			country_ref(f, c, r->country, true);
 		fputs("</td><td>", f);
 		for (size_t j = 0; j < r->ncounts; j++) {
 			fputs(j ? ", " : "", f);
@@ -216,10 +263,23 @@ static void alerts(FILE *f, const struct plot_ctx *c)
 	fputs("</table>\n", f);
 }
 
-static void domains(FILE *f, const struct snapshot *s)
+static bool has_str(const struct strlist *l, const char *v)
 {
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], v) == 0)
+			return true;
+	return false;
+}
+
+static void domains(FILE *f, const struct plot_ctx *c, const char *only)
+{
+	const struct snapshot *s = c->s;
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->ndomains; i++)
+		n += !only || has_str(&s->domains[i].countries, only);
 	fputs("<h2 id=\"domains\">Domains</h2>\n", f);
-	if (!s->ndomains) {
+	if (!n) {
 		fputs("<p class=\"none\">No named traffic in this window.</p>\n",
 		    f);
 		return;
@@ -229,6 +289,8 @@ static void domains(FILE *f, const struct snapshot *s)
 	    "<th>app</th><th>distance (hops)</th></tr>\n", f);
 	for (size_t i = 0; i < s->ndomains; i++) {
 		const struct domain_row *d = &s->domains[i];
+		if (only && !has_str(&d->countries, only))
+			continue;
 		fputs("<tr><td>", f);
 		esc(f, d->domain ? d->domain : "?");
 		if (d->aliases.n) {
@@ -240,7 +302,10 @@ static void domains(FILE *f, const struct snapshot *s)
 		count_cell(f, d->packets);
 		bytes_cell(f, d->bytes);
 		fputs("<td>", f);
-		list(f, &d->countries);
+		for (size_t j = 0; j < d->countries.n; j++) {
+			fputs(j ? ", " : "", f);
+			country_ref(f, c, d->countries.v[j], false);
+		}
 		fputs("</td><td>", f);
 		list(f, &d->os);
 		fputs("</td><td>", f);
@@ -253,33 +318,76 @@ static void domains(FILE *f, const struct snapshot *s)
 	fputs("</table>\n", f);
 }
 
-static void hosts(FILE *f, const struct plot_ctx *c)
+/* "45 d 3 h", "3 h 12 min", "12 min": an uptime at a glance. */
+static void uptime_cell(FILE *f, const struct host_row *h)
+{
+	uint64_t m = h->uptime_min;
+
+	fputs("<td class=\"n\">", f);
+	if (h->has_uptime) {
+		if (m >= 1440)
+			fprintf(f, "%" PRIu64 " d %" PRIu64 " h", m / 1440,
+			    m % 1440 / 60);
+		else if (m >= 60)
+			fprintf(f, "%" PRIu64 " h %" PRIu64 " min", m / 60, m % 60);
+		else
+			fprintf(f, "%" PRIu64 " min", m);
+	}
+	fputs("</td>", f);
+}
+
+/* "07:00:01", the date in its title: a time within the window. */
+static void clock_time(FILE *f, int64_t ns)
+{
+	time_t t = (time_t)(ns / 1000000000);
+	struct tm tm;
+	char d[32], h[16];
+
+	if (!ns || !gmtime_r(&t, &tm))
+		return;
+	strftime(d, sizeof d, "%Y-%m-%d %H:%M:%S UTC", &tm);
+	strftime(h, sizeof h, "%H:%M:%S", &tm);
+	fprintf(f, "<span title=\"%s\">%s</span>", d, h);
+}
+
+static void hosts(FILE *f, const struct plot_ctx *c, const char *only)
 {
 	const struct snapshot *s = c->s;
 	char a[TSA_ADDR_STRLEN];
+	size_t n = 0;
 
-	if (!s->nhosts)
+	for (size_t i = 0; i < s->nhosts; i++)
+		n += !only || (s->hosts[i].country &&
+		    strcmp(s->hosts[i].country, only) == 0);
+	if (!n)
 		return;
 	fputs("<h2 id=\"hosts\">Top hosts</h2>\n<p class=\"note\">The remote "
-	    "hosts with the most packets in the window, with what tsa-p0f "
-	    "learnt of them: OS (class), HTTP application, distance in hops."
-	    "</p>\n<table>\n<tr><th>address</th><th>country</th>"
-	    "<th>domain</th><th>OS</th><th>application</th>"
-	    "<th class=\"n\">distance (hops)</th><th class=\"n\">packets</th>"
-	    "<th class=\"n\">bytes</th></tr>\n", f);
+	    "hosts with the most packets in the window and what tsa-p0f "
+	    "learnt of them (the original app's security view): domain, OS "
+	    "(class) and HTTP application, link type, distance in hops, "
+	    "uptime, language of its HTTP requests, NAT (several systems seen "
+	    "behind the address). <i>seen</i>: its first packet since it last "
+	    "had none in the window, and its latest (UTC; the date on "
+	    "hover).</p>\n<table class=\"small\">\n<tr><th>address</th>"
+	    "<th>country</th><th>OS, application</th><th>link</th>"
+	    "<th class=\"n\">hops</th><th class=\"n\">uptime</th>"
+	    "<th>language</th><th>NAT</th><th>seen</th>"
+	    "<th class=\"n\">packets</th><th class=\"n\">bytes</th></tr>\n",
+	    f);
 	for (size_t i = 0; i < s->nhosts; i++) {
 		const struct host_row *h = &s->hosts[i];
+		if (only && (!h->country || strcmp(h->country, only)))
+			continue;
 		fputs("<tr><td>", f);
 		esc(f, h->addrlen ? tsa_addr_fmt(h->addr, h->addrlen, a) : "");
-		fputs("</td><td>", f);
-		if (h->country) {
-			esc(f, country_label(c, h->country));
-			fputs(" (", f);
-			esc(f, h->country);
-			fputs(")", f);
+		if (h->domain) {
+			fputs("<br><span class=\"alias\">", f);
+			esc(f, h->domain);
+			fputs("</span>", f);
 		}
 		fputs("</td><td>", f);
-		esc(f, h->domain);
+		if (h->country)
+			country_ref(f, c, h->country, true);
 		fputs("</td><td>", f);
 		esc(f, h->os);
 		if (h->os && h->os_class) {
@@ -287,11 +395,25 @@ static void hosts(FILE *f, const struct plot_ctx *c)
 			esc(f, h->os_class);
 			fputs(")</span>", f);
 		}
+		if (h->app) {
+			fputs("<br><span class=\"alias\">", f);
+			esc(f, h->app);
+			fputs("</span>", f);
+		}
 		fputs("</td><td>", f);
-		esc(f, h->app);
+		esc(f, h->link);
 		fputs("</td><td class=\"n\">", f);
 		if (h->has_dist)
 			fprintf(f, "%" PRId64, h->dist);
+		fputs("</td>", f);
+		uptime_cell(f, h);
+		fputs("<td>", f);
+		esc(f, h->lang);
+		fputs(h->nat ? "</td><td>yes</td><td>" : "</td><td></td><td>", f);
+		clock_time(f, h->first_ns);
+		if (h->first_ns && h->last_ns)
+			fputs(" &ndash; ", f);
+		clock_time(f, h->last_ns);
 		fputs("</td>", f);
 		count_cell(f, h->packets);
 		bytes_cell(f, h->bytes);
@@ -319,7 +441,12 @@ static void countries(FILE *f, const struct plot_ctx *c)
 		fputs("<tr><td>", f);
 		esc(f, r->country);
 		fputs("</td><td>", f);
-		esc(f, country_label(c, r->country));
+		if (c->links && html_country_page(r->country)) {
+			fprintf(f, "<a href=\"country-%s.html\">", r->country);
+			esc(f, country_label(c, r->country));
+			fputs("</a>", f);
+		} else
+			esc(f, country_label(c, r->country));
 		fputs("</td>", f);
 		count_cell(f, r->packets);
 		bytes_cell(f, r->bytes);
@@ -411,13 +538,13 @@ void html_print(FILE *f, const struct plot_ctx *c, const struct html_page *p)
 		fputs("<p class=\"empty\">The window held no packets.</p>\n",
 		    f);
 		if (c->s->nalerts)
-			alerts(f, c);
+			alerts(f, c, NULL);
 		footer(f);
 		return;
 	}
 	/* Alerts first: they are what a person looks for. */
 	if (c->s->nalerts)
-		alerts(f, c);
+		alerts(f, c, NULL);
 	snprintf(alt, sizeof alt, "World map of %s per country", metric);
 	figure(f, p, "world", alt);
 	for (size_t i = 0; i < p->nregions; i++) {
@@ -433,13 +560,119 @@ void html_print(FILE *f, const struct plot_ctx *c, const struct html_page *p)
 	figure(f, p, "apps", "Packets by application and by server port");
 	figure(f, p, "os", "Operating systems by hosts and packets");
 	if (!c->s->nalerts)
-		alerts(f, c);
-	domains(f, c->s);
+		alerts(f, c, NULL);
+	domains(f, c, NULL);
 	apps_table(f, c->s);
-	hosts(f, c);
+	hosts(f, c, NULL);
 	countries(f, c);
 	os_table(f, c->s);
 	footer(f);
+}
+
+/*
+ * A country's page: its totals, and what the snapshot lists of it: its
+ * hosts among the window's top hosts, the domains whose hosts are in it,
+ * the OS of those hosts, its alerts.
+ */
+static void country_page(FILE *f, const struct plot_ctx *c,
+    const struct html_page *p, const struct country_row *r)
+{
+	const struct snapshot *s = c->s;
+	char span[96], u[UNITS_LEN];
+	struct os_count { const char *os; uint64_t hosts, packets; } os[64];
+	size_t nos = 0, nhosts = 0;
+
+	fmt_span(span, sizeof span, s->start_ns, s->end_ns);
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n", f);
+	if (p->refresh)
+		fprintf(f, "<meta http-equiv=\"refresh\" content=\"%u\">\n",
+		    p->refresh);
+	fputs("<title>TSA traffic: ", f);
+	esc(f, country_label(c, r->country));
+	fprintf(f, ", %s</title>\n", span);
+	style(f);
+	fputs("</head>\n<body>\n<p class=\"sub\"><a href=\"index.html\">"
+	    "&larr; all countries</a></p>\n<h1>", f);
+	esc(f, country_label(c, r->country));
+	fputs(" (", f);
+	esc(f, r->country);
+	fprintf(f, ")</h1>\n<p class=\"sub\">%s", span);
+	if (s->window) {
+		fputs(" &middot; window ", f);
+		esc(f, s->window);
+	}
+	fputs(" &middot; ", f);
+	num(f, r->packets);
+	fprintf(f, " packets (%.1f%% of the window's) &middot; %s &middot; ",
+	    s->packets ? 100.0 * (double)r->packets / (double)s->packets : 0.0,
+	    units_bytes(u, (double)r->bytes));
+	num(f, r->hosts);
+	fputs(" hosts</p>\n", f);
+	if (p->notice) {
+		fputs("<p class=\"notice\">", f);
+		esc(f, p->notice);
+		fputs("</p>\n", f);
+	}
+	for (size_t i = 0; i < s->nhosts; i++)
+		nhosts += s->hosts[i].country &&
+		    strcmp(s->hosts[i].country, r->country) == 0;
+	fprintf(f, "<p class=\"note\">What the snapshot lists of this "
+	    "country: %zu of its hosts are among the window's top %zu hosts; "
+	    "domains are the window's top domains with a host here.</p>\n",
+	    nhosts, s->nhosts);
+	alerts(f, c, r->country);
+	hosts(f, c, r->country);
+	if (!nhosts)
+		fputs("<h2 id=\"hosts\">Top hosts</h2>\n<p class=\"none\">None "
+		    "of its hosts is among the window's top hosts.</p>\n", f);
+	domains(f, c, r->country);
+	for (size_t i = 0; i < s->nhosts; i++) {
+		const struct host_row *h = &s->hosts[i];
+		size_t k;
+		if (!h->os || !h->country || strcmp(h->country, r->country))
+			continue;
+		for (k = 0; k < nos && strcmp(os[k].os, h->os); k++)
+			;
+		if (k == nos && nos < sizeof os / sizeof os[0])
+			os[nos++] = (struct os_count){ h->os, 0, 0 };
+		if (k < nos) {
+			os[k].hosts++;
+			os[k].packets += h->packets;
+		}
+	}
+	if (nos) {
+		fputs("<h2 id=\"os\">Operating systems of these hosts</h2>\n"
+		    "<table>\n<tr><th>OS</th><th class=\"n\">hosts</th>"
+		    "<th class=\"n\">packets</th></tr>\n", f);
+		for (size_t k = 0; k < nos; k++) {
+			fputs("<tr><td>", f);
+			esc(f, os[k].os);
+			fputs("</td>", f);
+			count_cell(f, os[k].hosts);
+			count_cell(f, os[k].packets);
+			fputs("</tr>\n", f);
+		}
+		fputs("</table>\n", f);
+	}
+	footer(f);
+}
+
+void html_write_countries(const struct plot_ctx *c,
+    const struct html_page *p)
+{
+	for (size_t i = 0; i < c->s->ncountries; i++) {
+		const struct country_row *r = &c->s->countries[i];
+		struct outfile of;
+		char name[32];
+
+		if (!html_country_page(r->country))
+			continue;
+		snprintf(name, sizeof name, "country-%s.html", r->country);
+		country_page(outfile_open(&of, name), c, p, r);
+		if (outfile_commit(&of, NULL) < 0)
+			exit(1);
+	}
 }
 
 void html_write(const struct plot_ctx *c, const struct html_page *p)

@@ -6,6 +6,7 @@
 #ifndef TSA_PLOT_HTML_H
 #define TSA_PLOT_HTML_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,5 +28,10 @@ void html_print(FILE *f, const struct plot_ctx *c,
 /* Write index.html into the output directory atomically; exits on a
  * write error. */
 void html_write(const struct plot_ctx *c, const struct html_page *page);
+/* Write country-XX.html for each country of the snapshot (drill-down). */
+void html_write_countries(const struct plot_ctx *c,
+    const struct html_page *page);
+/* Whether a country code has a page (two capitals, local, unknown). */
+bool html_country_page(const char *code);
 
 #endif

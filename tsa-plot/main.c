@@ -154,6 +154,7 @@ static size_t render(const struct opts *o, const struct plot_ctx *c,
 		html_write(c, page);
 		return 0;
 	}
+	html_write_countries(c, page);
 	memset(jobs, 0, sizeof jobs);
 	/* The maps first: they take longest, so they start first. */
 	jobs[n].name = "world";
@@ -282,6 +283,7 @@ int main(int argc, char **argv)
 		.w = world,
 		.width = o.width, .height = o.height,
 		.metric = o.metric, .top = o.top, .font = "DejaVu Sans",
+		.links = true,
 	};
 	page.regions = o.regions;
 	page.nregions = o.nregions;
@@ -363,8 +365,10 @@ int main(int argc, char **argv)
 				history_save(hist);
 				failed += render(&o, &c, &page);
 			}
-			else	/* the pictures are drawn: only the page */
+			else {	/* the pictures are drawn: only the pages */
+				html_write_countries(&c, &page);
 				html_write(&c, &page);
+			}
 		} else {
 			tsa_warn("%s: last snapshot malformed",
 			    tsa_reader_name(r));

@@ -26,6 +26,7 @@ struct plot_ctx {
 	enum metric metric;
 	size_t top;		/* bars per chart */
 	const char *font;	/* "DejaVu Sans" */
+	bool links;		/* countries link to their pages */
 };
 
 /* A map view: the world or one of the original app's regions. */

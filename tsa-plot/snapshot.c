@@ -234,6 +234,19 @@ static void host_field(void *row, struct mp_obj k, struct range v)
 		h->os_class = str(v);
 	else if (KEY(k, "app") && !h->app)
 		h->app = str(v);
+	else if (KEY(k, "link") && !h->link)
+		h->link = str(v);
+	else if (KEY(k, "lang") && !h->lang)
+		h->lang = str(v);
+	else if (KEY(k, "uptime_min")) {
+		h->has_uptime = obj(v, &o) && o.type == MP_UINT;
+		h->uptime_min = h->has_uptime ? o.u : 0;
+	} else if (KEY(k, "nat"))
+		h->nat = boolean(v);
+	else if (KEY(k, "first_seen"))
+		h->first_ns = ns_time(v);
+	else if (KEY(k, "last_seen"))
+		h->last_ns = ns_time(v);
 	else if (KEY(k, "domain") && !h->domain)
 		h->domain = str(v);
 	else if (KEY(k, "dist"))
@@ -460,6 +473,8 @@ void snapshot_free(struct snapshot *s)
 		free(s->hosts[i].os);
 		free(s->hosts[i].os_class);
 		free(s->hosts[i].app);
+		free(s->hosts[i].link);
+		free(s->hosts[i].lang);
 		free(s->hosts[i].domain);
 	}
 	for (size_t i = 0; i < s->nos; i++) {

@@ -34,8 +34,11 @@ struct host_row {
 	uint8_t addr[16];
 	size_t addrlen;		/* 0 when absent */
 	char *country, *os, *os_class, *app, *domain;	/* NULL: absent */
+	char *link, *lang;
 	int64_t dist;
-	bool has_dist;
+	bool has_dist, has_uptime, nat;
+	uint64_t uptime_min;
+	int64_t first_ns, last_ns;	/* 0: absent */
 	uint64_t packets, bytes;
 };
 

@@ -100,6 +100,27 @@ h = {str(ipaddress.ip_address(x["addr"])): x for x in s["hosts"]}["1.1.1.1"]
 same("host: country, OS, class, app, distance",
      (h["country"], h["os"], h["os_class"], h["app"], h["dist"], h["domain"], h["packets"]),
      ("AU", "Linux 3.11 and newer", "unix", "nginx 1.x", 12, "one.example", 3))
+# The security view's facts, from tsa-p0f's endpoint keys: the last said
+# (uptime, link, language), NAT once said; first and last seen.  In a
+# sliding window first_seen is the first packet since the host last had
+# none in the window.
+recs = [pkt(T + 1, ME, "3.3.3.3", dst_link="DSL", dst_uptime_min=100,
+            dst_lang="German"),
+        pkt(T + 2, "3.3.3.3", ME, src_link="Ethernet or modem",
+            src_uptime_min=101, src_nat=True),
+        pkt(T + 4.5, ME, "3.3.3.3"),
+        pkt(T + 30, ME, "3.3.3.3"), pkt(T + 31, ME, "3.3.3.3")]
+_, out = run(recs, "-w", "all")
+h = snapshots(out)[-1]["hosts"][0]
+same("host facts: link, uptime, language, NAT, first and last seen",
+     (h.get("link"), h.get("uptime_min"), h.get("lang"), h.get("nat"),
+      sec(h["first_seen"]), sec(h["last_seen"])),
+     ("Ethernet or modem", 101, "German", True, T + 1, T + 31))
+_, out = run(recs[:1] + recs[3:], "-w", "10s", "-e", "10s")
+seen = [(sec(s["window_end"]), sec(x["first_seen"]), sec(x["last_seen"]))
+        for s in snapshots(out) for x in s["hosts"]]
+same("sliding window: seen since the host came back into it", seen,
+     [(T + 10, T + 1, T + 1), (T + 31, T + 30, T + 31)])
 d = s["domains"][0]
 same("domain: countries, OS, apps, distances of its hosts",
      (d["domain"], sorted(d["countries"]), d["os"], d["apps"], sorted(d["dists"]), d["hosts"]),

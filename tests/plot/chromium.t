@@ -159,6 +159,9 @@ check(apps == [[a["app"], "{:,}".format(a["packets"]), "%.1f" % (
       100 * a["packets"] / sum(c[1] for c in snapshot.COUNTRIES))]
       for a in snapshot.APPS], "applications table: %s" % apps[:2])
 hosts = (t.get("hosts") or [None, []])[1]
-check(hosts[:2] == ["142.250.74.46", "United States (US)"],
-      "hosts table: first row %s" % hosts[:2])
+check(hosts == ["142.250.74.46\ngoogle.com", "United States (US)",
+               "Linux 3.11 and newer (unix)\nChrome 11 or newer",
+               "Ethernet or modem", "12", "45 d 1 h", "English", "yes",
+               "08:00:03 \u2013 08:00:59", "30,000", "40.0 MB"],
+      "hosts table, the security view: first row %s" % hosts)
 sys.exit(1 if fails else 0)

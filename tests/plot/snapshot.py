@@ -65,8 +65,11 @@ DOMAINS = [
 
 HOSTS = [
     {"addr": addr("142.250.74.46"), "country": "US",
-     "os": "Linux 3.11 and newer", "dist": 12, "domain": "google.com",
-     "packets": 30000, "bytes": 40000000},
+     "os": "Linux 3.11 and newer", "os_class": "unix",
+     "app": "Chrome 11 or newer", "dist": 12, "link": "Ethernet or modem",
+     "lang": "English", "uptime_min": 64870, "nat": True,
+     "first_seen": ts(T0 + 3), "last_seen": ts(T0 + 59, 500000000),
+     "domain": "google.com", "packets": 30000, "bytes": 40000000},
     {"addr": addr("2a00:1450:4001:82b::200e"), "country": "DE",
      "domain": "google.com", "packets": 9000, "bytes": 9000000},
     {"addr": addr("192.168.1.20"), "country": "local",
