@@ -171,6 +171,10 @@ static void head(FILE *f, const struct plot_ctx *c,
 	if (p->refresh)
 		fprintf(f, " &middot; <span class=\"live\">live</span>, "
 		    "reloads every %u s", p->refresh);
+	if (p->skipped)
+		fprintf(f, " &middot; %" PRIu64 " snapshot%s not drawn (newer "
+		    "ones came first; the history has them)", p->skipped,
+		    p->skipped == 1 ? "" : "s");
 	fputs("</p>\n", f);
 	if (p->notice) {
 		fputs("<p class=\"notice\">", f);

@@ -19,6 +19,7 @@ struct html_page {
 	int no_png;		/* --script-only: link the scripts instead */
 	unsigned refresh;	/* seconds between reloads; 0: final page */
 	uint64_t serial;	/* snapshot number: busts image caches */
+	uint64_t skipped;	/* snapshots not drawn: newer ones came first */
 	const char *notice;	/* shown above all: why the page is not whole */
 };
 

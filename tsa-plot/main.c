@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/stat.h>
 
 #include "tsa.h"
@@ -250,6 +251,58 @@ static const char *notice(enum ending e, const struct snapshot *s)
 	    NULL;
 }
 
+/* Is more of the input already here (buffered or readable)? */
+static bool input_waiting(struct tsa_reader *r)
+{
+	struct pollfd p = { .fd = tsa_reader_fd(r), .events = POLLIN };
+
+	return tsa_reader_buffered(r) > 0 || poll(&p, 1, 0) > 0;
+}
+
+/* What drawing a snapshot needs, for the loop and the idle hook. */
+struct drawing {
+	const struct opts *o;
+	struct plot_ctx *c;
+	struct html_page *page;
+	struct history *hist;
+	const struct mp_buf *last;	/* the latest snapshot's bytes */
+	bool on;			/* last holds one not drawn yet */
+	uint64_t serial, skipped, drawn;
+	size_t failed;
+};
+
+static void draw(struct drawing *d, const struct snapshot *snap,
+    uint64_t serial)
+{
+	d->c->s = snap;
+	/* Live pages reload; the final one stays, and is what is left
+	 * when the pipeline ends: it goes to the disk. */
+	d->page->refresh = snap->final ? 0 : d->o->refresh;
+	d->page->serial = serial;
+	d->page->skipped = d->skipped;
+	d->page->notice = notice(END_FINAL, snap);
+	output_durable(snap->final);
+	history_save(d->hist);
+	d->failed += render(d->o, d->c, d->page);
+	d->drawn++;
+}
+
+/* Before the reader waits: draw the snapshot held back, the newest. */
+static void draw_held(void *arg)
+{
+	struct drawing *d = arg;
+	struct snapshot snap;
+
+	if (!d->on)
+		return;
+	d->on = false;
+	if (snapshot_decode(d->last->p, d->last->len, &snap) == 0) {
+		alertlog_fill(&snap);
+		draw(d, &snap, d->serial);
+	}
+	snapshot_free(&snap);
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
@@ -259,6 +312,7 @@ int main(int argc, char **argv)
 	struct html_page page = { 0 };
 	struct snapshot snap;
 	struct history *hist;
+	struct drawing held;
 	struct mp_buf last = { 0 };
 	const uint8_t *rec;
 	size_t len, failed = 0;
@@ -291,6 +345,9 @@ int main(int argc, char **argv)
 
 	r = tsa_reader_open(o.input);
 	from_file = fstat(tsa_reader_fd(r), &st) == 0 && S_ISREG(st.st_mode);
+	held = (struct drawing){ .o = &o, .c = &c, .page = &page,
+		.hist = hist, .last = &last };
+	tsa_on_idle(draw_held, &held);
 	tmp_cleanup_on_signal();
 	while ((rc = tsa_read(r, &rec, &len)) > 0) {
 		struct mp_obj t;
@@ -333,18 +390,32 @@ int main(int argc, char **argv)
 		}
 		alertlog_fill(&snap);
 		history_add(hist, &snap);
-		c.s = &snap;
-		/* Live pages reload; the final one stays, and is what is
-		 * left when the pipeline ends: it goes to the disk. */
-		drawn_final = snap.final;
 		pending = false;
-		page.refresh = snap.final ? 0 : o.refresh;
-		page.serial = nsnap;
-		page.notice = notice(END_FINAL, &snap);
-		output_durable(snap.final);
-		history_save(hist);
-		failed += render(&o, &c, &page);
+		/*
+		 * Live, when the next records are already waiting, this
+		 * snapshot is not drawn: the next one may replace it.  The
+		 * newest is drawn when the input goes quiet (draw_held, run
+		 * before the reader waits), so tsa-plot never falls behind
+		 * a pipeline that sends snapshots faster than it draws.
+		 */
+		if (!snap.final && !from_file && input_waiting(r)) {
+			if (held.on)
+				held.skipped++;
+			held.on = true;
+			held.serial = nsnap;
+			snapshot_free(&snap);
+			continue;
+		}
+		if (held.on)	/* replaced before it was drawn */
+			held.skipped++;
+		held.on = false;
+		drawn_final = snap.final;
+		draw(&held, &snap, nsnap);
 		snapshot_free(&snap);
+	}
+	if (held.on) {		/* cut short: the end's page below draws it */
+		held.on = false;
+		pending = true;
 	}
 
 	/* The last page again, unless the final one is drawn and the input
@@ -394,5 +465,12 @@ int main(int argc, char **argv)
 	free(o.owned);
 	if (rc < 0 || tsa_exit_status())
 		return 1;
-	return nsnap == 0 || end == END_NO_FINAL || failed || bad ? 1 : 0;
+	if (plot_opt.verbose)
+		fprintf(stderr, "%s: %llu snapshots read, %llu drawn, %llu "
+		    "skipped (newer ones came before they were drawn)\n",
+		    tsa_prog, (unsigned long long)nsnap,
+		    (unsigned long long)(held.drawn + (pending ? 1 : 0)),
+		    (unsigned long long)held.skipped);
+	return nsnap == 0 || end == END_NO_FINAL || failed || held.failed ||
+	    bad ? 1 : 0;
 }

@@ -112,6 +112,10 @@ static const struct tsa_opt options[] = {
 	  .max = 86400, .dest = &plot_opt.timeout,
 	  .help = "seconds a figure may take before gnuplot is\n"
 	  "stopped and the previous picture kept" },
+	{ .name = "verbose", .shrt = 'v', .type = TSA_OPT_COUNT,
+	  .dest = &plot_opt.verbose,
+	  .help = "counts on stderr at the end: snapshots read, drawn,\n"
+	  "skipped because newer ones came first" },
 	{ .name = "allow-shared-dir", .type = TSA_OPT_FLAG,
 	  .dest = &plot_opt.shared_ok,
 	  .help = "write into DIR even if another user can write it\n"

@@ -24,6 +24,7 @@ struct region_lists {
 struct plot_opts {
 	const char *outdir, *data, *gnuplot, *metric;
 	bool last, script_only, shared_ok;
+	int verbose;
 	struct region_lists regions;
 	uint64_t width, height, top, refresh, timeout;
 };
