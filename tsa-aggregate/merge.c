@@ -97,7 +97,7 @@ struct msnap {
 	uint64_t packets, bytes, epoch, out_of_order, hosts_overflow;
 	struct mp_obj window;		/* str or uint */
 	char *window_str;
-	struct mlist countries, domains, hosts, os, apps, ports;
+	struct mlist countries, domains, hosts, os, apps, ports, locations;
 	struct mbw *bw;
 	size_t nbw;
 	struct mp_buf alerts;		/* packed alert maps */
@@ -169,6 +169,7 @@ static void snap_free(struct msnap *s)
 	mlist_free(&s->os);
 	mlist_free(&s->apps);
 	mlist_free(&s->ports);
+	mlist_free(&s->locations);
 	for (i = 0; i < s->nbw; i++)
 		free(s->bw[i].bytes);
 	free(s->bw);
@@ -262,7 +263,36 @@ static void read_strs(const uint8_t *vs, const uint8_t *ve, struct strset *set)
 		}
 }
 
-enum section { S_COUNTRIES, S_DOMAINS, S_HOSTS, S_OS, S_APPS, S_PORTS };
+enum section { S_COUNTRIES, S_DOMAINS, S_HOSTS, S_OS, S_APPS, S_PORTS,
+	S_LOCATIONS };
+
+/* A location entry's name: "51.4964,-0.1224", from its coordinates; 0 if
+ * it has not both. */
+static size_t loc_name(const uint8_t *m, const uint8_t *end, char out[48],
+    double *lat, double *lon)
+{
+	struct mp_map_iter it;
+	struct mp_obj k, v;
+	const uint8_t *vs, *ve, *p;
+	bool has_lat = false, has_lon = false;
+
+	if (mp_map_begin(&it, m, (size_t)(end - m)) < 0)
+		return 0;
+	while (mp_map_step(&it, &k, &vs, &ve) > 0) {
+		p = vs;
+		if (mp_next(&p, ve, &v) < 0)
+			return 0;
+		if (mp_str_eq(&k, "lat", 3) && mp_obj_num(&v, lat) &&
+		    *lat >= -90 && *lat <= 90)
+			has_lat = true;
+		else if (mp_str_eq(&k, "lon", 3) && mp_obj_num(&v, lon) &&
+		    *lon >= -180 && *lon <= 180)
+			has_lon = true;
+	}
+	if (!has_lat || !has_lon)
+		return 0;
+	return (size_t)snprintf(out, 48, "%.4f,%.4f", *lat, *lon);
+}
 
 /* A ports entry's name: "tcp/443", from its port and protocol; 0 if it
  * has not both. */
@@ -303,15 +333,20 @@ static void read_entry(const uint8_t *m, const uint8_t *end, enum section sec,
 	struct ment *e = NULL;
 	uint64_t u;
 	struct stime t;
-	char pn[16];
+	char pn[48];
 	size_t pnlen;
+	double lat, lon;
 
 	/* First the key that names the entry (a port: two keys). */
 	if (sec == S_PORTS && (pnlen = port_name(m, end, pn)) > 0)
 		e = mlist_get(l, (const uint8_t *)pn, pnlen, NULL, 0);
+	if (sec == S_LOCATIONS &&
+	    (pnlen = loc_name(m, end, pn, &lat, &lon)) > 0)
+		e = mlist_get(l, (const uint8_t *)pn, pnlen, NULL, 0);
 	if (mp_map_begin(&it, m, (size_t)(end - m)) < 0)
 		return;
-	while (!e && sec != S_PORTS && mp_map_step(&it, &k, &vs, &ve) > 0) {
+	while (!e && sec != S_PORTS && sec != S_LOCATIONS &&
+	    mp_map_step(&it, &k, &vs, &ve) > 0) {
 		p = vs;
 		if (mp_next(&p, ve, &v) < 0)
 			return;
@@ -369,6 +404,10 @@ static void read_entry(const uint8_t *m, const uint8_t *end, enum section sec,
 			}
 		} else if (sec == S_PORTS && mp_str_eq(&k, "app", 3))
 			keep(&e->app, &v);
+		else if (sec == S_LOCATIONS && mp_str_eq(&k, "city", 4))
+			keep(&e->domain, &v);	/* (the city, in a free field) */
+		else if (sec == S_LOCATIONS && mp_str_eq(&k, "country", 7))
+			keep(&e->country, &v);
 		else if (sec == S_HOSTS) {
 			if (mp_str_eq(&k, "country", 7))
 				keep(&e->country, &v);
@@ -517,6 +556,8 @@ static void fold(struct msnap *s, const uint8_t *rec, size_t len)
 			read_list(vs, ve, S_APPS, &s->apps);
 		else if (mp_str_eq(&k, "ports", 5))
 			read_list(vs, ve, S_PORTS, &s->ports);
+		else if (mp_str_eq(&k, "locations", 9))
+			read_list(vs, ve, S_LOCATIONS, &s->locations);
 		else if (mp_str_eq(&k, "bandwidth", 9))
 			read_bandwidth(s, vs, ve);
 		else if (mp_str_eq(&k, "alerts", 6) && v.type == MP_ARRAY) {
@@ -683,7 +724,7 @@ static void emit(struct tsa_writer *w, struct msnap *s, uint32_t top_hosts,
 	size_t i, n;
 	int j;
 
-	mp_put_map(b, 13 + 2 * bounds + s->final + s->incomplete + s->epoch_end + !!s->epoch +
+	mp_put_map(b, 14 + 2 * bounds + s->final + s->incomplete + s->epoch_end + !!s->epoch +
 	    s->has_complete + !!s->out_of_order + !!s->hosts_overflow);
 	mp_put_cstr(b, "type");
 	mp_put_cstr(b, "snapshot");
@@ -832,6 +873,27 @@ static void emit(struct tsa_writer *w, struct msnap *s, uint32_t top_hosts,
 		put_opt(b, "app", e->app);
 		put_u(b, "packets", e->packets);
 		put_u(b, "bytes", e->bytes);
+	}
+
+	sort(&s->locations);
+	n = s->locations.n < TOP_LOCATIONS ? s->locations.n : TOP_LOCATIONS;
+	mp_put_cstr(b, "locations");
+	mp_put_array(b, (uint32_t)n);
+	for (i = 0; i < n; i++) {
+		struct ment *e = &s->locations.e[i];
+		double la = strtod(e->name, NULL);
+		double lo = strtod(strchr(e->name, ',') + 1, NULL);
+
+		mp_put_map(b, 5 + !!e->domain + !!e->country);
+		mp_put_cstr(b, "lat");
+		mp_put_double(b, la);
+		mp_put_cstr(b, "lon");
+		mp_put_double(b, lo);
+		put_opt(b, "city", e->domain);
+		put_opt(b, "country", e->country);
+		put_u(b, "packets", e->packets);
+		put_u(b, "bytes", e->bytes);
+		put_u(b, "hosts", e->hosts);
 	}
 
 	put_bandwidth(b, s);

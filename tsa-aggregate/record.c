@@ -35,6 +35,9 @@ static const char *const names[NKEYS] = {
 	[K_EP + EK_UPTIME] = "src_uptime_min",
 	[K_EP + NEK + EK_UPTIME] = "dst_uptime_min",
 	[K_EP + EK_NAT] = "src_nat", [K_EP + NEK + EK_NAT] = "dst_nat",
+	[K_EP + EK_LAT] = "src_lat", [K_EP + NEK + EK_LAT] = "dst_lat",
+	[K_EP + EK_LON] = "src_lon", [K_EP + NEK + EK_LON] = "dst_lon",
+	[K_EP + EK_CITY] = "src_city", [K_EP + NEK + EK_CITY] = "dst_city",
 };
 
 static struct mp_keys keys;

@@ -5,6 +5,7 @@
  * window's bandwidth is cut from its fine buckets).  The work space is
  * allocated at the first snapshot and reused.
  */
+#include <math.h>
 #include <stdlib.h>
 
 #include "agg.h"
@@ -253,6 +254,95 @@ static void put_apps(struct agg *a, struct mp_buf *b)
 		put_kv_uint(b, "packets", top[i]->packets);
 		put_kv_uint(b, "bytes", top[i]->bytes);
 	}
+}
+
+/* A remote host with coordinates, by its cell of 0.1 degrees. */
+struct cell {
+	int32_t y, x;
+	uint32_t slot;
+};
+
+struct loc {
+	uint32_t best;			/* the slot with most packets: names it */
+	uint64_t packets, bytes;
+	uint32_t hosts;
+};
+
+static int by_cell(const void *p, const void *q)
+{
+	const struct cell *a = p, *b = q;
+
+	if (a->y != b->y)
+		return a->y < b->y ? -1 : 1;
+	if (a->x != b->x)
+		return a->x < b->x ? -1 : 1;
+	return a->slot < b->slot ? -1 : a->slot > b->slot;
+}
+
+static int by_loc(const void *p, const void *q)
+{
+	const struct loc *a = p, *b = q;
+
+	if (a->packets != b->packets)
+		return a->packets < b->packets ? 1 : -1;
+	return a->best < b->best ? -1 : a->best > b->best;
+}
+
+/*
+ * Locations: the window's remote hosts with coordinates (a City database)
+ * grouped by cells of 0.1 degrees (about 10 km), the top TOP_LOCATIONS by
+ * packets, each at the coordinates and city of its host with most
+ * packets.  Per snapshot, not per packet: a sort of the remote hosts.
+ */
+static void put_locations(struct agg *a, struct mp_buf *b,
+    const uint32_t *order, uint32_t nremote)
+{
+	struct cell *c = tsa_malloc((nremote ? nremote : 1) * sizeof *c);
+	struct loc *l = tsa_malloc((nremote ? nremote : 1) * sizeof *l);
+	uint32_t n = 0, nl = 0, i, top;
+	char cc[3];
+
+	for (i = 0; i < nremote; i++) {
+		const struct host *h = &a->hosts.h[order[i]];
+		if (h->facts & HF_LOC)
+			c[n++] = (struct cell){ (int32_t)lroundf(h->lat * 10),
+			    (int32_t)lroundf(h->lon * 10), order[i] };
+	}
+	qsort(c, n, sizeof *c, by_cell);
+	for (i = 0; i < n; i++) {
+		const struct host *h = &a->hosts.h[c[i].slot];
+		if (!i || c[i].y != c[i - 1].y || c[i].x != c[i - 1].x)
+			l[nl++] = (struct loc){ c[i].slot, 0, 0, 0 };
+		l[nl - 1].packets += h->packets;
+		l[nl - 1].bytes += h->bytes;
+		l[nl - 1].hosts++;
+		if (h->packets > a->hosts.h[l[nl - 1].best].packets)
+			l[nl - 1].best = c[i].slot;
+	}
+	top = nl < TOP_LOCATIONS ? nl : TOP_LOCATIONS;
+	top_k(l, nl, sizeof *l, top, by_loc);
+	mp_put_cstr(b, "locations");
+	mp_put_array(b, top);
+	for (i = 0; i < top; i++) {
+		const struct host *h = &a->hosts.h[l[i].best];
+		mp_put_map(b, 6 + !!h->city);
+		/* (to 4 decimals, some 10 m: the float's own digits are noise) */
+		mp_put_cstr(b, "lat");
+		mp_put_double(b, round(h->lat * 1e4) / 1e4);
+		mp_put_cstr(b, "lon");
+		mp_put_double(b, round(h->lon * 1e4) / 1e4);
+		if (h->city) {
+			mp_put_cstr(b, "city");
+			put_label(a, b, h->city);
+		}
+		mp_put_cstr(b, "country");
+		mp_put_cstr(b, country_name(h->country, cc));
+		put_kv_uint(b, "packets", l[i].packets);
+		put_kv_uint(b, "bytes", l[i].bytes);
+		put_kv_uint(b, "hosts", l[i].hosts);
+	}
+	free(c);
+	free(l);
 }
 
 static void set_add16(uint16_t *set, uint8_t *n, uint16_t v)
@@ -573,11 +663,11 @@ static void put_head(struct agg *a, struct mp_buf *b, const int64_t *start,
 	uint64_t overflow = ovf[OVF_SRC].packets + ovf[OVF_DST].packets;
 	bool cut = a->kind == WIN_TIME && a->cut && start && a->cut_ts >= *start;
 	/* (the head's keys, then countries, domains, os, hosts, apps, ports,
-	 * bandwidth, alerts) */
+	 * locations, bandwidth, alerts) */
 	uint32_t n = 4 + 2 * !!start + final + incomplete + epoch_end + !!a->epochs + cut +
 	    !!a->late + !!overflow;
 
-	mp_put_map(b, n + 8);
+	mp_put_map(b, n + 9);
 	mp_put_cstr(b, "type");
 	mp_put_cstr(b, "snapshot");
 	if (start) {
@@ -643,6 +733,8 @@ void snapshot_empty(struct agg *a)
 	mp_put_cstr(b, "apps");
 	mp_put_array(b, 0);
 	mp_put_cstr(b, "ports");
+	mp_put_array(b, 0);
+	mp_put_cstr(b, "locations");
 	mp_put_array(b, 0);
 	memset(s->bbytes, 0, a->buckets * sizeof *s->bbytes);
 	put_bw(a, b, s, have ? &t : NULL, 0, 0, 0);
@@ -717,6 +809,7 @@ void snapshot_emit(struct agg *a, int64_t end, enum snap_kind kind)
 		put_host(a, b, s->order[i], s->hdomain[s->order[i]]);
 
 	put_apps(a, b);
+	put_locations(a, b, s->order, nremote);
 	put_bandwidth(a, b, s, start, end);
 
 	/*

@@ -77,9 +77,21 @@ static inline void country_add(struct agg *a, uint16_t c, uint32_t len, int d)
 static void host_new(struct agg *a, struct host *h, const struct pkt *p, int side)
 {
 	const struct mp_obj *cc = pkt_key(p, side, EK_COUNTRY, MP_STR);
+	const struct mp_obj *lat = pkt_key(p, side, EK_LAT, MP_FLOAT);
+	const struct mp_obj *lon = pkt_key(p, side, EK_LON, MP_FLOAT);
+	const struct mp_obj *city = pkt_key(p, side, EK_CITY, MP_STR);
 
 	h->localnet = local_net(&a->local, h->addr, h->alen);
 	h->first_ts = p->ts;
+	/* Where it is, like its country, fixed while it is in the window. */
+	if (lat && lon && lat->f >= -90 && lat->f <= 90 && lon->f >= -180 &&
+	    lon->f <= 180) {
+		h->lat = (float)lat->f;
+		h->lon = (float)lon->f;
+		h->facts |= HF_LOC;
+		if (city)
+			labels_keep(&a->labels, &h->city, city);
+	}
 	if (cc && cc->len == 2)
 		h->country = country_index(cc->ptr);
 	else

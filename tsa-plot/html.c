@@ -499,6 +499,38 @@ static void apps_table(FILE *f, const struct snapshot *s)
 	fputs("</table>\n", f);
 }
 
+static void locations(FILE *f, const struct plot_ctx *c)
+{
+	const struct snapshot *s = c->s;
+	size_t n = s->nlocs < c->top ? s->nlocs : c->top;
+
+	if (!n)
+		return;
+	fprintf(f, "<h2 id=\"locations\">Locations</h2>\n<p class=\"note\">"
+	    "Where the City database places the remote hosts (cells of 0.1 "
+	    "degree, about 10 km, named after their host with most packets); "
+	    "the circles on the world map. The top %zu of %zu.</p>\n<table>\n"
+	    "<tr><th>city</th><th>country</th><th class=\"n\">latitude</th>"
+	    "<th class=\"n\">longitude</th><th class=\"n\">hosts</th>"
+	    "<th class=\"n\">packets</th><th class=\"n\">bytes</th></tr>\n",
+	    n, s->nlocs);
+	for (size_t i = 0; i < n; i++) {
+		const struct loc_row *l = &s->locs[i];
+		fputs("<tr><td>", f);
+		esc(f, l->city);
+		fputs("</td><td>", f);
+		if (l->country)
+			country_ref(f, c, l->country, true);
+		fprintf(f, "</td><td class=\"n\">%.4f</td><td class=\"n\">"
+		    "%.4f</td>", l->lat, l->lon);
+		count_cell(f, l->hosts);
+		count_cell(f, l->packets);
+		bytes_cell(f, l->bytes);
+		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n", f);
+}
+
 static void os_table(FILE *f, const struct snapshot *s)
 {
 	if (!s->nos)
@@ -569,6 +601,7 @@ void html_print(FILE *f, const struct plot_ctx *c, const struct html_page *p)
 	apps_table(f, c->s);
 	hosts(f, c, NULL);
 	countries(f, c);
+	locations(f, c);
 	os_table(f, c->s);
 	footer(f);
 }

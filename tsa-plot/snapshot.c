@@ -299,6 +299,32 @@ static void port_field(void *row, struct mp_obj k, struct range v)
 		p->bytes = u64(v);
 }
 
+static void loc_field(void *row, struct mp_obj k, struct range v)
+{
+	struct loc_row *l = row;
+	bool ok;
+	double d;
+
+	if (KEY(k, "lat")) {
+		d = num(v, &ok);
+		if ((l->has_lat = ok && d >= -90 && d <= 90))
+			l->lat = d;
+	} else if (KEY(k, "lon")) {
+		d = num(v, &ok);
+		if ((l->has_lon = ok && d >= -180 && d <= 180))
+			l->lon = d;
+	} else if (KEY(k, "city") && !l->city)
+		l->city = str(v);
+	else if (KEY(k, "country") && !l->country)
+		l->country = str(v);
+	else if (KEY(k, "packets"))
+		l->packets = u64(v);
+	else if (KEY(k, "bytes"))
+		l->bytes = u64(v);
+	else if (KEY(k, "hosts"))
+		l->hosts = u64(v);
+}
+
 static void alert_field(void *row, struct mp_obj k, struct range v)
 {
 	struct alert_row *a = row;
@@ -440,6 +466,8 @@ int snapshot_decode(const uint8_t *rec, size_t len, struct snapshot *s)
 		else if (KEY(k, "ports") && !s->ports)
 			s->ports = rows(v, sizeof *s->ports, &s->nports,
 			    port_field);
+		else if (KEY(k, "locations") && !s->locs)
+			s->locs = rows(v, sizeof *s->locs, &s->nlocs, loc_field);
 		else if (KEY(k, "alerts") && !s->alerts)
 			s->alerts = rows(v, sizeof *s->alerts, &s->nalerts,
 			    alert_field);
@@ -489,8 +517,13 @@ void snapshot_free(struct snapshot *s)
 		free(s->ports[i].protocol);
 		free(s->ports[i].app);
 	}
+	for (size_t i = 0; i < s->nlocs; i++) {
+		free(s->locs[i].city);
+		free(s->locs[i].country);
+	}
 	free(s->apps);
 	free(s->ports);
+	free(s->locs);
 	free(s->countries);
 	free(s->domains);
 	free(s->hosts);

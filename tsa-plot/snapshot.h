@@ -58,6 +58,13 @@ struct port_row {
 	uint64_t packets, bytes;
 };
 
+struct loc_row {
+	double lat, lon;
+	bool has_lat, has_lon;
+	char *city, *country;	/* NULL when absent */
+	uint64_t packets, bytes, hosts;
+};
+
 struct count_pair {
 	char *key;
 	uint64_t n;
@@ -102,6 +109,8 @@ struct snapshot {
 	size_t napps;
 	struct port_row *ports;
 	size_t nports;
+	struct loc_row *locs;
+	size_t nlocs;
 	struct alert_row *alerts;
 	size_t nalerts;
 	struct bandwidth bw;

@@ -388,7 +388,7 @@ void world_script(FILE *f, const struct plot_ctx *c, const struct region *rg)
 	const struct worlddata *w = c->w;
 	uint64_t *val = values(c, rg), lo, hi;
 	size_t *idx = tsa_calloc(w->ncountries + 1, sizeof *idx), n = 0;
-	size_t ndots = 0;
+	size_t ndots = 0, npts = 0;
 	bool *dot = tsa_calloc(w->ncountries + 1, sizeof *dot);
 	struct view v;
 	char what[128];
@@ -495,6 +495,48 @@ void world_script(FILE *f, const struct plot_ctx *c, const struct region *rg)
 		fprintf(f, "EOD\n");
 	}
 
+	/* Locations (a City database): a circle per place, its area in
+	 * proportion to its packets, the largest drawn first. */
+	{
+		uint64_t pmax = 0;
+
+		for (size_t i = 0; i < c->s->nlocs; i++)
+			if (c->s->locs[i].has_lat && c->s->locs[i].has_lon &&
+			    c->s->locs[i].packets > pmax)
+				pmax = c->s->locs[i].packets;
+		for (size_t i = 0; pmax && i < c->s->nlocs; i++) {
+			const struct loc_row *l = &c->s->locs[i];
+			double x, y;
+			if (!l->has_lat || !l->has_lon || !l->packets ||
+			    (rg->continent && (!l->country ||
+			    !region_has(rg, l->country))))
+				continue;
+			proj_natural_earth(l->lon, l->lat, &x, &y);
+			if (x < v.x0 || x > v.x1 || y < v.y0 || y > v.y1)
+				continue;
+			if (!npts++)
+				fprintf(f, "\n# Locations: x y size (its area in "
+				    "proportion to its packets) packets city\n"
+				    "$points << EOD\n");
+			fprintf(f, "%.4f %.4f %.3f %llu ", x, y, 0.5 + 2.5 *
+			    sqrt((double)l->packets / (double)pmax),
+			    (unsigned long long)l->packets);
+			putc('"', f);
+			for (const char *q = l->city ? l->city : ""; *q; q++)
+				putc(*q == '"' || *q == '\\' ||
+				    (unsigned char)*q < 0x20 ? '?' : *q, f);
+			fputs("\"\n", f);
+		}
+		if (npts) {
+			fprintf(f, "EOD\n");
+			fprintf(f, "set label 9 'circles: packets per location "
+			    "(City database), area in proportion' at screen "
+			    "%.4f, screen %.4f left font ',8' textcolor rgb "
+			    "'#777777'\n", (double)SIDE / c->width,
+			    12.0 / c->height);
+		}
+	}
+
 	fprintf(f, "\nplot $ocean with filledcurves closed fillcolor rgb OCEAN,"
 	    " \\\n"
 	    "     $graticule with lines linecolor rgb GRID linewidth 0.6, "
@@ -503,6 +545,11 @@ void world_script(FILE *f, const struct plot_ctx *c, const struct region *rg)
 	    "fillcolor rgb variable, \\\n"
 	    "     $map using 1:2 with lines linecolor rgb BORDER "
 	    "linewidth 0.5, \\\n");
+	if (npts)
+		fprintf(f, "     $points using 1:2:3 with points pointtype 7 "
+		    "pointsize variable linecolor rgb 0x803182bd, \\\n"
+		    "     $points using 1:2:3 with points pointtype 6 "
+		    "pointsize variable linecolor rgb 0x08306b, \\\n");
 	if (ndots)
 		fprintf(f, "     $dots using 1:2:(C[int($3)]) with points "
 		    "pointtype 7 pointsize 1.1 linecolor rgb variable, \\\n"

@@ -121,6 +121,23 @@ seen = [(sec(s["window_end"]), sec(x["first_seen"]), sec(x["last_seen"]))
         for s in snapshots(out) for x in s["hosts"]]
 same("sliding window: seen since the host came back into it", seen,
      [(T + 10, T + 1, T + 1), (T + 31, T + 30, T + 31)])
+# Locations: remote hosts with coordinates, by cells of 0.1 degree, named
+# after the host with most packets; a host without coordinates in none.
+recs = [pkt(T + 1, ME, "5.5.5.1", dst_lat=51.5012, dst_lon=-0.1246,
+            dst_city="London", dst_country="GB"),
+        pkt(T + 2, ME, "5.5.5.2", dst_lat=51.4803, dst_lon=-0.1413,
+            dst_city="Battersea", dst_country="GB"),
+        pkt(T + 3, ME, "5.5.5.2", dst_lat=51.4803, dst_lon=-0.1413),
+        pkt(T + 4, ME, "6.6.6.6", 300, dst_lat=48.8566, dst_lon=2.3522,
+            dst_city="Paris", dst_country="FR"),
+        pkt(T + 5, ME, "7.7.7.7", dst_country="DE")]
+_, out = run(recs, "-w", "all")
+locs = snapshots(out)[-1]["locations"]
+same("locations: cells of 0.1 degree, by packets, named after their top host",
+     [(l["lat"], l["lon"], l.get("city"), l["country"], l["packets"],
+       l["bytes"], l["hosts"]) for l in locs],
+     [(51.4803, -0.1413, "Battersea", "GB", 3, 300, 2),
+      (48.8566, 2.3522, "Paris", "FR", 1, 300, 1)])
 d = s["domains"][0]
 same("domain: countries, OS, apps, distances of its hosts",
      (d["domain"], sorted(d["countries"]), d["os"], d["apps"], sorted(d["dists"]), d["hosts"]),

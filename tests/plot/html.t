@@ -122,6 +122,9 @@ links = [a.get("href") for t, a in page.tags if t == "a"]
 for name in ("world", "countries", "domains", "os", "bandwidth"):
     check(name + ".gp" in links, "--script-only page links %s.gp" % name)
 
+check("Pacific" in cells and "-30.0000" in cells and "9,000" in cells,
+      "locations table")
+
 # Drill-down: every country links to its page, which holds its totals, its
 # hosts among the top hosts, the domains with a host there, its alerts.
 for code, p, b, h in snapshot.COUNTRIES:

@@ -129,6 +129,24 @@ check_map("south-america", ["BR", "AR", None])
 # Lesotho, an enclave without traffic, stays grey inside South Africa.
 check_map("africa", ["LS", "ZA", "EG", None])
 
+# Locations: circles at the places' projected coordinates (pngcheck's own
+# projection), the larger for more packets, in the circles' blue.
+import re
+from pngcheck import natural_earth
+text = open(os.path.join(OUT, "world.gp")).read()
+rows = re.search(r"\$points << EOD\n(.*?)EOD", text, re.S)
+rows = [l.split() for l in rows.group(1).splitlines()] if rows else []
+want = [natural_earth(l["lon"], l["lat"]) for l in snapshot.LOCATIONS]
+check(len(rows) == 2 and all(abs(float(r[0]) - w[0]) < 1e-4 and
+      abs(float(r[1]) - w[1]) < 1e-4 for r, w in zip(rows, want)) and
+      float(rows[0][2]) > float(rows[1][2]),
+      "locations: circles at their projected places, larger for more packets")
+png = Png(os.path.join(OUT, "world.png"))
+frame = MapFrame(os.path.join(OUT, "world.gp"), png.width, png.height)
+r_, g_, b_ = png.pixel(*frame.pixel(-120.0, -30.0))
+check(b_ > r_ + 40, "the Pacific location's circle is drawn: #%02x%02x%02x"
+      % (r_, g_, b_))
+
 # The script is self-contained: run again alone, it draws the same picture.
 again = os.path.join(TMP, "again.png")
 r = subprocess.run(["gnuplot", "-e", "outfile='%s'" % again, "world.gp"],

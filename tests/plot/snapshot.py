@@ -97,6 +97,12 @@ PORTS = [{"port": 443, "protocol": "tcp", "app": "TLS", "packets": 120000,
           "bytes": 3000000},
          {"port": 33434, "protocol": "udp", "packets": 12, "bytes": 720}]
 
+# Locations in the sea, away from coasts: the circle's own colour shows.
+LOCATIONS = [{"lat": -30.0, "lon": -120.0, "city": "Pacific", "country": "US",
+              "packets": 9000, "bytes": 900000, "hosts": 3},
+             {"lat": 10.0, "lon": -35.0, "city": "Atlantic", "country": "BR",
+              "packets": 100, "bytes": 10000, "hosts": 1}]
+
 # The active alerts as a snapshot lists them (without "type"), and the
 # alert record tsa-aggregate wrote when the condition began to hold, at
 # T0 + 42 s, before the first snapshot.
@@ -137,7 +143,8 @@ def snapshot(k, empty=False, final=False):
         "bandwidth": {"start": ts(start), "bucket_ns": 2400000000,
                       "bps": [v * 8 / 2.4 for v in vol], "bytes": vol,
                       "avg_bps": sum(vol) * 8 / 60.0},
-        "os": OS, "apps": APPS, "ports": PORTS, "alerts": ALERTS, **more,
+        "os": OS, "apps": APPS, "ports": PORTS, "locations": LOCATIONS,
+        "alerts": ALERTS, **more,
     }
 
 

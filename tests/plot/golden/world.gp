@@ -1480,10 +1480,19 @@ $dots << EOD
 1.5776 0.0239 186
 EOD
 
+# Locations: x y size (its area in proportion to its packets) packets city
+$points << EOD
+-1.7456 -0.5291 3.000 9000 "Pacific"
+-0.5294 0.1759 0.764 100 "Atlantic"
+EOD
+set label 9 'circles: packets per location (City database), area in proportion' at screen 0.0160, screen 0.0214 left font ',8' textcolor rgb '#777777'
+
 plot $ocean with filledcurves closed fillcolor rgb OCEAN, \
      $graticule with lines linecolor rgb GRID linewidth 0.6, \
      $map using 1:2:(C[int($3)]) with filledcurves closed fillcolor rgb variable, \
      $map using 1:2 with lines linecolor rgb BORDER linewidth 0.5, \
+     $points using 1:2:3 with points pointtype 7 pointsize variable linecolor rgb 0x803182bd, \
+     $points using 1:2:3 with points pointtype 6 pointsize variable linecolor rgb 0x08306b, \
      $dots using 1:2:(C[int($3)]) with points pointtype 7 pointsize 1.1 linecolor rgb variable, \
      $dots using 1:2 with points pointtype 6 pointsize 1.1 linecolor rgb '#555555', \
      NaN linecolor palette
