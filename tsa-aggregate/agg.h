@@ -21,7 +21,7 @@ enum rec_kind { REC_PACKET, REC_OTHER, REC_BAD };
 
 /* tsa-geo's and tsa-p0f's keys of an endpoint (src_country, src_os, ...). */
 enum { EK_COUNTRY, EK_OS, EK_OS_CLASS, EK_APP, EK_DIST, EK_LINK, EK_LANG,
-	EK_UPTIME, EK_NAT, EK_LAT, EK_LON, EK_CITY, NEK };
+	EK_UPTIME, EK_NAT, EK_LAT, EK_LON, EK_CITY, EK_ASN, EK_ORG, NEK };
 
 /*
  * A record as read (record.c): where it is, what it is, and of a packet
@@ -200,6 +200,8 @@ struct host {
 	uint32_t uptime_min;		/* with HF_UPTIME: as last reported */
 	float lat, lon;			/* with HF_LOC: tsa-geo's, fixed at creation */
 	uint16_t city;			/* label id */
+	uint16_t org;			/* label id: its AS's organisation */
+	uint32_t asn;			/* 0: unknown */
 	int64_t first_ts, last_ts;	/* its first packet since it last had none
 					   in the window, its latest */
 	uint32_t targets;		/* distinct (host, port) it sent SYNs to */
@@ -215,6 +217,7 @@ struct host {
 #define HF_NAT		0x02	/* tsa-p0f saw several systems behind it */
 #define HF_LOC		0x04	/* lat and lon known (a City database) */
 #define TOP_LOCATIONS 100	/* locations listed in a snapshot */
+#define TOP_ORGS 20		/* autonomous systems listed in a snapshot */
 /*
  * Slots 0 and 1 are the overflow slots: a source, and a destination, that
  * find the table full are counted there.  Two, so that a packet between

@@ -97,7 +97,7 @@ struct msnap {
 	uint64_t packets, bytes, epoch, out_of_order, hosts_overflow;
 	struct mp_obj window;		/* str or uint */
 	char *window_str;
-	struct mlist countries, domains, hosts, os, apps, ports, locations;
+	struct mlist countries, domains, hosts, os, apps, ports, locations, orgs;
 	struct mbw *bw;
 	size_t nbw;
 	struct mp_buf alerts;		/* packed alert maps */
@@ -170,6 +170,7 @@ static void snap_free(struct msnap *s)
 	mlist_free(&s->apps);
 	mlist_free(&s->ports);
 	mlist_free(&s->locations);
+	mlist_free(&s->orgs);
 	for (i = 0; i < s->nbw; i++)
 		free(s->bw[i].bytes);
 	free(s->bw);
@@ -264,7 +265,28 @@ static void read_strs(const uint8_t *vs, const uint8_t *ve, struct strset *set)
 }
 
 enum section { S_COUNTRIES, S_DOMAINS, S_HOSTS, S_OS, S_APPS, S_PORTS,
-	S_LOCATIONS };
+	S_LOCATIONS, S_ORGS };
+
+/* An orgs entry's name: "AS3320", from its asn; 0 without one. */
+static size_t asn_name(const uint8_t *m, const uint8_t *end, char out[48])
+{
+	struct mp_map_iter it;
+	struct mp_obj k, v;
+	const uint8_t *vs, *ve, *p;
+
+	if (mp_map_begin(&it, m, (size_t)(end - m)) < 0)
+		return 0;
+	while (mp_map_step(&it, &k, &vs, &ve) > 0) {
+		p = vs;
+		if (mp_next(&p, ve, &v) < 0)
+			return 0;
+		if (mp_str_eq(&k, "asn", 3) && v.type == MP_UINT && v.u > 0 &&
+		    v.u <= UINT32_MAX)
+			return (size_t)snprintf(out, 48, "AS%llu",
+			    (unsigned long long)v.u);
+	}
+	return 0;
+}
 
 /* A location entry's name: "51.4964,-0.1224", from its coordinates; 0 if
  * it has not both. */
@@ -343,9 +365,11 @@ static void read_entry(const uint8_t *m, const uint8_t *end, enum section sec,
 	if (sec == S_LOCATIONS &&
 	    (pnlen = loc_name(m, end, pn, &lat, &lon)) > 0)
 		e = mlist_get(l, (const uint8_t *)pn, pnlen, NULL, 0);
+	if (sec == S_ORGS && (pnlen = asn_name(m, end, pn)) > 0)
+		e = mlist_get(l, (const uint8_t *)pn, pnlen, NULL, 0);
 	if (mp_map_begin(&it, m, (size_t)(end - m)) < 0)
 		return;
-	while (!e && sec != S_PORTS && sec != S_LOCATIONS &&
+	while (!e && sec != S_PORTS && sec != S_LOCATIONS && sec != S_ORGS &&
 	    mp_map_step(&it, &k, &vs, &ve) > 0) {
 		p = vs;
 		if (mp_next(&p, ve, &v) < 0)
@@ -408,6 +432,8 @@ static void read_entry(const uint8_t *m, const uint8_t *end, enum section sec,
 			keep(&e->domain, &v);	/* (the city, in a free field) */
 		else if (sec == S_LOCATIONS && mp_str_eq(&k, "country", 7))
 			keep(&e->country, &v);
+		else if (sec == S_ORGS && mp_str_eq(&k, "org", 3))
+			keep(&e->domain, &v);	/* (the org, in a free field) */
 		else if (sec == S_HOSTS) {
 			if (mp_str_eq(&k, "country", 7))
 				keep(&e->country, &v);
@@ -558,6 +584,8 @@ static void fold(struct msnap *s, const uint8_t *rec, size_t len)
 			read_list(vs, ve, S_PORTS, &s->ports);
 		else if (mp_str_eq(&k, "locations", 9))
 			read_list(vs, ve, S_LOCATIONS, &s->locations);
+		else if (mp_str_eq(&k, "orgs", 4))
+			read_list(vs, ve, S_ORGS, &s->orgs);
 		else if (mp_str_eq(&k, "bandwidth", 9))
 			read_bandwidth(s, vs, ve);
 		else if (mp_str_eq(&k, "alerts", 6) && v.type == MP_ARRAY) {
@@ -724,7 +752,7 @@ static void emit(struct tsa_writer *w, struct msnap *s, uint32_t top_hosts,
 	size_t i, n;
 	int j;
 
-	mp_put_map(b, 14 + 2 * bounds + s->final + s->incomplete + s->epoch_end + !!s->epoch +
+	mp_put_map(b, 15 + 2 * bounds + s->final + s->incomplete + s->epoch_end + !!s->epoch +
 	    s->has_complete + !!s->out_of_order + !!s->hosts_overflow);
 	mp_put_cstr(b, "type");
 	mp_put_cstr(b, "snapshot");
@@ -891,6 +919,21 @@ static void emit(struct tsa_writer *w, struct msnap *s, uint32_t top_hosts,
 		mp_put_double(b, lo);
 		put_opt(b, "city", e->domain);
 		put_opt(b, "country", e->country);
+		put_u(b, "packets", e->packets);
+		put_u(b, "bytes", e->bytes);
+		put_u(b, "hosts", e->hosts);
+	}
+
+	sort(&s->orgs);
+	n = s->orgs.n < TOP_ORGS ? s->orgs.n : TOP_ORGS;
+	mp_put_cstr(b, "orgs");
+	mp_put_array(b, (uint32_t)n);
+	for (i = 0; i < n; i++) {
+		struct ment *e = &s->orgs.e[i];
+
+		mp_put_map(b, 4 + !!e->domain);
+		put_u(b, "asn", strtoull(e->name + 2, NULL, 10));
+		put_opt(b, "org", e->domain);
 		put_u(b, "packets", e->packets);
 		put_u(b, "bytes", e->bytes);
 		put_u(b, "hosts", e->hosts);

@@ -38,6 +38,8 @@ static const char *const names[NKEYS] = {
 	[K_EP + EK_LAT] = "src_lat", [K_EP + NEK + EK_LAT] = "dst_lat",
 	[K_EP + EK_LON] = "src_lon", [K_EP + NEK + EK_LON] = "dst_lon",
 	[K_EP + EK_CITY] = "src_city", [K_EP + NEK + EK_CITY] = "dst_city",
+	[K_EP + EK_ASN] = "src_asn", [K_EP + NEK + EK_ASN] = "dst_asn",
+	[K_EP + EK_ORG] = "src_as_org", [K_EP + NEK + EK_ORG] = "dst_as_org",
 };
 
 static struct mp_keys keys;

@@ -345,6 +345,73 @@ static void put_locations(struct agg *a, struct mp_buf *b,
 	free(l);
 }
 
+struct org {
+	uint32_t asn, best;		/* best: its host with most packets */
+	uint64_t packets, bytes;
+	uint32_t hosts;
+};
+
+static int by_asn(const void *p, const void *q)
+{
+	const struct org *a = p, *b = q;
+
+	return a->asn < b->asn ? -1 : a->asn > b->asn;
+}
+
+static int by_org(const void *p, const void *q)
+{
+	const struct org *a = p, *b = q;
+
+	if (a->packets != b->packets)
+		return a->packets < b->packets ? 1 : -1;
+	return a->asn < b->asn ? -1 : a->asn > b->asn;
+}
+
+/* The window's remote hosts by autonomous system (an ASN database): the
+ * top TOP_ORGS by packets, each named as its host with most packets says. */
+static void put_orgs(struct agg *a, struct mp_buf *b, const uint32_t *order,
+    uint32_t nremote)
+{
+	struct org *o = tsa_malloc((nremote ? nremote : 1) * sizeof *o);
+	uint32_t n = 0, k = 0, i, top;
+
+	for (i = 0; i < nremote; i++) {
+		const struct host *h = &a->hosts.h[order[i]];
+		if (h->asn)
+			o[n++] = (struct org){ h->asn, order[i], h->packets,
+			    h->bytes, 1 };
+	}
+	qsort(o, n, sizeof *o, by_asn);
+	for (i = 0; i < n; i++) {
+		if (k && o[k - 1].asn == o[i].asn) {
+			o[k - 1].packets += o[i].packets;
+			o[k - 1].bytes += o[i].bytes;
+			o[k - 1].hosts++;
+			if (a->hosts.h[o[i].best].packets >
+			    a->hosts.h[o[k - 1].best].packets)
+				o[k - 1].best = o[i].best;
+		} else
+			o[k++] = o[i];
+	}
+	top = k < TOP_ORGS ? k : TOP_ORGS;
+	top_k(o, k, sizeof *o, top, by_org);
+	mp_put_cstr(b, "orgs");
+	mp_put_array(b, top);
+	for (i = 0; i < top; i++) {
+		const struct host *h = &a->hosts.h[o[i].best];
+		mp_put_map(b, 4 + !!h->org);
+		put_kv_uint(b, "asn", o[i].asn);
+		if (h->org) {
+			mp_put_cstr(b, "org");
+			put_label(a, b, h->org);
+		}
+		put_kv_uint(b, "packets", o[i].packets);
+		put_kv_uint(b, "bytes", o[i].bytes);
+		put_kv_uint(b, "hosts", o[i].hosts);
+	}
+	free(o);
+}
+
 static void set_add16(uint16_t *set, uint8_t *n, uint16_t v)
 {
 	uint8_t i;
@@ -663,11 +730,11 @@ static void put_head(struct agg *a, struct mp_buf *b, const int64_t *start,
 	uint64_t overflow = ovf[OVF_SRC].packets + ovf[OVF_DST].packets;
 	bool cut = a->kind == WIN_TIME && a->cut && start && a->cut_ts >= *start;
 	/* (the head's keys, then countries, domains, os, hosts, apps, ports,
-	 * locations, bandwidth, alerts) */
+	 * locations, orgs, bandwidth, alerts) */
 	uint32_t n = 4 + 2 * !!start + final + incomplete + epoch_end + !!a->epochs + cut +
 	    !!a->late + !!overflow;
 
-	mp_put_map(b, n + 9);
+	mp_put_map(b, n + 10);
 	mp_put_cstr(b, "type");
 	mp_put_cstr(b, "snapshot");
 	if (start) {
@@ -735,6 +802,8 @@ void snapshot_empty(struct agg *a)
 	mp_put_cstr(b, "ports");
 	mp_put_array(b, 0);
 	mp_put_cstr(b, "locations");
+	mp_put_array(b, 0);
+	mp_put_cstr(b, "orgs");
 	mp_put_array(b, 0);
 	memset(s->bbytes, 0, a->buckets * sizeof *s->bbytes);
 	put_bw(a, b, s, have ? &t : NULL, 0, 0, 0);
@@ -810,6 +879,7 @@ void snapshot_emit(struct agg *a, int64_t end, enum snap_kind kind)
 
 	put_apps(a, b);
 	put_locations(a, b, s->order, nremote);
+	put_orgs(a, b, s->order, nremote);
 	put_bandwidth(a, b, s, start, end);
 
 	/*

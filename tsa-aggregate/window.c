@@ -80,6 +80,8 @@ static void host_new(struct agg *a, struct host *h, const struct pkt *p, int sid
 	const struct mp_obj *lat = pkt_key(p, side, EK_LAT, MP_FLOAT);
 	const struct mp_obj *lon = pkt_key(p, side, EK_LON, MP_FLOAT);
 	const struct mp_obj *city = pkt_key(p, side, EK_CITY, MP_STR);
+	const struct mp_obj *asn = pkt_key(p, side, EK_ASN, MP_UINT);
+	const struct mp_obj *org = pkt_key(p, side, EK_ORG, MP_STR);
 
 	h->localnet = local_net(&a->local, h->addr, h->alen);
 	h->first_ts = p->ts;
@@ -91,6 +93,12 @@ static void host_new(struct agg *a, struct host *h, const struct pkt *p, int sid
 		h->facts |= HF_LOC;
 		if (city)
 			labels_keep(&a->labels, &h->city, city);
+	}
+	/* Its network's AS (an ASN database), fixed the same way. */
+	if (asn && asn->u > 0 && asn->u <= UINT32_MAX) {
+		h->asn = (uint32_t)asn->u;
+		if (org)
+			labels_keep(&a->labels, &h->org, org);
 	}
 	if (cc && cc->len == 2)
 		h->country = country_index(cc->ptr);

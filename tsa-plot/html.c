@@ -531,6 +531,28 @@ static void locations(FILE *f, const struct plot_ctx *c)
 	fputs("</table>\n", f);
 }
 
+static void orgs(FILE *f, const struct snapshot *s)
+{
+	if (!s->norgs)
+		return;
+	fputs("<h2 id=\"orgs\">Organisations</h2>\n<p class=\"note\">The "
+	    "autonomous systems of the remote hosts (an ASN database), by "
+	    "packets to or from their hosts.</p>\n<table>\n<tr><th>AS</th>"
+	    "<th>organisation</th><th class=\"n\">hosts</th>"
+	    "<th class=\"n\">packets</th><th class=\"n\">bytes</th></tr>\n",
+	    f);
+	for (size_t i = 0; i < s->norgs; i++) {
+		fprintf(f, "<tr><td>AS%" PRIu64 "</td><td>", s->orgs[i].asn);
+		esc(f, s->orgs[i].org);
+		fputs("</td>", f);
+		count_cell(f, s->orgs[i].hosts);
+		count_cell(f, s->orgs[i].packets);
+		bytes_cell(f, s->orgs[i].bytes);
+		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n", f);
+}
+
 static void os_table(FILE *f, const struct snapshot *s)
 {
 	if (!s->nos)
@@ -602,6 +624,7 @@ void html_print(FILE *f, const struct plot_ctx *c, const struct html_page *p)
 	hosts(f, c, NULL);
 	countries(f, c);
 	locations(f, c);
+	orgs(f, c->s);
 	os_table(f, c->s);
 	footer(f);
 }

@@ -325,6 +325,22 @@ static void loc_field(void *row, struct mp_obj k, struct range v)
 		l->hosts = u64(v);
 }
 
+static void org_field(void *row, struct mp_obj k, struct range v)
+{
+	struct org_row *o = row;
+
+	if (KEY(k, "asn"))
+		o->asn = u64(v);
+	else if (KEY(k, "org") && !o->org)
+		o->org = str(v);
+	else if (KEY(k, "packets"))
+		o->packets = u64(v);
+	else if (KEY(k, "bytes"))
+		o->bytes = u64(v);
+	else if (KEY(k, "hosts"))
+		o->hosts = u64(v);
+}
+
 static void alert_field(void *row, struct mp_obj k, struct range v)
 {
 	struct alert_row *a = row;
@@ -466,6 +482,8 @@ int snapshot_decode(const uint8_t *rec, size_t len, struct snapshot *s)
 		else if (KEY(k, "ports") && !s->ports)
 			s->ports = rows(v, sizeof *s->ports, &s->nports,
 			    port_field);
+		else if (KEY(k, "orgs") && !s->orgs)
+			s->orgs = rows(v, sizeof *s->orgs, &s->norgs, org_field);
 		else if (KEY(k, "locations") && !s->locs)
 			s->locs = rows(v, sizeof *s->locs, &s->nlocs, loc_field);
 		else if (KEY(k, "alerts") && !s->alerts)
@@ -524,6 +542,9 @@ void snapshot_free(struct snapshot *s)
 	free(s->apps);
 	free(s->ports);
 	free(s->locs);
+	for (size_t i = 0; i < s->norgs; i++)
+		free(s->orgs[i].org);
+	free(s->orgs);
 	free(s->countries);
 	free(s->domains);
 	free(s->hosts);

@@ -65,6 +65,12 @@ struct loc_row {
 	uint64_t packets, bytes, hosts;
 };
 
+struct org_row {
+	uint64_t asn;
+	char *org;		/* NULL when absent */
+	uint64_t packets, bytes, hosts;
+};
+
 struct count_pair {
 	char *key;
 	uint64_t n;
@@ -111,6 +117,8 @@ struct snapshot {
 	size_t nports;
 	struct loc_row *locs;
 	size_t nlocs;
+	struct org_row *orgs;
+	size_t norgs;
 	struct alert_row *alerts;
 	size_t nalerts;
 	struct bandwidth bw;

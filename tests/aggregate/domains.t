@@ -138,6 +138,16 @@ same("locations: cells of 0.1 degree, by packets, named after their top host",
        l["bytes"], l["hosts"]) for l in locs],
      [(51.4803, -0.1413, "Battersea", "GB", 3, 300, 2),
       (48.8566, 2.3522, "Paris", "FR", 1, 300, 1)])
+recs = [pkt(T + 1, ME, "5.5.5.1", dst_asn=3320, dst_as_org="Telekom"),
+        pkt(T + 2, ME, "5.5.5.2", dst_asn=3320, dst_as_org="Deutsche Telekom"),
+        pkt(T + 3, ME, "5.5.5.2", 50), pkt(T + 4, ME, "6.6.6.6", 400,
+                                             dst_asn=15169),
+        pkt(T + 5, ME, "7.7.7.7")]
+_, out = run(recs, "-w", "all")
+same("orgs: by AS, named after their top host, by packets",
+     [(o["asn"], o.get("org"), o["packets"], o["bytes"], o["hosts"])
+      for o in snapshots(out)[-1]["orgs"]],
+     [(3320, "Deutsche Telekom", 3, 250, 2), (15169, None, 1, 400, 1)])
 d = s["domains"][0]
 same("domain: countries, OS, apps, distances of its hosts",
      (d["domain"], sorted(d["countries"]), d["os"], d["apps"], sorted(d["dists"]), d["hosts"]),

@@ -124,6 +124,8 @@ for name in ("world", "countries", "domains", "os", "bandwidth"):
 
 check("Pacific" in cells and "-30.0000" in cells and "9,000" in cells,
       "locations table")
+check("AS15169" in cells and "Google LLC" in cells and "30,000" in cells,
+      "organisations table")
 
 # Drill-down: every country links to its page, which holds its totals, its
 # hosts among the top hosts, the domains with a host there, its alerts.

@@ -103,6 +103,9 @@ LOCATIONS = [{"lat": -30.0, "lon": -120.0, "city": "Pacific", "country": "US",
              {"lat": 10.0, "lon": -35.0, "city": "Atlantic", "country": "BR",
               "packets": 100, "bytes": 10000, "hosts": 1}]
 
+ORGS = [{"asn": 15169, "org": "Google LLC", "packets": 30000,
+         "bytes": 40000000, "hosts": 1}]
+
 # The active alerts as a snapshot lists them (without "type"), and the
 # alert record tsa-aggregate wrote when the condition began to hold, at
 # T0 + 42 s, before the first snapshot.
@@ -144,7 +147,7 @@ def snapshot(k, empty=False, final=False):
                       "bps": [v * 8 / 2.4 for v in vol], "bytes": vol,
                       "avg_bps": sum(vol) * 8 / 60.0},
         "os": OS, "apps": APPS, "ports": PORTS, "locations": LOCATIONS,
-        "alerts": ALERTS, **more,
+        "orgs": ORGS, "alerts": ALERTS, **more,
     }
 
 
