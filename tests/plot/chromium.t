@@ -125,7 +125,8 @@ pictures = {}
 for src, complete, w, h, right in dom["images"]:
     name = src.split("?")[0]
     pictures[name] = (w, h)
-    size = png_size(os.path.join(out, name))
+    path = os.path.join(out, name)
+    size = png_size(path) if os.path.exists(path) else "missing"
     check(complete and (w, h) == size, "%s loaded at its file's size %s "
           "(%dx%d)" % (name, size, w, h))
     check(right <= 1280.5, "%s fits in 1280 px (right edge %.0f)"
