@@ -14,14 +14,6 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from tsatest import BIN, check, done  # noqa: E402
 
 TOP = os.environ.get("TSA_TOP", ".")
-# Tools whose options are not yet in an option table (lib/opts.h), with
-# the settings sections they read and why.  A tool listed here that has
-# --list-options is checked like any other.
-NOT_CONVERTED = {
-    "tsa-plot": ("plot", "options still parsed by hand in tsa-plot/main.c "
-                 "(issue 17: converted on the wt-dash branch)"),
-}
-
 ini = configparser.ConfigParser(interpolation=None, inline_comment_prefixes=(";",),
                                 strict=False)
 ini.optionxform = str
@@ -33,11 +25,6 @@ check(len(tools) >= 8, "tools in %s: %s" % (BIN, tools))
 for tool in tools:
     p = subprocess.run([os.path.join(BIN, tool), "--list-options"],
                        capture_output=True, text=True)
-    if p.returncode == 2 and "unknown option" in p.stderr and tool in NOT_CONVERTED:
-        section, why = NOT_CONVERTED[tool]
-        print("not checked: %s and settings.ini [%s]: %s" % (tool, section, why))
-        claimed |= {(s.lower(), k.lower()) for s, k in in_ini if s == section}
-        continue
     if not check(p.returncode == 0, "%s --list-options: exit %d %s"
                  % (tool, p.returncode, p.stderr.strip())):
         continue
