@@ -61,6 +61,8 @@ struct tsa_writer {
 	size_t keyoff[64];	/* offsets of appended keys in extra, for dedup */
 	bool epipe_ok;		/* EPIPE closes this writer, not the program */
 	bool gone;		/* its reader went away: output is discarded */
+	const char *flags[4];	/* header keys set true (tsa_header_flag) */
+	unsigned nflags;
 };
 
 /*
@@ -809,6 +811,21 @@ int tsa_header_ran(const struct tsa_reader *r, const char *tool)
 	    t.type == MP_ARRAY && tools_name(t.ptr, r->hdr + r->hdrlen, t.len, tool);
 }
 
+void tsa_header_flag(struct tsa_writer *w, const char *key)
+{
+	if (w->nflags == sizeof w->flags / sizeof *w->flags)
+		tsa_die("internal error: too many header flags");
+	w->flags[w->nflags++] = key;
+}
+
+static bool is_flag(const struct tsa_writer *w, const struct mp_obj *k)
+{
+	for (unsigned i = 0; i < w->nflags; i++)
+		if (mp_str_eq(k, w->flags[i], strlen(w->flags[i])))
+			return true;
+	return false;
+}
+
 void tsa_header_pass(struct tsa_writer *w, const struct tsa_reader *r,
     const char *kind, int argc, char **argv)
 {
@@ -831,7 +848,14 @@ void tsa_header_pass(struct tsa_writer *w, const struct tsa_reader *r,
 		}
 		if (kind && mp_str_eq(&k, "kind", 4))
 			continue;
+		if (is_flag(w, &k))
+			continue;
 		mp_put_raw(&body, ks, (size_t)(ve - ks));
+		n++;
+	}
+	for (unsigned i = 0; i < w->nflags; i++) {
+		mp_put_cstr(&body, w->flags[i]);
+		mp_put_bool(&body, true);
 		n++;
 	}
 	if (kind) {
