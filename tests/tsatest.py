@@ -233,3 +233,54 @@ def import_path():
     """For tests in tests/NAME/: sys.path.insert(0, tsatest.import_path())."""
     import os
     return os.path.dirname(os.path.abspath(__file__))
+
+
+# tsa-p0f's host facts: the keys of a host record that packet records
+# carried as src_... and dst_... before host records, in that order.
+HOST_FACTS = ("os", "os_name", "os_class", "dist", "link", "uptime_min",
+              "app", "app_name", "lang", "nat", "os_change", "bad_sw")
+
+
+def _ms(t):
+    """A msgpack.Timestamp in milliseconds, as tsa-p0f counts them."""
+    return t.seconds * 1000 + t.nanoseconds // 1000000
+
+
+def host_fact(h, key, t):
+    """Fact key of the host record h (None: absent) at time t (a
+    msgpack.Timestamp): the uptime is as measured plus the minutes since."""
+    if key != "uptime_min":
+        return h.get(key)
+    if "uptime_min" not in h:
+        return None
+    ms, up = _ms(t) if t is not None else 0, _ms(h["uptime_time"])
+    return h["uptime_min"] + ((ms - up) // 60000 if ms > up else 0)
+
+
+def host_view(recs):
+    """Records as the stream carried them before host records: host records
+    taken out, and every packet record with its endpoints' facts as
+    src_... then dst_... keys (HOST_FACTS order), from the latest host
+    records before it.  Keys in the record's own order otherwise."""
+    facts = {}
+    out = []
+    for r in recs:
+        if r.get("type") == "host":
+            facts[r["addr"]] = r
+            continue
+        if "type" in r or "src_addr" not in r or "dst_addr" not in r:
+            out.append(r)
+            continue
+        r = {k: v for k, v in r.items() if k not in
+             ("src_os", "src_os_class", "dst_os", "dst_os_class")}
+        t = r.get("timestamp")
+        for side in ("src", "dst"):
+            h = facts.get(r[side + "_addr"])
+            if h is None:
+                continue
+            for k in HOST_FACTS:
+                v = host_fact(h, k, t)
+                if v is not None:
+                    r[side + "_" + k] = v
+        out.append(r)
+    return out

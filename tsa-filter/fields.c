@@ -94,17 +94,24 @@ static const struct field {
 	{"p0f_http_dishonest", F_BOOL, 0, P0F},
 	{"p0f_lang", F_STR, 0, P0F},
 	{"os", F_STR, ENDS, P0F},
-	{"os_name", F_STR, ENDS, P0F},
 	{"os_class", F_STR, ENDS, P0F},
-	{"dist", F_NUM, ENDS, P0F},
+	/* Host records' keys, each endpoint's at the packet (hostfacts.h) */
+	{"os_name", F_STR, ENDS, P0F},
+	{"os_flavor", F_STR, ENDS, P0F},
 	{"link", F_STR, ENDS, P0F},
+	{"mtu", F_NUM, ENDS, P0F},
+	{"dist", F_NUM, ENDS, P0F},
 	{"uptime_min", F_NUM, ENDS, P0F},
+	{"uptime_hz", F_NUM, ENDS, P0F},
+	{"uptime_time", F_TIME, ENDS, P0F},
 	{"app", F_STR, ENDS, P0F},
 	{"app_name", F_STR, ENDS, P0F},
 	{"lang", F_STR, ENDS, P0F},
 	{"nat", F_BOOL, ENDS, P0F},
 	{"os_change", F_BOOL, ENDS, P0F},
 	{"bad_sw", F_NUM, ENDS, P0F},
+	{"first_fp", F_TIME, ENDS, P0F},
+	{"last_fp", F_TIME, ENDS, P0F},
 };
 
 #define NFIELDS (sizeof fields / sizeof *fields)

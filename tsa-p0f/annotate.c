@@ -9,14 +9,17 @@
  *
  * Every other record costs the keys below, found by the reader in the walk
  * that frames the record (tsa_read_find), two host lookups, and one copy
- * of the hosts' pairs, which are packed in advance; a record between the
- * same two endpoints as one just before it needs no lookup (host_pairs.c).
+ * of the hosts' OS pairs, which are packed in advance; a record between
+ * the same two endpoints as one just before it needs no lookup
+ * (host_pairs.c).  What else is known of a host goes into host records
+ * (host_rec.c), written before the record that changed it.
  */
 #include <string.h>
 
 #include "annotate.h"
 #include "config.h"
 #include "host_pairs.h"
+#include "host_rec.h"
 #include "hosts.h"
 #include "http_sig.h"
 #include "linktype.h"
@@ -91,6 +94,14 @@ static void put_label(const struct p0f_label *l)
 		PUT_STR("p0f_flavor", l->flavor);
 }
 
+/* The times of a host's first and last fingerprint, for its host record. */
+static void fingerprinted(struct host *h, int64_t ms)
+{
+	if (!h->fp_first)
+		h->fp_first = ms;
+	h->fp_last = ms;
+}
+
 static bool check_uptime(struct flow *f, struct host *h, int to_srv,
     uint32_t ts1, int64_t ms, struct uptime *u)
 {
@@ -111,6 +122,7 @@ static bool check_uptime(struct flow *f, struct host *h, int to_srv,
 	h->up_known = true;
 	h->up_min = u->up_min;
 	h->up_ms = ms;
+	h->up_hz = u->raw_hz;
 	return true;
 }
 
@@ -195,6 +207,7 @@ static void tcp_record(const struct pkt *p, const struct mp_obj *hdrs)
 	if (!observe)
 		return;
 	h = host_get(p->src, p->alen, p->sec);
+	fingerprinted(h, p->ms);
 	if (!(m.sig && m.sig->bad_ttl))
 		h->dist = m.dist;
 	if (is_syn)
@@ -210,6 +223,7 @@ static void tcp_record(const struct pkt *p, const struct mp_obj *hdrs)
 		const char *link = mtu_link(db, mtu);
 
 		mp_put_uint(KEY("p0f_mtu"), mtu);
+		h->mtu = mtu;
 		if (link) {
 			PUT_STR("p0f_link", link);
 			h->link = link;
@@ -278,6 +292,7 @@ static void http_record(const struct pkt *p, const struct mp_obj *hdrs)
 	if (hm.dishonest)
 		mp_put_bool(KEY("p0f_http_dishonest"), true);
 	h = host_get(p->src, p->alen, p->sec);
+	fingerprinted(h, p->ms);
 	lang = to_srv ? http_msg_lang(&msg) : NULL;
 	if (lang) {
 		PUT_STR("p0f_lang", lang);
@@ -397,8 +412,12 @@ int annotate_next(struct tsa_reader *r, struct tsa_writer *w)
 				http_record(&p, &v[K_HTTPH]);
 		}
 	}
-	/* The fingerprint's pairs come first, then the hosts'. */
-	host_pairs_put(w, p.src, p.dst, p.alen, p.ms);
+	/*
+	 * The fingerprint's pairs come first, then the hosts'; the records
+	 * of hosts forgotten or changed go before the record.
+	 */
+	host_rec_put_forgotten(tsa_out(w));
+	host_pairs_put(w, p.src, p.dst, p.alen);
 	tsa_rec_end(w);
 	return 1;
 }

@@ -20,6 +20,7 @@
 struct hosts_stats hosts_stats;
 uint64_t hosts_gen = 1;
 bool *host_changed;
+void (*host_forget_hook)(const struct host *h);
 
 /* ---- a fixed-capacity hash table with an age list ---- */
 
@@ -137,6 +138,16 @@ static void t_remove(struct table *t, uint32_t i)
 	t->count--;
 }
 
+static struct table host_t;
+static struct host *host_v;
+
+/* A host leaves the table: its readers are told, if they knew it. */
+static void host_gone(uint32_t i)
+{
+	if (host_v[i].said && host_forget_hook)
+		host_forget_hook(&host_v[i]);
+}
+
 /* Insert a key known to be absent; the oldest entry goes if full. */
 static uint32_t t_insert(struct table *t, const uint8_t *key, uint32_t h,
     uint64_t *evicted)
@@ -144,6 +155,8 @@ static uint32_t t_insert(struct table *t, const uint8_t *key, uint32_t h,
 	uint32_t i;
 
 	if (t->free_head == NONE) {
+		if (t == &host_t)
+			host_gone(t->oldest);
 		t_remove(t, t->oldest);
 		(*evicted)++;
 	}
@@ -163,8 +176,7 @@ static uint32_t t_insert(struct table *t, const uint8_t *key, uint32_t h,
 #define HOST_KEY 17		/* address padded to 16 bytes, then its length */
 #define FLOW_KEY 40		/* struct flow_key */
 
-static struct table host_t, flow_t;
-static struct host *host_v;
+static struct table flow_t;
 static struct flow *flow_v;
 
 void hosts_init(uint32_t max_hosts, uint32_t max_flows)
@@ -261,6 +273,8 @@ struct host *host_get(const uint8_t *addr, uint8_t alen, int64_t now)
 	host_changed[i] = true;
 	hd = &host_v[i];
 	memset(hd, 0, sizeof *hd);
+	memcpy(hd->addr, addr, alen);
+	hd->alen = alen;
 	hd->last_seen = now;
 	hd->dist = -1;
 	return hd;
@@ -351,6 +365,7 @@ void hosts_expire(int64_t now)
 		t_remove(&flow_t, flow_t.oldest);
 	while (host_t.oldest != NONE &&
 	    now - host_v[host_t.oldest].last_seen > HOST_IDLE_LIMIT) {
+		host_gone(host_t.oldest);
 		t_remove(&host_t, host_t.oldest);
 		hosts_gen++;
 	}

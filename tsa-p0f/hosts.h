@@ -30,21 +30,34 @@ struct sig_hist {
 	int64_t ms;		/* when it was seen */
 };
 
-/* What a host's src_/dst_ pairs show. */
-struct host_shown {
+/*
+ * What a host record says of a host (host_rec.c), kept as it was last
+ * written, so that a record is written only when something changed.
+ */
+struct host_facts {
 	const struct p0f_label *os, *app;
 	const char *link, *lang;
-	uint64_t up;		/* uptime in minutes, UINT64_MAX: none */
+	int64_t up_ms;		/* when up_min was measured (ms) */
+	int64_t fp_first, fp_last;	/* fingerprint times (ms), 0: none */
+	double up_hz;		/* the measured clock frequency */
+	uint32_t up_min;
+	uint16_t mtu;		/* 0: none */
 	int16_t dist;
 	uint8_t bad_sw;
-	bool nat, chg;
+	bool up_known, nat, chg;
 };
 
 struct host {
 	bool pairs_valid;	/* false: host_pairs.c never packed them */
+	bool said;		/* a host record with facts was written */
 	bool up_known;
+	uint8_t alen;
+	uint8_t addr[16];	/* for the host record */
 	uint32_t up_min;
 	int64_t up_ms;		/* when up_min was measured */
+	double up_hz;
+	int64_t fp_first, fp_last;	/* first and last fingerprint (ms) */
+	uint16_t mtu;		/* implied by the last MSS, 0: none */
 
 	int64_t last_seen;	/* seconds */
 	struct sig_hist syn, synack;
@@ -65,7 +78,8 @@ struct host {
 				   verdict (nat.c); no key shows them yet */
 	uint8_t scores[2][NAT_SCORES];	/* [0] as server, [1] as client */
 	int64_t last_nat, last_chg;	/* seconds, 0: never */
-	struct host_shown pairs_of;	/* what the pairs were packed from */
+	const struct p0f_label *pairs_os;	/* what the pairs show */
+	struct host_facts said_facts;	/* what the last host record said */
 };
 
 struct flow {
@@ -91,8 +105,9 @@ extern uint64_t hosts_gen;
 /*
  * Set by host_get for the host at each place (host_find), for
  * host_pairs.c, which clears it when it has packed the host's pairs
- * again: one byte a host, apart from the hosts, so that every record
- * reads it from the cache.
+ * again and written its host record if its facts changed: one byte a
+ * host, apart from the hosts, so that every record reads it from the
+ * cache.
  */
 extern bool *host_changed;
 
@@ -123,6 +138,13 @@ struct flow *flow_find(const uint8_t *src, const uint8_t *dst, uint8_t alen,
 struct flow *flow_new(const uint8_t *src, const uint8_t *dst, uint8_t alen,
     uint16_t sport, uint16_t dport, int64_t now);
 void flow_end(struct flow *f);
+
+/*
+ * Called with a host that is being forgotten (the cache is full, or it
+ * was idle too long) and of which a host record was written: the readers
+ * of the stream must learn that nothing is known of it any more.
+ */
+extern void (*host_forget_hook)(const struct host *h);
 
 /*
  * Forget connections older than 30 s and hosts idle for two hours, as p0f

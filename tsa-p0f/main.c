@@ -2,8 +2,10 @@
  * tsa-p0f: p0f v3 fingerprinting on the record stream.
  *
  * Reads p0f's signature database, then annotates SYN, SYN+ACK and HTTP
- * records with their fingerprints and every packet record with what is
- * known of its two endpoints.  Works on files, in pipes, after any stage.
+ * records with their fingerprints and every packet record with its two
+ * endpoints' OS, and writes a host record, before the packet record, for
+ * each host whose facts that record changed.  Works on files, in pipes,
+ * after any stage.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include "annotate.h"
 #include "config.h"
 #include "host_pairs.h"
+#include "host_rec.h"
 #include "hosts.h"
 #include "sig_read.h"
 #include "tsa.h"
@@ -33,7 +36,7 @@ static const struct tsa_opt options[] = {
 	  "counts as a quirk; frames p0f does not read change\nnothing" },
 	{ .name = "host-cache", .type = TSA_OPT_U64, .arg = "N", .section = "p0f",
 	  .key = "HostCacheSize", .def = "10000", .min = 1, .max = 100000000,
-	  .unit_bytes = 160, .dest = &opt.hosts,
+	  .unit_bytes = 600, .dest = &opt.hosts,
 	  .help = "hosts remembered; the least recently active go first" },
 	{ .name = "output", .shrt = 'o', .type = TSA_OPT_PATH, .arg = "FILE",
 	  .def = "-", .dest = &opt.out, .help = "write here instead of stdout" },
@@ -45,9 +48,11 @@ static const struct tsa_opt options[] = {
 static const struct tsa_tool tool = {
 	.synopsis = "[OPTIONS] [FILE]",
 	.about = "Fingerprint SYN, SYN+ACK and HTTP records with p0f v3's signatures and\n"
-	    "annotate every packet record with what is known of its endpoints (OS,\n"
-	    "distance, link, uptime, application, language).  Reads FILE or standard\n"
-	    "input, writes standard output.",
+	    "annotate every packet record with its endpoints' OS; what is known of a\n"
+	    "host (OS, distance, link, uptime, application, language...) goes into a\n"
+	    "host record, written when it changes, before the first packet record\n"
+	    "that depends on it.  Reads FILE or standard input, writes standard\n"
+	    "output.",
 	.opts = options,
 };
 
@@ -86,10 +91,12 @@ int main(int argc, char **argv)
 		tsa_die("%s", err);
 	hosts_init((uint32_t)opt.hosts, MAX_CONN);
 	host_pairs_init(db, (uint32_t)opt.hosts);
+	host_rec_init(db);
 
 	r = tsa_reader_open(first < argc ? argv[first] : NULL);
 	annotate_init(db, opt.compat, link_type(r));
 	w = tsa_writer_open(opt.out, 0);
+	tsa_header_flag(w, HOST_REC_HDR);
 	tsa_header_pass(w, r, NULL, argc, argv);
 	while ((rc = annotate_next(r, w)) > 0)
 		;
@@ -112,6 +119,7 @@ int main(int argc, char **argv)
 		tsa_warn("%llu records; peak RSS %ld KiB", (unsigned long long)
 		    tsa_reader_count(r), tsa_peak_rss_kib());
 	tsa_reader_close(r);
+	host_rec_free();
 	host_pairs_free();
 	hosts_free();
 	p0f_db_free(db);

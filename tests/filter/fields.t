@@ -30,7 +30,11 @@ for line in p.stdout.splitlines():
 # section's title.  The endpoint tables list the src_ form.
 SECTIONS = {"Packet records (tsa-capture)": "tsa-capture",
             "Geolocation keys (tsa-geo)": "tsa-geo",
-            "Fingerprint keys (tsa-p0f)": "tsa-p0f"}
+            "Fingerprint keys (tsa-p0f)": "tsa-p0f",
+            "Host records (tsa-p0f)": "tsa-p0f"}
+# The keys of a host record are filtered as each endpoint's (src_dist), but
+# for its address, which is src_addr and dst_addr themselves.
+HOST_SECTION = "Host records (tsa-p0f)"
 with open(os.path.join(TOP, "docs/stream.md")) as f:
     doc = f.read()
 documented, doc_type = {}, {}
@@ -46,6 +50,10 @@ for title, stage in SECTIONS.items():
     for row in rows:
         cells = [c.strip() for c in row.strip("|").split("|")]
         for key in re.findall(r"`([a-z0-9_]+)`", cells[0]):
+            if title == HOST_SECTION:
+                if key == "addr":
+                    continue
+                key = "src_" + key
             for k in {key, re.sub(r"^src_", "dst_", key)}:
                 if documented.get(k, stage) != stage:
                     fail(f"docs/stream.md: {k} in two sections")

@@ -96,7 +96,8 @@ def run_tsa(path, errors, compat=True):
     if p.returncode != want:
         errors.append("tsa-p0f on %s: exit %d (want %d): %s" % (
             path, p.returncode, want, p.stderr.decode().strip()))
-    return [r for r in tsatest.maps(p.stdout)[1:] if "src_addr" in r]
+    return [r for r in tsatest.host_view(tsatest.maps(p.stdout)[1:])
+            if "src_addr" in r]
 
 
 def compare(path):

@@ -26,14 +26,17 @@ def stream(recs, header=None):
     return tsatest.pack(h, recs, end=bool(h.get(tsatest.END_KEY)))
 
 
-def run(args, data, check_rc=True):
-    """Run tsa-p0f; returns (rc, header, records, stderr)."""
+def run(args, data, check_rc=True, hosts=False):
+    """Run tsa-p0f; returns (rc, header, records, stderr).  The records are
+    as tsatest.host_view shows them (each packet with its endpoints' host
+    facts as src_... and dst_... keys), or as written if hosts."""
     p = subprocess.run([TSA_P0F] + args, input=data, capture_output=True)
     if check_rc and p.returncode != 0:
         print(p.stderr.decode())
         raise SystemExit("tsa-p0f failed: %d" % p.returncode)
     out = tsatest.maps(p.stdout)
-    return p.returncode, out[0] if out else None, out[1:], p.stderr.decode()
+    recs = out[1:] if hosts else tsatest.host_view(out[1:])
+    return p.returncode, out[0] if out else None, recs, p.stderr.decode()
 
 
 def csum(b):
