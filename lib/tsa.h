@@ -4,6 +4,7 @@
 
 #include "addr.h"
 #include "hash.h"
+#include "hostfacts.h"
 #include "mp.h"
 #include "opts.h"
 #include "settings.h"

@@ -510,6 +510,110 @@ static void test_settings(const char *dir)
 	free(p);
 }
 
+/* A host record: type, addr, then dist (if >= 0) and pad bytes of text. */
+static void host_rec(struct mp_buf *b, const uint8_t *a, size_t alen,
+    int dist, size_t pad)
+{
+	static char text[2000];
+
+	memset(text, 'x', sizeof text);
+	b->len = 0;
+	mp_put_map(b, 2 + (dist >= 0) + (pad > 0));
+	mp_put_cstr(b, "type");
+	mp_put_cstr(b, "host");
+	mp_put_cstr(b, "addr");
+	mp_put_bin(b, a, alen);
+	if (dist >= 0) {
+		mp_put_cstr(b, "dist");
+		mp_put_uint(b, (uint64_t)dist);
+	}
+	if (pad) {
+		mp_put_cstr(b, "pad");
+		mp_put_str(b, text, pad);
+	}
+}
+
+static uint64_t dist_of(const struct tsa_hostfacts *t, const uint8_t *a,
+    size_t alen)
+{
+	const struct tsa_host *h = tsa_hostfacts_find(t, a, alen);
+	struct mp_obj v;
+
+	if (!h || !tsa_host_get(h, "dist", 4, &v) || v.type != MP_UINT)
+		return UINT64_MAX;
+	return v.u;
+}
+
+/*
+ * lib/hostfacts: the latest record per address, the least recently
+ * updated out first, a forgotten host gone, a large record cut to whole
+ * pairs, the uptime at a time.
+ */
+static void test_hostfacts(void)
+{
+	struct tsa_hostfacts *t = tsa_hostfacts_new(2);
+	struct mp_buf b = { 0 };
+	uint8_t a[3][16] = { { 192, 0, 2, 1 }, { 192, 0, 2, 2 },
+	    { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } };
+	struct mp_obj v;
+	uint64_t serial = tsa_hostfacts_serial(t), up;
+
+	host_rec(&b, a[0], 4, 5, 0);
+	CHECK(tsa_hostfacts_put(t, b.p, b.len));
+	CHECK(tsa_hostfacts_serial(t) != serial);
+	host_rec(&b, a[1], 4, 6, 0);
+	CHECK(tsa_hostfacts_put(t, b.p, b.len));
+	CHECK(dist_of(t, a[0], 4) == 5 && dist_of(t, a[1], 4) == 6);
+	/* The same address as IPv6 is another host. */
+	CHECK(tsa_hostfacts_find(t, a[0], 16) == NULL);
+	/* An update makes a[0] the newest: a new host pushes a[1] out. */
+	host_rec(&b, a[0], 4, 7, 0);
+	CHECK(tsa_hostfacts_put(t, b.p, b.len));
+	host_rec(&b, a[2], 16, 8, 0);
+	CHECK(tsa_hostfacts_put(t, b.p, b.len));
+	CHECK(dist_of(t, a[0], 4) == 7 && dist_of(t, a[2], 16) == 8);
+	CHECK(tsa_hostfacts_find(t, a[1], 4) == NULL);
+	CHECK(tsa_hostfacts_stats(t)->evicted == 1);
+	/* Forgotten: only type and addr. */
+	host_rec(&b, a[0], 4, -1, 0);
+	CHECK(tsa_hostfacts_put(t, b.p, b.len));
+	CHECK(tsa_hostfacts_find(t, a[0], 4) == NULL);
+	CHECK(dist_of(t, a[2], 16) == 8);
+	/* Too large: the pairs that fit are kept. */
+	host_rec(&b, a[1], 4, 9, 1500);
+	CHECK(tsa_hostfacts_put(t, b.p, b.len));
+	CHECK(dist_of(t, a[1], 4) == 9);
+	CHECK(!tsa_host_get(tsa_hostfacts_find(t, a[1], 4), "pad", 3, &v));
+	CHECK(tsa_hostfacts_stats(t)->cut == 1);
+	/* No address: refused, nothing changes. */
+	b.len = 0;
+	mp_put_map(&b, 1);
+	mp_put_cstr(&b, "type");
+	mp_put_cstr(&b, "host");
+	CHECK(!tsa_hostfacts_put(t, b.p, b.len));
+	CHECK(tsa_hostfacts_stats(t)->bad == 1);
+	/* Uptime: 100 min measured at 10.5 s; 59.5 s later still 100. */
+	b.len = 0;
+	mp_put_map(&b, 4);
+	mp_put_cstr(&b, "type");
+	mp_put_cstr(&b, "host");
+	mp_put_cstr(&b, "addr");
+	mp_put_bin(&b, a[0], 4);
+	mp_put_cstr(&b, "uptime_min");
+	mp_put_uint(&b, 100);
+	mp_put_cstr(&b, "uptime_time");
+	mp_put_time(&b, 10, 500000000);
+	CHECK(tsa_hostfacts_put(t, b.p, b.len));
+	const struct tsa_host *h = tsa_hostfacts_find(t, a[0], 4);
+	CHECK(h && tsa_host_uptime(h, 5, 0, &up) && up == 100);
+	CHECK(h && tsa_host_uptime(h, 70, 0, &up) && up == 100);
+	CHECK(h && tsa_host_uptime(h, 70, 500000000, &up) && up == 101);
+	CHECK(h && tsa_host_uptime(h, 3610, 500000000, &up) && up == 160);
+	CHECK(!tsa_host_uptime(tsa_hostfacts_find(t, a[1], 4), 70, 0, &up));
+	mp_buf_free(&b);
+	tsa_hostfacts_free(t);
+}
+
 int main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : "/tmp";
@@ -524,6 +628,7 @@ int main(int argc, char **argv)
 	test_stream(dir);
 	test_truncated(dir);
 	test_settings(dir);
+	test_hostfacts();
 	printf("%d checks, %d failed\n", checks, failures);
 	return failures != 0;
 }
