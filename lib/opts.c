@@ -35,8 +35,8 @@ static const struct { const char *name; char shrt; const char *arg, *help; } bui
 
 /* Sections of settings.ini that some tool reads (for "unknown section"). */
 static const char *const known_sections[] = {
-	"app", "capture", "geoip", "p0f", "aggregate", "security", "plot", "gen",
-	"nats", NULL,
+	"app", "capture", "geoip", "p0f", "filter", "aggregate", "security",
+	"plot", "gen", "nats", NULL,
 };
 
 static const struct tsa_tool *parsed;	/* the table tsa_opt_given asks about */

@@ -6,7 +6,7 @@
  */
 #include "expr.h"
 #include "glob.h"
-#include "mp.h"
+#include "tsa.h"
 
 struct ctx {
 	const struct filter *f;
@@ -175,8 +175,16 @@ enum filter_verdict filter_record(struct filter *f, const uint8_t *rec,
 	int rc = scan_record(f, rec, len, vals, &found);
 	if (rc < 0)
 		return FILTER_BAD;
-	if (rc > 0)
+	if (rc > 0) {
+		struct mp_obj t;
+		if (f->hosts && tsa_rec_type(rec, len, &t) &&
+		    tsa_hostfacts_type(&t))
+			tsa_hostfacts_put(f->hosts, rec, len);
 		return FILTER_OTHER;
+	}
+	uint64_t miss = f->host_keys & ~found;
+	if (miss && f->hosts)
+		hosts_fill(f, miss, vals, &found);
 	f->seen |= found;
 	struct ctx c = {f, found, vals};
 	return eval(&c, f->root) ? FILTER_PASS : FILTER_FAIL;

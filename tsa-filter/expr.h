@@ -134,6 +134,15 @@ struct filter {
 	int nkeys;
 	uint32_t root;
 	uint64_t seen;		/* bit k: keys[k] was in a packet record */
+	/*
+	 * Host facts (hosts.c): keys[k] of the form src_X or dst_X (bit k of
+	 * host_keys) that a packet record lacks is X of the latest host
+	 * record of its src_addr or dst_addr, kept in hosts; k_src, k_dst,
+	 * k_ts are where those addresses and the time are found.
+	 */
+	struct tsa_hostfacts *hosts;
+	uint64_t host_keys;
+	int k_src, k_dst, k_ts;
 };
 
 /* ---- one record (scan.c, eval.c) ---- */
@@ -151,5 +160,14 @@ struct val {
  */
 int scan_record(const struct filter *f, const uint8_t *rec, size_t len,
     struct val *vals, uint64_t *found);
+
+/*
+ * After compiling: note the host-fact keys, adding the keys they need
+ * (parse.c's add_key, passed in) while there is room.
+ */
+void hosts_prepare(struct filter *f, int (*add)(struct filter *, char *));
+/* The keys of mask missing from a packet record, from the host facts. */
+void hosts_fill(const struct filter *f, uint64_t mask, struct val *vals,
+    uint64_t *found);
 
 #endif

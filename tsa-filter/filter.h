@@ -28,7 +28,16 @@ enum filter_verdict {
 };
 
 /*
- * Allocates nothing; safe on any bytes.  Notes which of the expression's
+ * Keep host records in t (NULL: none), so that a field src_X or dst_X that
+ * a packet record lacks is X of its endpoint's latest host record (the
+ * uptime, uptime_min, as measured plus the minutes since, at the packet's
+ * time).  The table is the caller's.
+ */
+struct tsa_hostfacts;
+void filter_set_hosts(struct filter *f, struct tsa_hostfacts *t);
+
+/*
+ * Allocates nothing (but for host records kept); safe on any bytes.  Notes which of the expression's
  * fields the record has, for filter_warn_unseen.
  */
 enum filter_verdict filter_record(struct filter *f, const uint8_t *rec,

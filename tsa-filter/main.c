@@ -21,6 +21,7 @@ static struct {
 	const char *in, *out, *fail;
 	int verbose;
 	bool list_fields;
+	uint64_t host_facts;
 } opt;
 
 static const struct tsa_opt options[] = {
@@ -39,6 +40,11 @@ static const struct tsa_opt options[] = {
 	  .help = "records read, passed and failed on stderr at the end" },
 	{ .name = "count", .type = TSA_OPT_COUNT, .dest = &opt.verbose,
 	  .help = "the same as --verbose" },
+	{ .name = "host-facts", .type = TSA_OPT_U64, .arg = "N",
+	  .section = "filter", .key = "HostFacts", .def = "10000", .min = 1,
+	  .max = 100000000, .unit_bytes = 400, .dest = &opt.host_facts,
+	  .help = "hosts whose latest host record is kept, for the\n"
+	  "src_ and dst_ host facts (at least [p0f] HostCacheSize)" },
 	{ .name = "list-fields", .type = TSA_OPT_FLAG, .dest = &opt.list_fields,
 	  .help = "the documented fields: name, what each holds, the\n"
 	  "stage that adds it; then exit" },
@@ -144,6 +150,9 @@ int main(int argc, char **argv)
 	if (!f)
 		tsa_die("expression, column %d: %s", err.col, err.msg);
 
+	struct tsa_hostfacts *hosts = tsa_hostfacts_new((uint32_t)opt.host_facts);
+	filter_set_hosts(f, hosts);
+
 	struct tsa_reader *r = tsa_reader_open(in);
 	size_t hlen;
 	const uint8_t *hdr = tsa_reader_header(r, &hlen);
@@ -222,5 +231,6 @@ int main(int argc, char **argv)
 		    nother == 1 ? "" : "s");
 	tsa_reader_close(r);
 	filter_free(f);
+	tsa_hostfacts_free(hosts);
 	return rc < 0 || tsa_exit_status();
 }

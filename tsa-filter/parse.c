@@ -402,6 +402,7 @@ struct filter *filter_compile(const char *text, struct filter_error *err)
 		goto bad;
 	}
 	f->root = (uint32_t)root;
+	hosts_prepare(f, add_key);
 	return f;
 bad:
 	filter_free(f);
