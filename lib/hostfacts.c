@@ -227,6 +227,7 @@ bool tsa_hostfacts_put(struct tsa_hostfacts *t, const uint8_t *rec,
 	}
 	memcpy((void *)e->h.rec, rec, len);
 	e->h.len = (uint32_t)len;
+	e->h.serial = t->serial;
 	return true;
 }
 

@@ -25,6 +25,7 @@ struct tsa_hostfacts;
 struct tsa_host {
 	const uint8_t *rec;
 	uint32_t len;
+	uint64_t serial;	/* tsa_hostfacts_serial() when it was put */
 };
 
 struct tsa_hostfacts_stats {

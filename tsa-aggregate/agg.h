@@ -17,7 +17,8 @@
 
 #define NS 1000000000LL
 
-enum rec_kind { REC_PACKET, REC_OTHER, REC_BAD };
+/* REC_HOST: a host record (tsa-p0f), REC_OTHER: any other with a type. */
+enum rec_kind { REC_PACKET, REC_HOST, REC_OTHER, REC_BAD };
 
 /* tsa-geo's and tsa-p0f's keys of an endpoint (src_country, src_os, ...). */
 enum { EK_COUNTRY, EK_OS, EK_OS_CLASS, EK_APP, EK_DIST, EK_LINK, EK_LANG,
@@ -212,6 +213,7 @@ struct host {
 	uint64_t synack_in;		/* SYN-ACKs it received (answers) */
 	uint64_t dnsq, dnsr_in;		/* DNS queries sent, responses received */
 	uint64_t bytes;
+	uint64_t facts_seen;		/* host records as of this serial (facts.c) */
 };
 #define HF_UPTIME	0x01
 #define HF_NAT		0x02	/* tsa-p0f saw several systems behind it */
@@ -514,6 +516,12 @@ struct agg {
 	struct svc_count apps[NAPPS];
 	struct svc_count *ports;	/* [(proto - 1) << 16 | port], TCP and UDP */
 	struct hosts hosts;
+	/*
+	 * The latest host record of each address, and its serial
+	 * (tsa_hostfacts_serial), which a host's facts are compared with.
+	 */
+	struct tsa_hostfacts *facts;
+	uint64_t facts_serial;
 	struct pairs pairs;
 	struct labels labels;
 	struct domains *domains;
@@ -649,6 +657,13 @@ static inline void put_ns(struct mp_buf *b, int64_t ns)
 	mp_put_time(b, s, (uint32_t)r);
 }
 
+/* ---- facts.c: what host records say of a host ---- */
+/* Take in a host record. */
+void facts_put(struct agg *a, const struct pkt *p);
+/* The host's facts (application, distance, link, language, uptime, NAT)
+   from its host record, if newer. */
+void facts_sync(struct agg *a, struct host *h);
+
 /* options.c: the option table, and what it sets */
 /* Window = auto: the whole stream of a file; this, sliding, for a live source. */
 #define LIVE_WINDOW "60s"
@@ -657,7 +672,7 @@ static inline void put_ns(struct mp_buf *b, int64_t ns)
 struct agg_opts {
 	const char *window, *every, *local, *out;
 	uint64_t buckets, top_hosts, top_domains;
-	uint64_t domain_cache, host_table, scan_table, max_window;
+	uint64_t domain_cache, host_table, scan_table, max_window, host_facts;
 	struct thresholds th;
 	bool pass, live, merge;
 	uint64_t merge_lag, merge_sensors, merge_memory;

@@ -189,6 +189,8 @@ static void setup(struct agg *a)
 	for (volatile struct svc_count *c = a->ports; c < a->ports + (2 << 16);
 	    c++)
 		c->packets = c->bytes = 0;
+	a->facts = tsa_hostfacts_new((uint32_t)agg_opt.host_facts);
+	a->facts_serial = tsa_hostfacts_serial(a->facts);
 	pairs_init(&a->pairs, (uint32_t)agg_opt.scan_table);
 	labels_init(&a->labels, 4096);
 	a->domains = domains_new((uint32_t)agg_opt.domain_cache);
@@ -252,7 +254,13 @@ int main(int argc, char **argv)
 		}
 		if ((rc = record_read(r, &p)) <= 0)
 			break;
+		if (p.kind == REC_HOST) {
+			/* then passed on like any record with a type */
+			facts_put(a, &p);
+			p.kind = REC_OTHER;
+		}
 		switch (p.kind) {
+		case REC_HOST:
 		case REC_OTHER:
 			if (!a->started)
 				note_stats(a, &p);

@@ -89,6 +89,12 @@ static const struct tsa_opt options[] = {
 	  .dest = &agg_opt.host_table,
 	  .help = "addresses a window holds (more are counted\n"
 	  "without a host entry)" },
+	{ .name = "host-facts", .type = TSA_OPT_U64, .arg = "N",
+	  .section = "aggregate", .key = "HostFacts", .def = "10000",
+	  .min = 1, .max = 100000000, .unit_bytes = 400,
+	  .dest = &agg_opt.host_facts,
+	  .help = "hosts whose latest host record is kept, for their\n"
+	  "application and distance (at least [p0f] HostCacheSize)" },
 	{ .name = "scan-table", .type = TSA_OPT_U64, .arg = "N",
 	  .section = "aggregate", .key = "ScanTableSize", .def = "262144",
 	  .min = 16, .max = 1 << 26, .unit_bytes = 16,

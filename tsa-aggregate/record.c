@@ -2,7 +2,9 @@
  * A packet record's keys, found by the reader in the walk that frames the
  * record (tsa_read_find): the values of other keys are skipped, and only
  * the wanted values are decoded.  Of a repeated key the first counts; the
- * stages replace keys rather than repeat them.
+ * stages replace keys rather than repeat them.  src_app and src_dist are
+ * in host records (facts.c) since tsa-p0f writes them; they are still
+ * read from a packet record that has them (a stream saved before).
  */
 #include <stddef.h>
 
@@ -68,7 +70,7 @@ static enum rec_kind parse(uint64_t found, const struct mp_obj *v, struct pkt *p
 
 #define HAS(k) (found & (1LL << (k)))
 	if (HAS(K_TYPE))
-		return REC_OTHER;
+		return tsa_hostfacts_type(&v[K_TYPE]) ? REC_HOST : REC_OTHER;
 
 	/* A packet record without addresses or time cannot be placed. */
 	if (!HAS(K_TIMESTAMP) || !mp_obj_time(&v[K_TIMESTAMP], &sec, &nsec) ||

@@ -149,6 +149,9 @@ static inline __attribute__((always_inline)) void endpoint(struct agg *a,
 		if ((o = pkt_key(p, side, EK_NAT, MP_BOOL)) && o->b)
 			h->facts |= HF_NAT;
 	}
+	/* Host records since it last looked: its own may be among them. */
+	if (h->facts_seen != a->facts_serial)
+		facts_sync(a, h);
 }
 
 /*
