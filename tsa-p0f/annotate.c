@@ -31,7 +31,7 @@
 struct annotate_stats annotate_stats;
 
 static const struct p0f_db *db;
-static bool compat;
+static bool compat, rerun;
 static int ip_off = P0F_LINK_UNKNOWN;	/* where p0f reads the IP header */
 static unsigned to_expire = EXPIRE_INTERVAL;	/* packets to the next look */
 static int64_t last_expire;
@@ -67,10 +67,12 @@ static struct tsa_writer *out;
 
 #define KEY(lit) tsa_rec_keyn(out, lit, sizeof lit - 1)
 
-void annotate_init(const struct p0f_db *d, bool c, int64_t link_type)
+void annotate_init(const struct p0f_db *d, bool c, int64_t link_type,
+    bool r)
 {
 	db = d;
 	compat = c;
+	rerun = r;
 	if (compat)
 		ip_off = p0f_ip_offset(link_type);
 	mp_keys_init(&keyset, keys, compat ? NKEYS : K_LEN);
@@ -351,16 +353,23 @@ int annotate_next(struct tsa_reader *r, struct tsa_writer *w)
 
 	if (rc <= 0)
 		return rc;
-	tsa_rec_begin(w, rec, len);
-	out = w;
 	/* Not a packet record (stats, snapshots...): copied unchanged. */
 	if (!(found & 1 << K_SRC) || !(found & 1 << K_DST) ||
 	    v[K_SRC].type != MP_BIN || v[K_DST].type != MP_BIN ||
 	    v[K_SRC].len != v[K_DST].len ||
 	    (v[K_SRC].len != 4 && v[K_SRC].len != 16)) {
+		struct mp_obj t;
+
+		/* but an earlier run's host records, which this run writes */
+		if (rerun && tsa_rec_type(rec, len, &t) &&
+		    tsa_hostfacts_type(&t))
+			return 1;
+		tsa_rec_begin(w, rec, len);
 		tsa_rec_end(w);
 		return 1;
 	}
+	tsa_rec_begin(w, rec, len);
+	out = w;
 	p.src = v[K_SRC].ptr;
 	p.dst = v[K_DST].ptr;
 	p.alen = (uint8_t)v[K_SRC].len;

@@ -22,9 +22,11 @@ extern struct annotate_stats annotate_stats;
  * compat: reproduce p0f 3.09b exactly (the IPv6 flow label counts as a
  * quirk; frames p0f does not read change nothing: cut short, with IPv6
  * extension headers, or of a link type where it finds no IP header).
- * link_type: the stream header's, -1 if it has none.
+ * link_type: the stream header's, -1 if it has none.  rerun: tsa-p0f ran
+ * on the stream before; its host records are replaced by this run's.
  */
-void annotate_init(const struct p0f_db *db, bool compat, int64_t link_type);
+void annotate_init(const struct p0f_db *db, bool compat, int64_t link_type,
+    bool rerun);
 
 /*
  * Read the next record from r and copy it to w with the fingerprint keys

@@ -94,7 +94,7 @@ int main(int argc, char **argv)
 	host_rec_init(db);
 
 	r = tsa_reader_open(first < argc ? argv[first] : NULL);
-	annotate_init(db, opt.compat, link_type(r));
+	annotate_init(db, opt.compat, link_type(r), tsa_header_ran(r, "tsa-p0f"));
 	w = tsa_writer_open(opt.out, 0);
 	tsa_header_flag(w, HOST_REC_HDR);
 	tsa_header_pass(w, r, NULL, argc, argv);
