@@ -166,37 +166,46 @@ static const uint8_t *to_keep(struct tsa_hostfacts *t, const uint8_t *rec,
 	return t->cut.p;
 }
 
-bool tsa_hostfacts_put(struct tsa_hostfacts *t, const uint8_t *rec,
-    size_t len)
+struct tsa_host *tsa_hostfacts_put(struct tsa_hostfacts *t,
+    const uint8_t *rec, size_t len)
 {
-	static const char *const keys[] = { "addr", "type" };
-	struct mp_obj v[2];
-	int64_t found = mp_map_get(rec, len, keys, 2, v);
+	struct mp_obj v;
+
+	if (mp_map_get1(rec, len, "addr", &v) != 1 || v.type != MP_BIN ||
+	    (v.len != 4 && v.len != 16)) {
+		t->st.bad++;
+		return NULL;
+	}
+	return tsa_hostfacts_set(t, v.ptr, v.len, rec, len);
+}
+
+struct tsa_host *tsa_hostfacts_set(struct tsa_hostfacts *t,
+    const uint8_t *a, size_t alen, const uint8_t *rec, size_t len)
+{
 	uint64_t x, y;
 	uint32_t h, i, pairs;
 	const uint8_t *p = rec;
 	struct entry *e;
 
-	if (found < 0 || !(found & 1) || v[0].type != MP_BIN ||
-	    (v[0].len != 4 && v[0].len != 16)) {
+	if (mp_map_header(&p, rec + len, &pairs) < 0 ||
+	    (alen != 4 && alen != 16)) {
 		t->st.bad++;
-		return false;
+		return NULL;
 	}
 	t->st.records++;
 	t->serial++;
-	tsa_addr_words(v[0].ptr, v[0].len, &x, &y);
-	h = tsa_addr_hash(x, y, v[0].len);
-	i = lookup(t, x, y, (uint8_t)v[0].len, h);
+	tsa_addr_words(a, alen, &x, &y);
+	h = tsa_addr_hash(x, y, alen);
+	i = lookup(t, x, y, (uint8_t)alen, h);
 	/* Only type and addr: the host was forgotten. */
-	if (mp_map_header(&p, rec + len, &pairs) == 0 &&
-	    pairs == (uint32_t)__builtin_popcountll((uint64_t)found)) {
+	if (pairs <= 2) {
 		if (i != NONE)
 			remove_entry(t, i);
-		return true;
+		return NULL;
 	}
 	if (!(rec = to_keep(t, rec, &len))) {
 		t->st.bad++;
-		return false;
+		return NULL;
 	}
 	if (i == NONE) {
 		if (t->free_head == NONE) {
@@ -208,7 +217,7 @@ bool tsa_hostfacts_put(struct tsa_hostfacts *t, const uint8_t *rec,
 		t->free_head = e->chain;
 		e->w0 = x;
 		e->w1 = y;
-		e->alen = (uint8_t)v[0].len;
+		e->alen = (uint8_t)alen;
 		e->hash = h;
 		e->chain = t->bucket[h & t->mask];
 		t->bucket[h & t->mask] = i;
@@ -228,7 +237,8 @@ bool tsa_hostfacts_put(struct tsa_hostfacts *t, const uint8_t *rec,
 	memcpy((void *)e->h.rec, rec, len);
 	e->h.len = (uint32_t)len;
 	e->h.serial = t->serial;
-	return true;
+	e->h.user = 0;
+	return &e->h;
 }
 
 const struct tsa_host *tsa_hostfacts_find(const struct tsa_hostfacts *t,

@@ -26,6 +26,7 @@ struct tsa_host {
 	const uint8_t *rec;
 	uint32_t len;
 	uint64_t serial;	/* tsa_hostfacts_serial() when it was put */
+	uint64_t user;		/* the caller's (what it decoded), 0 when put */
 };
 
 struct tsa_hostfacts_stats {
@@ -48,12 +49,15 @@ static inline bool tsa_hostfacts_type(const struct mp_obj *t)
 
 /*
  * Take in a host record (a map whose type is "host"): from now on it is
- * its address's.  One with only its type and address (the host was
- * forgotten) leaves nothing known of the address.  Returns false for a
- * record without an address (counted in bad), which changes nothing.
+ * its address's, and returned.  One with only its type and address (the
+ * host was forgotten) leaves nothing known of the address: NULL.  A record
+ * without an address (counted in bad) changes nothing: NULL.
  */
-bool tsa_hostfacts_put(struct tsa_hostfacts *t, const uint8_t *rec,
-    size_t len);
+struct tsa_host *tsa_hostfacts_put(struct tsa_hostfacts *t,
+    const uint8_t *rec, size_t len);
+/* The same for a caller that found the address (alen 4 or 16) already. */
+struct tsa_host *tsa_hostfacts_set(struct tsa_hostfacts *t,
+    const uint8_t *a, size_t alen, const uint8_t *rec, size_t len);
 
 /*
  * The latest record of the address of alen (4 or 16) bytes at a, or NULL

@@ -23,6 +23,8 @@ enum rec_kind { REC_PACKET, REC_HOST, REC_OTHER, REC_BAD };
 /* tsa-geo's and tsa-p0f's keys of an endpoint (src_country, src_os, ...). */
 enum { EK_COUNTRY, EK_OS, EK_OS_CLASS, EK_APP, EK_DIST, EK_LINK, EK_LANG,
 	EK_UPTIME, EK_NAT, EK_LAT, EK_LON, EK_CITY, EK_ASN, EK_ORG, NEK };
+/* The keys of a host record that tsa-aggregate reads (facts.c). */
+enum { HK_APP, HK_DIST, NHK };
 
 /*
  * A record as read (record.c): where it is, what it is, and of a packet
@@ -51,7 +53,8 @@ struct pkt {
 	 * (ev[side * NEK + k]), each valid if its bit is set in ek.  Read
 	 * through pkt_key where needed: a country only for a host new to the
 	 * window, the labels to compare with its own.  Valid until the next
-	 * record_read.
+	 * record_read.  Of a host record (REC_HOST): its address in src and
+	 * slen, its HK_ keys in ev and ek.
 	 */
 	const struct mp_obj *ev;
 	uint32_t ek;

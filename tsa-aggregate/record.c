@@ -14,8 +14,10 @@ enum {
 	K_TYPE, K_TIMESTAMP, K_LENGTH, K_SRC_ADDR, K_DST_ADDR, K_DST_PORT,
 	K_TCP_FLAGS, K_TLS_SNI, K_HTTP_HOST, K_DNS_QR, K_DNS_QNAMES,
 	K_DNS_IPS, K_DNS_CNAMES, K_SRC_PORT, K_PROTOCOL, K_APP_TYPE,
+	/* a host record's (HK_), its address first */
+	K_ADDR, K_HOST,
 	/* the endpoint keys (EK_), the src_ ones, then the dst_ ones */
-	K_EP, NKEYS = K_EP + 2 * NEK
+	K_EP = K_HOST + NHK, NKEYS = K_EP + 2 * NEK
 };
 
 static const char *const names[NKEYS] = {
@@ -27,6 +29,7 @@ static const char *const names[NKEYS] = {
 	[K_DNS_IPS] = "dns_resp_ips", [K_DNS_CNAMES] = "dns_cnames",
 	[K_SRC_PORT] = "src_port", [K_PROTOCOL] = "protocol",
 	[K_APP_TYPE] = "application_type",
+	[K_ADDR] = "addr", [K_HOST + HK_APP] = "app", [K_HOST + HK_DIST] = "dist",
 	[K_EP + EK_COUNTRY] = "src_country", [K_EP + NEK + EK_COUNTRY] = "dst_country",
 	[K_EP + EK_OS] = "src_os", [K_EP + NEK + EK_OS] = "dst_os",
 	[K_EP + EK_OS_CLASS] = "src_os_class", [K_EP + NEK + EK_OS_CLASS] = "dst_os_class",
@@ -69,8 +72,17 @@ static enum rec_kind parse(uint64_t found, const struct mp_obj *v, struct pkt *p
 	uint32_t nsec;
 
 #define HAS(k) (found & (1LL << (k)))
-	if (HAS(K_TYPE))
-		return tsa_hostfacts_type(&v[K_TYPE]) ? REC_HOST : REC_OTHER;
+	if (HAS(K_TYPE)) {
+		if (!tsa_hostfacts_type(&v[K_TYPE]))
+			return REC_OTHER;
+		if (!HAS(K_ADDR) || !is_addr(&v[K_ADDR]))
+			return REC_OTHER;	/* no host's: passed on */
+		p->src = v[K_ADDR].ptr;
+		p->slen = (uint8_t)v[K_ADDR].len;
+		p->ev = &v[K_HOST];
+		p->ek = (uint32_t)(found >> K_HOST) & ((1u << NHK) - 1);
+		return REC_HOST;
+	}
 
 	/* A packet record without addresses or time cannot be placed. */
 	if (!HAS(K_TIMESTAMP) || !mp_obj_time(&v[K_TIMESTAMP], &sec, &nsec) ||

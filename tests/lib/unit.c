@@ -576,7 +576,7 @@ static void test_hostfacts(void)
 	CHECK(tsa_hostfacts_stats(t)->evicted == 1);
 	/* Forgotten: only type and addr. */
 	host_rec(&b, a[0], 4, -1, 0);
-	CHECK(tsa_hostfacts_put(t, b.p, b.len));
+	CHECK(tsa_hostfacts_put(t, b.p, b.len) == NULL);
 	CHECK(tsa_hostfacts_find(t, a[0], 4) == NULL);
 	CHECK(dist_of(t, a[2], 16) == 8);
 	/* Too large: the pairs that fit are kept. */
@@ -592,6 +592,14 @@ static void test_hostfacts(void)
 	mp_put_cstr(&b, "host");
 	CHECK(!tsa_hostfacts_put(t, b.p, b.len));
 	CHECK(tsa_hostfacts_stats(t)->bad == 1);
+	/* The caller's value starts at 0 with each record. */
+	host_rec(&b, a[1], 4, 10, 0);
+	struct tsa_host *u = tsa_hostfacts_put(t, b.p, b.len);
+	CHECK(u && u->user == 0 && dist_of(t, a[1], 4) == 10);
+	if (u)
+		u->user = 42;
+	CHECK(tsa_hostfacts_find(t, a[1], 4)->user == 42);
+	CHECK(tsa_hostfacts_set(t, a[1], 4, b.p, b.len)->user == 0);
 	/* Uptime: 100 min measured at 10.5 s; 59.5 s later still 100. */
 	b.len = 0;
 	mp_put_map(&b, 4);
