@@ -58,7 +58,7 @@ static void pack(struct mp_buf *b, const struct host *h,
 	uint32_t n = 2;
 	size_t at;
 
-	/* The pair count is known at the end: a map 16 header, patched. */
+	/* The pair count is known at the end: room for a map 16 header. */
 	at = b->len;
 	mp_put_raw(b, "\xde\0\0", 3);
 	KEY(b, "type");
@@ -138,8 +138,14 @@ static void pack(struct mp_buf *b, const struct host *h,
 		put_time_ms(b, f->fp_last);
 		n += 2;
 	}
-	b->p[at + 1] = (uint8_t)(n >> 8);
-	b->p[at + 2] = (uint8_t)n;
+	if (n < 16) {		/* a fixmap: the body moves back */
+		b->p[at] = (uint8_t)(0x80 | n);
+		memmove(b->p + at + 1, b->p + at + 3, b->len - at - 3);
+		b->len -= 2;
+	} else {
+		b->p[at + 1] = (uint8_t)(n >> 8);
+		b->p[at + 2] = (uint8_t)n;
+	}
 }
 
 bool host_rec_put(struct mp_buf *b, struct host *h)
