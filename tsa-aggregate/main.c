@@ -254,13 +254,15 @@ int main(int argc, char **argv)
 		}
 		if ((rc = record_read(r, &p)) <= 0)
 			break;
-		if (p.kind == REC_HOST) {
-			/* then passed on like any record with a type */
-			facts_put(a, &p);
-			p.kind = REC_OTHER;
-		}
 		switch (p.kind) {
 		case REC_HOST:
+			/* Consumed as packet records are: --pass forwards them. */
+			facts_put(a, &p);
+			if (agg_opt.pass) {
+				mp_put_raw(tsa_out(a->w), p.rec, (size_t)(p.end - p.rec));
+				tsa_wrote(a->w);
+			}
+			continue;
 		case REC_OTHER:
 			if (!a->started)
 				note_stats(a, &p);
