@@ -8,6 +8,9 @@ import msgpack
 
 B = os.environ["TSA_BIN"]
 pcap = os.path.join(os.environ["PCAPS"], "zeek-http-bro.org.pcap")
+if not os.path.exists(pcap):
+    print(f"{pcap}: no such file (a shared capture)")
+    sys.exit(77)
 
 
 def records(data):
