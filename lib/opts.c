@@ -35,7 +35,7 @@ static const struct { const char *name; char shrt; const char *arg, *help; } bui
 
 /* Sections of settings.ini that some tool reads (for "unknown section"). */
 static const char *const known_sections[] = {
-	"app", "capture", "geoip", "p0f", "filter", "aggregate", "security",
+	"app", "capture", "geoip", "p0f", "filter", "print", "aggregate", "security",
 	"plot", "gen", "nats", NULL,
 };
 

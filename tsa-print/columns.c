@@ -3,6 +3,10 @@
  * until SIZING rows are seen (or the stream ends), then printed, and later
  * rows reuse the widths.  A stream can be endless, so no more than that is
  * ever held.  CSV and TSV are not padded: every row goes out as it comes.
+ *
+ * A src_ or dst_ field that a packet record lacks is a host fact: the
+ * value in the latest host record of that address (docs/stream.md, "Host
+ * records"), as tsa-filter reads it; src_uptime_min at the packet's time.
  */
 #include <stdlib.h>
 
@@ -22,10 +26,18 @@ struct columns {
 	struct mp_buf held[SIZING];	/* cells separated by NUL bytes */
 	int nheld;
 	struct mp_buf cell;
+	struct tsa_hostfacts *hosts;	/* when a field is a src_ or dst_ one */
+	uint8_t uptime[MAX_FIELDS][9];	/* a computed uptime, as msgpack */
 };
 
+static bool is_side_field(const char *f)
+{
+	return (strncmp(f, "src_", 4) == 0 || strncmp(f, "dst_", 4) == 0) &&
+	    f[4] && strcmp(f + 4, "addr") != 0;
+}
+
 struct columns *columns_new(const char *fields, enum columns_style style,
-    char delim, int title)
+    char delim, int title, uint32_t hosts)
 {
 	struct columns *c = tsa_calloc(1, sizeof *c);
 	char *list = tsa_strdup(fields), *save = NULL, *f;
@@ -43,6 +55,9 @@ struct columns *columns_new(const char *fields, enum columns_style style,
 	c->style = style;
 	c->delim = delim;
 	c->title = title;
+	for (int i = 0; i < c->n; i++)
+		if (is_side_field(c->names[i]) && !c->hosts)
+			c->hosts = tsa_hostfacts_new(hosts);
 	return c;
 }
 
@@ -163,13 +178,87 @@ static int find_fields(struct columns *c, const uint8_t *rec, size_t len,
 	return found;
 }
 
+/* The raw value of key (n bytes) in a host's record. */
+static bool host_value(const struct tsa_host *h, const char *key, size_t n,
+    const uint8_t **s, const uint8_t **e)
+{
+	struct mp_map_iter it;
+	struct mp_obj k;
+
+	if (mp_map_begin(&it, h->rec, h->len) < 0)
+		return false;
+	while (mp_map_step(&it, &k, s, e) > 0)
+		if (k.type == MP_STR && k.len == n && memcmp(k.ptr, key, n) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Take in a host record, or fill a packet record's missing src_ and dst_
+ * fields from its endpoints' host records; the number of fields filled.
+ */
+static int host_facts(struct columns *c, const uint8_t *rec, size_t len,
+    const uint8_t **vs, const uint8_t **ve, const uint8_t **ks, size_t *kl)
+{
+	static const char *const keys[] = { "type", "src_addr", "dst_addr",
+	    "timestamp" };
+	const struct tsa_host *h[2] = { NULL, NULL };
+	struct mp_obj v[4];
+	int64_t found = mp_map_get(rec, len, keys, 4, v);
+	int64_t sec = 0;
+	uint32_t nsec = 0;
+	int filled = 0;
+
+	if (found < 0)
+		return 0;
+	if (found & 1) {
+		if (tsa_hostfacts_type(&v[0]))
+			tsa_hostfacts_put(c->hosts, rec, len);
+		return 0;
+	}
+	for (int s = 0; s < 2; s++)
+		if ((found >> (1 + s) & 1) && v[1 + s].type == MP_BIN)
+			h[s] = tsa_hostfacts_find(c->hosts, v[1 + s].ptr, v[1 + s].len);
+	if (!h[0] && !h[1])
+		return 0;
+	if (found & 8)
+		(void)mp_obj_time(&v[3], &sec, &nsec);
+	for (int i = 0; i < c->n; i++) {
+		const char *f = c->names[i];
+		const struct tsa_host *hi;
+		uint64_t up;
+
+		if (vs[i] || !is_side_field(f) || !(hi = h[f[0] == 'd']))
+			continue;
+		if (strcmp(f + 4, "uptime_min") == 0) {
+			if (!tsa_host_uptime(hi, sec, nsec, &up))
+				continue;
+			c->uptime[i][0] = 0xcf;		/* uint 64 */
+			for (int b = 0; b < 8; b++)
+				c->uptime[i][1 + b] = (uint8_t)(up >> (56 - 8 * b));
+			vs[i] = c->uptime[i], ve[i] = c->uptime[i] + 9;
+		} else {
+			const uint8_t *s, *e;
+			if (!host_value(hi, f + 4, strlen(f + 4), &s, &e))
+				continue;
+			vs[i] = s, ve[i] = e;
+		}
+		ks[i] = (const uint8_t *)f, kl[i] = strlen(f);
+		filled++;
+	}
+	return filled;
+}
+
 void columns_record(struct columns *c, const uint8_t *rec, size_t len, FILE *out)
 {
 	const uint8_t *vs[MAX_FIELDS], *ve[MAX_FIELDS], *ks[MAX_FIELDS];
 	size_t kl[MAX_FIELDS];
 	struct mp_buf *row;
+	int found = find_fields(c, rec, len, vs, ve, ks, kl);
 
-	if (find_fields(c, rec, len, vs, ve, ks, kl) == 0)
+	if (c->hosts)
+		found += host_facts(c, rec, len, vs, ve, ks, kl);
+	if (found == 0)
 		return;
 	if (!c->sized && c->style != COLUMNS_ALIGNED)
 		release(c, out);	/* nothing to size: the title now */
@@ -200,5 +289,7 @@ void columns_finish(struct columns *c, FILE *out)
 	for (int i = 0; i < c->n; i++)
 		free(c->names[i]);
 	mp_buf_free(&c->cell);
+	if (c->hosts)
+		tsa_hostfacts_free(c->hosts);
 	free(c);
 }

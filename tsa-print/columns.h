@@ -17,9 +17,10 @@ enum columns_style {
 
 struct columns;
 
-/* fields: comma-separated keys; delim separates aligned columns. */
+/* fields: comma-separated keys; delim separates aligned columns; hosts:
+   the number of hosts whose host record is kept for src_ and dst_ facts. */
 struct columns *columns_new(const char *fields, enum columns_style style,
-    char delim, int title);
+    char delim, int title, uint32_t hosts);
 /* Print a row for a record that has at least one of the fields. */
 void columns_record(struct columns *c, const uint8_t *rec, size_t len, FILE *out);
 /* Print rows still held back for sizing (the title, if no row came), and free. */

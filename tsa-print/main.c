@@ -152,7 +152,8 @@ int main(int argc, char **argv)
 	if (print_opt.fields)
 		cols = columns_new(print_opt.fields, print_opt.csv ? COLUMNS_CSV :
 		    print_opt.tsv ? COLUMNS_TSV : COLUMNS_ALIGNED,
-		    print_opt.delimiter[0], !print_opt.no_title);
+		    print_opt.delimiter[0], !print_opt.no_title,
+		    (uint32_t)print_opt.host_facts);
 	if (first == argc) {
 		status |= print_stream(NULL, cols, &line) < 0;
 	} else {

@@ -57,6 +57,11 @@ static const struct tsa_opt options[] = {
 	  .dest = &print_opt.line_buffered,
 	  .help = "write each line when it is whole (for a pipe read\n"
 	  "as it goes, as tcpdump -l)" },
+	{ .name = "host-facts", .type = TSA_OPT_U64, .arg = "N",
+	  .section = "print", .key = "HostFacts", .def = "10000", .min = 1,
+	  .max = 100000000, .unit_bytes = 400, .dest = &print_opt.host_facts,
+	  .help = "hosts whose latest host record is kept, for -f's\n"
+	  "src_ and dst_ host facts (at least [p0f] HostCacheSize)" },
 	{ .name = "output", .shrt = 'o', .type = TSA_OPT_PATH, .arg = "FILE",
 	  .def = "-", .dest = &print_opt.out, .help = "write here instead of stdout" },
 	TSA_OPT_END

@@ -7,6 +7,7 @@
 struct print_opts {
 	const char *fields, *delimiter, *out;
 	bool no_title, header, tables, json, csv, tsv, last, line_buffered;
+	uint64_t host_facts;
 };
 extern struct print_opts print_opt;
 extern const struct tsa_tool print_tool;
