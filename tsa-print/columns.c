@@ -1,8 +1,9 @@
 /*
- * Aligned columns take their widths from the first rows: they are held back
- * until SIZING rows are seen (or the stream ends), then printed, and later
- * rows reuse the widths.  A stream can be endless, so no more than that is
- * ever held.  CSV and TSV are not padded: every row goes out as it comes.
+ * Column widths come from the first rows: they are held back until SIZING
+ * rows are seen, the stream ends or the input pauses, then printed, and
+ * later rows reuse the widths.  A stream can be endless, so no more than
+ * that is ever held; and a quiet live link may take minutes to bring
+ * SIZING rows, so a pause prints what is held rather than wait for them.
  *
  * A src_ or dst_ field that a packet record lacks is a host fact: the
  * value in the latest host record of that address (docs/stream.md, "Host
@@ -279,6 +280,12 @@ void columns_record(struct columns *c, const uint8_t *rec, size_t len, FILE *out
 	if (c->sized)
 		put_row(c, row->p, row->len, out);
 	else if (++c->nheld == SIZING)
+		release(c, out);
+}
+
+void columns_release(struct columns *c, FILE *out)
+{
+	if (!c->sized && c->nheld)
 		release(c, out);
 }
 

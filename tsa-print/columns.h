@@ -23,6 +23,8 @@ struct columns *columns_new(const char *fields, enum columns_style style,
     char delim, int title, uint32_t hosts);
 /* Print a row for a record that has at least one of the fields. */
 void columns_record(struct columns *c, const uint8_t *rec, size_t len, FILE *out);
+/* The input paused: print the rows held back for sizing, sized by them. */
+void columns_release(struct columns *c, FILE *out);
 /* Print rows still held back for sizing (the title, if no row came), and free. */
 void columns_finish(struct columns *c, FILE *out);
 

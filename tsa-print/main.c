@@ -45,10 +45,12 @@ static void open_out(const char *path)
 	close(fd);
 }
 
-/* Before waiting for input: what is printed reaches the reader now. */
+/* Before waiting for input: what is printed (and what columns hold back,
+ * arg) reaches the reader now. */
 static void flush_out(void *arg)
 {
-	(void)arg;
+	if (arg)
+		columns_release(arg, stdout);
 	fflush(stdout);
 	check_out();
 }
@@ -148,12 +150,12 @@ int main(int argc, char **argv)
 	 * watches the output as it comes; either way what is printed goes
 	 * out before tsa-print waits for more input. */
 	setvbuf(stdout, obuf, print_opt.line_buffered ? _IOLBF : _IOFBF, sizeof obuf);
-	tsa_on_idle(flush_out, NULL);
 	if (print_opt.fields)
 		cols = columns_new(print_opt.fields, print_opt.csv ? COLUMNS_CSV :
 		    print_opt.tsv ? COLUMNS_TSV : COLUMNS_ALIGNED,
 		    print_opt.delimiter[0], !print_opt.no_title,
 		    (uint32_t)print_opt.host_facts);
+	tsa_on_idle(flush_out, cols);
 	if (first == argc) {
 		status |= print_stream(NULL, cols, &line) < 0;
 	} else {
