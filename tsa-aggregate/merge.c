@@ -554,8 +554,8 @@ static void fold(struct msnap *s, const uint8_t *rec, size_t len)
 		else if (mp_str_eq(&k, "epoch_end", 9) && v.type == MP_BOOL)
 			s->epoch_end = s->epoch_end || v.b;
 		else if (mp_str_eq(&k, "window", 6) && !s->have) {
-			if (v.type == MP_STR)
-				s->window_str = obj_str(&v);
+			if (v.type == MP_STR)	/* the first, if the key repeats */
+				keep(&s->window_str, &v);
 			else
 				s->window = v;
 		} else if (mp_str_eq(&k, "packets", 7) && get_count(&v, &u))
