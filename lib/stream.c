@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "stream.h"
+#include "trust.h"
 #include "util.h"
 
 #define READ_START (64u << 10)
@@ -501,9 +502,7 @@ struct tsa_writer *tsa_writer_open(const char *path, int allow_tty)
 		w->fd = 2;
 		w->name = tsa_strdup("stderr");
 	} else {
-		w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-		if (w->fd < 0)
-			tsa_die("%s: %s", path, strerror(errno));
+		w->fd = tsa_open_output(path);
 		w->name = tsa_strdup(path);
 	}
 	if (!allow_tty && isatty(w->fd))

@@ -8,6 +8,7 @@
  * names between this check and its use, so there is no race to close.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "trust.h"
+#include "util.h"
 
 #define MAX_LINKS 40	/* as the kernel's ELOOP */
 
@@ -252,4 +254,35 @@ bool tsa_path_trusted(const char *path, char *why, size_t n)
 		    "set %s=%s", reason, TSA_SAFE_PATHS_ENV, real ? real : path);
 	free(real);
 	return ok;
+}
+
+int tsa_open_output(const char *path)
+{
+	char why[PATH_MAX + 300];
+	struct stat st;
+	int fd;
+
+	if (geteuid() == 0) {
+		/* A new file, made here and now, overwrites nothing and
+		 * follows no link, wherever it is. */
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0666);
+		if (fd >= 0)
+			return fd;
+		if (errno != EEXIST)
+			tsa_die("%s: %s", path, strerror(errno));
+		if (stat(path, &st) == 0 && (S_ISFIFO(st.st_mode) ||
+		    S_ISSOCK(st.st_mode) || strcmp(path, "/dev/null") == 0))
+			;
+		else if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) &&
+		    !tsa_path_trusted(path, why, sizeof why))
+			tsa_die("%s: a symbolic link that another user could have "
+			    "put there; refusing to write through it as root", path);
+		else if (!tsa_path_trusted(path, why, sizeof why))
+			tsa_die("%s: %s", path, why);
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0)
+		tsa_die("%s: %s", path, strerror(errno));
+	return fd;
 }

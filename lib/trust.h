@@ -30,4 +30,15 @@
  */
 bool tsa_path_trusted(const char *path, char *why, size_t n);
 
+/*
+ * Open path as a tool's output file (created, or truncated), or die with
+ * "prog: path: why".  As root, a file that does not exist yet is created
+ * exclusively (no link followed), anywhere; an existing one that another
+ * user could have replaced by a link or a file of theirs (tsa_path_trusted)
+ * is refused: the records would overwrite whatever they chose (a planted
+ * dns.tsa -> /etc/shadow).  A pipe or socket (>(cmd), /dev/fd/N) and
+ * /dev/null hold nothing to overwrite and are opened as they are.
+ */
+int tsa_open_output(const char *path);
+
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "trust.h"
 #include "util.h"
 #include "pcap_out.h"
 #include "wbuf.h"
@@ -74,9 +75,7 @@ pcap_out_open(const char *path, int nano)
 			    "use -o FILE or a pipe");
 	} else {
 		po->path = path;
-		po->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-		if (po->fd < 0)
-			tsa_die("%s: %s", path, strerror(errno));
+		po->fd = tsa_open_output(path);
 	}
 	put(po, &fh, sizeof fh);
 	return po;
