@@ -37,7 +37,7 @@ static void open_out(const char *path)
 		fd = dup(2);
 		out_name = "stderr";
 	} else {
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+		fd = tsa_open_output(path);	/* (dies with the reason) */
 		out_name = path;
 	}
 	if (fd < 0 || dup2(fd, 1) < 0)

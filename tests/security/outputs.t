@@ -67,6 +67,7 @@ cases = [
     (["tsa-geo", "-o", os.path.join(shared, "dns.tsa")], stream, "a symbolic link"),
     (["tsa-gen", "-n", "10", "-o", os.path.join(shared, "out.pcap")], b"", "a symbolic link"),
     (["tsa-aggregate", "-o", os.path.join(shared, "hers.tsa")], stream, "owned by nobody"),
+    (["tsa-print", "-o", os.path.join(shared, "dns.tsa")], stream, "a symbolic link"),
 ]
 for argv, data, why in cases:
     rc, err = run(argv, data)
