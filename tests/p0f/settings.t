@@ -85,17 +85,18 @@ for size, known in (("20", 19), ("1000", 50)):
 _, _, _, err = run(["--host-cache", "0", "-f", FP], stream([]),
                    check_rc=False)
 check("--host-cache: \"0\" is out of range" in err, "--host-cache 0 refused: %r" % err)
-# A host reserves about 1.1 KB at start: one for every KB of this machine's
-# memory is more than it holds, and refused by the settings check (issue
-# 16.14: 100,000,000 was accepted, and tsa-p0f died later out of memory).
+# A host reserves about 620 bytes at start: one for every 500 bytes of this
+# machine's memory is more than it holds, and refused by the settings check
+# (issue 16.14: 100,000,000 was accepted, and tsa-p0f died later out of
+# memory).
 mem = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGESIZE")
-size = min(mem // 1000, 100000000)
+size = min(mem // 500, 100000000)
 rc, _, _, err = run(["--settings", settings("[p0f]\nHostCacheSize = %d\n" % size),
                      "-f", FP], stream([]), check_rc=False)
 check(rc == 2 and "[p0f] HostCacheSize: \"%d\"" % size in err and
       ("more than this machine's" in err or "out of range" in err) and
       len(err.splitlines()) == 1,
-      "HostCacheSize %d, about the machine's memory in KB: refused: %s %r"
+      "HostCacheSize %d, one per 500 bytes of the machine's memory: refused: %s %r"
       % (size, rc, err))
 
 # run twice: the same keys once, the same values
