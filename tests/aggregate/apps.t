@@ -12,14 +12,8 @@ import msgpack
 
 BIN = os.environ["TSA_BIN"]
 TMP = os.environ["TSA_TMP"]
-fails = 0
-
-
-def check(ok, what):
-    global fails
-    print(("ok    " if ok else "FAIL  ") + what)
-    if not ok:
-        fails += 1
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tsatest import check, done  # noqa: E402
 
 
 UDP = {53: "DNS", 5353: "mDNS", 5355: "LLMNR", 443: "QUIC", 123: "NTP",
@@ -142,4 +136,4 @@ check({a["app"]: a["packets"] for a in m["apps"]} ==
       {a: 2 * apps[a] for a in apps}, "--merge adds the apps up")
 check([(e["port"], e["packets"]) for e in m["ports"]] ==
       [(g[0], 2 * g[2]) for g in gotp], "--merge adds the ports up")
-sys.exit(1 if fails else 0)
+done()

@@ -39,14 +39,8 @@ if not shutil.which("setpriv"):
 NOBODY = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
 # nobody must reach the directories below.
 os.chmod(TMP, 0o755)
-fails = 0
-
-
-def check(ok, what):
-    global fails
-    print(("ok    " if ok else "FAIL  ") + what)
-    if not ok:
-        fails += 1
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tsatest import check, done  # noqa: E402
 
 
 def stream(n=2):
@@ -306,4 +300,4 @@ check(len(kind) == 2 and kind[0].startswith(out5 + "/") and
       kind[0].endswith(".gp") and kind[1].startswith(out5 + "/.") and
       ".png." in kind[1], "its input is the script tsa-plot wrote, its "
       "output a temporary file tsa-plot made: %s" % kind)
-sys.exit(1 if fails else 0)
+done()

@@ -27,14 +27,8 @@ chromium = shutil.which("chromium")
 if not chromium:
     print("chromium is not installed")
     sys.exit(77)
-fails = 0
-
-
-def check(ok, what):
-    global fails
-    print(("ok    " if ok else "FAIL  ") + what)
-    if not ok:
-        fails += 1
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tsatest import check, done  # noqa: E402
 
 
 out = os.path.join(TMP, "out")
@@ -165,4 +159,4 @@ check(hosts == ["142.250.74.46\ngoogle.com", "United States (US)",
                "Ethernet or modem", "12", "45 d 1 h", "English", "yes",
                "08:00:03 \u2013 08:00:59", "30,000", "40.0 MB"],
       "hosts table, the security view: first row %s" % hosts)
-sys.exit(1 if fails else 0)
+done()

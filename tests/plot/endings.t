@@ -27,14 +27,8 @@ HEAD = msgpack.packb({"tsa": 1, "kind": "snapshots", "tools": []})
 REFRESH = 'http-equiv="refresh"'
 CUT = ("Incomplete: the stream was cut short before its final snapshot. "
        "This is the last snapshot received; later traffic is not counted.")
-fails = 0
-
-
-def check(ok, what):
-    global fails
-    print(("ok    " if ok else "FAIL  ") + what)
-    if not ok:
-        fails += 1
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tsatest import check, done  # noqa: E402
 
 
 def run(args, data):
@@ -217,4 +211,4 @@ check(rc == 1 and err.count("\n") == 1 and "tsa-aggregate first" not in
       "a snapshot stream without snapshots: no advice: %r" % err)
 check(not os.path.exists(os.path.join(out, "index.html")),
       "and no page")
-sys.exit(1 if fails else 0)
+done()

@@ -18,14 +18,8 @@ import snapshot
 BIN = os.environ["TSA_BIN"]
 TMP = os.environ["TSA_TMP"]
 PLOT = os.path.join(BIN, "tsa-plot")
-fails = 0
-
-
-def check(ok, what):
-    global fails
-    print(("ok    " if ok else "FAIL  ") + what)
-    if not ok:
-        fails += 1
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tsatest import check, done  # noqa: E402
 
 
 def run(args, data=None):
@@ -157,4 +151,4 @@ check(not [n for n in os.listdir(out) if n.startswith(".")],
 rc, err = run(["-o", out, "--gnuplot", os.path.join(TMP, "nogp")], good)
 check(rc == 1 and "nogp" in err, "missing gnuplot named: %r"
       % err.splitlines()[:1])
-sys.exit(1 if fails else 0)
+done()

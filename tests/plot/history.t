@@ -21,14 +21,8 @@ TMP = os.environ["TSA_TMP"]
 OUT = os.path.join(TMP, "out")
 HIST = os.path.join(OUT, "history.tsv")
 MAX = 2048  # history.h HISTORY_MAX
-fails = 0
-
-
-def check(ok, what):
-    global fails
-    print(("ok    " if ok else "FAIL  ") + what)
-    if not ok:
-        fails += 1
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tsatest import check, done  # noqa: E402
 
 
 def stream(count, shift=0):
@@ -117,4 +111,4 @@ check(not os.path.islink(HIST) and open(secret).read().startswith(
       "%d 99" % ((T0 + 60) * 10**9)), "nor written through")
 check(points() == want[:1], "the history starts afresh")
 
-sys.exit(1 if fails else 0)
+done()

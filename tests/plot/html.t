@@ -18,14 +18,8 @@ import snapshot
 
 BIN = os.environ["TSA_BIN"]
 TMP = os.environ["TSA_TMP"]
-fails = 0
-
-
-def check(ok, what):
-    global fails
-    print(("ok    " if ok else "FAIL  ") + what)
-    if not ok:
-        fails += 1
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tsatest import check, done  # noqa: E402
 
 
 class Nesting(html.parser.HTMLParser):
@@ -178,4 +172,4 @@ check('http-equiv="refresh"' not in text, "final page does not reload")
 check("08:00:10 - 08:01:10" in text, "final page shows the last window")
 check(not [n for n in os.listdir(out) if n.startswith(".")],
       "no temporary files left")
-sys.exit(1 if fails else 0)
+done()

@@ -19,14 +19,8 @@ import snapshot
 BIN = os.environ["TSA_BIN"]
 TMP = os.environ["TSA_TMP"]
 OUT = os.path.join(TMP, "out")
-fails = 0
-
-
-def check(ok, what):
-    global fails
-    print(("ok    " if ok else "FAIL  ") + what)
-    if not ok:
-        fails += 1
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tsatest import check, done  # noqa: E402
 
 
 def whole_png(data):
@@ -43,11 +37,11 @@ def whole_png(data):
 
 reads = {"whole": 0, "broken": 0}
 versions = set()
-done = threading.Event()
+stop_feeding = threading.Event()
 
 
 def viewer():
-    while not done.is_set():
+    while not stop_feeding.is_set():
         for name in ("world.png", "countries.png"):
             try:
                 with open(os.path.join(OUT, name), "rb") as f:
@@ -76,7 +70,7 @@ for k in range(3):
     time.sleep(0.5)
 p.stdin.close()
 rc = p.wait(timeout=300)
-done.set()
+stop_feeding.set()
 t.join()
 check(rc == 0, "tsa-plot exits 0")
 check(reads["broken"] == 0 and reads["whole"] > 10,
@@ -199,4 +193,4 @@ check(not left, "no temporary files left: %s" % left)
 alive = [pid for pid in drawing if os.path.exists("/proc/%d" % pid) and
          open("/proc/%d/stat" % pid).read().split()[2] != "Z"]
 check(not alive, "no gnuplot left running: %s" % alive)
-sys.exit(1 if fails else 0)
+done()

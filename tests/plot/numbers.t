@@ -28,14 +28,8 @@ PLOT = os.path.join(BIN, "tsa-plot")
 HEAD = msgpack.packb({"tsa": 1, "kind": "snapshots", "tools": []})
 INF, NAN, T0 = float("inf"), float("nan"), snapshot.T0
 U64 = 2 ** 64 - 1
-fails = 0
-
-
-def check(ok, what):
-    global fails
-    print(("ok    " if ok else "FAIL  ") + what)
-    if not ok:
-        fails += 1
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tsatest import check, done  # noqa: E402
 
 
 def bw(bps, nbytes=None, bucket=2400000000, start=T0, avg=None):
@@ -135,4 +129,4 @@ check(open(os.path.join(out, "os.png"), "rb").read() == b"the old picture",
 check(os.path.exists(os.path.join(out, "index.html")), "the page is written")
 check(not [n for n in os.listdir(out) if n.startswith(".")],
       "no temporary file left")
-sys.exit(1 if fails else 0)
+done()

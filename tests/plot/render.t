@@ -19,14 +19,8 @@ OUT = os.path.join(TMP, "out")
 W, H = 1000, 560
 GREY = (0xd4, 0xd4, 0xd4)
 OCEAN = (0xe6, 0xef, 0xf6)
-fails = 0
-
-
-def check(ok, what):
-    global fails
-    print(("ok    " if ok else "FAIL  ") + what)
-    if not ok:
-        fails += 1
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tsatest import check, done  # noqa: E402
 
 
 snaps = os.path.join(TMP, "snaps.tsa")
@@ -156,4 +150,4 @@ check(r.returncode == 0 and png_size(again) == (W, H),
 check(Png(again).rows == Png(os.path.join(OUT, "world.png")).rows,
       "and draws the same pixels")
 
-sys.exit(1 if fails else 0)
+done()

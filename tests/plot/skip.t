@@ -18,15 +18,9 @@ import snapshot
 
 BIN = os.environ["TSA_BIN"]
 TMP = os.environ["TSA_TMP"]
-fails = 0
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tsatest import check, done  # noqa: E402
 N = 20
-
-
-def check(ok, what):
-    global fails
-    print(("ok    " if ok else "FAIL  ") + what)
-    if not ok:
-        fails += 1
 
 
 def points(out):
@@ -81,4 +75,4 @@ r = subprocess.run([os.path.join(BIN, "tsa-plot"), "--script-only", "-v",
 check(r.returncode == 0 and "%d snapshots read, %d drawn, 0 skipped"
       % (N + 1, N + 1) in r.stderr, "from a file every snapshot is drawn: %r"
       % r.stderr)
-sys.exit(1 if fails else 0)
+done()

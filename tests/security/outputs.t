@@ -19,13 +19,8 @@ if os.geteuid() != 0:
     print("not root: the attack is on a tool running as root")
     sys.exit(77)
 nobody = pwd.getpwnam("nobody")
-fails = 0
-
-
-def check(ok, what):
-    global fails
-    print(("ok    " if ok else "FAIL  ") + what)
-    fails += not ok
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tsatest import check, done  # noqa: E402
 
 
 os.chmod(TMP, 0o755)                 # nobody may reach the shared dir
@@ -91,4 +86,4 @@ mine = os.path.join(TMP, "mine.tsa")
 for k in range(2):                   # created, then truncated and written again
     rc, err = run(["tsa-geo", "-o", mine], stream)
     check(rc == 0 and err == "", "root's own directory, run %d: %d %r" % (k + 1, rc, err))
-sys.exit(1 if fails else 0)
+done()
