@@ -117,8 +117,9 @@ for pid in [p.pid] + drawing:
     except ProcessLookupError:
         pass
 time.sleep(0.5)
-check(p.poll() is None, "one SIGTERM: tsa-plot reads on (%d gnuplots were "
-      "drawing)" % len(drawing))
+# (No gnuplot caught drawing would test nothing of the figures: a failure.)
+check(p.poll() is None and len(drawing) > 0, "one SIGTERM: tsa-plot reads "
+      "on (%d gnuplots were drawing)" % len(drawing))
 p.stdin.write(msgpack.packb(snapshot.snapshot(5, final=True)))
 p.stdin.close()
 rc = p.wait(timeout=300)

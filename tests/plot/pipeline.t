@@ -3,17 +3,22 @@
 # tsa-plot on a real capture.  The map's values (array V of world.gp) must
 # be the last snapshot's packets per country, read independently from the
 # stream with msgpack; the countries chart must list its top countries.
-set -eu
+set -u
+. tests/lib.sh
+need_pcaps
 pcap="$PCAPS/suri-tls-subjectaltname.pcap"
-[ -r "$pcap" ] || { echo "no $pcap"; exit 77; }
-for t in tsa-capture tsa-geo tsa-p0f tsa-aggregate; do
-	[ -x "$TSA_BIN/$t" ] || { echo "no $t"; exit 77; }
-done
-[ -s data/dbip-country.mmdb ] || { echo "no data/dbip-country.mmdb"; exit 77; }
+need_file "$pcap"
+need_mmdb
 
-"$TSA_BIN/tsa-capture" -r "$pcap" | "$TSA_BIN/tsa-geo" | "$TSA_BIN/tsa-p0f" |
-    "$TSA_BIN/tsa-aggregate" >"$TSA_TMP/snaps.tsa"
-"$TSA_BIN/tsa-plot" --last --size 800x450 -o "$TSA_TMP/out" "$TSA_TMP/snaps.tsa"
+# Each stage on its own, so that every exit status (a tool error, a
+# sanitizer's report) is a failure: a shell pipeline keeps only the last.
+t=$TSA_TMP
+stage "$t/cap.tsa" "$TSA_BIN/tsa-capture" -r "$pcap" &&
+    stage "$t/geo.tsa" "$TSA_BIN/tsa-geo" "$t/cap.tsa" &&
+    stage "$t/p0f.tsa" "$TSA_BIN/tsa-p0f" "$t/geo.tsa" &&
+    stage "$t/snaps.tsa" "$TSA_BIN/tsa-aggregate" "$t/p0f.tsa" &&
+    stage "$t/plot.out" "$TSA_BIN/tsa-plot" --last --size 800x450 -o "$t/out" "$t/snaps.tsa" ||
+    finish
 
 $PY - "$TSA_TMP/snaps.tsa" "$TSA_TMP/out" <<'PYEOF'
 import msgpack, os, re, sys
