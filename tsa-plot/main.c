@@ -190,8 +190,10 @@ static void no_snapshots(struct tsa_reader *r, uint64_t other)
 		    "(%llu records); pipe packets through tsa-aggregate first",
 		    tsa_reader_name(r), (unsigned long long)other);
 	else if (has_kind && mp_str_eq(&kind, "snapshots", 9))
-		tsa_warn("%s: no snapshot records: tsa-aggregate wrote none "
-		    "(no packets, or it stopped early)", tsa_reader_name(r));
+		/* (No packets still give a final snapshot, of zeros.) */
+		tsa_warn("%s: no snapshot records: tsa-aggregate stopped before "
+		    "its final snapshot, or a stage between removed them",
+		    tsa_reader_name(r));
 	else
 		tsa_warn("%s: no snapshot records (%llu other records)",
 		    tsa_reader_name(r), (unsigned long long)other);
