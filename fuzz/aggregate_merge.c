@@ -58,9 +58,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (sep == end)
 			break;
 	}
+	/* What the option table would set (options.c's defaults, but for
+	   few sensors and little memory, so that their bounds are met). */
+	agg_opt.out = "/dev/null";
+	agg_opt.top_hosts = 1 + (data[0] >> 1 & 7);
+	agg_opt.top_domains = 1 + (data[0] >> 4 & 7);
+	agg_opt.merge_sensors = 3;
+	agg_opt.merge_lag = 60 * (uint64_t)1000000000;
+	agg_opt.merge_memory = 1 << 20;
 	if (n > 0)
-		(void)merge_main(n, inputs, 2, argv, "/dev/null",
-		    1 + (data[0] >> 1 & 7), 1 + (data[0] >> 4 & 7));
+		(void)merge_main(n, inputs, 2, argv);
 	for (i = 0; i < n; i++)
 		close(fds[i]);
 	return 0;
