@@ -42,6 +42,13 @@ need_cmd() {	# need_cmd PROGRAM...
 need_root() {	# need_root WHY
 	[ "$(id -u)" = 0 ] || skip "not root: $*"
 }
+# need_nobody_reach: the tools can be run by user nobody (a tree cloned
+# into a mode-0700 directory such as mktemp -d's cannot).
+need_nobody_reach() {
+	setpriv --reuid=nobody --regid="$(id -gn nobody)" --clear-groups \
+	    test -x "$TSA_BIN/tsa-capture" ||
+	    skip "user nobody cannot reach $TSA_BIN (a directory above it is not searchable by others)"
+}
 need_mmdb() {
 	need_file "$TSA_TOP/data/dbip-country.mmdb" "the country database: scripts/setup"
 }

@@ -6,4 +6,6 @@
 # not read or capture.  Needs root (to start processes as other users).
 [ "$(id -u)" = 0 ] || { echo "not root: cannot start tsa-capture as another user or with capabilities"; exit 77; }
 command -v setpriv >/dev/null || { echo "setpriv (util-linux) not installed"; exit 77; }
+. tests/lib.sh
+need_nobody_reach
 exec "$PY" "$(dirname "$0")/privileges.py"

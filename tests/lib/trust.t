@@ -12,6 +12,7 @@ set -u
 need_root "the files of another user are planted as nobody"
 need_cmd setpriv
 id nobody >/dev/null 2>&1 || skip "no user nobody"
+need_nobody_reach
 B=$TSA_BIN
 as_nobody() { setpriv --reuid=nobody --regid="$(id -gn nobody)" --clear-groups "$@"; }
 unset TSA_SETTINGS TSA_SAFE_PATHS
