@@ -509,7 +509,9 @@ struct tsa_writer *tsa_writer_open(const char *path, int allow_tty)
 		tsa_die("%s: is a terminal; refusing to write binary records there "
 		    "(pipe into tsa-print)", w->name);
 	widen_pipe(w->fd);
-	mp_buf_grow(&w->out, WRITE_FLUSH + 65536);
+	/* The buffer grows as records come (to WRITE_FLUSH and a record):
+	   a writer of a few small records, as tsa-aggregate --merge's of a
+	   short run, need not touch a megabyte. */
 	for (int i = 0; i < MAX_WRITERS; i++) {
 		if (!writers[i]) {
 			writers[i] = w;
