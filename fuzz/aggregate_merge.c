@@ -63,6 +63,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	agg_opt.out = "/dev/null";
 	agg_opt.top_hosts = 1 + (data[0] >> 1 & 7);
 	agg_opt.top_domains = 1 + (data[0] >> 4 & 7);
+	agg_opt.detail_countries = 1 + (data[0] >> 1 & 3);
+	agg_opt.detail_top = 1 + (data[0] >> 4 & 3);
 	agg_opt.merge_sensors = 3;
 	agg_opt.merge_lag = 60 * (uint64_t)1000000000;
 	agg_opt.merge_memory = 1 << 20;

@@ -8,6 +8,7 @@
  * and labels, no "nan" or "inf" (printf's words for what is not a number;
  * gnuplot's own NaN is spelt so).  The first byte chooses the metric and
  * the region; a small map stands in for world.dat, so a run stays short.
+ * The country pages are written too (from the snapshot's country_detail).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,6 +132,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	page.notice = data[0] & 0x40 ? "cut short" : NULL;
 	if ((f = fopen("/dev/null", "w"))) {
 		html_print(f, &c, &page);
+		/* the country pages, from their detail or the window's lists */
+		for (size_t i = 0; i < s.ncountries; i++)
+			if (html_country_page(s.countries[i].country))
+				html_print_country(f, &c, &page, i);
 		fclose(f);
 	}
 	snapshot_free(&s);

@@ -201,6 +201,7 @@ struct host {
 	uint16_t os, os_class, app;	/* label ids */
 	uint16_t link, lang;		/* label ids: p0f's link type, HTTP language */
 	uint8_t facts;			/* HF_ */
+	uint16_t mtu;			/* its link's MTU from its SYNs; 0 unknown */
 	uint32_t uptime_min;		/* with HF_UPTIME: as last reported */
 	float lat, lon;			/* with HF_LOC: tsa-geo's, fixed at creation */
 	uint16_t city;			/* label id */
@@ -499,6 +500,7 @@ struct agg {
 	uint32_t window_count;		/* WIN_COUNT */
 	int64_t every_ns;
 	uint32_t buckets, top_hosts, top_domains;
+	uint32_t detail_countries, detail_top;	/* country_detail's bounds */
 	struct thresholds th;
 	char window_text[32];		/* the "window" of the snapshots */
 
@@ -518,6 +520,9 @@ struct agg {
 	struct country countries[NCOUNTRY];
 	struct svc_count apps[NAPPS];
 	struct svc_count *ports;	/* [(proto - 1) << 16 | port], TCP and UDP */
+	/* [country * NAPPS + app]: the applications of the packets with a
+	   remote endpoint in the country, for its page (country_detail) */
+	struct svc_count *capps;
 	struct hosts hosts;
 	/*
 	 * The latest host record of each address, and its serial
@@ -674,7 +679,7 @@ void facts_sync(struct agg *a, struct host *h);
 #define LIVE_EVERY "10s"
 struct agg_opts {
 	const char *window, *every, *local, *out;
-	uint64_t buckets, top_hosts, top_domains;
+	uint64_t buckets, top_hosts, top_domains, detail_countries, detail_top;
 	uint64_t domain_cache, host_table, scan_table, max_window, host_facts;
 	struct thresholds th;
 	bool pass, live, merge;

@@ -1,6 +1,6 @@
 /*
  * Host facts from tsa-p0f's host records: a host's application,
- * distance, link, language, uptime and NAT suspicion are those of its
+ * distance, link and MTU, language, uptime and NAT suspicion are those of its
  * latest host record at its latest packet, as they were when every packet
  * carried src_app, src_dist, src_link and the rest.  The records are kept
  * in a lib/hostfacts table, each with application and distance decoded
@@ -44,10 +44,11 @@ void facts_put(struct agg *a, const struct pkt *p)
 
 void facts_sync(struct agg *a, struct host *h)
 {
-	static const char *const keys[] = { "link", "lang", "uptime_min", "nat" };
+	static const char *const keys[] = { "link", "lang", "uptime_min", "nat",
+		"mtu" };
 	const struct tsa_host *f = tsa_hostfacts_find(a->facts, h->addr, h->alen);
 	uint64_t since = h->facts_seen;
-	struct mp_obj v[4];
+	struct mp_obj v[5];
 	int64_t found;
 	union fact u;
 
@@ -62,7 +63,7 @@ void facts_sync(struct agg *a, struct host *h)
 		h->dist = u.f.dist;
 	/* The security table's facts, rarer: read from the record itself,
 	   once per new record of this host, not per packet. */
-	if ((found = mp_map_get(f->rec, f->len, keys, 4, v)) < 0)
+	if ((found = mp_map_get(f->rec, f->len, keys, 5, v)) < 0)
 		return;
 	if ((found & 1) && v[0].type == MP_STR)
 		labels_keep(&a->labels, &h->link, &v[0]);
@@ -74,4 +75,7 @@ void facts_sync(struct agg *a, struct host *h)
 	}
 	if ((found & 8) && v[3].type == MP_BOOL && v[3].b)
 		h->facts |= HF_NAT;
+	if ((found & 16) && v[4].type == MP_UINT && v[4].u > 0 &&
+	    v[4].u <= UINT16_MAX)
+		h->mtu = (uint16_t)v[4].u;
 }

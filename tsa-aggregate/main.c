@@ -189,6 +189,7 @@ static void setup(struct agg *a)
 	for (volatile struct svc_count *c = a->ports; c < a->ports + (2 << 16);
 	    c++)
 		c->packets = c->bytes = 0;
+	a->capps = tsa_calloc((size_t)NCOUNTRY * NAPPS, sizeof *a->capps);
 	a->facts = tsa_hostfacts_new((uint32_t)agg_opt.host_facts);
 	a->facts_serial = tsa_hostfacts_serial(a->facts);
 	pairs_init(&a->pairs, (uint32_t)agg_opt.scan_table);
@@ -214,6 +215,8 @@ int main(int argc, char **argv)
 	first = tsa_opts_parse(&agg_tool, argc, argv);
 	a->top_hosts = (uint32_t)agg_opt.top_hosts;
 	a->top_domains = (uint32_t)agg_opt.top_domains;
+	a->detail_countries = (uint32_t)agg_opt.detail_countries;
+	a->detail_top = (uint32_t)agg_opt.detail_top;
 	if (agg_opt.merge) {
 		return merge_main(argc - first, argv + first, argc, argv);
 	}

@@ -65,7 +65,7 @@ struct ment {				/* a country, domain, host or OS entry */
 	uint64_t packets, bytes, hosts, dist;
 	bool has_dist;
 	char *cls, *country, *os, *os_class, *app, *domain, *link, *lang;
-	uint64_t uptime_min;
+	uint64_t uptime_min, mtu;	/* mtu: 0 unknown */
 	bool has_uptime, nat, has_seen;
 	struct stime first_seen, last_seen;
 	struct strset countries, oss, apps, aliases;
@@ -90,6 +90,11 @@ struct mbw {
 	size_t n;
 };
 
+/* A country's own lists (country_detail), summed as the window's are. */
+struct mdetail {
+	struct mlist hosts, domains, os, apps;
+};
+
 struct msnap {
 	bool have, final, incomplete, epoch_end;
 	bool has_start, has_end, has_complete;
@@ -98,6 +103,9 @@ struct msnap {
 	struct mp_obj window;		/* str or uint */
 	char *window_str;
 	struct mlist countries, domains, hosts, os, apps, ports, locations, orgs;
+	/* the countries with detail, and theirs: det[i] is dcountries.e[i]'s */
+	struct mlist dcountries;
+	struct mdetail *det;
 	struct mbw *bw;
 	size_t nbw;
 	struct mp_buf alerts;		/* packed alert maps */
@@ -171,6 +179,14 @@ static void snap_free(struct msnap *s)
 	mlist_free(&s->ports);
 	mlist_free(&s->locations);
 	mlist_free(&s->orgs);
+	for (i = 0; i < s->dcountries.n; i++) {
+		mlist_free(&s->det[i].hosts);
+		mlist_free(&s->det[i].domains);
+		mlist_free(&s->det[i].os);
+		mlist_free(&s->det[i].apps);
+	}
+	free(s->det);
+	mlist_free(&s->dcountries);
 	for (i = 0; i < s->nbw; i++)
 		free(s->bw[i].bytes);
 	free(s->bw);
@@ -202,21 +218,37 @@ static void mlist_grow(struct mlist *l)
 	}
 }
 
-/* The entry with this name (n bytes) or address, created empty if absent. */
-static struct ment *mlist_get(struct mlist *l, const uint8_t *name, size_t n,
-    const uint8_t *addr, uint8_t alen)
+/* The entry with this name (n bytes) or address and hash h; NULL if absent. */
+static struct ment *mlist_find(const struct mlist *l, uint64_t h,
+    const uint8_t *name, size_t n, const uint8_t *addr, uint8_t alen)
 {
-	uint64_t h = name ? key_hash(name, n) : key_hash(addr, alen);
 	struct ment *e;
 	size_t j;
 
-	if (2 * (l->n + 1) > l->mask + 1)
-		mlist_grow(l);
+	if (!l->index)
+		return NULL;
 	for (j = h & l->mask; l->index[j]; j = (j + 1) & l->mask) {
 		e = &l->e[l->index[j] - 1];
 		if (e->hash == h && ment_is(e, name, n, addr, alen))
 			return e;
 	}
+	return NULL;
+}
+
+/* The entry with this name (n bytes) or address, created empty if absent. */
+static struct ment *mlist_get(struct mlist *l, const uint8_t *name, size_t n,
+    const uint8_t *addr, uint8_t alen)
+{
+	uint64_t h = name ? key_hash(name, n) : key_hash(addr, alen);
+	struct ment *e = mlist_find(l, h, name, n, addr, alen);
+	size_t j;
+
+	if (e)
+		return e;
+	if (2 * (l->n + 1) > l->mask + 1)
+		mlist_grow(l);
+	for (j = h & l->mask; l->index[j]; j = (j + 1) & l->mask)
+		;
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 32;
 		l->e = tsa_realloc(l->e, l->cap * sizeof *l->e);
@@ -402,7 +434,9 @@ static void read_entry(const uint8_t *m, const uint8_t *end, enum section sec,
 			    !e->has_uptime) {
 				e->uptime_min = u;
 				e->has_uptime = true;
-			}
+			} else if (mp_str_eq(&k, "mtu", 3) && !e->mtu &&
+			    u <= UINT16_MAX)
+				e->mtu = u;
 		} else if (mp_str_eq(&k, "class", 5))
 			keep(&e->cls, &v);
 		else if (mp_str_eq(&k, "aliases", 7))
@@ -484,6 +518,42 @@ static void read_list(const uint8_t *vs, const uint8_t *ve, enum section sec,
 		if (mp_skip(&vs, ve) < 0)
 			return;
 		read_entry(m, vs, sec, l);
+	}
+}
+
+/*
+ * One country's detail: its lists go to its own, found (or made) by its
+ * name.  dcountries appends a new name at its end, so det grows in step.
+ */
+static void read_detail(struct msnap *s, const uint8_t *m, const uint8_t *end)
+{
+	static const char *const keys[] = { "country" };
+	struct mp_map_iter it;
+	struct mp_obj k, v;
+	const uint8_t *vs, *ve;
+	struct mdetail *d;
+	size_t i, n = s->dcountries.n;
+
+	if (mp_map_get(m, (size_t)(end - m), keys, 1, &v) != 1 ||
+	    v.type != MP_STR)
+		return;
+	i = (size_t)(mlist_get(&s->dcountries, v.ptr, v.len, NULL, 0) -
+	    s->dcountries.e);
+	if (s->dcountries.n > n) {
+		s->det = tsa_realloc(s->det, s->dcountries.cap * sizeof *s->det);
+		memset(&s->det[i], 0, sizeof s->det[i]);
+	}
+	d = &s->det[i];
+	mp_map_begin(&it, m, (size_t)(end - m));
+	while (mp_map_step(&it, &k, &vs, &ve) > 0) {
+		if (mp_str_eq(&k, "hosts", 5))
+			read_list(vs, ve, S_HOSTS, &d->hosts);
+		else if (mp_str_eq(&k, "domains", 7))
+			read_list(vs, ve, S_DOMAINS, &d->domains);
+		else if (mp_str_eq(&k, "os", 2))
+			read_list(vs, ve, S_OS, &d->os);
+		else if (mp_str_eq(&k, "apps", 4))
+			read_list(vs, ve, S_APPS, &d->apps);
 	}
 }
 
@@ -586,7 +656,15 @@ static void fold(struct msnap *s, const uint8_t *rec, size_t len)
 			read_list(vs, ve, S_LOCATIONS, &s->locations);
 		else if (mp_str_eq(&k, "orgs", 4))
 			read_list(vs, ve, S_ORGS, &s->orgs);
-		else if (mp_str_eq(&k, "bandwidth", 9))
+		else if (mp_str_eq(&k, "country_detail", 14) &&
+		    v.type == MP_ARRAY) {
+			for (i = 0; i < v.len; i++) {
+				q = p;
+				if (mp_skip(&p, ve) < 0)
+					break;
+				read_detail(s, q, p);
+			}
+		} else if (mp_str_eq(&k, "bandwidth", 9))
 			read_bandwidth(s, vs, ve);
 		else if (mp_str_eq(&k, "alerts", 6) && v.type == MP_ARRAY) {
 			for (i = 0; i < v.len; i++) {
@@ -615,6 +693,18 @@ static int by_packets(const void *x, const void *y)
 	if (a->alen != b->alen)
 		return a->alen < b->alen ? -1 : 1;
 	return memcmp(a->addr, b->addr, a->alen);
+}
+
+/* Hosts as tsa-aggregate lists them: by packets, bytes, address. */
+static int by_host(const void *x, const void *y)
+{
+	const struct ment *a = x, *b = y;
+
+	if (a->packets != b->packets)
+		return a->packets > b->packets ? -1 : 1;
+	if (a->bytes != b->bytes)
+		return a->bytes > b->bytes ? -1 : 1;
+	return by_packets(x, y);
 }
 
 /* Ports as tsa-aggregate lists them: by packets, bytes, protocol, port. */
@@ -744,15 +834,152 @@ static void put_bandwidth(struct mp_buf *b, const struct msnap *s)
 	free(out);
 }
 
+static void put_domains(struct mp_buf *b, struct mlist *l, size_t top)
+{
+	size_t i, n;
+	int j;
+
+	sort(l);
+	n = l->n < top ? l->n : top;
+	mp_put_cstr(b, "domains");
+	mp_put_array(b, (uint32_t)n);
+	for (i = 0; i < n; i++) {
+		struct ment *e = &l->e[i];
+
+		mp_put_map(b, 8 + (e->aliases.n > 0));
+		put_opt(b, "domain", e->name);
+		if (e->aliases.n)
+			put_strs(b, "aliases", &e->aliases);
+		put_u(b, "packets", e->packets);
+		put_u(b, "bytes", e->bytes);
+		put_u(b, "hosts", e->hosts);
+		put_strs(b, "countries", &e->countries);
+		put_strs(b, "os", &e->oss);
+		put_strs(b, "apps", &e->apps);
+		mp_put_cstr(b, "dists");
+		mp_put_array(b, (uint32_t)e->ndists);
+		for (j = 0; j < e->ndists; j++)
+			mp_put_uint(b, e->dists[j]);
+	}
+}
+
+static void put_os(struct mp_buf *b, struct mlist *l)
+{
+	size_t i;
+
+	sort(l);
+	mp_put_cstr(b, "os");
+	mp_put_array(b, (uint32_t)l->n);
+	for (i = 0; i < l->n; i++) {
+		struct ment *e = &l->e[i];
+
+		mp_put_map(b, 3 + !!e->cls);
+		put_opt(b, "os", e->name);
+		put_opt(b, "class", e->cls);
+		put_u(b, "hosts", e->hosts);
+		put_u(b, "packets", e->packets);
+	}
+}
+
+static void put_hosts(struct mp_buf *b, struct mlist *l, size_t top)
+{
+	size_t i, n;
+
+	if (l->n)
+		qsort(l->e, l->n, sizeof *l->e, by_host);
+	n = l->n < top ? l->n : top;
+	mp_put_cstr(b, "hosts");
+	mp_put_array(b, (uint32_t)n);
+	for (i = 0; i < n; i++) {
+		struct ment *e = &l->e[i];
+
+		mp_put_map(b, 3 + !!e->country + !!e->os + !!e->os_class + !!e->app +
+		    e->has_dist + !!e->domain + !!e->link + !!e->mtu + !!e->lang +
+		    e->has_uptime + e->nat + 2 * e->has_seen);
+		mp_put_cstr(b, "addr");
+		mp_put_bin(b, e->addr, e->alen);
+		put_opt(b, "country", e->country);
+		put_opt(b, "os", e->os);
+		put_opt(b, "os_class", e->os_class);
+		put_opt(b, "app", e->app);
+		if (e->has_dist)
+			put_u(b, "dist", e->dist);
+		put_opt(b, "link", e->link);
+		if (e->mtu)
+			put_u(b, "mtu", e->mtu);
+		put_opt(b, "lang", e->lang);
+		if (e->has_uptime)
+			put_u(b, "uptime_min", e->uptime_min);
+		if (e->nat) {
+			mp_put_cstr(b, "nat");
+			mp_put_bool(b, true);
+		}
+		if (e->has_seen) {
+			put_t(b, "first_seen", e->first_seen);
+			put_t(b, "last_seen", e->last_seen);
+		}
+		put_opt(b, "domain", e->domain);
+		put_u(b, "packets", e->packets);
+		put_u(b, "bytes", e->bytes);
+	}
+}
+
+static void put_apps(struct mp_buf *b, struct mlist *l)
+{
+	size_t i;
+
+	sort(l);
+	mp_put_cstr(b, "apps");
+	mp_put_array(b, (uint32_t)l->n);
+	for (i = 0; i < l->n; i++) {
+		mp_put_map(b, 3);
+		put_opt(b, "app", l->e[i].name);
+		put_u(b, "packets", l->e[i].packets);
+		put_u(b, "bytes", l->e[i].bytes);
+	}
+}
+
+/*
+ * The details of the merged top countries (s->countries, sorted), as
+ * many as tsa-aggregate gives: a country some sensor gave detail for;
+ * its lists summed over the sensors that did.
+ */
+static void put_detail(struct mp_buf *b, struct msnap *s)
+{
+	size_t i, n = 0, max = agg_opt.detail_countries;
+	uint32_t *pick = tsa_malloc((s->countries.n ? s->countries.n : 1) *
+	    sizeof *pick);
+
+	for (i = 0; i < s->countries.n && n < max; i++) {
+		const struct ment *c = &s->countries.e[i], *e;
+
+		if (c->name && (e = mlist_find(&s->dcountries, c->hash,
+		    (const uint8_t *)c->name, c->nlen, NULL, 0)))
+			pick[n++] = (uint32_t)(e - s->dcountries.e);
+	}
+	mp_put_cstr(b, "country_detail");
+	mp_put_array(b, (uint32_t)n);
+	for (i = 0; i < n; i++) {
+		struct mdetail *d = &s->det[pick[i]];
+
+		mp_put_map(b, 5);
+		put_opt(b, "country", s->dcountries.e[pick[i]].name);
+		put_hosts(b, &d->hosts, agg_opt.detail_top);
+		put_domains(b, &d->domains, agg_opt.detail_top);
+		put_os(b, &d->os);
+		put_apps(b, &d->apps);
+	}
+	free(pick);
+}
+
 static void emit(struct tsa_writer *w, struct msnap *s, uint32_t top_hosts,
     uint32_t top_domains)
 {
 	struct mp_buf *b = tsa_out(w);
 	bool bounds = s->has_start && s->has_end;
 	size_t i, n;
-	int j;
 
-	mp_put_map(b, 15 + 2 * bounds + s->final + s->incomplete + s->epoch_end + !!s->epoch +
+	mp_put_map(b, 16 + 2 * bounds + s->final + s->incomplete + s->epoch_end + !!s->epoch +
 	    s->has_complete + !!s->out_of_order + !!s->hosts_overflow);
 	mp_put_cstr(b, "type");
 	mp_put_cstr(b, "snapshot");
@@ -802,86 +1029,11 @@ static void emit(struct tsa_writer *w, struct msnap *s, uint32_t top_hosts,
 		put_u(b, "hosts", e->hosts);
 	}
 
-	sort(&s->domains);
-	n = s->domains.n < top_domains ? s->domains.n : top_domains;
-	mp_put_cstr(b, "domains");
-	mp_put_array(b, (uint32_t)n);
-	for (i = 0; i < n; i++) {
-		struct ment *e = &s->domains.e[i];
-
-		mp_put_map(b, 8 + (e->aliases.n > 0));
-		put_opt(b, "domain", e->name);
-		if (e->aliases.n)
-			put_strs(b, "aliases", &e->aliases);
-		put_u(b, "packets", e->packets);
-		put_u(b, "bytes", e->bytes);
-		put_u(b, "hosts", e->hosts);
-		put_strs(b, "countries", &e->countries);
-		put_strs(b, "os", &e->oss);
-		put_strs(b, "apps", &e->apps);
-		mp_put_cstr(b, "dists");
-		mp_put_array(b, (uint32_t)e->ndists);
-		for (j = 0; j < e->ndists; j++)
-			mp_put_uint(b, e->dists[j]);
-	}
-
-	sort(&s->os);
-	mp_put_cstr(b, "os");
-	mp_put_array(b, (uint32_t)s->os.n);
-	for (i = 0; i < s->os.n; i++) {
-		struct ment *e = &s->os.e[i];
-
-		mp_put_map(b, 3 + !!e->cls);
-		put_opt(b, "os", e->name);
-		put_opt(b, "class", e->cls);
-		put_u(b, "hosts", e->hosts);
-		put_u(b, "packets", e->packets);
-	}
-
-	sort(&s->hosts);
-	n = s->hosts.n < top_hosts ? s->hosts.n : top_hosts;
-	mp_put_cstr(b, "hosts");
-	mp_put_array(b, (uint32_t)n);
-	for (i = 0; i < n; i++) {
-		struct ment *e = &s->hosts.e[i];
-
-		mp_put_map(b, 3 + !!e->country + !!e->os + !!e->os_class + !!e->app +
-		    e->has_dist + !!e->domain + !!e->link + !!e->lang +
-		    e->has_uptime + e->nat + 2 * e->has_seen);
-		mp_put_cstr(b, "addr");
-		mp_put_bin(b, e->addr, e->alen);
-		put_opt(b, "country", e->country);
-		put_opt(b, "os", e->os);
-		put_opt(b, "os_class", e->os_class);
-		put_opt(b, "app", e->app);
-		if (e->has_dist)
-			put_u(b, "dist", e->dist);
-		put_opt(b, "link", e->link);
-		put_opt(b, "lang", e->lang);
-		if (e->has_uptime)
-			put_u(b, "uptime_min", e->uptime_min);
-		if (e->nat) {
-			mp_put_cstr(b, "nat");
-			mp_put_bool(b, true);
-		}
-		if (e->has_seen) {
-			put_t(b, "first_seen", e->first_seen);
-			put_t(b, "last_seen", e->last_seen);
-		}
-		put_opt(b, "domain", e->domain);
-		put_u(b, "packets", e->packets);
-		put_u(b, "bytes", e->bytes);
-	}
-
-	sort(&s->apps);
-	mp_put_cstr(b, "apps");
-	mp_put_array(b, (uint32_t)s->apps.n);
-	for (i = 0; i < s->apps.n; i++) {
-		mp_put_map(b, 3);
-		put_opt(b, "app", s->apps.e[i].name);
-		put_u(b, "packets", s->apps.e[i].packets);
-		put_u(b, "bytes", s->apps.e[i].bytes);
-	}
+	put_domains(b, &s->domains, top_domains);
+	put_os(b, &s->os);
+	put_hosts(b, &s->hosts, top_hosts);
+	put_detail(b, s);
+	put_apps(b, &s->apps);
 
 	/* Each sensor's top ports, added: a port below one sensor's top is
 	 * missing from its sum. */

@@ -23,6 +23,7 @@ struct dgroup {
 
 struct scratch {
 	uint32_t *order;		/* host slots */
+	uint32_t *byc;			/* remote host slots by country (put_detail) */
 	uint32_t *gidx;			/* domain root -> dgroup + 1 */
 	uint64_t *mpackets;		/* domain id -> packets of its hosts */
 	uint32_t *touched, ntouched;	/* domain ids used */
@@ -44,6 +45,7 @@ static struct scratch *scratch(struct agg *a)
 		return s;
 	s = tsa_calloc(1, sizeof *s);
 	s->order = tsa_malloc(a->hosts.cap * sizeof *s->order);
+	s->byc = tsa_malloc(a->hosts.cap * sizeof *s->byc);
 	s->hdomain = tsa_malloc(a->hosts.cap * sizeof *s->hdomain);
 	s->groups = tsa_malloc(a->hosts.cap * sizeof *s->groups);
 	s->gidx = tsa_calloc(dcap, sizeof *s->gidx);
@@ -203,25 +205,34 @@ static int by_svc(const void *x, const void *y)
 	return a < b ? -1 : a > b;	/* the table's order: stable output */
 }
 
-/* Every application of the window, then the top server ports; by packets. */
-static void put_apps(struct agg *a, struct mp_buf *b)
+/* "apps": every application of counts (NAPPS of them) with packets. */
+static void put_app_list(struct mp_buf *b, const struct svc_count *apps)
 {
-	const struct svc_count *list[NAPPS], *top[TOP_PORTS + 1];
-	uint32_t i, n = 0, ntop = 0;
+	const struct svc_count *list[NAPPS];
+	uint32_t i, n = 0;
 
 	for (i = 0; i < NAPPS; i++)
-		if (a->apps[i].packets)
-			list[n++] = &a->apps[i];
+		if (apps[i].packets)
+			list[n++] = &apps[i];
 	qsort(list, n, sizeof *list, by_svc);
 	mp_put_cstr(b, "apps");
 	mp_put_array(b, n);
 	for (i = 0; i < n; i++) {
 		mp_put_map(b, 3);
 		mp_put_cstr(b, "app");
-		mp_put_cstr(b, app_names[list[i] - a->apps]);
+		mp_put_cstr(b, app_names[list[i] - apps]);
 		put_kv_uint(b, "packets", list[i]->packets);
 		put_kv_uint(b, "bytes", list[i]->bytes);
 	}
+}
+
+/* Every application of the window, then the top server ports; by packets. */
+static void put_apps(struct agg *a, struct mp_buf *b)
+{
+	const struct svc_count *top[TOP_PORTS + 1];
+	uint32_t i, ntop = 0;
+
+	put_app_list(b, a->apps);
 	/* The top TOP_PORTS of 2 x 65536 counters, by insertion into a
 	 * sorted list: a few hundred thousand steps a snapshot. */
 	for (i = 0; i < 2u << 16; i++) {
@@ -423,18 +434,19 @@ static void set_add16(uint16_t *set, uint8_t *n, uint16_t v)
 		set[(*n)++] = v;
 }
 
-/* Group the remote hosts by alias group of their domain. */
-static void group_domains(struct agg *a, struct scratch *s, uint32_t nremote)
+/* Group the remote hosts hosts[0..n) by alias group of their domain. */
+static void group_domains(struct agg *a, struct scratch *s,
+    const uint32_t *hosts, uint32_t n)
 {
 	uint32_t i, id, r;
 	struct dgroup *g;
 
 	s->ngroups = 0;
 	s->ntouched = 0;
-	for (i = 0; i < nremote; i++) {
-		const struct host *h = &a->hosts.h[s->order[i]];
+	for (i = 0; i < n; i++) {
+		const struct host *h = &a->hosts.h[hosts[i]];
 
-		id = s->hdomain[s->order[i]];
+		id = s->hdomain[hosts[i]];
 		if (!id)
 			continue;
 		if (!s->mpackets[id])
@@ -532,7 +544,8 @@ static void put_host(struct agg *a, struct mp_buf *b, uint32_t slot, uint32_t do
 	size_t n;
 
 	mp_put_map(b, 6 + !!h->os + !!h->os_class + !!h->app + (h->dist != 0xff) + !!dom +
-	    !!h->link + !!h->lang + !!(h->facts & HF_UPTIME) + !!(h->facts & HF_NAT));
+	    !!h->link + !!h->mtu + !!h->lang + !!(h->facts & HF_UPTIME) +
+	    !!(h->facts & HF_NAT));
 	mp_put_cstr(b, "addr");
 	mp_put_bin(b, h->addr, h->alen);
 	mp_put_cstr(b, "country");
@@ -555,6 +568,8 @@ static void put_host(struct agg *a, struct mp_buf *b, uint32_t slot, uint32_t do
 		mp_put_cstr(b, "link");
 		put_label(a, b, h->link);
 	}
+	if (h->mtu)
+		put_kv_uint(b, "mtu", h->mtu);
 	if (h->lang) {
 		mp_put_cstr(b, "lang");
 		put_label(a, b, h->lang);
@@ -578,13 +593,14 @@ static void put_host(struct agg *a, struct mp_buf *b, uint32_t slot, uint32_t do
 	put_kv_uint(b, "bytes", h->bytes);
 }
 
+/* "os": the OS labels of hosts[0..nhosts), by packets. */
 static void put_os(struct agg *a, struct mp_buf *b, struct scratch *s,
-    uint32_t nhosts)
+    const uint32_t *hosts, uint32_t nhosts)
 {
 	uint32_t i, n = 0;
 
 	for (i = 0; i < nhosts; i++) {
-		const struct host *h = &a->hosts.h[s->order[i]];
+		const struct host *h = &a->hosts.h[hosts[i]];
 
 		if (!h->os)
 			continue;
@@ -614,6 +630,98 @@ static void put_os(struct agg *a, struct mp_buf *b, struct scratch *s,
 		s->oshosts[id] = 0;
 		s->ospackets[id] = 0;
 		s->osclass[id] = 0;
+	}
+}
+
+/* "domains": the top alias groups of the domains of hosts[0..n). */
+static void put_domains(struct agg *a, struct mp_buf *b, struct scratch *s,
+    const uint32_t *hosts, uint32_t n, uint32_t top)
+{
+	uint32_t i, ntop;
+
+	group_domains(a, s, hosts, n);
+	sort_agg = a;
+	top_k(s->groups, s->ngroups, sizeof *s->groups, top, by_group);
+	ntop = s->ngroups < top ? s->ngroups : top;
+	mp_put_cstr(b, "domains");
+	mp_put_array(b, ntop);
+	for (i = 0; i < ntop; i++)
+		put_domain(a, b, &s->groups[i]);
+	for (i = 0; i < s->ngroups; i++)
+		s->gidx[s->groups[i].root] = 0;
+	for (i = 0; i < s->ntouched; i++)
+		s->mpackets[s->touched[i]] = 0;
+}
+
+/* "hosts": the top of the remote hosts hosts[0..n), which it reorders. */
+static void put_hosts(struct agg *a, struct mp_buf *b, struct scratch *s,
+    uint32_t *hosts, uint32_t n, uint32_t top)
+{
+	uint32_t i, ntop = n < top ? n : top;
+
+	sort_agg = a;
+	top_k(hosts, n, sizeof *hosts, top, by_host);
+	mp_put_cstr(b, "hosts");
+	mp_put_array(b, ntop);
+	for (i = 0; i < ntop; i++)
+		put_host(a, b, hosts[i], s->hdomain[hosts[i]]);
+}
+
+/*
+ * "country_detail": for each of the top detail_countries countries by
+ * packets, what its page shows (tsa-plot's country-XX.html), in the
+ * layout of the window's own lists: its top detail_top remote hosts and
+ * domains, the OS of its remote hosts, the applications of the packets
+ * with a remote endpoint in it.  The remote hosts are put in country order
+ * first (a counting sort into byc), so each country's are one slice that
+ * the window's functions walk as they walk all.  Work: one pass over the
+ * remote hosts, and each slice's.  The local and unknown "countries" have
+ * no page, so no detail.
+ */
+static void put_detail(struct agg *a, struct mp_buf *b, struct scratch *s,
+    uint32_t nremote)
+{
+	uint16_t list[NCOUNTRY], rank[NCOUNTRY];
+	uint32_t at[NCOUNTRY + 1], i, n = 0, nc, total = 0;
+	char cc[3];
+
+	for (i = 0; i < C_LOCAL; i++)
+		if (a->countries[i].packets)
+			list[n++] = (uint16_t)i;
+	sort_agg = a;
+	qsort(list, n, sizeof *list, by_country);
+	nc = n < a->detail_countries ? n : a->detail_countries;
+	memset(rank, 0, sizeof rank);
+	memset(at, 0, (nc + 1) * sizeof *at);
+	for (i = 0; i < nc; i++)
+		rank[list[i]] = (uint16_t)(i + 1);
+	/* at[r]: the count of rank r's hosts, then where its slice ends,
+	   then (filled from the end) where it begins */
+	for (i = 0; i < nremote; i++)
+		at[rank[a->hosts.h[s->order[i]].country]]++;
+	at[0] = 0;			/* (the countries without detail) */
+	for (i = 1; i <= nc; i++)
+		at[i] += at[i - 1];
+	total = at[nc];
+	for (i = 0; i < nremote; i++) {
+		uint16_t r = rank[a->hosts.h[s->order[i]].country];
+
+		if (r)
+			s->byc[--at[r]] = s->order[i];
+	}
+	mp_put_cstr(b, "country_detail");
+	mp_put_array(b, nc);
+	for (i = 0; i < nc; i++) {
+		uint32_t *slice = s->byc + at[i + 1];
+		uint32_t len = (i + 1 < nc ? at[i + 2] : total) - at[i + 1];
+
+		mp_put_map(b, 5);
+		mp_put_cstr(b, "country");
+		mp_put_cstr(b, country_name(list[i], cc));
+		put_hosts(a, b, s, slice, len, a->detail_top);
+		put_domains(a, b, s, slice, len, a->detail_top);
+		put_os(a, b, s, slice, len);
+		put_app_list(b, a->capps + (size_t)list[i] * NAPPS);
 	}
 }
 
@@ -729,12 +837,12 @@ static void put_head(struct agg *a, struct mp_buf *b, const int64_t *start,
 	const struct host *ovf = a->hosts.h;
 	uint64_t overflow = ovf[OVF_SRC].packets + ovf[OVF_DST].packets;
 	bool cut = a->kind == WIN_TIME && a->cut && start && a->cut_ts >= *start;
-	/* (the head's keys, then countries, domains, os, hosts, apps, ports,
-	 * locations, orgs, bandwidth, alerts) */
+	/* (the head's keys, then countries, domains, os, hosts,
+	 * country_detail, apps, ports, locations, orgs, bandwidth, alerts) */
 	uint32_t n = 4 + 2 * !!start + final + incomplete + epoch_end + !!a->epochs + cut +
 	    !!a->late + !!overflow;
 
-	mp_put_map(b, n + 10);
+	mp_put_map(b, n + 11);
 	mp_put_cstr(b, "type");
 	mp_put_cstr(b, "snapshot");
 	if (start) {
@@ -797,6 +905,8 @@ void snapshot_empty(struct agg *a)
 	mp_put_array(b, 0);
 	mp_put_cstr(b, "hosts");
 	mp_put_array(b, 0);
+	mp_put_cstr(b, "country_detail");
+	mp_put_array(b, 0);
 	mp_put_cstr(b, "apps");
 	mp_put_array(b, 0);
 	mp_put_cstr(b, "ports");
@@ -818,7 +928,7 @@ void snapshot_emit(struct agg *a, int64_t end, enum snap_kind kind)
 	struct scratch *s = scratch(a);
 	struct mp_buf *b = tsa_out(a->w);
 	int64_t start;
-	uint32_t i, nhosts = 0, nremote, nalerts = 0, ntop;
+	uint32_t i, nhosts = 0, nremote, nalerts = 0;
 	struct host *h;
 
 	if (a->window_ns)
@@ -855,28 +965,10 @@ void snapshot_emit(struct agg *a, int64_t end, enum snap_kind kind)
 	    a->kind == WIN_ALL ? a->bytes : bytes_of(a, 0, a->n));
 	put_countries(a, b);
 
-	group_domains(a, s, nremote);
-	sort_agg = a;
-	top_k(s->groups, s->ngroups, sizeof *s->groups, a->top_domains, by_group);
-	ntop = s->ngroups < a->top_domains ? s->ngroups : a->top_domains;
-	mp_put_cstr(b, "domains");
-	mp_put_array(b, ntop);
-	for (i = 0; i < ntop; i++)
-		put_domain(a, b, &s->groups[i]);
-	for (i = 0; i < s->ngroups; i++)
-		s->gidx[s->groups[i].root] = 0;
-	for (i = 0; i < s->ntouched; i++)
-		s->mpackets[s->touched[i]] = 0;
-
-	put_os(a, b, s, nhosts);
-
-	top_k(s->order, nremote, sizeof *s->order, a->top_hosts, by_host);
-	ntop = nremote < a->top_hosts ? nremote : a->top_hosts;
-	mp_put_cstr(b, "hosts");
-	mp_put_array(b, ntop);
-	for (i = 0; i < ntop; i++)
-		put_host(a, b, s->order[i], s->hdomain[s->order[i]]);
-
+	put_domains(a, b, s, s->order, nremote, a->top_domains);
+	put_os(a, b, s, s->order, nhosts);
+	put_hosts(a, b, s, s->order, nremote, a->top_hosts);
+	put_detail(a, b, s, nremote);
 	put_apps(a, b);
 	put_locations(a, b, s->order, nremote);
 	put_orgs(a, b, s->order, nremote);

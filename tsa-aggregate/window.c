@@ -62,6 +62,12 @@ static inline void host_ref(struct agg *a, struct host *h, uint64_t *n, int d)
 	}
 }
 
+static inline void svc_add(struct svc_count *sc, uint64_t u, uint64_t db)
+{
+	sc->packets += u;
+	sc->bytes += db;
+}
+
 static inline void country_add(struct agg *a, uint16_t c, uint32_t len, int d)
 {
 	a->countries[c].packets += (uint64_t)(int64_t)d;
@@ -165,6 +171,9 @@ static inline __attribute__((always_inline)) void apply(struct agg *a,
 	uint64_t u = (uint64_t)(int64_t)d;
 	uint64_t db = (uint64_t)((int64_t)d * c->len);
 	uint16_t f = c->flags;
+	/* The application and server port (apps.c). */
+	unsigned proto = f >> CF_PROTO_SHIFT & 3;
+	uint8_t app = app_of(proto, c->dport, f >> CF_APPTYPE_SHIFT & 3);
 
 	hs->packets += u;
 	hs->bytes += db;
@@ -174,28 +183,20 @@ static inline __attribute__((always_inline)) void apply(struct agg *a,
 	}
 	if (f & CF_SRC_REMOTE) {
 		country_add(a, hs->country, c->len, d);
+		svc_add(&a->capps[hs->country * NAPPS + app], u, db);
 		host_ref(a, hs, &hs->rpackets, d);
 	}
 	if (f & CF_DST_REMOTE) {
-		if (!(f & CF_SAME_COUNTRY))
+		if (!(f & CF_SAME_COUNTRY)) {
 			country_add(a, hd->country, c->len, d);
+			svc_add(&a->capps[hd->country * NAPPS + app], u, db);
+		}
 		host_ref(a, hd, &hd->rpackets, d);
 	}
-	{
-		/* The application and server port (apps.c). */
-		unsigned proto = f >> CF_PROTO_SHIFT & 3;
-		struct svc_count *sc = &a->apps[app_of(proto, c->dport,
-		    f >> CF_APPTYPE_SHIFT & 3)];
-
-		sc->packets += u;
-		sc->bytes += db;
-		/* (port 0: no ports, a fragment held for its datagram) */
-		if ((proto == PROTO_TCP || proto == PROTO_UDP) && c->dport) {
-			sc = &a->ports[(proto - 1) << 16 | c->dport];
-			sc->packets += u;
-			sc->bytes += db;
-		}
-	}
+	svc_add(&a->apps[app], u, db);
+	/* (port 0: no ports, a fragment held for its datagram) */
+	if ((proto == PROTO_TCP || proto == PROTO_UDP) && c->dport)
+		svc_add(&a->ports[(proto - 1) << 16 | c->dport], u, db);
 	if (f & CF_ALL_LOCAL) {
 		country_add(a, C_LOCAL, c->len, d);
 		host_ref(a, hs, &hs->lpackets, d);

@@ -368,7 +368,8 @@ static void hosts(FILE *f, const struct plot_ctx *c, const char *only)
 	fputs("<h2 id=\"hosts\">Top hosts</h2>\n<p class=\"note\">The remote "
 	    "hosts with the most packets in the window and what tsa-p0f "
 	    "learnt of them (the original app's security view): domain, OS "
-	    "(class) and HTTP application, link type, distance in hops, "
+	    "(class) and HTTP application, link type and MTU (from the MSS of "
+	    "its SYNs), distance in hops, "
 	    "uptime, language of its HTTP requests, NAT (several systems seen "
 	    "behind the address). <i>seen</i>: its first packet since it last "
 	    "had none in the window, and its latest (UTC; the date on "
@@ -406,6 +407,9 @@ static void hosts(FILE *f, const struct plot_ctx *c, const char *only)
 		}
 		fputs("</td><td>", f);
 		esc(f, h->link);
+		if (h->mtu)
+			fprintf(f, "%sMTU %" PRIu64, h->link ? "<br>" : "",
+			    h->mtu);
 		fputs("</td><td class=\"n\">", f);
 		if (h->has_dist)
 			fprintf(f, "%" PRId64, h->dist);
@@ -460,17 +464,22 @@ static void countries(FILE *f, const struct plot_ctx *c)
 	fputs("</table>\n", f);
 }
 
-static void apps_table(FILE *f, const struct snapshot *s)
+/* The applications (and the window's server ports): of the window, or
+ * with country, of the packets with a remote endpoint in the country
+ * whose lists s holds (s->packets its packets). */
+static void apps_table(FILE *f, const struct snapshot *s, bool country)
 {
 	if (!s->napps && !s->nports)
 		return;
-	fputs("<h2 id=\"apps\">Applications</h2>\n<p class=\"note\">Each "
-	    "packet counts once, under the application tsa-capture recognised "
-	    "(DNS, HTTP, TLS) or else the service of its server port; the "
-	    "server ports are the top ones of the window. Shares are of the "
-	    "window's packets.</p>\n<table>\n<tr><th>application</th>"
-	    "<th class=\"n\">packets</th><th class=\"n\">%packets</th>"
-	    "<th class=\"n\">bytes</th></tr>\n", f);
+	fprintf(f, "<h2 id=\"apps\">Applications</h2>\n<p class=\"note\">"
+	    "Each packet%s counts once, under the application tsa-capture "
+	    "recognised (DNS, HTTP, TLS) or else the service of its server "
+	    "port%s. Shares are of the %s's packets.</p>\n<table>\n<tr>"
+	    "<th>application</th><th class=\"n\">packets</th>"
+	    "<th class=\"n\">%%packets</th><th class=\"n\">bytes</th></tr>\n",
+	    country ? " with a remote endpoint in the country" : "",
+	    country ? "" : "; the server ports are the top ones of the window",
+	    country ? "country" : "window");
 	for (size_t i = 0; i < s->napps; i++) {
 		fputs("<tr><td>", f);
 		esc(f, s->apps[i].app);
@@ -480,6 +489,10 @@ static void apps_table(FILE *f, const struct snapshot *s)
 		    (double)s->apps[i].packets / (double)s->packets : 0.0);
 		bytes_cell(f, s->apps[i].bytes);
 		fputs("</tr>\n", f);
+	}
+	if (!s->nports) {
+		fputs("</table>\n", f);
+		return;
 	}
 	fputs("</table>\n<table>\n<tr><th>server port</th><th>service</th>"
 	    "<th class=\"n\">packets</th><th class=\"n\">%packets</th>"
@@ -553,17 +566,21 @@ static void orgs(FILE *f, const struct snapshot *s)
 	fputs("</table>\n", f);
 }
 
-static void os_table(FILE *f, const struct snapshot *s)
+/* The OS labels of the window's hosts, or with country, of the remote
+ * hosts of the country whose lists s holds. */
+static void os_table(FILE *f, const struct snapshot *s, bool country)
 {
 	if (!s->nos)
 		return;
-	fputs("<h2 id=\"os\">Operating systems</h2>\n<p class=\"note\">"
-	    "<i>hosts</i>: addresses whose last p0f match is this OS, local ones "
-	    "included; <i>packets</i>: packets to or from them. A packet between "
-	    "two fingerprinted hosts counts for both, so the column adds up to "
-	    "more than the window's packets.</p>\n<table>\n<tr><th>OS</th>"
+	fprintf(f, "<h2 id=\"os\">Operating systems</h2>\n<p class=\"note\">"
+	    "<i>hosts</i>: %saddresses whose last p0f match is this OS%s; "
+	    "<i>packets</i>: packets to or from them. A packet between two "
+	    "fingerprinted hosts counts for both, so the column adds up to "
+	    "more than the %s's packets.</p>\n<table>\n<tr><th>OS</th>"
 	    "<th>class</th><th class=\"n\">hosts</th><th class=\"n\">packets"
-	    "</th></tr>\n", f);
+	    "</th></tr>\n", country ? "the country's remote " : "",
+	    country ? "" : ", local ones included", country ? "country" :
+	    "window");
 	for (size_t i = 0; i < s->nos; i++) {
 		fputs("<tr><td>", f);
 		esc(f, s->os[i].os);
@@ -620,67 +637,68 @@ void html_print(FILE *f, const struct plot_ctx *c, const struct html_page *p)
 	if (!c->s->nalerts)
 		alerts(f, c, NULL);
 	domains(f, c, NULL);
-	apps_table(f, c->s);
+	apps_table(f, c->s, false);
 	hosts(f, c, NULL);
 	countries(f, c);
 	locations(f, c);
 	orgs(f, c->s);
-	os_table(f, c->s);
+	os_table(f, c->s, false);
 	footer(f);
 }
 
 /*
- * A country's page: its totals, and what the snapshot lists of it: its
- * hosts among the window's top hosts, the domains whose hosts are in it,
- * the OS of those hosts, its alerts.
+ * A country page's lists from the snapshot's detail of it: the page's
+ * tables are the index's, drawn from a view of the snapshot whose lists
+ * are the country's own (and whose packets are its packets, for the
+ * shares).
  */
-static void country_page(FILE *f, const struct plot_ctx *c,
-    const struct html_page *p, const struct country_row *r)
+static void country_lists(FILE *f, const struct plot_ctx *c,
+    const struct country_row *r, const struct country_detail *d)
+{
+	struct snapshot v = *c->s;
+	struct plot_ctx cv = *c;
+
+	v.hosts = d->hosts;
+	v.nhosts = d->nhosts;
+	v.domains = d->domains;
+	v.ndomains = d->ndomains;
+	v.os = d->os;
+	v.nos = d->nos;
+	v.apps = d->apps;
+	v.napps = d->napps;
+	v.ports = NULL;
+	v.nports = 0;
+	v.packets = r->packets;
+	cv.s = &v;
+	fprintf(f, "<p class=\"note\">This country's own lists: its %zu "
+	    "remote hosts with the most packets (of %" PRIu64 "), the top "
+	    "domains of its hosts, their operating systems, and the "
+	    "applications of its packets.</p>\n", d->nhosts, r->hosts);
+	alerts(f, c, r->country);
+	hosts(f, &cv, NULL);
+	domains(f, &cv, NULL);
+	apps_table(f, &v, true);
+	os_table(f, &v, true);
+}
+
+/*
+ * Without a detail of it (a snapshot from before there was one, or a
+ * country below DetailCountries): what the window's lists hold of it.
+ */
+static void country_from_top(FILE *f, const struct plot_ctx *c,
+    const struct country_row *r)
 {
 	const struct snapshot *s = c->s;
-	char span[96], u[UNITS_LEN];
 	struct os_count { const char *os; uint64_t hosts, packets; } os[64];
 	size_t nos = 0, nhosts = 0;
 
-	fmt_span(span, sizeof span, s->start_ns, s->end_ns);
-	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-	    "<meta charset=\"utf-8\">\n", f);
-	if (p->refresh)
-		fprintf(f, "<meta http-equiv=\"refresh\" content=\"%u\">\n",
-		    p->refresh);
-	fputs("<title>TSA traffic: ", f);
-	esc(f, country_label(c, r->country));
-	fprintf(f, ", %s</title>\n", span);
-	style(f);
-	fputs("</head>\n<body>\n<p class=\"sub\"><a href=\"index.html\">"
-	    "&larr; all countries</a></p>\n<h1>", f);
-	esc(f, country_label(c, r->country));
-	fputs(" (", f);
-	esc(f, r->country);
-	fprintf(f, ")</h1>\n<p class=\"sub\">%s", span);
-	if (s->window) {
-		fputs(" &middot; window ", f);
-		esc(f, s->window);
-	}
-	fputs(" &middot; ", f);
-	num(f, r->packets);
-	fprintf(f, " packets (%.1f%% of the window's) &middot; %s &middot; ",
-	    s->packets ? 100.0 * (double)r->packets / (double)s->packets : 0.0,
-	    units_bytes(u, (double)r->bytes));
-	num(f, r->hosts);
-	fputs(" hosts</p>\n", f);
-	if (p->notice) {
-		fputs("<p class=\"notice\">", f);
-		esc(f, p->notice);
-		fputs("</p>\n", f);
-	}
 	for (size_t i = 0; i < s->nhosts; i++)
 		nhosts += s->hosts[i].country &&
 		    strcmp(s->hosts[i].country, r->country) == 0;
-	fprintf(f, "<p class=\"note\">What the snapshot lists of this "
-	    "country: %zu of its hosts are among the window's top %zu hosts; "
-	    "domains are the window's top domains with a host here.</p>\n",
-	    nhosts, s->nhosts);
+	fprintf(f, "<p class=\"note\">The snapshot has no lists of this "
+	    "country's own; what the window's lists hold of it: %zu of its "
+	    "hosts are among the window's top %zu hosts; domains are the "
+	    "window's top domains with a host here.</p>\n", nhosts, s->nhosts);
 	alerts(f, c, r->country);
 	hosts(f, c, r->country);
 	if (!nhosts)
@@ -715,6 +733,53 @@ static void country_page(FILE *f, const struct plot_ctx *c,
 		}
 		fputs("</table>\n", f);
 	}
+}
+
+/* A country's page: its totals, alerts, hosts, domains, applications, OS. */
+void html_print_country(FILE *f, const struct plot_ctx *c,
+    const struct html_page *p, size_t i)
+{
+	const struct snapshot *s = c->s;
+	const struct country_row *r = &s->countries[i];
+	const struct country_detail *d = snapshot_detail(s, r->country);
+	char span[96], u[UNITS_LEN];
+
+	fmt_span(span, sizeof span, s->start_ns, s->end_ns);
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n", f);
+	if (p->refresh)
+		fprintf(f, "<meta http-equiv=\"refresh\" content=\"%u\">\n",
+		    p->refresh);
+	fputs("<title>TSA traffic: ", f);
+	esc(f, country_label(c, r->country));
+	fprintf(f, ", %s</title>\n", span);
+	style(f);
+	fputs("</head>\n<body>\n<p class=\"sub\"><a href=\"index.html\">"
+	    "&larr; all countries</a></p>\n<h1>", f);
+	esc(f, country_label(c, r->country));
+	fputs(" (", f);
+	esc(f, r->country);
+	fprintf(f, ")</h1>\n<p class=\"sub\">%s", span);
+	if (s->window) {
+		fputs(" &middot; window ", f);
+		esc(f, s->window);
+	}
+	fputs(" &middot; ", f);
+	num(f, r->packets);
+	fprintf(f, " packets (%.1f%% of the window's) &middot; %s &middot; ",
+	    s->packets ? 100.0 * (double)r->packets / (double)s->packets : 0.0,
+	    units_bytes(u, (double)r->bytes));
+	num(f, r->hosts);
+	fputs(" hosts</p>\n", f);
+	if (p->notice) {
+		fputs("<p class=\"notice\">", f);
+		esc(f, p->notice);
+		fputs("</p>\n", f);
+	}
+	if (d)
+		country_lists(f, c, r, d);
+	else
+		country_from_top(f, c, r);
 	footer(f);
 }
 
@@ -729,7 +794,7 @@ void html_write_countries(const struct plot_ctx *c,
 		if (!html_country_page(r->country))
 			continue;
 		snprintf(name, sizeof name, "country-%s.html", r->country);
-		country_page(outfile_open(&of, name), c, p, r);
+		html_print_country(outfile_open(&of, name), c, p, i);
 		if (outfile_commit(&of, NULL) < 0)
 			exit(1);
 	}

@@ -29,6 +29,9 @@ void html_print(FILE *f, const struct plot_ctx *c,
 /* Write index.html into the output directory atomically; exits on a
  * write error. */
 void html_write(const struct plot_ctx *c, const struct html_page *page);
+/* The page of the snapshot's i-th country, to f. */
+void html_print_country(FILE *f, const struct plot_ctx *c,
+    const struct html_page *page, size_t i);
 /* Write country-XX.html for each country of the snapshot (drill-down). */
 void html_write_countries(const struct plot_ctx *c,
     const struct html_page *page);

@@ -238,6 +238,8 @@ static void host_field(void *row, struct mp_obj k, struct range v)
 		h->link = str(v);
 	else if (KEY(k, "lang") && !h->lang)
 		h->lang = str(v);
+	else if (KEY(k, "mtu"))
+		h->mtu = u64(v);
 	else if (KEY(k, "uptime_min")) {
 		h->has_uptime = obj(v, &o) && o.type == MP_UINT;
 		h->uptime_min = h->has_uptime ? o.u : 0;
@@ -435,6 +437,23 @@ static void bandwidth(struct range r, struct bandwidth *b)
 	}
 }
 
+static void detail_field(void *row, struct mp_obj k, struct range v)
+{
+	struct country_detail *d = row;
+
+	if (KEY(k, "country") && !d->country)
+		d->country = str(v);
+	else if (KEY(k, "hosts") && !d->hosts)
+		d->hosts = rows(v, sizeof *d->hosts, &d->nhosts, host_field);
+	else if (KEY(k, "domains") && !d->domains)
+		d->domains = rows(v, sizeof *d->domains, &d->ndomains,
+		    domain_field);
+	else if (KEY(k, "os") && !d->os)
+		d->os = rows(v, sizeof *d->os, &d->nos, os_field);
+	else if (KEY(k, "apps") && !d->apps)
+		d->apps = rows(v, sizeof *d->apps, &d->napps, app_field);
+}
+
 int snapshot_decode(const uint8_t *rec, size_t len, struct snapshot *s)
 {
 	struct mp_map_iter mi;
@@ -489,6 +508,9 @@ int snapshot_decode(const uint8_t *rec, size_t len, struct snapshot *s)
 		else if (KEY(k, "alerts") && !s->alerts)
 			s->alerts = rows(v, sizeof *s->alerts, &s->nalerts,
 			    alert_field);
+		else if (KEY(k, "country_detail") && !s->detail)
+			s->detail = rows(v, sizeof *s->detail, &s->ndetail,
+			    detail_field);
 		else if (KEY(k, "bandwidth") && !s->bw.bps)
 			bandwidth(v, &s->bw);
 	}
@@ -501,36 +523,69 @@ bool snapshot_empty(const struct snapshot *s)
 	    !s->nhosts && !s->nos;
 }
 
+static void domains_free(struct domain_row *d, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(d[i].domain);
+		strlist_free(&d[i].aliases);
+		strlist_free(&d[i].countries);
+		strlist_free(&d[i].os);
+		strlist_free(&d[i].apps);
+		free(d[i].dists);
+	}
+	free(d);
+}
+
+static void hosts_free(struct host_row *h, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(h[i].country);
+		free(h[i].os);
+		free(h[i].os_class);
+		free(h[i].app);
+		free(h[i].link);
+		free(h[i].lang);
+		free(h[i].domain);
+	}
+	free(h);
+}
+
+static void os_free(struct os_row *o, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(o[i].os);
+		free(o[i].class);
+	}
+	free(o);
+}
+
+static void apps_free(struct app_row *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(a[i].app);
+	free(a);
+}
+
 void snapshot_free(struct snapshot *s)
 {
 	for (size_t i = 0; i < s->ncountries; i++)
 		free(s->countries[i].country);
-	for (size_t i = 0; i < s->ndomains; i++) {
-		struct domain_row *d = &s->domains[i];
-		free(d->domain);
-		strlist_free(&d->aliases);
-		strlist_free(&d->countries);
-		strlist_free(&d->os);
-		strlist_free(&d->apps);
-		free(d->dists);
-	}
-	for (size_t i = 0; i < s->nhosts; i++) {
-		free(s->hosts[i].country);
-		free(s->hosts[i].os);
-		free(s->hosts[i].os_class);
-		free(s->hosts[i].app);
-		free(s->hosts[i].link);
-		free(s->hosts[i].lang);
-		free(s->hosts[i].domain);
-	}
-	for (size_t i = 0; i < s->nos; i++) {
-		free(s->os[i].os);
-		free(s->os[i].class);
-	}
+	domains_free(s->domains, s->ndomains);
+	hosts_free(s->hosts, s->nhosts);
+	os_free(s->os, s->nos);
 	for (size_t i = 0; i < s->nalerts; i++)
 		alert_free(&s->alerts[i]);
-	for (size_t i = 0; i < s->napps; i++)
-		free(s->apps[i].app);
+	apps_free(s->apps, s->napps);
+	for (size_t i = 0; i < s->ndetail; i++) {
+		struct country_detail *d = &s->detail[i];
+
+		free(d->country);
+		hosts_free(d->hosts, d->nhosts);
+		domains_free(d->domains, d->ndomains);
+		os_free(d->os, d->nos);
+		apps_free(d->apps, d->napps);
+	}
+	free(s->detail);
 	for (size_t i = 0; i < s->nports; i++) {
 		free(s->ports[i].protocol);
 		free(s->ports[i].app);
@@ -539,19 +594,25 @@ void snapshot_free(struct snapshot *s)
 		free(s->locs[i].city);
 		free(s->locs[i].country);
 	}
-	free(s->apps);
 	free(s->ports);
 	free(s->locs);
 	for (size_t i = 0; i < s->norgs; i++)
 		free(s->orgs[i].org);
 	free(s->orgs);
 	free(s->countries);
-	free(s->domains);
-	free(s->hosts);
-	free(s->os);
 	free(s->alerts);
 	free(s->bw.bps);
 	free(s->bw.bytes);
 	free(s->window);
 	memset(s, 0, sizeof *s);
+}
+
+const struct country_detail *snapshot_detail(const struct snapshot *s,
+    const char *country)
+{
+	for (size_t i = 0; i < s->ndetail; i++)
+		if (s->detail[i].country && country &&
+		    strcmp(s->detail[i].country, country) == 0)
+			return &s->detail[i];
+	return NULL;
 }

@@ -35,6 +35,7 @@ struct host_row {
 	size_t addrlen;		/* 0 when absent */
 	char *country, *os, *os_class, *app, *domain;	/* NULL: absent */
 	char *link, *lang;
+	uint64_t mtu;		/* 0: absent */
 	int64_t dist;
 	bool has_dist, has_uptime, nat;
 	uint64_t uptime_min;
@@ -86,6 +87,19 @@ struct alert_row {
 	size_t ncounts;
 };
 
+/* One country's own lists (country_detail), as the window's. */
+struct country_detail {
+	char *country;
+	struct host_row *hosts;
+	size_t nhosts;
+	struct domain_row *domains;
+	size_t ndomains;
+	struct os_row *os;
+	size_t nos;
+	struct app_row *apps;
+	size_t napps;
+};
+
 struct bandwidth {
 	int64_t start_ns;	/* since the epoch; 0 when absent */
 	uint64_t bucket_ns;
@@ -121,6 +135,8 @@ struct snapshot {
 	size_t norgs;
 	struct alert_row *alerts;
 	size_t nalerts;
+	struct country_detail *detail;
+	size_t ndetail;
 	struct bandwidth bw;
 };
 
@@ -132,6 +148,9 @@ int snapshot_decode(const uint8_t *rec, size_t len, struct snapshot *s);
 /* No packets and nothing counted: there is no picture to draw. */
 bool snapshot_empty(const struct snapshot *s);
 void snapshot_free(struct snapshot *s);
+/* The country's detail, or NULL when the snapshot has none for it. */
+const struct country_detail *snapshot_detail(const struct snapshot *s,
+    const char *country);
 /* An alert record (docs/stream.md "Alert records"), as an alert_row. */
 int alert_decode(const uint8_t *rec, size_t len, struct alert_row *a);
 void alert_free(struct alert_row *a);

@@ -106,7 +106,8 @@ def expected(snaps, final=False):
         "totals": (sum(s["packets"] for s in snaps), sum(s["bytes"] for s in snaps)),
         "countries": cs,
         "domains": sorted(((-v[0], k, v[1]) for k, v in ds.items()))[:20],
-        "hosts": sorted(((-v[0], len(k), k, v[1]) for k, v in hs.items()))[:20],
+        # (as tsa-aggregate orders them: packets, bytes, address)
+        "hosts": sorted(((-v[0], -v[1], len(k), k) for k, v in hs.items()))[:20],
         "os": os_,
         "alerts": sorted(alerts),
         "final": final}
@@ -127,7 +128,7 @@ def got(m):
          "countries": {c["country"]: [c["packets"], c["bytes"], c["hosts"]]
                        for c in m["countries"]},
          "domains": [(-d["packets"], d["domain"], d["bytes"]) for d in m["domains"]],
-         "hosts": [(-h["packets"], len(h["addr"]), h["addr"], h["bytes"]) for h in m["hosts"]],
+         "hosts": [(-h["packets"], -h["bytes"], len(h["addr"]), h["addr"]) for h in m["hosts"]],
          "os": {o["os"]: [o["hosts"], o["packets"]] for o in m["os"]},
          "alerts": sorted((a["alert"], a["host_addr"]) for a in m["alerts"]),
          "final": m.get("final", False)}

@@ -156,7 +156,7 @@ check(apps == [[a["app"], "{:,}".format(a["packets"]), "%.1f" % (
 hosts = (t.get("hosts") or [None, []])[1]
 check(hosts == ["142.250.74.46\ngoogle.com", "United States (US)",
                "Linux 3.11 and newer (unix)\nChrome 11 or newer",
-               "Ethernet or modem", "12", "45 d 1 h", "English", "yes",
+               "Ethernet or modem\nMTU 1500", "12", "45 d 1 h", "English", "yes",
                "08:00:03 \u2013 08:00:59", "30,000", "40.0 MB"],
       "hosts table, the security view: first row %s" % hosts)
 done()

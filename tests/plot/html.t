@@ -121,8 +121,10 @@ check("Pacific" in cells and "-30.0000" in cells and "9,000" in cells,
 check("AS15169" in cells and "Google LLC" in cells and "30,000" in cells,
       "organisations table")
 
-# Drill-down: every country links to its page, which holds its totals, its
-# hosts among the top hosts, the domains with a host there, its alerts.
+# Drill-down: every country links to its page, which holds its totals and
+# its alerts, and its own lists from the snapshot's country_detail (US);
+# without one (DE), its hosts among the top hosts, the domains with a host
+# there.
 for code, p, b, h in snapshot.COUNTRIES:
     check("country-%s.html" % code in links and os.path.exists(
           os.path.join(out, "country-%s.html" % code)),
@@ -132,15 +134,31 @@ check(not cpage.errors and cpage.stack == [], "country page nests: %s"
       % cpage.errors[:3])
 check("120,000 packets (55.9% of the window's)" in ctext,
       "country page: its totals")
-check(any(c.startswith("142.250.74.46") for c in cpage.cells) and not any(
+check(any(c.startswith("142.250.74.46") for c in cpage.cells) and
+      any(c.startswith("8.8.8.8") for c in cpage.cells) and not any(
       c.startswith("2a00:1450") for c in cpage.cells),
-      "country page: its hosts only")
+      "country page with detail: its own hosts (8.8.8.8 is only there)")
+check("DSLMTU 1492" in cpage.cells and "Ethernet or modemMTU 1500" in cells,
+      "link and MTU of a host, on the country page and the index")
+check(any(c.startswith("youtube.com") for c in cpage.cells) and
+      not any(c.startswith("netflix.com") for c in cpage.cells),
+      "country page with detail: its own domains")
+i = cpage.cells.index("QUIC")
+check(cpage.cells[i:i + 4] == ["QUIC", "20,000", "16.7", "20.0 MB"],
+      "country page: its applications, shares of its packets: %s"
+      % cpage.cells[i:i + 4])
+check("of the country's packets" in ctext and
+      "<th>server port</th>" not in ctext,
+      "country page: shares defined, no window-wide ports")
+i = len(cpage.cells) - 1 - cpage.cells[::-1].index("Linux 3.11 and newer")
+check(cpage.cells[i:i + 4] == ["Linux 3.11 and newer", "unix", "20", "70,000"],
+      "country page: the OS of its hosts")
 dtext, dpage = parse(os.path.join(out, "country-DE.html"))
-check(any(c.startswith("google.com") for c in cpage.cells) and
-      any(c.startswith("netflix.com") for c in cpage.cells) and
+check("has no lists of this country's own" in dtext and
       any(c.startswith("google.com") for c in dpage.cells) and
-      not any(c.startswith("netflix.com") for c in dpage.cells),
-      "country pages: the domains with a host there")
+      not any(c.startswith("netflix.com") for c in dpage.cells) and
+      any(c.startswith("2a00:1450") for c in dpage.cells),
+      "country page without detail: the window's hosts and domains there")
 check("203.0.113.9" not in ctext and "Netherlands (NL)" in cells and
       "country-NL.html" not in links,
       "an alert's country without a page is not linked")

@@ -67,7 +67,7 @@ HOSTS = [
     {"addr": addr("142.250.74.46"), "country": "US",
      "os": "Linux 3.11 and newer", "os_class": "unix",
      "app": "Chrome 11 or newer", "dist": 12, "link": "Ethernet or modem",
-     "lang": "English", "uptime_min": 64870, "nat": True,
+     "mtu": 1500, "lang": "English", "uptime_min": 64870, "nat": True,
      "first_seen": ts(T0 + 3), "last_seen": ts(T0 + 59, 500000000),
      "domain": "google.com", "packets": 30000, "bytes": 40000000},
     {"addr": addr("2a00:1450:4001:82b::200e"), "country": "DE",
@@ -96,6 +96,21 @@ PORTS = [{"port": 443, "protocol": "tcp", "app": "TLS", "packets": 120000,
          {"port": 53, "protocol": "udp", "app": "DNS", "packets": 30000,
           "bytes": 3000000},
          {"port": 33434, "protocol": "udp", "packets": 12, "bytes": 720}]
+
+# The US's own lists (country_detail); DE has none, so its page falls
+# back to the window's lists.  8.8.8.8 and youtube.com are only here.
+DETAIL = [{"country": "US",
+           "hosts": [HOSTS[0],
+                     {"addr": addr("8.8.8.8"), "country": "US", "link": "DSL",
+                      "mtu": 1492, "packets": 5000, "bytes": 600000}],
+           "domains": [DOMAINS[0],
+                       {"domain": "youtube.com", "packets": 4000,
+                        "bytes": 5000000, "hosts": 2, "countries": ["US"],
+                        "os": [], "apps": [], "dists": [10]}],
+           "os": [{"os": "Linux 3.11 and newer", "class": "unix", "hosts": 20,
+                   "packets": 70000}],
+           "apps": [{"app": "TLS", "packets": 100000, "bytes": 130000000},
+                    {"app": "QUIC", "packets": 20000, "bytes": 20000000}]}]
 
 # Locations in the sea, away from coasts: the circle's own colour shows.
 LOCATIONS = [{"lat": -30.0, "lon": -120.0, "city": "Pacific", "country": "US",
@@ -147,7 +162,7 @@ def snapshot(k, empty=False, final=False):
                       "bps": [v * 8 / 2.4 for v in vol], "bytes": vol,
                       "avg_bps": sum(vol) * 8 / 60.0},
         "os": OS, "apps": APPS, "ports": PORTS, "locations": LOCATIONS,
-        "orgs": ORGS, "alerts": ALERTS, **more,
+        "orgs": ORGS, "alerts": ALERTS, "country_detail": DETAIL, **more,
     }
 
 
