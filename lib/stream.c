@@ -62,8 +62,11 @@ struct tsa_writer {
 	size_t keyoff[64];	/* offsets of appended keys in extra, for dedup */
 	bool epipe_ok;		/* EPIPE closes this writer, not the program */
 	bool gone;		/* its reader went away: output is discarded */
-	const char *flags[4];	/* header keys set true (tsa_header_flag) */
-	unsigned nflags;
+	struct {		/* header keys tsa_header_set sets */
+		const char *key;
+		struct mp_buf val;	/* packed */
+	} set[4];
+	unsigned nset;
 };
 
 /*
@@ -618,6 +621,8 @@ void tsa_writer_close(struct tsa_writer *w)
 	mp_buf_free(&w->out);
 	mp_buf_free(&w->extra);
 	mp_buf_free(&w->kept);
+	for (unsigned i = 0; i < w->nset; i++)
+		mp_buf_free(&w->set[i].val);
 	free(w->name);
 	free(w);
 }
@@ -812,17 +817,27 @@ int tsa_header_ran(const struct tsa_reader *r, const char *tool)
 	    t.type == MP_ARRAY && tools_name(t.ptr, r->hdr + r->hdrlen, t.len, tool);
 }
 
-void tsa_header_flag(struct tsa_writer *w, const char *key)
+void tsa_header_set(struct tsa_writer *w, const char *key, const void *val,
+    size_t len)
 {
-	if (w->nflags == sizeof w->flags / sizeof *w->flags)
-		tsa_die("internal error: too many header flags");
-	w->flags[w->nflags++] = key;
+	if (w->nset == sizeof w->set / sizeof *w->set)
+		tsa_die("internal error: too many header keys set");
+	w->set[w->nset].key = key;
+	mp_put_raw(&w->set[w->nset].val, val, len);
+	w->nset++;
 }
 
-static bool is_flag(const struct tsa_writer *w, const struct mp_obj *k)
+void tsa_header_flag(struct tsa_writer *w, const char *key)
 {
-	for (unsigned i = 0; i < w->nflags; i++)
-		if (mp_str_eq(k, w->flags[i], strlen(w->flags[i])))
+	static const uint8_t yes = 0xc3;	/* msgpack's true */
+
+	tsa_header_set(w, key, &yes, 1);
+}
+
+static bool is_set(const struct tsa_writer *w, const struct mp_obj *k)
+{
+	for (unsigned i = 0; i < w->nset; i++)
+		if (mp_str_eq(k, w->set[i].key, strlen(w->set[i].key)))
 			return true;
 	return false;
 }
@@ -849,14 +864,14 @@ void tsa_header_pass(struct tsa_writer *w, const struct tsa_reader *r,
 		}
 		if (kind && mp_str_eq(&k, "kind", 4))
 			continue;
-		if (is_flag(w, &k))
+		if (is_set(w, &k))
 			continue;
 		mp_put_raw(&body, ks, (size_t)(ve - ks));
 		n++;
 	}
-	for (unsigned i = 0; i < w->nflags; i++) {
-		mp_put_cstr(&body, w->flags[i]);
-		mp_put_bool(&body, true);
+	for (unsigned i = 0; i < w->nset; i++) {
+		mp_put_cstr(&body, w->set[i].key);
+		mp_put_raw(&body, w->set[i].val.p, w->set[i].val.len);
 		n++;
 	}
 	if (kind) {

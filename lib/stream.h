@@ -173,9 +173,13 @@ void tsa_rec_dedup(struct tsa_writer *w, int on);
 void tsa_header_pass(struct tsa_writer *w, const struct tsa_reader *r,
     const char *kind, int argc, char **argv);
 /*
- * Have tsa_header_pass set the header key key (a literal) to true, once,
- * for a promise this stage makes of its output (tsa-p0f: host records).
+ * Have tsa_header_pass set the header key key (a literal) to the packed
+ * value val (len bytes, copied), replacing the input's: what this stage
+ * says of its output (tsa-geo: the databases it answers from).
  */
+void tsa_header_set(struct tsa_writer *w, const char *key, const void *val,
+    size_t len);
+/* The same with true: a promise (tsa-p0f: host records). */
 void tsa_header_flag(struct tsa_writer *w, const char *key);
 /* Does the header's "tools" name this program (by base name) already? */
 int tsa_header_ran(const struct tsa_reader *r, const char *tool);

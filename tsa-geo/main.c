@@ -133,6 +133,37 @@ static void wait_input(struct geo *g, struct tsa_reader *r, struct tsa_writer *w
 	}
 }
 
+/*
+ * The header names the databases that answer ("geo_databases", the
+ * location one first): their metadata's database_type and their file's
+ * name, so that what draws the map credits the right source (the type
+ * alone can be vague: ip-location-db's say "country ipvAll").
+ */
+static void put_database(struct mp_buf *b, const struct geo_db *db,
+    const char *path)
+{
+	const char *type = db->mmdb.metadata.database_type;
+	const char *base = strrchr(path, '/');
+
+	mp_put_map(b, 2);
+	mp_put_cstr(b, "type");
+	mp_put_cstr(b, type ? type : "");
+	mp_put_cstr(b, "file");
+	mp_put_cstr(b, base ? base + 1 : path);
+}
+
+static void header_databases(struct tsa_writer *w, const struct geo *g)
+{
+	struct mp_buf b = { 0 };
+
+	mp_put_array(&b, g->asn_path ? 2 : 1);
+	put_database(&b, &g->loc, g->loc_path);
+	if (g->asn_path)
+		put_database(&b, &g->asn, g->asn_path);
+	tsa_header_set(w, "geo_databases", b.p, b.len);
+	mp_buf_free(&b);
+}
+
 static void print_stats(const struct geo *g, uint64_t records, uint64_t bad)
 {
 	const struct geo_stats *s = geo_lookup_stats(g->lookup);
@@ -194,6 +225,7 @@ int main(int argc, char **argv)
 	 * database (a country file after a city file) must not mix.
 	 */
 	rerun = tsa_header_ran(r, "tsa-geo");
+	header_databases(w, &g);
 	tsa_header_pass(w, r, NULL, argc, argv);
 
 	const uint8_t *rec;

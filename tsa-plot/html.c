@@ -594,12 +594,24 @@ static void os_table(FILE *f, const struct snapshot *s, bool country)
 	fputs("</table>\n", f);
 }
 
-static void footer(FILE *f)
+/* The credits: the geolocation's as the stream's header names it. */
+static void footer(FILE *f, const struct plot_ctx *c)
 {
-	fputs("<footer>Written by tsa-plot. IP geolocation by "
-	    "<a href=\"https://db-ip.com\">DB-IP</a> (CC BY 4.0). Map data: "
-	    "Natural Earth (public domain). OS fingerprints: p0f.</footer>\n"
-	    "</body>\n</html>\n", f);
+	fputs("<footer>Written by tsa-plot. ", f);
+	for (size_t i = 0; i < c->ncredits; i++) {
+		const struct credit *k = &c->credits[i];
+
+		fputs(i ? ", " : "IP geolocation by ", f);
+		if (k->url)
+			fprintf(f, "<a href=\"%s\">", k->url);
+		esc(f, k->name);
+		fputs(k->url ? "</a>" : "", f);
+		if (k->licence)
+			fprintf(f, " (%s)", k->licence);
+		fputs(i + 1 == c->ncredits ? ". " : "", f);
+	}
+	fputs("Map data: Natural Earth (public domain). OS fingerprints: "
+	    "p0f.</footer>\n</body>\n</html>\n", f);
 }
 
 void html_print(FILE *f, const struct plot_ctx *c, const struct html_page *p)
@@ -614,7 +626,7 @@ void html_print(FILE *f, const struct plot_ctx *c, const struct html_page *p)
 		    f);
 		if (c->s->nalerts)
 			alerts(f, c, NULL);
-		footer(f);
+		footer(f, c);
 		return;
 	}
 	/* Alerts first: they are what a person looks for. */
@@ -643,7 +655,7 @@ void html_print(FILE *f, const struct plot_ctx *c, const struct html_page *p)
 	locations(f, c);
 	orgs(f, c->s);
 	os_table(f, c->s, false);
-	footer(f);
+	footer(f, c);
 }
 
 /*
@@ -780,7 +792,7 @@ void html_print_country(FILE *f, const struct plot_ctx *c,
 		country_lists(f, c, r, d);
 	else
 		country_from_top(f, c, r);
-	footer(f);
+	footer(f, c);
 }
 
 void html_write_countries(const struct plot_ctx *c,

@@ -309,6 +309,8 @@ int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
 	struct tsa_reader *r;
+	const uint8_t *hdr;
+	size_t hdrlen;
 	struct plot_ctx c;
 	struct worlddata *world;
 	struct html_page page = { 0 };
@@ -346,6 +348,8 @@ int main(int argc, char **argv)
 	page.no_png = o.script_only;
 
 	r = tsa_reader_open(o.input);
+	hdr = tsa_reader_header(r, &hdrlen);
+	c.ncredits = credits_read(hdr, hdrlen, c.credits);
 	from_file = fstat(tsa_reader_fd(r), &st) == 0 && S_ISREG(st.st_mode);
 	held = (struct drawing){ .o = &o, .c = &c, .page = &page,
 		.hist = hist, .last = &last };

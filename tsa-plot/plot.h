@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "credit.h"
 #include "snapshot.h"
 #include "worlddata.h"
 
@@ -27,6 +28,8 @@ struct plot_ctx {
 	size_t top;		/* bars per chart */
 	const char *font;	/* "DejaVu Sans" */
 	bool links;		/* countries link to their pages */
+	struct credit credits[CREDITS_MAX];	/* the geolocation's sources */
+	size_t ncredits;
 };
 
 /* A map view: the world or one of the original app's regions. */

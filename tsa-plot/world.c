@@ -293,6 +293,28 @@ static void header_labels(FILE *f, const struct plot_ctx *c,
 	}
 }
 
+/* The map's credit line, quoted for gnuplot: the geolocation's sources
+ * (the stream's header), then the map data's. */
+static void credit_line(FILE *f, const struct plot_ctx *c)
+{
+	char t[256];
+	size_t n = 0;
+
+	t[0] = 0;
+	for (size_t i = 0; i < c->ncredits && n < sizeof t; i++) {
+		const struct credit *k = &c->credits[i];
+
+		n += (size_t)snprintf(t + n, sizeof t - n, "%s%s%s%s%s",
+		    i ? ", " : "IP geolocation by ", k->name,
+		    k->licence ? " (" : "", k->licence ? k->licence : "",
+		    k->licence ? ")" : "");
+	}
+	if (n < sizeof t)
+		snprintf(t + n, sizeof t - n, "%sMap: Natural Earth (public "
+		    "domain)", n ? "   " : "");
+	gp_quote(f, t);
+}
+
 static void key_band(FILE *f, const struct plot_ctx *c,
     const struct region *rg, uint64_t lo, uint64_t hi)
 {
@@ -339,10 +361,10 @@ static void key_band(FILE *f, const struct plot_ctx *c,
 		fprintf(f, " at screen %.4f, screen %.4f left\n",
 		    (bx + bw + 54) / w, 61 / h);
 	}
-	fprintf(f, "set label 7 'IP geolocation by DB-IP (CC BY 4.0)   Map: "
-	    "Natural Earth (public domain)' at screen %.4f, screen %.4f right "
-	    "font ',8' textcolor rgb '#777777'\n", 1 - (double)SIDE / w,
-	    12 / h);
+	fputs("set label 7 ", f);
+	credit_line(f, c);
+	fprintf(f, " at screen %.4f, screen %.4f right font ',8' textcolor "
+	    "rgb '#777777'\n", 1 - (double)SIDE / w, 12 / h);
 }
 
 /* Meridians and parallels every 30 degrees, within the view's latitudes:

@@ -172,7 +172,10 @@ def main():
     ap.add_argument("--empty", action="store_true")
     a = ap.parse_args()
     out = sys.stdout.buffer
+    # (tsa-geo names its database: the map credits DB-IP)
     out.write(msgpack.packb({"tsa": 1, "kind": "snapshots",
+                             "geo_databases": [{"type": "country ipvAll",
+                                                "file": "dbip-country.mmdb"}],
                              "tools": [["snapshot.py"]]}))
     if not a.empty:
         out.write(msgpack.packb(ALERT_RECORD))
