@@ -33,13 +33,28 @@ struct bar {
 	char label[64];
 };
 
-/* UTF-8 characters in s[0..len). */
+/*
+ * The byte after the character at s[i]: its first byte and the
+ * continuation bytes after it, at most 3 as in UTF-8.  Text from the
+ * stream need not be UTF-8; bounding a character at 4 bytes bounds what a
+ * name of NAME_MAX_CHARS characters takes.
+ */
+static size_t utf8_next(const char *s, size_t len, size_t i)
+{
+	size_t end = i + 4 < len ? i + 4 : len;
+
+	for (i++; i < end && ((unsigned char)s[i] & 0xc0) == 0x80; i++)
+		;
+	return i;
+}
+
+/* Characters in s[0..len). */
 static size_t utf8_chars(const char *s, size_t len)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < len; i++)
-		n += ((unsigned char)s[i] & 0xc0) != 0x80;
+	for (size_t i = 0; i < len; i = utf8_next(s, len, i))
+		n++;
 	return n;
 }
 
@@ -48,12 +63,8 @@ static size_t utf8_skip(const char *s, size_t len, size_t k)
 {
 	size_t i = 0;
 
-	while (i < len && k) {
-		i++;
-		while (i < len && ((unsigned char)s[i] & 0xc0) == 0x80)
-			i++;
-		k--;
-	}
+	for (; i < len && k; k--)
+		i = utf8_next(s, len, i);
 	return i;
 }
 
