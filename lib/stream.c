@@ -62,10 +62,7 @@ struct tsa_writer {
 	size_t keyoff[64];	/* offsets of appended keys in extra, for dedup */
 	bool epipe_ok;		/* EPIPE closes this writer, not the program */
 	bool gone;		/* its reader went away: output is discarded */
-	struct {		/* header keys tsa_header_set sets */
-		const char *key;
-		struct mp_buf val;	/* packed */
-	} set[4];
+	struct tsa_hdr_key set[4];	/* tsa_header_set's (values owned) */
 	unsigned nset;
 };
 
@@ -622,7 +619,7 @@ void tsa_writer_close(struct tsa_writer *w)
 	mp_buf_free(&w->extra);
 	mp_buf_free(&w->kept);
 	for (unsigned i = 0; i < w->nset; i++)
-		mp_buf_free(&w->set[i].val);
+		free((void *)w->set[i].val);
 	free(w->name);
 	free(w);
 }
@@ -822,9 +819,10 @@ void tsa_header_set(struct tsa_writer *w, const char *key, const void *val,
 {
 	if (w->nset == sizeof w->set / sizeof *w->set)
 		tsa_die("internal error: too many header keys set");
-	w->set[w->nset].key = key;
-	mp_put_raw(&w->set[w->nset].val, val, len);
-	w->nset++;
+	void *copy = tsa_malloc(len ? len : 1);
+
+	memcpy(copy, val, len);
+	w->set[w->nset++] = (struct tsa_hdr_key){ key, copy, len };
 }
 
 void tsa_header_flag(struct tsa_writer *w, const char *key)
@@ -834,16 +832,18 @@ void tsa_header_flag(struct tsa_writer *w, const char *key)
 	tsa_header_set(w, key, &yes, 1);
 }
 
-static bool is_set(const struct tsa_writer *w, const struct mp_obj *k)
+static bool is_set(const struct tsa_hdr_key *set, unsigned nset,
+    const struct mp_obj *k)
 {
-	for (unsigned i = 0; i < w->nset; i++)
-		if (mp_str_eq(k, w->set[i].key, strlen(w->set[i].key)))
+	for (unsigned i = 0; i < nset; i++)
+		if (mp_str_eq(k, set[i].key, strlen(set[i].key)))
 			return true;
 	return false;
 }
 
-void tsa_header_pass(struct tsa_writer *w, const struct tsa_reader *r,
-    const char *kind, int argc, char **argv)
+void tsa_header_pack(struct mp_buf *b, const uint8_t *hdr, size_t hlen,
+    const char *kind, const struct tsa_hdr_key *set, unsigned nset, bool end,
+    int argc, char **argv)
 {
 	struct mp_map_iter it;
 	struct mp_obj k;
@@ -852,7 +852,7 @@ void tsa_header_pass(struct tsa_writer *w, const struct tsa_reader *r,
 	struct mp_buf body = { 0 };
 	uint32_t n = 0;
 
-	mp_map_begin(&it, r->hdr, r->hdrlen);
+	mp_map_begin(&it, hdr, hlen);
 	for (;;) {
 		ks = it.p;
 		if (mp_map_step(&it, &k, &vs, &ve) <= 0)
@@ -862,16 +862,15 @@ void tsa_header_pass(struct tsa_writer *w, const struct tsa_reader *r,
 			toolslen = (size_t)(ve - vs);
 			continue;
 		}
-		if (kind && mp_str_eq(&k, "kind", 4))
-			continue;
-		if (is_set(w, &k))
+		if ((kind && mp_str_eq(&k, "kind", 4)) || is_set(set, nset, &k) ||
+		    (end && mp_str_eq(&k, TSA_HDR_END, strlen(TSA_HDR_END))))
 			continue;
 		mp_put_raw(&body, ks, (size_t)(ve - ks));
 		n++;
 	}
-	for (unsigned i = 0; i < w->nset; i++) {
-		mp_put_cstr(&body, w->set[i].key);
-		mp_put_raw(&body, w->set[i].val.p, w->set[i].val.len);
+	for (unsigned i = 0; i < nset; i++) {
+		mp_put_cstr(&body, set[i].key);
+		mp_put_raw(&body, set[i].val, set[i].len);
 		n++;
 	}
 	if (kind) {
@@ -879,8 +878,7 @@ void tsa_header_pass(struct tsa_writer *w, const struct tsa_reader *r,
 		mp_put_cstr(&body, kind);
 		n++;
 	}
-	if (!r->want_end) {
-		/* This stage will end its output with an end record. */
+	if (end) {
 		mp_put_cstr(&body, TSA_HDR_END);
 		mp_put_bool(&body, true);
 		n++;
@@ -888,9 +886,17 @@ void tsa_header_pass(struct tsa_writer *w, const struct tsa_reader *r,
 	mp_put_cstr(&body, "tools");
 	tsa_put_tools(&body, tools, toolslen, argc, argv);
 	n++;
-	mp_put_map(&w->out, n);
-	mp_put_raw(&w->out, body.p, body.len);
+	mp_put_map(b, n);
+	mp_put_raw(b, body.p, body.len);
 	mp_buf_free(&body);
+}
+
+void tsa_header_pass(struct tsa_writer *w, const struct tsa_reader *r,
+    const char *kind, int argc, char **argv)
+{
+	/* (an input that promises an end record keeps its key where it is) */
+	tsa_header_pack(&w->out, r->hdr, r->hdrlen, kind, w->set, w->nset,
+	    !r->want_end, argc, argv);
 	/* A stage that already ran on this stream replaces its own keys. */
 	if (tsa_header_ran(r, argv[0]))
 		w->dedup = 1;

@@ -166,6 +166,21 @@ void tsa_rec_pairs(struct tsa_writer *w, const void *pairs, size_t len,
  */
 void tsa_rec_dedup(struct tsa_writer *w, int on);
 
+/* A header key and its packed value (len bytes). */
+struct tsa_hdr_key {
+	const char *key;
+	const void *val;
+	size_t len;
+};
+/*
+ * Pack into b the header hdr (hlen bytes) as the next stage passes it on:
+ * its keys, but those of set[0..nset) with their new values, kind (if not
+ * NULL) replaced, with end the end_record promise (replacing the input's),
+ * and this invocation (argv) appended to "tools".
+ */
+void tsa_header_pack(struct mp_buf *b, const uint8_t *hdr, size_t hlen,
+    const char *kind, const struct tsa_hdr_key *set, unsigned nset, bool end,
+    int argc, char **argv);
 /*
  * Write the header of r to w with this invocation (argv) appended to its
  * "tools" array; kind, if not NULL, replaces "kind"; TSA_HDR_END added.

@@ -90,7 +90,8 @@ struct mbw {
 	size_t n;
 };
 
-/* A country's own lists (country_detail), summed as the window's are. */
+/* The lists a snapshot has for the window and for each country of its
+ * detail (country_detail), summed alike. */
 struct mdetail {
 	struct mlist hosts, domains, os, apps;
 };
@@ -102,7 +103,8 @@ struct msnap {
 	uint64_t packets, bytes, epoch, out_of_order, hosts_overflow;
 	struct mp_obj window;		/* str or uint */
 	char *window_str;
-	struct mlist countries, domains, hosts, os, apps, ports, locations, orgs;
+	struct mlist countries, ports, locations, orgs;
+	struct mdetail lists;		/* the window's hosts, domains, os, apps */
 	/* the countries with detail, and theirs: det[i] is dcountries.e[i]'s */
 	struct mlist dcountries;
 	struct mdetail *det;
@@ -167,24 +169,25 @@ static void mlist_free(struct mlist *l)
 	memset(l, 0, sizeof *l);
 }
 
+static void mdetail_free(struct mdetail *d)
+{
+	mlist_free(&d->hosts);
+	mlist_free(&d->domains);
+	mlist_free(&d->os);
+	mlist_free(&d->apps);
+}
+
 static void snap_free(struct msnap *s)
 {
 	size_t i;
 
 	mlist_free(&s->countries);
-	mlist_free(&s->domains);
-	mlist_free(&s->hosts);
-	mlist_free(&s->os);
-	mlist_free(&s->apps);
+	mdetail_free(&s->lists);
 	mlist_free(&s->ports);
 	mlist_free(&s->locations);
 	mlist_free(&s->orgs);
-	for (i = 0; i < s->dcountries.n; i++) {
-		mlist_free(&s->det[i].hosts);
-		mlist_free(&s->det[i].domains);
-		mlist_free(&s->det[i].os);
-		mlist_free(&s->det[i].apps);
-	}
+	for (i = 0; i < s->dcountries.n; i++)
+		mdetail_free(&s->det[i]);
 	free(s->det);
 	mlist_free(&s->dcountries);
 	for (i = 0; i < s->nbw; i++)
@@ -521,6 +524,23 @@ static void read_list(const uint8_t *vs, const uint8_t *ve, enum section sec,
 	}
 }
 
+/* The value [vs, ve) of key k into d's list of that name, if it is one. */
+static bool read_lists(const struct mp_obj *k, const uint8_t *vs,
+    const uint8_t *ve, struct mdetail *d)
+{
+	if (mp_str_eq(k, "hosts", 5))
+		read_list(vs, ve, S_HOSTS, &d->hosts);
+	else if (mp_str_eq(k, "domains", 7))
+		read_list(vs, ve, S_DOMAINS, &d->domains);
+	else if (mp_str_eq(k, "os", 2))
+		read_list(vs, ve, S_OS, &d->os);
+	else if (mp_str_eq(k, "apps", 4))
+		read_list(vs, ve, S_APPS, &d->apps);
+	else
+		return false;
+	return true;
+}
+
 /*
  * One country's detail: its lists go to its own, found (or made) by its
  * name.  dcountries appends a new name at its end, so det grows in step.
@@ -545,16 +565,8 @@ static void read_detail(struct msnap *s, const uint8_t *m, const uint8_t *end)
 	}
 	d = &s->det[i];
 	mp_map_begin(&it, m, (size_t)(end - m));
-	while (mp_map_step(&it, &k, &vs, &ve) > 0) {
-		if (mp_str_eq(&k, "hosts", 5))
-			read_list(vs, ve, S_HOSTS, &d->hosts);
-		else if (mp_str_eq(&k, "domains", 7))
-			read_list(vs, ve, S_DOMAINS, &d->domains);
-		else if (mp_str_eq(&k, "os", 2))
-			read_list(vs, ve, S_OS, &d->os);
-		else if (mp_str_eq(&k, "apps", 4))
-			read_list(vs, ve, S_APPS, &d->apps);
-	}
+	while (mp_map_step(&it, &k, &vs, &ve) > 0)
+		(void)read_lists(&k, vs, ve, d);
 }
 
 /* One snapshot's buckets (the rates, floats, are not read: bytes say it). */
@@ -642,14 +654,8 @@ static void fold(struct msnap *s, const uint8_t *rec, size_t len)
 			s->sensors = sat_add(s->sensors, u - 1);
 		else if (mp_str_eq(&k, "countries", 9))
 			read_list(vs, ve, S_COUNTRIES, &s->countries);
-		else if (mp_str_eq(&k, "domains", 7))
-			read_list(vs, ve, S_DOMAINS, &s->domains);
-		else if (mp_str_eq(&k, "hosts", 5))
-			read_list(vs, ve, S_HOSTS, &s->hosts);
-		else if (mp_str_eq(&k, "os", 2))
-			read_list(vs, ve, S_OS, &s->os);
-		else if (mp_str_eq(&k, "apps", 4))
-			read_list(vs, ve, S_APPS, &s->apps);
+		else if (read_lists(&k, vs, ve, &s->lists))
+			;
 		else if (mp_str_eq(&k, "ports", 5))
 			read_list(vs, ve, S_PORTS, &s->ports);
 		else if (mp_str_eq(&k, "locations", 9))
@@ -1029,11 +1035,11 @@ static void emit(struct tsa_writer *w, struct msnap *s, uint32_t top_hosts,
 		put_u(b, "hosts", e->hosts);
 	}
 
-	put_domains(b, &s->domains, top_domains);
-	put_os(b, &s->os);
-	put_hosts(b, &s->hosts, top_hosts);
+	put_domains(b, &s->lists.domains, top_domains);
+	put_os(b, &s->lists.os);
+	put_hosts(b, &s->lists.hosts, top_hosts);
 	put_detail(b, s);
-	put_apps(b, &s->apps);
+	put_apps(b, &s->lists.apps);
 
 	/* Each sensor's top ports, added: a port below one sensor's top is
 	 * missing from its sum. */

@@ -101,38 +101,13 @@ static void put_header(struct mp_buf *b, const struct tsa_reader *r,
 {
 	size_t hlen;
 	const uint8_t *h = tsa_reader_header(r, &hlen);
-	const uint8_t *ks, *vs, *ve, *tools = NULL;
-	size_t toolslen = 0;
-	struct mp_map_iter it;
-	struct mp_obj k;
-	struct mp_buf body = { 0 };
-	uint32_t n = 0;
+	struct mp_buf name = { 0 };
+	struct tsa_hdr_key set;
 
-	mp_map_begin(&it, h, hlen);
-	for (;;) {
-		ks = it.p;
-		if (mp_map_step(&it, &k, &vs, &ve) <= 0)
-			break;
-		if (mp_str_eq(&k, "tools", 5)) {
-			tools = vs;
-			toolslen = (size_t)(ve - vs);
-			continue;
-		}
-		if (mp_str_eq(&k, "sensor", 6) || mp_str_eq(&k, TSA_HDR_END,
-		    strlen(TSA_HDR_END)))
-			continue;
-		mp_put_raw(&body, ks, (size_t)(ve - ks));
-		n++;
-	}
-	mp_put_map(b, n + 3);
-	mp_put_raw(b, body.p, body.len);
-	mp_put_cstr(b, "sensor");
-	mp_put_cstr(b, sensor);
-	mp_put_cstr(b, TSA_HDR_END);
-	mp_put_bool(b, true);
-	mp_put_cstr(b, "tools");
-	tsa_put_tools(b, tools, toolslen, argc, argv);
-	mp_buf_free(&body);
+	mp_put_cstr(&name, sensor);
+	set = (struct tsa_hdr_key){ "sensor", name.p, name.len };
+	tsa_header_pack(b, h, hlen, NULL, &set, 1, true, argc, argv);
+	mp_buf_free(&name);
 }
 
 /* Is there input within ms milliseconds (EOF counts)? */
