@@ -169,16 +169,26 @@ static void top_k(void *base, size_t n, size_t size, size_t k,
 
 /* ---- sections ---- */
 
-static void put_countries(struct agg *a, struct mp_buf *b)
+/* The countries below index upto with packets, into list by packets;
+ * how many. */
+static uint16_t countries_by_packets(const struct agg *a, uint16_t *list,
+    uint16_t upto)
 {
-	uint16_t list[NCOUNTRY], i, n = 0;
-	char cc[3];
+	uint16_t i, n = 0;
 
-	for (i = 0; i < NCOUNTRY; i++)
+	for (i = 0; i < upto; i++)
 		if (a->countries[i].packets)
 			list[n++] = i;
 	sort_agg = a;
 	qsort(list, n, sizeof *list, by_country);
+	return n;
+}
+
+static void put_countries(struct agg *a, struct mp_buf *b)
+{
+	uint16_t list[NCOUNTRY], i, n = countries_by_packets(a, list, NCOUNTRY);
+	char cc[3];
+
 	mp_put_cstr(b, "countries");
 	mp_put_array(b, n);
 	for (i = 0; i < n; i++) {
@@ -682,14 +692,10 @@ static void put_detail(struct agg *a, struct mp_buf *b, struct scratch *s,
     uint32_t nremote)
 {
 	uint16_t list[NCOUNTRY], rank[NCOUNTRY];
-	uint32_t at[NCOUNTRY + 1], i, n = 0, nc, total = 0;
+	uint32_t at[NCOUNTRY + 1], i, nc, total;
+	uint32_t n = countries_by_packets(a, list, C_LOCAL);
 	char cc[3];
 
-	for (i = 0; i < C_LOCAL; i++)
-		if (a->countries[i].packets)
-			list[n++] = (uint16_t)i;
-	sort_agg = a;
-	qsort(list, n, sizeof *list, by_country);
 	nc = n < a->detail_countries ? n : a->detail_countries;
 	memset(rank, 0, sizeof rank);
 	memset(at, 0, (nc + 1) * sizeof *at);
