@@ -59,6 +59,7 @@ asan: setup-check
 	$(MAKE) WERROR=-Werror BIN=bin-asan OBJ=build-asan \
 	    SANITIZE='-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer' tools
 	TSA_BIN=$(CURDIR)/bin-asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run
 
 bench: setup-check
