@@ -585,6 +585,27 @@ void mp_put_map(struct mp_buf *b, uint32_t n)
 	b->len += mp_map_hdr_store(mp_buf_reserve(b, 5), n);
 }
 
+/* One byte is kept for the header: most maps have fewer than 16 pairs. */
+void mp_map_open(struct mp_buf *b, struct mp_map_w *m)
+{
+	mp_buf_reserve(b, 1);
+	m->at = b->len++;
+	m->n = 0;
+}
+
+void mp_map_close(struct mp_buf *b, struct mp_map_w *m)
+{
+	uint8_t hdr[5];
+	size_t n = mp_map_hdr_store(hdr, m->n);
+
+	if (n > 1) {		/* move the pairs to make room */
+		mp_buf_reserve(b, n - 1);
+		memmove(b->p + m->at + n, b->p + m->at + 1, b->len - m->at - 1);
+		b->len += n - 1;
+	}
+	memcpy(b->p + m->at, hdr, n);
+}
+
 static void store_be(uint8_t *p, uint64_t v, int n)
 {
 	for (int i = n - 1; i >= 0; i--)

@@ -311,6 +311,25 @@ void mp_put_time(struct mp_buf *b, int64_t sec, uint32_t nsec);
 void mp_put_raw(struct mp_buf *b, const void *p, size_t n);
 
 /*
+ * A map whose size is known only at its end: open it, put each key with
+ * mp_map_key (which counts it) and its value, then close it, which writes
+ * the header in front, as small as the count allows.  Nothing then counts
+ * keys by hand.  Maps nest: each has its own mp_map_w.
+ */
+struct mp_map_w {
+	size_t at;		/* where the header goes */
+	uint32_t n;		/* pairs so far */
+};
+void mp_map_open(struct mp_buf *b, struct mp_map_w *m);
+static inline void mp_map_key(struct mp_buf *b, struct mp_map_w *m,
+    const char *key)
+{
+	mp_put_cstr(b, key);
+	m->n++;
+}
+void mp_map_close(struct mp_buf *b, struct mp_map_w *m);
+
+/*
  * Store at o a map header for n pairs (5 bytes at most); returns its
  * length.  mp_put_map writes it too; for a writer that reserves a
  * record's bytes at once.

@@ -9,6 +9,7 @@
 #include "opts.h"
 #include "settings.h"
 #include "stream.h"
+#include "snapshot.h"
 #include "trust.h"
 #include "util.h"
 

@@ -616,28 +616,9 @@ int alerts_count(uint8_t bits);
  * (final) ends at its last packet and holds it.
  */
 enum snap_kind { SNAP_DUE, SNAP_EPOCH_END, SNAP_FINAL };
-void snapshot_emit(struct agg *a, int64_t end, enum snap_kind kind);
+void agg_snapshot(struct agg *a, int64_t end, enum snap_kind kind);
 /* The final snapshot of a stream without packets: zeros. */
-void snapshot_empty(struct agg *a);
-
-/* A stream time as msgpack has it (--merge: no year of the input overflows it). */
-struct stime {
-	int64_t sec;
-	uint32_t nsec;
-};
-
-static inline int stime_cmp(struct stime x, struct stime y)
-{
-	if (x.sec != y.sec)
-		return x.sec < y.sec ? -1 : 1;
-	return (x.nsec > y.nsec) - (x.nsec < y.nsec);
-}
-
-/* y - x in ns, as a double (no overflow, whatever the years). */
-static inline double stime_diff(struct stime x, struct stime y)
-{
-	return ((double)y.sec - (double)x.sec) * 1e9 + ((double)y.nsec - (double)x.nsec);
-}
+void agg_snapshot_empty(struct agg *a);
 
 /* merge.c: snapshots of several sensors summed into one */
 struct msnap;

@@ -100,7 +100,7 @@ static void snapshots_until(struct agg *a, int64_t t, bool live)
 	int64_t last, leave;
 
 	while (t >= a->next_snap) {
-		snapshot_emit(a, a->next_snap, SNAP_DUE);
+		agg_snapshot(a, a->next_snap, SNAP_DUE);
 		a->next_snap += a->every_ns;
 		if (live)
 			tsa_flush(a->w);
@@ -132,7 +132,7 @@ static void step_back(struct agg *a, struct pkt *p)
 {
 	a->steps_back++;
 	if (a->kind != WIN_ALL && p->ts < agg_window_start(a, a->last_ts)) {
-		snapshot_emit(a, a->last_ts, SNAP_EPOCH_END);
+		agg_snapshot(a, a->last_ts, SNAP_EPOCH_END);
 		agg_evict_all(a);
 		a->epochs++;
 		agg_start(a, p->ts);
@@ -318,9 +318,9 @@ int main(int argc, char **argv)
 			a->last_ts += idle;
 	}
 	if (a->started)
-		snapshot_emit(a, a->last_ts, SNAP_FINAL);
+		agg_snapshot(a, a->last_ts, SNAP_FINAL);
 	else
-		snapshot_empty(a);
+		agg_snapshot_empty(a);
 	/* After a read error the reader's message is the only line. */
 	if (bad && rc == 0)
 		tsa_warn("%s: %llu packet records without a usable time or addresses skipped",

@@ -889,7 +889,7 @@ static void put_head(struct agg *a, struct mp_buf *b, const int64_t *start,
 	put_kv_uint(b, "bytes", bytes);
 }
 
-void snapshot_empty(struct agg *a)
+void agg_snapshot_empty(struct agg *a)
 {
 	struct scratch *s = scratch(a);
 	struct mp_buf *b = tsa_out(a->w);
@@ -929,7 +929,7 @@ void snapshot_empty(struct agg *a)
 	a->snapshots++;
 }
 
-void snapshot_emit(struct agg *a, int64_t end, enum snap_kind kind)
+void agg_snapshot(struct agg *a, int64_t end, enum snap_kind kind)
 {
 	struct scratch *s = scratch(a);
 	struct mp_buf *b = tsa_out(a->w);

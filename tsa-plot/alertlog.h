@@ -8,7 +8,7 @@
 #ifndef TSA_PLOT_ALERTLOG_H
 #define TSA_PLOT_ALERTLOG_H
 
-#include "snapshot.h"
+#include "tsa.h"
 
 #define ALERTLOG_MAX 4096
 

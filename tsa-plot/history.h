@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "snapshot.h"
+#include "tsa.h"
 
 #define HISTORY_MAX 2048
 #define HISTORY_FILE "history.tsv"

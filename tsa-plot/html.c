@@ -142,9 +142,9 @@ static void style(FILE *f)
 static void head(FILE *f, const struct plot_ctx *c,
     const struct html_page *p)
 {
-	char span[96];
+	char span[96], wbuf[32];
 
-	fmt_span(span, sizeof span, c->s->start_ns, c->s->end_ns);
+	fmt_span(span, sizeof span, stime_ns(c->s->start, c->s->has_bounds), stime_ns(c->s->end, c->s->has_bounds));
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n", f);
 	if (p->refresh)
@@ -154,9 +154,9 @@ static void head(FILE *f, const struct plot_ctx *c,
 	style(f);
 	fputs("</head>\n<body>\n", f);
 	fprintf(f, "<h1>TSA traffic</h1>\n<p class=\"sub\">%s", span);
-	if (c->s->window) {
+	if (snapshot_window(c->s, wbuf)) {
 		fputs(" &middot; window ", f);
-		esc(f, c->s->window);
+		esc(f, snapshot_window(c->s, wbuf));
 	}
 	fputs(" &middot; ", f);
 	num(f, c->s->packets);
@@ -260,7 +260,7 @@ static void alerts(FILE *f, const struct plot_ctx *c, const char *only)
 		}
 		fputs("</td><td>", f);
 		fmt_span(span, sizeof span, r->start_ns ? r->start_ns :
-		    s->start_ns, r->end_ns ? r->end_ns : s->end_ns);
+		    stime_ns(s->start, s->has_bounds), r->end_ns ? r->end_ns : stime_ns(s->end, s->has_bounds));
 		esc(f, span);
 		fputs("</td></tr>\n", f);
 	}
@@ -316,7 +316,7 @@ static void domains(FILE *f, const struct plot_ctx *c, const char *only)
 		list(f, &d->apps);
 		fputs("</td><td>", f);
 		for (size_t j = 0; j < d->ndists; j++)
-			fprintf(f, "%s%" PRId64, j ? ", " : "", d->dists[j]);
+			fprintf(f, "%s%" PRIu64, j ? ", " : "", d->dists[j]);
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</table>\n", f);
@@ -412,16 +412,16 @@ static void hosts(FILE *f, const struct plot_ctx *c, const char *only)
 			    h->mtu);
 		fputs("</td><td class=\"n\">", f);
 		if (h->has_dist)
-			fprintf(f, "%" PRId64, h->dist);
+			fprintf(f, "%" PRIu64, h->dist);
 		fputs("</td>", f);
 		uptime_cell(f, h);
 		fputs("<td>", f);
 		esc(f, h->lang);
 		fputs(h->nat ? "</td><td>yes</td><td>" : "</td><td></td><td>", f);
-		clock_time(f, h->first_ns);
-		if (h->first_ns && h->last_ns)
+		clock_time(f, stime_ns(h->first_seen, h->has_seen));
+		if (stime_ns(h->first_seen, h->has_seen) && stime_ns(h->last_seen, h->has_seen))
 			fputs(" &ndash; ", f);
-		clock_time(f, h->last_ns);
+		clock_time(f, stime_ns(h->last_seen, h->has_seen));
 		fputs("</td>", f);
 		count_cell(f, h->packets);
 		bytes_cell(f, h->bytes);
@@ -754,9 +754,9 @@ void html_print_country(FILE *f, const struct plot_ctx *c,
 	const struct snapshot *s = c->s;
 	const struct country_row *r = &s->countries[i];
 	const struct country_detail *d = snapshot_detail(s, r->country);
-	char span[96], u[UNITS_LEN];
+	char span[96], u[UNITS_LEN], wbuf[32];
 
-	fmt_span(span, sizeof span, s->start_ns, s->end_ns);
+	fmt_span(span, sizeof span, stime_ns(s->start, s->has_bounds), stime_ns(s->end, s->has_bounds));
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n", f);
 	if (p->refresh)
@@ -772,9 +772,9 @@ void html_print_country(FILE *f, const struct plot_ctx *c,
 	fputs(" (", f);
 	esc(f, r->country);
 	fprintf(f, ")</h1>\n<p class=\"sub\">%s", span);
-	if (s->window) {
+	if (snapshot_window(s, wbuf)) {
 		fputs(" &middot; window ", f);
-		esc(f, s->window);
+		esc(f, snapshot_window(s, wbuf));
 	}
 	fputs(" &middot; ", f);
 	num(f, r->packets);

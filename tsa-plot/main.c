@@ -24,7 +24,7 @@
 #include "options.h"
 #include "output.h"
 #include "plot.h"
-#include "snapshot.h"
+#include "tsa.h"
 #include "program.h"
 
 #define MAX_REGIONS 8

@@ -12,7 +12,7 @@
 #include <stdio.h>
 
 #include "credit.h"
-#include "snapshot.h"
+#include "tsa.h"
 #include "worlddata.h"
 
 enum metric { METRIC_PACKETS, METRIC_BYTES };

@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "tsa.h"
-#include "snapshot.h"
 
 struct range {
 	const uint8_t *p, *end;
@@ -66,18 +65,48 @@ static double num(struct range r, bool *ok)
 	return *ok ? v : 0;
 }
 
+struct stime stime_of_ns(int64_t ns)
+{
+	int64_t s = ns / 1000000000, r = ns % 1000000000;
+
+	if (r < 0) {
+		s--;
+		r += 1000000000;
+	}
+	return (struct stime){ s, (uint32_t)r };
+}
+
+int64_t stime_ns(struct stime t, bool has)
+{
+	if (!has || t.sec < -9000000000LL || t.sec > 9000000000LL)
+		return 0;
+	return t.sec * 1000000000LL + t.nsec;
+}
+
+/* A timestamp, as it is; false when r holds none. */
+static bool stime(struct range r, struct stime *t)
+{
+	struct mp_obj o;
+
+	return obj(r, &o) && mp_obj_time(&o, &t->sec, &t->nsec);
+}
+
 /* A timestamp as nanoseconds since the epoch; 0 if absent or out of range. */
 static int64_t ns_time(struct range r)
 {
-	struct mp_obj o;
-	int64_t sec;
-	uint32_t nsec;
+	struct stime t;
+	bool has = stime(r, &t);
 
-	if (!obj(r, &o) || !mp_obj_time(&o, &sec, &nsec))
-		return 0;
-	if (sec < -9000000000LL || sec > 9000000000LL)
-		return 0;
-	return sec * 1000000000LL + nsec;
+	return stime_ns(t, has);
+}
+
+char *snapshot_strdup(const void *p, size_t n)
+{
+	char *s = tsa_malloc(n + 1);
+
+	memcpy(s, p, n);
+	s[n] = 0;
+	return s;
 }
 
 static size_t addr(struct range r, uint8_t out[16])
@@ -198,6 +227,8 @@ static void domain_field(void *row, struct mp_obj k, struct range v)
 		d->packets = u64(v);
 	else if (KEY(k, "bytes"))
 		d->bytes = u64(v);
+	else if (KEY(k, "hosts"))
+		d->hosts = u64(v);
 	else if (KEY(k, "aliases") && !d->aliases.v)
 		strlist(v, &d->aliases);
 	else if (KEY(k, "countries") && !d->countries.v)
@@ -210,12 +241,11 @@ static void domain_field(void *row, struct mp_obj k, struct range v)
 		struct range it, el;
 		size_t n = array(v, &it);
 		struct mp_obj o;
-		int64_t x;
 
 		d->dists = tsa_calloc(n ? n : 1, sizeof *d->dists);
 		for (size_t i = 0; i < n && element(&it, &el); i++)
-			if (obj(el, &o) && mp_obj_int(&o, &x))
-				d->dists[d->ndists++] = x;
+			if (obj(el, &o) && o.type == MP_UINT)
+				d->dists[d->ndists++] = o.u;
 	}
 }
 
@@ -245,14 +275,24 @@ static void host_field(void *row, struct mp_obj k, struct range v)
 		h->uptime_min = h->has_uptime ? o.u : 0;
 	} else if (KEY(k, "nat"))
 		h->nat = boolean(v);
-	else if (KEY(k, "first_seen"))
-		h->first_ns = ns_time(v);
-	else if (KEY(k, "last_seen"))
-		h->last_ns = ns_time(v);
+	else if (KEY(k, "first_seen") || KEY(k, "last_seen")) {
+		struct stime t;
+
+		/* One of the two stands for both. */
+		if (!stime(v, &t))
+			return;
+		if (KEY(k, "first_seen") || !h->has_seen)
+			h->first_seen = t;
+		if (KEY(k, "last_seen") || !h->has_seen)
+			h->last_seen = t;
+		h->has_seen = true;
+	}
 	else if (KEY(k, "domain") && !h->domain)
 		h->domain = str(v);
-	else if (KEY(k, "dist"))
-		h->has_dist = obj(v, &o) && mp_obj_int(&o, &h->dist);
+	else if (KEY(k, "dist")) {
+		h->has_dist = obj(v, &o) && o.type == MP_UINT;
+		h->dist = h->has_dist ? o.u : 0;
+	}
 	else if (KEY(k, "packets"))
 		h->packets = u64(v);
 	else if (KEY(k, "bytes"))
@@ -391,7 +431,12 @@ int alert_decode(const uint8_t *rec, size_t len, struct alert_row *a)
 		return -1;
 	while ((rc = mp_map_step(&mi, &k, &v.p, &v.end)) == 1)
 		alert_field(a, k, v);
-	return rc < 0 ? -1 : 0;
+	if (rc < 0)
+		return -1;
+	a->raw = tsa_malloc(len);
+	memcpy(a->raw, rec, len);
+	a->rawlen = len;
+	return 0;
 }
 
 void alert_free(struct alert_row *a)
@@ -402,6 +447,7 @@ void alert_free(struct alert_row *a)
 	for (size_t j = 0; j < a->ncounts; j++)
 		free(a->counts[j].key);
 	free(a->counts);
+	free(a->raw);
 	memset(a, 0, sizeof *a);
 }
 
@@ -416,7 +462,7 @@ static void bandwidth(struct range r, struct bandwidth *b)
 		return;
 	while (map_next(&mi, &k, &v)) {
 		if (KEY(k, "start"))
-			b->start_ns = ns_time(v);
+			b->has_start = stime(v, &b->start);
 		else if (KEY(k, "bucket_ns"))
 			b->bucket_ns = u64(v);
 		else if (KEY(k, "avg_bps"))
@@ -435,6 +481,22 @@ static void bandwidth(struct range r, struct bandwidth *b)
 				b->bytes[b->nbytes++] = u64(el);
 		}
 	}
+}
+
+/* The alerts of a snapshot: each as an alert record, kept whole. */
+static struct alert_row *alerts(struct range r, size_t *n)
+{
+	struct range it, el;
+	size_t want = array(r, &it);
+	struct alert_row *out = tsa_calloc(want ? want : 1, sizeof *out);
+
+	*n = 0;
+	for (size_t i = 0; i < want && element(&it, &el); i++)
+		if (alert_decode(el.p, (size_t)(el.end - el.p), &out[*n]) == 0)
+			(*n)++;
+		else
+			alert_free(&out[*n]);
+	return out;
 }
 
 static void detail_field(void *row, struct mp_obj k, struct range v)
@@ -461,26 +523,39 @@ int snapshot_decode(const uint8_t *rec, size_t len, struct snapshot *s)
 	struct range v;
 	int rc;
 
+	bool has_start = false, has_end = false, has_window = false;
+
 	memset(s, 0, sizeof *s);
 	if (mp_map_begin(&mi, rec, len) < 0)
 		return -1;
 	while ((rc = mp_map_step(&mi, &k, &v.p, &v.end)) == 1) {
 		if (KEY(k, "window_start"))
-			s->start_ns = ns_time(v);
+			has_start = stime(v, &s->start);
 		else if (KEY(k, "window_end"))
-			s->end_ns = ns_time(v);
-		else if (KEY(k, "window") && !s->window) {
+			has_end = stime(v, &s->end);
+		else if (KEY(k, "window") && !has_window) {
 			/* a duration text, or a count of packets */
-			if (obj(v, &o) && o.type == MP_UINT) {
-				s->window = tsa_malloc(32);
-				snprintf(s->window, 32, "%llu packets",
-				    (unsigned long long)o.u);
-			} else
+			has_window = true;
+			if (obj(v, &o) && o.type == MP_UINT)
+				s->window_packets = o.u;
+			else
 				s->window = str(v);
 		} else if (KEY(k, "final"))
 			s->final = boolean(v);
 		else if (KEY(k, "incomplete"))
 			s->incomplete = boolean(v);
+		else if (KEY(k, "epoch_end"))
+			s->epoch_end = boolean(v);
+		else if (KEY(k, "epoch"))
+			s->epoch = u64(v);
+		else if (KEY(k, "complete_from"))
+			s->has_complete = stime(v, &s->complete_from);
+		else if (KEY(k, "out_of_order"))
+			s->out_of_order = u64(v);
+		else if (KEY(k, "hosts_overflow"))
+			s->hosts_overflow = u64(v);
+		else if (KEY(k, "sensors"))
+			s->sensors = u64(v);
 		else if (KEY(k, "packets"))
 			s->packets = u64(v);
 		else if (KEY(k, "bytes"))
@@ -506,15 +581,25 @@ int snapshot_decode(const uint8_t *rec, size_t len, struct snapshot *s)
 		else if (KEY(k, "locations") && !s->locs)
 			s->locs = rows(v, sizeof *s->locs, &s->nlocs, loc_field);
 		else if (KEY(k, "alerts") && !s->alerts)
-			s->alerts = rows(v, sizeof *s->alerts, &s->nalerts,
-			    alert_field);
+			s->alerts = alerts(v, &s->nalerts);
 		else if (KEY(k, "country_detail") && !s->detail)
 			s->detail = rows(v, sizeof *s->detail, &s->ndetail,
 			    detail_field);
 		else if (KEY(k, "bandwidth") && !s->bw.bps)
 			bandwidth(v, &s->bw);
 	}
+	s->has_bounds = has_start && has_end;
 	return rc < 0 ? -1 : 0;
+}
+
+const char *snapshot_window(const struct snapshot *s, char buf[32])
+{
+	if (s->window)
+		return s->window;
+	if (!s->window_packets)
+		return NULL;
+	snprintf(buf, 32, "%llu packets", (unsigned long long)s->window_packets);
+	return buf;
 }
 
 bool snapshot_empty(const struct snapshot *s)
