@@ -12,10 +12,13 @@ $(LIBTSA): $(patsubst %.c,$(OBJ)/%.o,$(LIBTSA_SRCS))
 # test, the EPIPE test and the benchmark use it.  The same stage written with
 # msgpack-c, for the benchmark to set beside it.
 TESTBINS += $(BIN)/tests/tsa-test-lib $(BIN)/tests/tsa-passthrough \
-    $(BIN)/tests/tsa-msgpack-passthrough
+    $(BIN)/tests/tsa-msgpack-passthrough $(BIN)/tests/tsa-snapshot-roundtrip
 $(BIN)/tests/tsa-test-lib: $(OBJ)/tests/lib/unit.o $(LIBTSA)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ -lmsgpackc $(LDLIBS)
+$(BIN)/tests/tsa-snapshot-roundtrip: $(OBJ)/tests/lib/snapshot-roundtrip.o $(LIBTSA)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BIN)/tests/tsa-passthrough: $(OBJ)/tests/lib/passthrough.o $(LIBTSA)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

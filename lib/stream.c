@@ -573,22 +573,24 @@ void tsa_wrote(struct tsa_writer *w)
 void tsa_put_end(struct mp_buf *b)
 {
 	const char *why = tsa_input_problem();
+	struct mp_map_w m;
 
 	if (tsa_interrupted())
 		stopped_by_signal = true;
-	mp_put_map(b, 2 + (why != NULL) + stopped_by_signal);
-	mp_put_cstr(b, "type");
+	mp_map_open(b, &m);
+	mp_map_key(b, &m, "type");
 	mp_put_cstr(b, "end");
-	mp_put_cstr(b, "complete");
+	mp_map_key(b, &m, "complete");
 	mp_put_bool(b, why == NULL);
 	if (why) {
-		mp_put_cstr(b, "reason");
+		mp_map_key(b, &m, "reason");
 		mp_put_cstr(b, why);
 	}
 	if (stopped_by_signal) {
-		mp_put_cstr(b, "interrupted");
+		mp_map_key(b, &m, "interrupted");
 		mp_put_bool(b, true);
 	}
+	mp_map_close(b, &m);
 }
 
 /*

@@ -62,9 +62,10 @@ static const char *alert_name(uint8_t bit)
 	}
 }
 
-static void put_count(struct mp_buf *b, const char *k, uint64_t v)
+static void put_count(struct mp_buf *b, struct mp_map_w *m, const char *k,
+    uint64_t v)
 {
-	mp_put_cstr(b, k);
+	mp_map_key(b, m, k);
 	mp_put_uint(b, v);
 }
 
@@ -72,6 +73,7 @@ void alerts_put(struct mp_buf *b, const struct host *h,
     uint8_t bit, int64_t start, int64_t end, bool record)
 {
 	char reason[160], addr[TSA_ADDR_STRLEN], cc[3];
+	struct mp_map_w m, counts;
 	uint64_t answered = h->synack_in < h->targets ? h->synack_in : h->targets;
 
 	tsa_addr_fmt(h->addr, h->alen, addr);
@@ -97,47 +99,46 @@ void alerts_put(struct mp_buf *b, const struct host *h,
 		    addr, h->targets, (unsigned long long)answered);
 		break;
 	}
-	mp_put_map(b, record ? 8 : 7);
+	mp_map_open(b, &m);
 	if (record) {
-		mp_put_cstr(b, "type");
+		mp_map_key(b, &m, "type");
 		mp_put_cstr(b, "alert");
 	}
-	mp_put_cstr(b, "alert");
+	mp_map_key(b, &m, "alert");
 	mp_put_cstr(b, alert_name(bit));
-	mp_put_cstr(b, "host_addr");
+	mp_map_key(b, &m, "host_addr");
 	mp_put_bin(b, h->addr, h->alen);
-	mp_put_cstr(b, "country");
+	mp_map_key(b, &m, "country");
 	mp_put_cstr(b, country_name(h->country, cc));
-	mp_put_cstr(b, "reason");
+	mp_map_key(b, &m, "reason");
 	mp_put_cstr(b, reason);
-	mp_put_cstr(b, "counts");
+	mp_map_key(b, &m, "counts");
+	mp_map_open(b, &counts);
 	switch (bit) {
 	case AL_SYN_FLOOD:
-		mp_put_map(b, 2);
-		put_count(b, "syn", h->syn);
-		put_count(b, "ack", h->ack);
+		put_count(b, &counts, "syn", h->syn);
+		put_count(b, &counts, "ack", h->ack);
 		break;
 	case AL_SYNACK_FLOOD:
-		mp_put_map(b, 2);
-		put_count(b, "synack", h->synack);
-		put_count(b, "ack", h->ack);
+		put_count(b, &counts, "synack", h->synack);
+		put_count(b, &counts, "ack", h->ack);
 		break;
 	case AL_DNS_REFL:
-		mp_put_map(b, 2);
-		put_count(b, "dns_responses", h->dnsr_in);
-		put_count(b, "dns_queries", h->dnsq);
+		put_count(b, &counts, "dns_responses", h->dnsr_in);
+		put_count(b, &counts, "dns_queries", h->dnsq);
 		break;
 	default:
-		mp_put_map(b, 3);
-		put_count(b, "targets", h->targets);
-		put_count(b, "answered", answered);
-		put_count(b, "syn", h->syn);
+		put_count(b, &counts, "targets", h->targets);
+		put_count(b, &counts, "answered", answered);
+		put_count(b, &counts, "syn", h->syn);
 		break;
 	}
-	mp_put_cstr(b, "window_start");
+	mp_map_close(b, &counts);
+	mp_map_key(b, &m, "window_start");
 	put_ns(b, start);
-	mp_put_cstr(b, "window_end");
+	mp_map_key(b, &m, "window_end");
 	put_ns(b, end);
+	mp_map_close(b, &m);
 }
 
 /* The rest of alerts_check (agg.h), for a host with a count over its threshold. */

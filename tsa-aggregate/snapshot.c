@@ -1,9 +1,10 @@
 /*
- * A snapshot of the window, packed as a "snapshot" record (docs/stream.md).
- * Built from the tables at snapshot time: one pass over the host table, and
- * a bisection of a sliding window per bandwidth bucket (the whole-stream
- * window's bandwidth is cut from its fine buckets).  The work space is
- * allocated at the first snapshot and reused.
+ * A snapshot of the window (docs/stream.md "Snapshot records"): the lists
+ * are worked out from the tables at snapshot time, into the library's
+ * struct snapshot, which lib/snapshot_put.c packs.  One pass over the host
+ * table, and a bisection of a sliding window per bandwidth bucket (the
+ * whole-stream window's bandwidth is cut from its fine buckets).  The work
+ * space is allocated at the first snapshot and reused.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -34,6 +35,7 @@ struct scratch {
 	uint32_t *oshosts;
 	uint16_t *osclass, *osorder;
 	uint64_t *bbytes;
+	struct mp_buf alert;		/* one alert, packed */
 };
 
 static struct scratch *scratch(struct agg *a)
@@ -60,18 +62,37 @@ static struct scratch *scratch(struct agg *a)
 	return s;
 }
 
-static void put_label(struct agg *a, struct mp_buf *b, uint16_t id)
+/* A label's text, owned by the snapshot; NULL for none (id 0). */
+static char *label(const struct agg *a, uint16_t id)
 {
 	size_t n;
-	const char *s = labels_str(&a->labels, id, &n);
+	const char *s;
 
-	mp_put_str(b, s, n);
+	if (!id)
+		return NULL;
+	s = labels_str(&a->labels, id, &n);
+	return snapshot_strdup(s, n);
 }
 
-static void put_kv_uint(struct mp_buf *b, const char *k, uint64_t v)
+static char *country(uint16_t i)
 {
-	mp_put_cstr(b, k);
-	mp_put_uint(b, v);
+	char cc[3];
+
+	return tsa_strdup(country_name(i, cc));
+}
+
+static char *domain(const struct agg *a, uint32_t id)
+{
+	size_t n;
+	const char *s = domains_name(a->domains, id, &n);
+
+	return snapshot_strdup(s, n);
+}
+
+/* Rows for a list of n (at least one, so that no list is NULL). */
+static void *rows(size_t n, size_t size)
+{
+	return tsa_calloc(n ? n : 1, size);
 }
 
 /* ---- sorting (qsort with a context through a static: snapshots are rare) ---- */
@@ -184,22 +205,17 @@ static uint16_t countries_by_packets(const struct agg *a, uint16_t *list,
 	return n;
 }
 
-static void put_countries(struct agg *a, struct mp_buf *b)
+static void put_countries(struct agg *a, struct snapshot *snap)
 {
 	uint16_t list[NCOUNTRY], i, n = countries_by_packets(a, list, NCOUNTRY);
-	char cc[3];
 
-	mp_put_cstr(b, "countries");
-	mp_put_array(b, n);
+	snap->countries = rows(n, sizeof *snap->countries);
+	snap->ncountries = n;
 	for (i = 0; i < n; i++) {
 		const struct country *c = &a->countries[list[i]];
 
-		mp_put_map(b, 4);
-		mp_put_cstr(b, "country");
-		mp_put_cstr(b, country_name(list[i], cc));
-		put_kv_uint(b, "packets", c->packets);
-		put_kv_uint(b, "bytes", c->bytes);
-		put_kv_uint(b, "hosts", c->hosts);
+		snap->countries[i] = (struct country_row){ country(list[i]),
+		    c->packets, c->bytes, c->hosts };
 	}
 }
 
@@ -216,33 +232,31 @@ static int by_svc(const void *x, const void *y)
 }
 
 /* "apps": every application of counts (NAPPS of them) with packets. */
-static void put_app_list(struct mp_buf *b, const struct svc_count *apps)
+static struct app_row *app_list(const struct svc_count *apps, size_t *napps)
 {
 	const struct svc_count *list[NAPPS];
+	struct app_row *r;
 	uint32_t i, n = 0;
 
 	for (i = 0; i < NAPPS; i++)
 		if (apps[i].packets)
 			list[n++] = &apps[i];
 	qsort(list, n, sizeof *list, by_svc);
-	mp_put_cstr(b, "apps");
-	mp_put_array(b, n);
-	for (i = 0; i < n; i++) {
-		mp_put_map(b, 3);
-		mp_put_cstr(b, "app");
-		mp_put_cstr(b, app_names[list[i] - apps]);
-		put_kv_uint(b, "packets", list[i]->packets);
-		put_kv_uint(b, "bytes", list[i]->bytes);
-	}
+	r = rows(n, sizeof *r);
+	for (i = 0; i < n; i++)
+		r[i] = (struct app_row){ tsa_strdup(app_names[list[i] - apps]),
+		    list[i]->packets, list[i]->bytes };
+	*napps = n;
+	return r;
 }
 
 /* Every application of the window, then the top server ports; by packets. */
-static void put_apps(struct agg *a, struct mp_buf *b)
+static void put_apps(struct agg *a, struct snapshot *snap)
 {
 	const struct svc_count *top[TOP_PORTS + 1];
 	uint32_t i, ntop = 0;
 
-	put_app_list(b, a->apps);
+	snap->apps = app_list(a->apps, &snap->napps);
 	/* The top TOP_PORTS of 2 x 65536 counters, by insertion into a
 	 * sorted list: a few hundred thousand steps a snapshot. */
 	for (i = 0; i < 2u << 16; i++) {
@@ -257,23 +271,17 @@ static void put_apps(struct agg *a, struct mp_buf *b)
 			top[k] = top[k - 1];
 		top[k] = c;
 	}
-	mp_put_cstr(b, "ports");
-	mp_put_array(b, ntop);
+	snap->ports = rows(ntop, sizeof *snap->ports);
+	snap->nports = ntop;
 	for (i = 0; i < ntop; i++) {
 		uint32_t at = (uint32_t)(top[i] - a->ports);
 		unsigned proto = (at >> 16) + 1, port = at & 0xffff;
 		uint8_t app = app_of_port(proto, port);
 
-		mp_put_map(b, 4 + (app != APP_NONE));
-		put_kv_uint(b, "port", port);
-		mp_put_cstr(b, "protocol");
-		mp_put_cstr(b, proto == PROTO_TCP ? "tcp" : "udp");
-		if (app != APP_NONE) {
-			mp_put_cstr(b, "app");
-			mp_put_cstr(b, app_names[app]);
-		}
-		put_kv_uint(b, "packets", top[i]->packets);
-		put_kv_uint(b, "bytes", top[i]->bytes);
+		snap->ports[i] = (struct port_row){ port,
+		    tsa_strdup(proto == PROTO_TCP ? "tcp" : "udp"),
+		    app != APP_NONE ? tsa_strdup(app_names[app]) : NULL,
+		    top[i]->packets, top[i]->bytes };
 	}
 }
 
@@ -315,13 +323,12 @@ static int by_loc(const void *p, const void *q)
  * packets, each at the coordinates and city of its host with most
  * packets.  Per snapshot, not per packet: a sort of the remote hosts.
  */
-static void put_locations(struct agg *a, struct mp_buf *b,
+static void put_locations(struct agg *a, struct snapshot *snap,
     const uint32_t *order, uint32_t nremote)
 {
 	struct cell *c = tsa_malloc((nremote ? nremote : 1) * sizeof *c);
 	struct loc *l = tsa_malloc((nremote ? nremote : 1) * sizeof *l);
 	uint32_t n = 0, nl = 0, i, top;
-	char cc[3];
 
 	for (i = 0; i < nremote; i++) {
 		const struct host *h = &a->hosts.h[order[i]];
@@ -342,25 +349,18 @@ static void put_locations(struct agg *a, struct mp_buf *b,
 	}
 	top = nl < TOP_LOCATIONS ? nl : TOP_LOCATIONS;
 	top_k(l, nl, sizeof *l, top, by_loc);
-	mp_put_cstr(b, "locations");
-	mp_put_array(b, top);
+	snap->locs = rows(top, sizeof *snap->locs);
+	snap->nlocs = top;
 	for (i = 0; i < top; i++) {
 		const struct host *h = &a->hosts.h[l[i].best];
-		mp_put_map(b, 6 + !!h->city);
+
 		/* (to 4 decimals, some 10 m: the float's own digits are noise) */
-		mp_put_cstr(b, "lat");
-		mp_put_double(b, round(h->lat * 1e4) / 1e4);
-		mp_put_cstr(b, "lon");
-		mp_put_double(b, round(h->lon * 1e4) / 1e4);
-		if (h->city) {
-			mp_put_cstr(b, "city");
-			put_label(a, b, h->city);
-		}
-		mp_put_cstr(b, "country");
-		mp_put_cstr(b, country_name(h->country, cc));
-		put_kv_uint(b, "packets", l[i].packets);
-		put_kv_uint(b, "bytes", l[i].bytes);
-		put_kv_uint(b, "hosts", l[i].hosts);
+		snap->locs[i] = (struct loc_row){
+			.lat = round(h->lat * 1e4) / 1e4, .has_lat = true,
+			.lon = round(h->lon * 1e4) / 1e4, .has_lon = true,
+			.city = label(a, h->city), .country = country(h->country),
+			.packets = l[i].packets, .bytes = l[i].bytes,
+			.hosts = l[i].hosts };
 	}
 	free(c);
 	free(l);
@@ -390,8 +390,8 @@ static int by_org(const void *p, const void *q)
 
 /* The window's remote hosts by autonomous system (an ASN database): the
  * top TOP_ORGS by packets, each named as its host with most packets says. */
-static void put_orgs(struct agg *a, struct mp_buf *b, const uint32_t *order,
-    uint32_t nremote)
+static void put_orgs(struct agg *a, struct snapshot *snap,
+    const uint32_t *order, uint32_t nremote)
 {
 	struct org *o = tsa_malloc((nremote ? nremote : 1) * sizeof *o);
 	uint32_t n = 0, k = 0, i, top;
@@ -416,20 +416,12 @@ static void put_orgs(struct agg *a, struct mp_buf *b, const uint32_t *order,
 	}
 	top = k < TOP_ORGS ? k : TOP_ORGS;
 	top_k(o, k, sizeof *o, top, by_org);
-	mp_put_cstr(b, "orgs");
-	mp_put_array(b, top);
-	for (i = 0; i < top; i++) {
-		const struct host *h = &a->hosts.h[o[i].best];
-		mp_put_map(b, 4 + !!h->org);
-		put_kv_uint(b, "asn", o[i].asn);
-		if (h->org) {
-			mp_put_cstr(b, "org");
-			put_label(a, b, h->org);
-		}
-		put_kv_uint(b, "packets", o[i].packets);
-		put_kv_uint(b, "bytes", o[i].bytes);
-		put_kv_uint(b, "hosts", o[i].hosts);
-	}
+	snap->orgs = rows(top, sizeof *snap->orgs);
+	snap->norgs = top;
+	for (i = 0; i < top; i++)
+		snap->orgs[i] = (struct org_row){ o[i].asn,
+		    label(a, a->hosts.h[o[i].best].org), o[i].packets,
+		    o[i].bytes, o[i].hosts };
 	free(o);
 }
 
@@ -499,12 +491,19 @@ static void group_domains(struct agg *a, struct scratch *s,
 	}
 }
 
-static void put_domain(struct agg *a, struct mp_buf *b, const struct dgroup *g)
+/* A list of labels (a domain's OS or applications). */
+static void label_list(const struct agg *a, struct strlist *l,
+    const uint16_t *ids, uint8_t n)
 {
-	const char *name;
-	size_t n;
+	l->v = rows(n, sizeof *l->v);
+	for (l->n = 0; l->n < n; l->n++)
+		l->v[l->n] = label(a, ids[l->n]);
+}
+
+static void put_domain(struct agg *a, struct domain_row *d,
+    const struct dgroup *g)
+{
 	uint32_t m, k, naliases = 0, aliases[ALIAS_MAX];
-	char cc[3];
 
 	for (m = domains_next(a->domains, g->root), k = 0;
 	    naliases < ALIAS_MAX && k < 1000; m = domains_next(a->domains, m), k++) {
@@ -513,100 +512,55 @@ static void put_domain(struct agg *a, struct mp_buf *b, const struct dgroup *g)
 		if (m == g->root)
 			break;
 	}
-	mp_put_map(b, 8 + (naliases > 0));
-	mp_put_cstr(b, "domain");
-	name = domains_name(a->domains, g->best, &n);
-	mp_put_str(b, name, n);
-	if (naliases) {
-		mp_put_cstr(b, "aliases");
-		mp_put_array(b, naliases);
-		for (k = 0; k < naliases; k++) {
-			name = domains_name(a->domains, aliases[k], &n);
-			mp_put_str(b, name, n);
-		}
-	}
-	put_kv_uint(b, "packets", g->packets);
-	put_kv_uint(b, "bytes", g->bytes);
-	put_kv_uint(b, "hosts", g->hosts);
-	mp_put_cstr(b, "countries");
-	mp_put_array(b, g->ncc);
-	for (k = 0; k < g->ncc; k++)
-		mp_put_cstr(b, country_name(g->cc[k], cc));
-	mp_put_cstr(b, "os");
-	mp_put_array(b, g->nos);
-	for (k = 0; k < g->nos; k++)
-		put_label(a, b, g->os[k]);
-	mp_put_cstr(b, "apps");
-	mp_put_array(b, g->napp);
-	for (k = 0; k < g->napp; k++)
-		put_label(a, b, g->app[k]);
-	mp_put_cstr(b, "dists");
-	mp_put_array(b, g->ndist);
-	for (k = 0; k < g->ndist; k++)
-		mp_put_uint(b, g->dist[k]);
+	d->domain = domain(a, g->best);
+	d->aliases.v = rows(naliases, sizeof *d->aliases.v);
+	for (d->aliases.n = 0; d->aliases.n < naliases; d->aliases.n++)
+		d->aliases.v[d->aliases.n] = domain(a, aliases[d->aliases.n]);
+	d->packets = g->packets;
+	d->bytes = g->bytes;
+	d->hosts = g->hosts;
+	d->countries.v = rows(g->ncc, sizeof *d->countries.v);
+	for (d->countries.n = 0; d->countries.n < g->ncc; d->countries.n++)
+		d->countries.v[d->countries.n] = country(g->cc[d->countries.n]);
+	label_list(a, &d->os, g->os, g->nos);
+	label_list(a, &d->apps, g->app, g->napp);
+	d->dists = rows(g->ndist, sizeof *d->dists);
+	for (d->ndists = 0; d->ndists < g->ndist; d->ndists++)
+		d->dists[d->ndists] = g->dist[d->ndists];
 }
 
-static void put_host(struct agg *a, struct mp_buf *b, uint32_t slot, uint32_t dom)
+static void put_host(struct agg *a, struct host_row *r, uint32_t slot,
+    uint32_t dom)
 {
 	const struct host *h = &a->hosts.h[slot];
-	char cc[3];
-	const char *name;
-	size_t n;
 
-	mp_put_map(b, 6 + !!h->os + !!h->os_class + !!h->app + (h->dist != 0xff) + !!dom +
-	    !!h->link + !!h->mtu + !!h->lang + !!(h->facts & HF_UPTIME) +
-	    !!(h->facts & HF_NAT));
-	mp_put_cstr(b, "addr");
-	mp_put_bin(b, h->addr, h->alen);
-	mp_put_cstr(b, "country");
-	mp_put_cstr(b, country_name(h->country, cc));
-	if (h->os) {
-		mp_put_cstr(b, "os");
-		put_label(a, b, h->os);
-	}
-	if (h->os_class) {
-		mp_put_cstr(b, "os_class");
-		put_label(a, b, h->os_class);
-	}
-	if (h->app) {
-		mp_put_cstr(b, "app");
-		put_label(a, b, h->app);
-	}
-	if (h->dist != 0xff)
-		put_kv_uint(b, "dist", h->dist);
-	if (h->link) {
-		mp_put_cstr(b, "link");
-		put_label(a, b, h->link);
-	}
-	if (h->mtu)
-		put_kv_uint(b, "mtu", h->mtu);
-	if (h->lang) {
-		mp_put_cstr(b, "lang");
-		put_label(a, b, h->lang);
-	}
-	if (h->facts & HF_UPTIME)
-		put_kv_uint(b, "uptime_min", h->uptime_min);
-	if (h->facts & HF_NAT) {
-		mp_put_cstr(b, "nat");
-		mp_put_bool(b, true);
-	}
-	mp_put_cstr(b, "first_seen");
-	put_ns(b, h->first_ts);
-	mp_put_cstr(b, "last_seen");
-	put_ns(b, h->last_ts);
-	if (dom) {
-		name = domains_name(a->domains, dom, &n);
-		mp_put_cstr(b, "domain");
-		mp_put_str(b, name, n);
-	}
-	put_kv_uint(b, "packets", h->packets);
-	put_kv_uint(b, "bytes", h->bytes);
+	memcpy(r->addr, h->addr, h->alen);
+	r->addrlen = h->alen;
+	r->country = country(h->country);
+	r->os = label(a, h->os);
+	r->os_class = label(a, h->os_class);
+	r->app = label(a, h->app);
+	r->has_dist = h->dist != 0xff;
+	r->dist = r->has_dist ? h->dist : 0;
+	r->link = label(a, h->link);
+	r->mtu = h->mtu;
+	r->lang = label(a, h->lang);
+	r->has_uptime = h->facts & HF_UPTIME;
+	r->uptime_min = r->has_uptime ? h->uptime_min : 0;
+	r->nat = h->facts & HF_NAT;
+	r->has_seen = true;
+	r->first_seen = stime_of_ns(h->first_ts);
+	r->last_seen = stime_of_ns(h->last_ts);
+	r->domain = dom ? domain(a, dom) : NULL;
+	r->packets = h->packets;
+	r->bytes = h->bytes;
 }
 
 /* "os": the OS labels of hosts[0..nhosts), by packets. */
-static void put_os(struct agg *a, struct mp_buf *b, struct scratch *s,
-    const uint32_t *hosts, uint32_t nhosts)
+static struct os_row *put_os(struct agg *a, struct scratch *s,
+    const uint32_t *hosts, uint32_t nhosts, size_t *nos)
 {
+	struct os_row *r;
 	uint32_t i, n = 0;
 
 	for (i = 0; i < nhosts; i++) {
@@ -623,58 +577,56 @@ static void put_os(struct agg *a, struct mp_buf *b, struct scratch *s,
 	}
 	sort_scratch = s;
 	qsort(s->osorder, n, sizeof *s->osorder, by_os);
-	mp_put_cstr(b, "os");
-	mp_put_array(b, n);
+	r = rows(n, sizeof *r);
 	for (i = 0; i < n; i++) {
 		uint16_t id = s->osorder[i];
 
-		mp_put_map(b, 3 + !!s->osclass[id]);
-		mp_put_cstr(b, "os");
-		put_label(a, b, id);
-		if (s->osclass[id]) {
-			mp_put_cstr(b, "class");
-			put_label(a, b, s->osclass[id]);
-		}
-		put_kv_uint(b, "hosts", s->oshosts[id]);
-		put_kv_uint(b, "packets", s->ospackets[id]);
+		r[i] = (struct os_row){ label(a, id), label(a, s->osclass[id]),
+		    s->oshosts[id], s->ospackets[id] };
 		s->oshosts[id] = 0;
 		s->ospackets[id] = 0;
 		s->osclass[id] = 0;
 	}
+	*nos = n;
+	return r;
 }
 
 /* "domains": the top alias groups of the domains of hosts[0..n). */
-static void put_domains(struct agg *a, struct mp_buf *b, struct scratch *s,
-    const uint32_t *hosts, uint32_t n, uint32_t top)
+static struct domain_row *put_domains(struct agg *a, struct scratch *s,
+    const uint32_t *hosts, uint32_t n, uint32_t top, size_t *ndomains)
 {
+	struct domain_row *r;
 	uint32_t i, ntop;
 
 	group_domains(a, s, hosts, n);
 	sort_agg = a;
 	top_k(s->groups, s->ngroups, sizeof *s->groups, top, by_group);
 	ntop = s->ngroups < top ? s->ngroups : top;
-	mp_put_cstr(b, "domains");
-	mp_put_array(b, ntop);
+	r = rows(ntop, sizeof *r);
 	for (i = 0; i < ntop; i++)
-		put_domain(a, b, &s->groups[i]);
+		put_domain(a, &r[i], &s->groups[i]);
 	for (i = 0; i < s->ngroups; i++)
 		s->gidx[s->groups[i].root] = 0;
 	for (i = 0; i < s->ntouched; i++)
 		s->mpackets[s->touched[i]] = 0;
+	*ndomains = ntop;
+	return r;
 }
 
 /* "hosts": the top of the remote hosts hosts[0..n), which it reorders. */
-static void put_hosts(struct agg *a, struct mp_buf *b, struct scratch *s,
-    uint32_t *hosts, uint32_t n, uint32_t top)
+static struct host_row *put_hosts(struct agg *a, struct scratch *s,
+    uint32_t *hosts, uint32_t n, uint32_t top, size_t *nhosts)
 {
+	struct host_row *r;
 	uint32_t i, ntop = n < top ? n : top;
 
 	sort_agg = a;
 	top_k(hosts, n, sizeof *hosts, top, by_host);
-	mp_put_cstr(b, "hosts");
-	mp_put_array(b, ntop);
+	r = rows(ntop, sizeof *r);
 	for (i = 0; i < ntop; i++)
-		put_host(a, b, hosts[i], s->hdomain[hosts[i]]);
+		put_host(a, &r[i], hosts[i], s->hdomain[hosts[i]]);
+	*nhosts = ntop;
+	return r;
 }
 
 /*
@@ -688,13 +640,12 @@ static void put_hosts(struct agg *a, struct mp_buf *b, struct scratch *s,
  * remote hosts, and each slice's.  The local and unknown "countries" have
  * no page, so no detail.
  */
-static void put_detail(struct agg *a, struct mp_buf *b, struct scratch *s,
-    uint32_t nremote)
+static void put_detail(struct agg *a, struct snapshot *snap,
+    struct scratch *s, uint32_t nremote)
 {
 	uint16_t list[NCOUNTRY], rank[NCOUNTRY];
 	uint32_t at[NCOUNTRY + 1], i, nc, total;
 	uint32_t n = countries_by_packets(a, list, C_LOCAL);
-	char cc[3];
 
 	nc = n < a->detail_countries ? n : a->detail_countries;
 	memset(rank, 0, sizeof rank);
@@ -715,19 +666,20 @@ static void put_detail(struct agg *a, struct mp_buf *b, struct scratch *s,
 		if (r)
 			s->byc[--at[r]] = s->order[i];
 	}
-	mp_put_cstr(b, "country_detail");
-	mp_put_array(b, nc);
+	snap->detail = rows(nc, sizeof *snap->detail);
+	snap->ndetail = nc;
 	for (i = 0; i < nc; i++) {
+		struct country_detail *d = &snap->detail[i];
 		uint32_t *slice = s->byc + at[i + 1];
 		uint32_t len = (i + 1 < nc ? at[i + 2] : total) - at[i + 1];
 
-		mp_put_map(b, 5);
-		mp_put_cstr(b, "country");
-		mp_put_cstr(b, country_name(list[i], cc));
-		put_hosts(a, b, s, slice, len, a->detail_top);
-		put_domains(a, b, s, slice, len, a->detail_top);
-		put_os(a, b, s, slice, len);
-		put_app_list(b, a->capps + (size_t)list[i] * NAPPS);
+		d->country = country(list[i]);
+		d->hosts = put_hosts(a, s, slice, len, a->detail_top, &d->nhosts);
+		d->domains = put_domains(a, s, slice, len, a->detail_top,
+		    &d->ndomains);
+		d->os = put_os(a, s, slice, len, &d->nos);
+		d->apps = app_list(a->capps + (size_t)list[i] * NAPPS,
+		    &d->napps);
 	}
 }
 
@@ -766,33 +718,29 @@ static uint64_t bytes_of(const struct agg *a, uint32_t i, uint32_t e)
  * no start, an empty stream), each bucket_ns wide; the average over the
  * window's span.
  */
-static void put_bw(struct agg *a, struct mp_buf *b, struct scratch *s,
+static void put_bw(struct agg *a, struct snapshot *snap, struct scratch *s,
     const int64_t *start, uint64_t bucket_ns, uint64_t bytes, double span_ns)
 {
+	struct bandwidth *bw = &snap->bw;
 	uint32_t i;
 	double secs = (double)bucket_ns / NS;
 
-	mp_put_cstr(b, "bandwidth");
-	mp_put_map(b, 4 + !!start);
-	if (start) {
-		mp_put_cstr(b, "start");
-		put_ns(b, *start);
+	if ((bw->has_start = start != NULL))
+		bw->start = stime_of_ns(*start);
+	bw->bucket_ns = bucket_ns;
+	bw->bps = rows(a->buckets, sizeof *bw->bps);
+	bw->bytes = rows(a->buckets, sizeof *bw->bytes);
+	bw->nbps = bw->nbytes = a->buckets;
+	for (i = 0; i < a->buckets; i++) {
+		bw->bps[i] = span_ns > 0 ? (double)s->bbytes[i] * 8 / secs : 0;
+		bw->bytes[i] = s->bbytes[i];
 	}
-	put_kv_uint(b, "bucket_ns", bucket_ns);
-	mp_put_cstr(b, "bps");
-	mp_put_array(b, a->buckets);
-	for (i = 0; i < a->buckets; i++)
-		mp_put_double(b, span_ns > 0 ? (double)s->bbytes[i] * 8 / secs : 0);
-	mp_put_cstr(b, "bytes");
-	mp_put_array(b, a->buckets);
-	for (i = 0; i < a->buckets; i++)
-		mp_put_uint(b, s->bbytes[i]);
-	mp_put_cstr(b, "avg_bps");
-	mp_put_double(b, span_ns > 0 ? (double)bytes * 8 / (span_ns / NS) : 0);
+	bw->avg_bps = span_ns > 0 ? (double)bytes * 8 / (span_ns / NS) : 0;
+	bw->has_avg = true;
 }
 
-static void put_bandwidth(struct agg *a, struct mp_buf *b, struct scratch *s,
-    int64_t start, int64_t end)
+static void put_bandwidth(struct agg *a, struct snapshot *snap,
+    struct scratch *s, int64_t start, int64_t end)
 {
 	/* (a difference of stream times, which record.c keeps below 2^63) */
 	uint64_t span = (uint64_t)end - (uint64_t)start, bucket;
@@ -800,7 +748,7 @@ static void put_bandwidth(struct agg *a, struct mp_buf *b, struct scratch *s,
 
 	if (a->kind == WIN_ALL) {
 		bucket = fine_cut(&a->fine, end, a->buckets, s->bbytes);
-		put_bw(a, b, s, &a->fine.t0, bucket, a->bytes, (double)span);
+		put_bw(a, snap, s, &a->fine.t0, bucket, a->bytes, (double)span);
 		return;
 	}
 	bucket = span / a->buckets;
@@ -816,17 +764,27 @@ static void put_bandwidth(struct agg *a, struct mp_buf *b, struct scratch *s,
 		    first_at(a, i, start + (int64_t)((j + 1) * bucket)) : a->n;
 		s->bbytes[j] = bytes_of(a, i, e);
 	}
-	put_bw(a, b, s, &start, bucket, bytes_of(a, 0, a->n), (double)span);
+	put_bw(a, snap, s, &start, bucket, bytes_of(a, 0, a->n), (double)span);
 }
 
-static void put_alerts(struct mp_buf *b, const struct host *h, int64_t start,
-    int64_t end)
+/* Host h's alerts as rows, each packed as alerts.c packs it, after *n. */
+static void put_alerts(struct snapshot *snap, struct scratch *s, size_t *n,
+    const struct host *h, int64_t start, int64_t end)
 {
 	uint8_t bit;
 
-	for (bit = 1; bit <= AL_SCAN; bit <<= 1)
-		if (h->alerts & bit)
-			alerts_put(b, h, bit, start, end, false);
+	for (bit = 1; bit <= AL_SCAN; bit <<= 1) {
+		struct alert_row *r = &snap->alerts[*n];
+
+		if (!(h->alerts & bit))
+			continue;
+		s->alert.len = 0;
+		alerts_put(&s->alert, h, bit, start, end, false);
+		r->raw = tsa_malloc(s->alert.len);
+		memcpy(r->raw, s->alert.p, s->alert.len);
+		r->rawlen = s->alert.len;
+		(*n)++;
+	}
 }
 
 /*
@@ -834,65 +792,48 @@ static void put_alerts(struct mp_buf *b, const struct host *h, int64_t start,
  * for a stream without packets or a time), what it is, and what a reader
  * must know of it.
  */
-static void put_head(struct agg *a, struct mp_buf *b, const int64_t *start,
-    const int64_t *end, enum snap_kind kind, uint64_t packets, uint64_t bytes)
+static void put_head(struct agg *a, struct snapshot *snap,
+    const int64_t *start, int64_t end, enum snap_kind kind, uint64_t packets,
+    uint64_t bytes)
 {
-	bool final = kind == SNAP_FINAL, epoch_end = kind == SNAP_EPOCH_END;
-	/* the input ended without its end record, or said it was incomplete */
-	bool incomplete = final && !tsa_input_complete();
 	const struct host *ovf = a->hosts.h;
-	uint64_t overflow = ovf[OVF_SRC].packets + ovf[OVF_DST].packets;
-	bool cut = a->kind == WIN_TIME && a->cut && start && a->cut_ts >= *start;
-	/* (the head's keys, then countries, domains, os, hosts,
-	 * country_detail, apps, ports, locations, orgs, bandwidth, alerts) */
-	uint32_t n = 4 + 2 * !!start + final + incomplete + epoch_end + !!a->epochs + cut +
-	    !!a->late + !!overflow;
 
-	mp_put_map(b, n + 11);
-	mp_put_cstr(b, "type");
-	mp_put_cstr(b, "snapshot");
-	if (start) {
-		mp_put_cstr(b, "window_start");
-		put_ns(b, *start);
-		mp_put_cstr(b, "window_end");
-		put_ns(b, *end);
+	if ((snap->has_bounds = start != NULL)) {
+		snap->start = stime_of_ns(*start);
+		snap->end = stime_of_ns(end);
 	}
-	mp_put_cstr(b, "window");
 	if (a->kind == WIN_COUNT)
-		mp_put_uint(b, a->window_count);
+		snap->window_packets = a->window_count;
 	else
-		mp_put_cstr(b, a->window_text);
-	if (final) {
-		mp_put_cstr(b, "final");
-		mp_put_bool(b, true);
-	}
-	if (incomplete) {
-		mp_put_cstr(b, "incomplete");
-		mp_put_bool(b, true);
-	}
-	if (epoch_end) {
-		mp_put_cstr(b, "epoch_end");
-		mp_put_bool(b, true);
-	}
-	if (a->epochs)
-		put_kv_uint(b, "epoch", a->epochs);
-	if (cut) {
-		/* every packet from here on is in; of those before, not all */
-		mp_put_cstr(b, "complete_from");
-		put_ns(b, a->cut_ts + 1);
-	}
-	if (a->late)
-		put_kv_uint(b, "out_of_order", a->late);
-	if (overflow)
-		put_kv_uint(b, "hosts_overflow", overflow);
-	put_kv_uint(b, "packets", packets);
-	put_kv_uint(b, "bytes", bytes);
+		snap->window = tsa_strdup(a->window_text);
+	snap->final = kind == SNAP_FINAL;
+	/* the input ended without its end record, or said it was incomplete */
+	snap->incomplete = snap->final && !tsa_input_complete();
+	snap->epoch_end = kind == SNAP_EPOCH_END;
+	snap->epoch = a->epochs;
+	/* every packet from complete_from on is in; of those before, not all */
+	if ((snap->has_complete = a->kind == WIN_TIME && a->cut && start &&
+	    a->cut_ts >= *start))
+		snap->complete_from = stime_of_ns(a->cut_ts + 1);
+	snap->out_of_order = a->late;
+	snap->hosts_overflow = ovf[OVF_SRC].packets + ovf[OVF_DST].packets;
+	snap->packets = packets;
+	snap->bytes = bytes;
+}
+
+/* Pack snap, the window's next snapshot, and let it go. */
+static void write_snapshot(struct agg *a, struct snapshot *snap)
+{
+	snapshot_put(tsa_out(a->w), snap);
+	tsa_wrote(a->w);
+	snapshot_free(snap);
+	a->snapshots++;
 }
 
 void agg_snapshot_empty(struct agg *a)
 {
 	struct scratch *s = scratch(a);
-	struct mp_buf *b = tsa_out(a->w);
+	struct snapshot snap = { 0 };
 	int64_t t = 0;
 	bool have = false;
 
@@ -902,37 +843,16 @@ void agg_snapshot_empty(struct agg *a)
 		t = a->stats_sec * NS + a->stats_nsec;
 		have = true;
 	}
-	put_head(a, b, have ? &t : NULL, &t, SNAP_FINAL, 0, 0);
-	mp_put_cstr(b, "countries");
-	mp_put_array(b, 0);
-	mp_put_cstr(b, "domains");
-	mp_put_array(b, 0);
-	mp_put_cstr(b, "os");
-	mp_put_array(b, 0);
-	mp_put_cstr(b, "hosts");
-	mp_put_array(b, 0);
-	mp_put_cstr(b, "country_detail");
-	mp_put_array(b, 0);
-	mp_put_cstr(b, "apps");
-	mp_put_array(b, 0);
-	mp_put_cstr(b, "ports");
-	mp_put_array(b, 0);
-	mp_put_cstr(b, "locations");
-	mp_put_array(b, 0);
-	mp_put_cstr(b, "orgs");
-	mp_put_array(b, 0);
+	put_head(a, &snap, have ? &t : NULL, t, SNAP_FINAL, 0, 0);
 	memset(s->bbytes, 0, a->buckets * sizeof *s->bbytes);
-	put_bw(a, b, s, have ? &t : NULL, 0, 0, 0);
-	mp_put_cstr(b, "alerts");
-	mp_put_array(b, 0);
-	tsa_wrote(a->w);
-	a->snapshots++;
+	put_bw(a, &snap, s, have ? &t : NULL, 0, 0, 0);
+	write_snapshot(a, &snap);
 }
 
 void agg_snapshot(struct agg *a, int64_t end, enum snap_kind kind)
 {
 	struct scratch *s = scratch(a);
-	struct mp_buf *b = tsa_out(a->w);
+	struct snapshot snap = { 0 };
 	int64_t start;
 	uint32_t i, nhosts = 0, nremote, nalerts = 0;
 	struct host *h;
@@ -967,26 +887,26 @@ void agg_snapshot(struct agg *a, int64_t end, enum snap_kind kind)
 		    domains_of(a->domains, h->addr, h->alen) : 0;
 	}
 
-	put_head(a, b, &start, &end, kind, agg_packets(a),
+	put_head(a, &snap, &start, end, kind, agg_packets(a),
 	    a->kind == WIN_ALL ? a->bytes : bytes_of(a, 0, a->n));
-	put_countries(a, b);
-
-	put_domains(a, b, s, s->order, nremote, a->top_domains);
-	put_os(a, b, s, s->order, nhosts);
-	put_hosts(a, b, s, s->order, nremote, a->top_hosts);
-	put_detail(a, b, s, nremote);
-	put_apps(a, b);
-	put_locations(a, b, s->order, nremote);
-	put_orgs(a, b, s->order, nremote);
-	put_bandwidth(a, b, s, start, end);
+	put_countries(a, &snap);
+	snap.domains = put_domains(a, s, s->order, nremote, a->top_domains,
+	    &snap.ndomains);
+	snap.os = put_os(a, s, s->order, nhosts, &snap.nos);
+	snap.hosts = put_hosts(a, s, s->order, nremote, a->top_hosts,
+	    &snap.nhosts);
+	put_detail(a, &snap, s, nremote);
+	put_apps(a, &snap);
+	put_locations(a, &snap, s->order, nremote);
+	put_orgs(a, &snap, s->order, nremote);
+	put_bandwidth(a, &snap, s, start, end);
 
 	/*
 	 * Alerts: of the remote hosts in the order of the hosts list, then of
 	 * the local ones.  The remote ones with alerts are few: sort them
 	 * (into the front of `order`, whose remote part is done with).
 	 */
-	mp_put_cstr(b, "alerts");
-	mp_put_array(b, nalerts);
+	snap.alerts = rows(nalerts, sizeof *snap.alerts);
 	if (nalerts) {
 		uint32_t nal = 0;
 
@@ -995,10 +915,11 @@ void agg_snapshot(struct agg *a, int64_t end, enum snap_kind kind)
 				s->order[nal++] = s->order[i];
 		qsort(s->order, nal, sizeof *s->order, by_host);
 		for (i = 0; i < nal; i++)
-			put_alerts(b, &a->hosts.h[s->order[i]], start, end);
+			put_alerts(&snap, s, &snap.nalerts,
+			    &a->hosts.h[s->order[i]], start, end);
 		for (i = nremote; i < nhosts; i++)
-			put_alerts(b, &a->hosts.h[s->order[i]], start, end);
+			put_alerts(&snap, s, &snap.nalerts,
+			    &a->hosts.h[s->order[i]], start, end);
 	}
-	tsa_wrote(a->w);
-	a->snapshots++;
+	write_snapshot(a, &snap);
 }

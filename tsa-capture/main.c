@@ -54,6 +54,13 @@ static int64_t now_ns(clockid_t clock)
 
 /* A stats record.  For a file its time is that of the last packet read, so
    it sorts with the packets; for a live capture, now. */
+static void put_count(struct mp_buf *b, struct mp_map_w *m, const char *k,
+    uint64_t v)
+{
+	mp_map_key(b, m, k);
+	mp_put_uint(b, v);
+}
+
 static void put_stats(struct state *st, int final)
 {
 	struct mp_buf *b = tsa_out(st->w);
@@ -62,6 +69,7 @@ static void put_stats(struct state *st, int final)
 	int64_t sec = st->last_sec;
 	uint32_t nsec = st->last_nsec;
 	struct frag_counts fc = { 0, 0, 0, 0 };
+	struct mp_map_w m;
 
 	if (final && st->frags)	/* what is still incomplete never will be */
 		frag_flush(st->frags);
@@ -74,66 +82,54 @@ static void put_stats(struct state *st, int final)
 		sec = t / 1000000000;
 		nsec = (uint32_t)(t % 1000000000);
 	}
-	mp_put_map(b, have_ps ? 15 : 12);
-	mp_put_cstr(b, "type");
+	mp_map_open(b, &m);
+	mp_map_key(b, &m, "type");
 	mp_put_cstr(b, "stats");
-	mp_put_cstr(b, "time");
+	mp_map_key(b, &m, "time");
 	mp_put_time(b, sec, nsec);
-	mp_put_cstr(b, "final");
+	mp_map_key(b, &m, "final");
 	mp_put_bool(b, final);
 	if (have_ps) {
-		mp_put_cstr(b, "received");
-		mp_put_uint(b, ps.ps_recv);
-		mp_put_cstr(b, "dropped");
-		mp_put_uint(b, ps.ps_drop);
-		mp_put_cstr(b, "if_dropped");
-		mp_put_uint(b, ps.ps_ifdrop);
+		put_count(b, &m, "received", ps.ps_recv);
+		put_count(b, &m, "dropped", ps.ps_drop);
+		put_count(b, &m, "if_dropped", ps.ps_ifdrop);
 	}
-	mp_put_cstr(b, "decoded");
-	mp_put_uint(b, st->decoded);
-	mp_put_cstr(b, "non_ip");
-	mp_put_uint(b, st->non_ip);
-	mp_put_cstr(b, "truncated");
-	mp_put_uint(b, st->truncated);
-	mp_put_cstr(b, "malformed");
-	mp_put_uint(b, st->malformed);
-	mp_put_cstr(b, "dns_names_cut");
-	mp_put_uint(b, st->names_cut);
-	mp_put_cstr(b, "frag_reassembled");
-	mp_put_uint(b, fc.reassembled);
-	mp_put_cstr(b, "frag_timed_out");
-	mp_put_uint(b, fc.timed_out);
-	mp_put_cstr(b, "frag_dropped");
-	mp_put_uint(b, fc.dropped);
-	mp_put_cstr(b, "frag_overlaps");
-	mp_put_uint(b, fc.overlaps);
+	put_count(b, &m, "decoded", st->decoded);
+	put_count(b, &m, "non_ip", st->non_ip);
+	put_count(b, &m, "truncated", st->truncated);
+	put_count(b, &m, "malformed", st->malformed);
+	put_count(b, &m, "dns_names_cut", st->names_cut);
+	put_count(b, &m, "frag_reassembled", fc.reassembled);
+	put_count(b, &m, "frag_timed_out", fc.timed_out);
+	put_count(b, &m, "frag_dropped", fc.dropped);
+	put_count(b, &m, "frag_overlaps", fc.overlaps);
+	mp_map_close(b, &m);
 	tsa_wrote(st->w);
 }
 
 static void put_header(struct state *st, int argc, char **argv)
 {
 	struct mp_buf *b = tsa_out(st->w);
+	struct mp_map_w m;
 
 	/* "live" tells later stages that the clock matters (tsa-aggregate). */
-	mp_put_map(b, st->src.live ? 8 : 7);
-	mp_put_cstr(b, "tsa");
-	mp_put_uint(b, TSA_STREAM_VERSION);
-	mp_put_cstr(b, "kind");
+	mp_map_open(b, &m);
+	put_count(b, &m, "tsa", TSA_STREAM_VERSION);
+	mp_map_key(b, &m, "kind");
 	mp_put_cstr(b, "packets");
-	mp_put_cstr(b, "link_type");
-	mp_put_uint(b, (uint64_t)st->src.dlt);
-	mp_put_cstr(b, "snaplen");
-	mp_put_uint(b, (uint64_t)pcap_snapshot(st->src.pcap));
-	mp_put_cstr(b, "source");
+	put_count(b, &m, "link_type", (uint64_t)st->src.dlt);
+	put_count(b, &m, "snaplen", (uint64_t)pcap_snapshot(st->src.pcap));
+	mp_map_key(b, &m, "source");
 	mp_put_cstr(b, st->src.name);
 	if (st->src.live) {
-		mp_put_cstr(b, "live");
+		mp_map_key(b, &m, "live");
 		mp_put_bool(b, true);
 	}
-	mp_put_cstr(b, TSA_HDR_END);
+	mp_map_key(b, &m, TSA_HDR_END);
 	mp_put_bool(b, true);
-	mp_put_cstr(b, "tools");
+	mp_map_key(b, &m, "tools");
 	tsa_put_tools(b, NULL, 0, argc, argv);
+	mp_map_close(b, &m);
 	tsa_wrote(st->w);
 }
 

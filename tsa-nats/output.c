@@ -60,7 +60,7 @@ void out_header(struct out *o, struct runs *rs, int argc, char **argv)
 	struct mp_buf *b = tsa_out(o->w);
 	struct mp_obj kind = { 0 }, v;
 	bool have_kind = false, live = false;
-	uint32_t n = 4;
+	struct mp_map_w m;
 
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct run *r = rs->all[i];
@@ -71,27 +71,28 @@ void out_header(struct out *o, struct runs *rs, int argc, char **argv)
 		if (hdr_key(r, "live", &v) && v.type == MP_BOOL && v.b)
 			live = true;
 	}
-	mp_put_map(b, n + have_kind + live);
-	mp_put_cstr(b, "tsa");
+	mp_map_open(b, &m);
+	mp_map_key(b, &m, "tsa");
 	mp_put_uint(b, TSA_STREAM_VERSION);
 	if (have_kind) {
-		mp_put_cstr(b, "kind");
+		mp_map_key(b, &m, "kind");
 		mp_put_str(b, kind.ptr, kind.len);
 	}
 	if (live) {
-		mp_put_cstr(b, "live");
+		mp_map_key(b, &m, "live");
 		mp_put_bool(b, true);
 	}
-	mp_put_cstr(b, TSA_HDR_END);
+	mp_map_key(b, &m, TSA_HDR_END);
 	mp_put_bool(b, true);
-	mp_put_cstr(b, "sensors");
+	mp_map_key(b, &m, "sensors");
 	mp_put_array(b, (uint32_t)rs->n);
 	for (size_t i = 0; i < rs->n; i++) {
 		put_run(b, rs->all[i]);
 		rs->all[i]->announced = true;
 	}
-	mp_put_cstr(b, "tools");
+	mp_map_key(b, &m, "tools");
 	tsa_put_tools(b, NULL, 0, argc, argv);
+	mp_map_close(b, &m);
 	tsa_wrote(o->w);
 	o->started = true;
 }
@@ -128,6 +129,7 @@ void out_run_end(struct out *o, struct run *r, const uint8_t *end, size_t len)
 	struct mp_buf *b = tsa_out(o->w);
 	static const char *const keys[] = { "complete", "reason", "interrupted" };
 	struct mp_obj v[3];
+	struct mp_map_w m;
 	int64_t found = mp_map_get(end, len, keys, 3, v);
 	char run[17];
 	bool complete = found >= 0 && (found & 1) && v[0].type == MP_BOOL && v[0].b;
@@ -135,23 +137,24 @@ void out_run_end(struct out *o, struct run *r, const uint8_t *end, size_t len)
 	bool intr = found > 0 && (found & 4) && v[2].type == MP_BOOL && v[2].b;
 
 	wire_run_text(r->id, run);
-	mp_put_map(b, 4 + reason + intr);
-	mp_put_cstr(b, "type");
+	mp_map_open(b, &m);
+	mp_map_key(b, &m, "type");
 	mp_put_cstr(b, "sensor_end");
-	mp_put_cstr(b, "sensor");
+	mp_map_key(b, &m, "sensor");
 	mp_put_cstr(b, r->sensor);
-	mp_put_cstr(b, "run");
+	mp_map_key(b, &m, "run");
 	mp_put_cstr(b, run);
-	mp_put_cstr(b, "complete");
+	mp_map_key(b, &m, "complete");
 	mp_put_bool(b, complete);
 	if (reason) {
-		mp_put_cstr(b, "reason");
+		mp_map_key(b, &m, "reason");
 		mp_put_str(b, v[1].ptr, v[1].len);
 	}
 	if (intr) {
-		mp_put_cstr(b, "interrupted");
+		mp_map_key(b, &m, "interrupted");
 		mp_put_bool(b, true);
 	}
+	mp_map_close(b, &m);
 	tsa_wrote(o->w);
 }
 

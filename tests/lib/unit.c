@@ -485,6 +485,56 @@ static void test_truncated(const char *dir)
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
+/*
+ * Sized maps: the header is written at the close, as small as the count
+ * allows, with the pairs moved when it takes more than its one byte.
+ * msgpack-c reads them back; sizes 0, 15 (fixmap), 16 and 70000 (map16,
+ * map32), nested in an outer map.
+ */
+static void test_sized_maps(void)
+{
+	static const uint32_t sizes[] = { 0, 15, 16, 70000 };
+
+	for (size_t t = 0; t < sizeof sizes / sizeof *sizes; t++) {
+		struct mp_buf b = { 0 };
+		struct mp_map_w outer, inner;
+		msgpack_unpacked u;
+		size_t off = 0;
+		char key[16];
+
+		mp_map_open(&b, &outer);
+		mp_map_key(&b, &outer, "inner");
+		mp_map_open(&b, &inner);
+		for (uint32_t i = 0; i < sizes[t]; i++) {
+			snprintf(key, sizeof key, "k%u", i);
+			mp_map_key(&b, &inner, key);
+			mp_put_uint(&b, i);
+		}
+		mp_map_close(&b, &inner);
+		mp_map_key(&b, &outer, "after");
+		mp_put_cstr(&b, "x");
+		mp_map_close(&b, &outer);
+		CHECK(b.p[0] == 0x82);
+		CHECK(b.p[7] == (sizes[t] < 16 ? 0x80 | sizes[t] :
+		    sizes[t] < 65536 ? 0xde : 0xdf));
+		msgpack_unpacked_init(&u);
+		CHECK(oracle(&b, &u, &off) && off == b.len &&
+		    u.data.type == MSGPACK_OBJECT_MAP && u.data.via.map.size == 2);
+		if (u.data.type == MSGPACK_OBJECT_MAP && u.data.via.map.size == 2) {
+			msgpack_object_map *m = &u.data.via.map.ptr[0].val.via.map;
+			msgpack_object *after = &u.data.via.map.ptr[1].val;
+
+			CHECK(m->size == sizes[t]);
+			CHECK(sizes[t] == 0 ||
+			    m->ptr[sizes[t] - 1].val.via.u64 == sizes[t] - 1);
+			CHECK(after->type == MSGPACK_OBJECT_STR &&
+			    after->via.str.size == 1 && after->via.str.ptr[0] == 'x');
+		}
+		msgpack_unpacked_destroy(&u);
+		mp_buf_free(&b);
+	}
+}
+
 static void test_settings(const char *dir)
 {
 	char path[512];
@@ -630,6 +680,7 @@ int main(int argc, char **argv)
 	test_scalars();
 	test_time();
 	test_map();
+	test_sized_maps();
 	test_keys();
 	test_addr();
 	test_durations();
