@@ -24,13 +24,15 @@
 #define MAX_OPTS 64
 
 /* Options every tool has, after its own (their ids are past the table's). */
-enum { B_HELP, B_VERSION, B_SETTINGS, B_LIST, NBUILTIN };
+enum { B_HELP, B_VERSION, B_SETTINGS, B_LIST, B_VALUES, NBUILTIN };
 static const struct { const char *name; char shrt; const char *arg, *help; } builtin[] = {
 	{ "help", 'h', NULL, "this help, then exit" },
 	{ "version", 0, NULL, "the version, then exit" },
 	{ "settings", 0, "FILE", "the settings file (default: $TSA_SETTINGS,\n"
 	    "./settings.ini, the installed one)" },
 	{ "list-options", 0, NULL, "the option table, tab-separated" },
+	{ "values", 0, NULL, "each option's value from the defaults, settings\n"
+	    "and command line (paths resolved), tab-separated" },
 };
 
 /* Sections of settings.ini that some tool reads (for "unknown section"). */
@@ -315,6 +317,28 @@ static void list_options(const struct tsa_tool *t)
 		    builtin[i].shrt ? builtin[i].shrt : '-');
 }
 
+/*
+ * --values: name and value of each option as parsing left it, for scripts
+ * (scripts/demo) that must act as the tool would without reading
+ * settings.ini a second way.  text[i] is what last set option i.
+ */
+static void print_values(const struct tsa_tool *t, const char *const *text)
+{
+	for (size_t i = 0; t->opts[i].name; i++) {
+		const struct tsa_opt *o = &t->opts[i];
+		const char *v = text[i] ? text[i] : "";
+
+		if (o->type == TSA_OPT_FLAG)
+			v = *(bool *)o->dest ? "true" : "false";
+		else if (o->type == TSA_OPT_PATH || o->type == TSA_OPT_CHOICE)
+			v = *(const char **)o->dest ? *(const char **)o->dest : "";
+		if (o->type == TSA_OPT_COUNT)
+			printf("%s\t%d\n", o->name, *(int *)o->dest);
+		else
+			printf("%s\t%s\n", o->name, v);
+	}
+}
+
 /* The option name as the user wrote it, for messages. */
 static void spelled(const struct tsa_opt *o, bool as_short, char *buf, size_t n)
 {
@@ -337,6 +361,8 @@ int tsa_opts_parse(const struct tsa_tool *tool, int argc, char **argv)
 	   reachable rather than a leak in a sanitizer's eyes. */
 	static struct { int opt; bool as_short; const char *arg; } *seen;
 	size_t nseen = 0;
+	const char *text[MAX_OPTS] = { 0 };
+	bool values = false;
 
 	parsed = tool;
 	memset(given, 0, sizeof given);
@@ -409,6 +435,10 @@ int tsa_opts_parse(const struct tsa_tool *tool, int argc, char **argv)
 			settings = optarg;
 			continue;
 		}
+		if (id == (int)n + B_VALUES) {
+			values = true;
+			continue;
+		}
 		seen[nseen].opt = id;
 		seen[nseen].as_short = as_short;
 		seen[nseen].arg = optarg;
@@ -428,6 +458,7 @@ int tsa_opts_parse(const struct tsa_tool *tool, int argc, char **argv)
 		if (o->def && !convert(o, o->def, false, why, sizeof why))
 			tsa_die("internal error: --%s: default \"%s\" %s", o->name,
 			    o->def, why);
+		text[i] = o->def;
 		if (!o->def && o->type == TSA_OPT_FLAG)
 			*(bool *)o->dest = false;
 		if (!o->section || !(e = tsa_setting_entry(o->section, o->key)))
@@ -442,6 +473,7 @@ int tsa_opts_parse(const struct tsa_tool *tool, int argc, char **argv)
 			    e->value, why);
 			exit(2);
 		}
+		text[i] = e->value;
 	}
 	warn_unknown(opts);
 	for (size_t i = 0; i < nseen; i++) {
@@ -460,9 +492,14 @@ int tsa_opts_parse(const struct tsa_tool *tool, int argc, char **argv)
 			spelled(o, seen[i].as_short, name, sizeof name);
 			tsa_usage("%s: \"%s\" %s", name, seen[i].arg, why);
 		}
+		text[seen[i].opt] = seen[i].arg;
 	}
 	free(seen);
 	seen = NULL;
+	if (values) {
+		print_values(tool, text);
+		exit(0);
+	}
 	return optind;
 }
 
