@@ -105,8 +105,8 @@ static int get_rr(const uint8_t *end, const uint8_t **pp, unsigned *type,
 
 	if (skip_name(end, &p) < 0 || end - p < 10)
 		return -1;
-	*type = rd16(p);
-	*rdlen = rd16(p + 8);
+	*type = tsa_be16(p);
+	*rdlen = tsa_be16(p + 8);
 	p += 10;
 	if ((size_t)(end - p) < *rdlen)
 		return -1;
@@ -149,7 +149,7 @@ void dns_decode(struct pkt *k, const uint8_t *msg, const uint8_t *end)
 		pkt_short(k);
 		return;
 	}
-	flags = rd16(msg + 2);
+	flags = tsa_be16(msg + 2);
 	if (flags & 0x8000) {
 		PUT_LIT(KEY(k, "dns_query_resp"), "response");
 		put_uint(KEY(k, "dns_rcode"), flags & 0x0f);
@@ -159,8 +159,8 @@ void dns_decode(struct pkt *k, const uint8_t *msg, const uint8_t *end)
 		pkt_short(k);
 		return;
 	}
-	qd = rd16(msg + 4);
-	an = rd16(msg + 6);
+	qd = tsa_be16(msg + 4);
+	an = tsa_be16(msg + 6);
 
 	p = msg + 12;
 	ARR_BEGIN(k, &a, "dns_query_names");

@@ -102,7 +102,7 @@ static int fragment4(struct pkt *k, const uint8_t *p, const uint8_t *end,
 {
 	struct frag_key key;
 	const uint8_t *data;
-	size_t total = rd16(p + 2), dlen;
+	size_t total = tsa_be16(p + 2), dlen;
 	unsigned nfrags;
 	int held;
 
@@ -116,7 +116,7 @@ static int fragment4(struct pkt *k, const uint8_t *p, const uint8_t *end,
 	memset(&key, 0, sizeof key);
 	memcpy(key.src, p + 12, 4);
 	memcpy(key.dst, p + 16, 4);
-	key.id = rd16(p + 4);
+	key.id = tsa_be16(p + 4);
 	key.version = 4;
 	key.proto = p[9];
 	held = frag_add(k->frags, &key, off, p[6] & 0x20, p + ihl, total - ihl,
@@ -148,7 +148,7 @@ static int ipv4(struct pkt *k, const uint8_t *p, const uint8_t *end)
 		k->flags |= DEC_MALFORMED;
 		return 0;
 	}
-	total = rd16(p + 2);
+	total = tsa_be16(p + 2);
 	if (total == 0)
 		;	/* segmentation offload on the capturing host: use what is there */
 	else if (total < ihl) {
@@ -158,7 +158,7 @@ static int ipv4(struct pkt *k, const uint8_t *p, const uint8_t *end)
 		pkt_short(k);	/* cut by the snapshot length, or bogus */
 	else
 		ip_end = p + total;	/* drop link-layer padding */
-	off = (rd16(p + 6) & 0x1fff) * 8u;
+	off = (tsa_be16(p + 6) & 0x1fff) * 8u;
 	if (off != 0)
 		frag = FRAG_LATER;
 	else if (p[6] & 0x20)
@@ -216,7 +216,7 @@ static inline __attribute__((always_inline)) int ext_walk(unsigned *nh,
 				*fh = h;
 			*nh = h[0];
 			h += 8;
-			if (rd16(h - 6) & 0xfff8) {
+			if (tsa_be16(h - 6) & 0xfff8) {
 				*q = h;
 				return CHAIN_OK;
 			}
@@ -255,9 +255,9 @@ static int fragment6(struct pkt *k, const uint8_t *p, const uint8_t *ip_end,
 	memset(&key, 0, sizeof key);
 	memcpy(key.src, p + 8, 16);
 	memcpy(key.dst, p + 24, 16);
-	key.id = rd32(fh + 4);
+	key.id = tsa_be32(fh + 4);
 	key.version = 6;
-	held = frag_add(k->frags, &key, rd16(fh + 2) & 0xfff8, fh[3] & 1,
+	held = frag_add(k->frags, &key, tsa_be16(fh + 2) & 0xfff8, fh[3] & 1,
 	    fh + 8, (size_t)(ip_end - fh - 8), now_ns(k), &data, &dlen, &nfrags);
 	if (held == FRAG_HELD)	/* protocol: as for a later fragment */
 		begin(k, 6, p + 8, p + 24, 16, nh, p[7], frag);
@@ -290,7 +290,7 @@ static int ipv6(struct pkt *k, const uint8_t *p, const uint8_t *end)
 		k->flags |= DEC_MALFORMED;
 		return 0;
 	}
-	plen = rd16(p + 4);
+	plen = tsa_be16(p + 4);
 	if (plen == 0)
 		;		/* jumbogram or segmentation offload: use what is there */
 	else if (plen > (size_t)(end - p) - 40)
@@ -303,7 +303,7 @@ static int ipv6(struct pkt *k, const uint8_t *p, const uint8_t *end)
 	q = p + 40;
 	chain = ext_walk(&nh, &q, ip_end, &fh);
 	if (fh != NULL) {
-		if (rd16(fh + 2) & 0xfff8)
+		if (tsa_be16(fh + 2) & 0xfff8)
 			frag = FRAG_LATER;
 		else if (fh[3] & 1)
 			frag = FRAG_FIRST;

@@ -58,7 +58,7 @@ static uint16_t by_version(struct pkt *k, const uint8_t *p, const uint8_t *end)
 static uint16_t ethertype(struct pkt *k, const uint8_t *type, const uint8_t *p,
     const uint8_t *end, const uint8_t **l3)
 {
-	uint16_t et = rd16(type);
+	uint16_t et = tsa_be16(type);
 	int hops;
 
 	for (hops = 0; hops < MAX_TAGS; hops++) {
@@ -72,13 +72,13 @@ static uint16_t ethertype(struct pkt *k, const uint8_t *type, const uint8_t *p,
 		case 0x9100:
 			if (end - p < 4)
 				goto short_;
-			et = rd16(p + 2);
+			et = tsa_be16(p + 2);
 			p += 4;
 			break;
 		case 0x8864:	/* PPPoE session: 6-byte header, PPP protocol */
 			if (end - p < 8)
 				goto short_;
-			et = rd16(p + 6);
+			et = tsa_be16(p + 6);
 			p += 8;
 			if (et == 0x0021)
 				et = ETH_IPV4;
@@ -138,7 +138,7 @@ static uint16_t ethernet(struct pkt *k, const uint8_t *p, const uint8_t *end,
 		pkt_short(k);
 		return 0;
 	}
-	if (rd16(p + 12) < 0x0600)	/* an 802.3 length: LLC follows */
+	if (tsa_be16(p + 12) < 0x0600)	/* an 802.3 length: LLC follows */
 		return llc_snap(k, p + 14, end, l3);
 	return ethertype(k, p + 12, p + 14, end, l3);
 }
@@ -154,7 +154,7 @@ static uint16_t null_loop(struct pkt *k, int dlt, const uint8_t *p,
 		pkt_short(k);
 		return 0;
 	}
-	af = rd32(p);
+	af = tsa_be32(p);
 	if (dlt == DLT_NULL && (af & 0xffff) == 0)	/* little-endian host */
 		af = (uint32_t)p[0] | (uint32_t)p[1] << 8;
 	*l3 = p + 4;
@@ -237,13 +237,13 @@ uint16_t link_decode(struct pkt *k, int dlt, const uint8_t *p,
 	case DLT_LINUX_SLL:	/* 16 bytes, protocol last */
 		if (end - p < 16)
 			break;
-		if (rd16(p + 14) == 0x0004)	/* 802.2 LLC frame */
+		if (tsa_be16(p + 14) == 0x0004)	/* 802.2 LLC frame */
 			return llc_snap(k, p + 16, end, l3);
 		return ethertype(k, p + 14, p + 16, end, l3);
 	case DLT_LINUX_SLL2:	/* 20 bytes, protocol first */
 		if (end - p < 20)
 			break;
-		if (rd16(p) == 0x0004)
+		if (tsa_be16(p) == 0x0004)
 			return llc_snap(k, p + 20, end, l3);
 		return ethertype(k, p, p + 20, end, l3);
 	case DLT_RAW:

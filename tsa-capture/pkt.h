@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bytes.h"
 #include "decode.h"
 #include "mp.h"
 
@@ -160,17 +161,6 @@ static inline void pkt_short(struct pkt *k)
 {
 	if (!(k->flags & DEC_TRUNCATED))
 		k->flags |= DEC_MALFORMED;
-}
-
-static inline uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
 }
 
 /* link.c: find the network layer.  Returns its EtherType (0x0800 or 0x86dd)

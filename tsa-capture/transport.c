@@ -48,7 +48,7 @@ static void app(struct pkt *k, int which, int http_kind, const uint8_t *p,
 	switch (which) {
 	case APP_DNS:
 		if (tcp) {	/* a 2-byte length prefix, then the message */
-			size_t len = rd16(p);
+			size_t len = tsa_be16(p);
 
 			p += 2;
 			if ((size_t)(end - p) > len)
@@ -77,8 +77,8 @@ static void tcp(struct pkt *k, const uint8_t *p, const uint8_t *end)
 		pkt_short(k);
 		return;
 	}
-	sport = rd16(p);
-	dport = rd16(p + 2);
+	sport = tsa_be16(p);
+	dport = tsa_be16(p + 2);
 	d = mp_buf_reserve(b, 96);
 	d = CUR_KEY(d, "src_port");
 	d = cur_uint(d, sport);
@@ -131,15 +131,15 @@ static void udp(struct pkt *k, const uint8_t *p, const uint8_t *end)
 		pkt_short(k);
 		return;
 	}
-	sport = rd16(p);
-	dport = rd16(p + 2);
+	sport = tsa_be16(p);
+	dport = tsa_be16(p + 2);
 	put_uint(KEY(k, "src_port"), sport);
 	put_uint(KEY(k, "dst_port"), dport);
 	if (end - p < 8) {
 		pkt_short(k);
 		return;
 	}
-	ulen = rd16(p + 4);
+	ulen = tsa_be16(p + 4);
 	if (ulen >= 8 && ulen < (size_t)(end - p))
 		end = p + ulen;
 	p += 8;
