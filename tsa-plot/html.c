@@ -682,10 +682,18 @@ static void country_lists(FILE *f, const struct plot_ctx *c,
 	v.nports = 0;
 	v.packets = r->packets;
 	cv.s = &v;
-	fprintf(f, "<p class=\"note\">This country's own lists: its %zu "
-	    "remote hosts with the most packets (of %" PRIu64 "), the top "
-	    "domains of its hosts, their operating systems, and the "
-	    "applications of its packets.</p>\n", d->nhosts, r->hosts);
+	/* "its 3 remote hosts with the most packets (of 40)", or, when the
+	   list holds them all, "its remote host" / "its 2 remote hosts" */
+	fputs("<p class=\"note\">This country's own lists: ", f);
+	if (d->nhosts < r->hosts)
+		fprintf(f, "its %zu remote host%s with the most packets (of %"
+		    PRIu64 ")", d->nhosts, d->nhosts == 1 ? "" : "s", r->hosts);
+	else if (d->nhosts == 1)
+		fputs("its remote host", f);
+	else
+		fprintf(f, "its %zu remote hosts", d->nhosts);
+	fputs(", the top domains of its hosts, their operating systems, and "
+	    "the applications of its packets.</p>\n", f);
 	alerts(f, c, r->country);
 	hosts(f, &cv, NULL);
 	domains(f, &cv, NULL);

@@ -134,6 +134,8 @@ check(not cpage.errors and cpage.stack == [], "country page nests: %s"
       % cpage.errors[:3])
 check("120,000 packets (55.9% of the window's)" in ctext,
       "country page: its totals")
+check("its 2 remote hosts with the most packets (of 40)" in ctext,
+      "country page: how many of its hosts its list holds")
 check(any(c.startswith("142.250.74.46") for c in cpage.cells) and
       any(c.startswith("8.8.8.8") for c in cpage.cells) and not any(
       c.startswith("2a00:1450") for c in cpage.cells),
