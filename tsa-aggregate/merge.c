@@ -10,11 +10,15 @@
  * sensors see counts twice.  Hosts, domains and OS labels are merged by
  * address or name through a hash index, and cut to the top entries again.
  *
- * Everything here comes from other programs' output, possibly damaged or
- * hostile: times stay msgpack's (seconds, nanoseconds), never converted to
- * a count of nanoseconds that a far year would overflow; counts add up
- * saturating; no float of the input is used (rates are recomputed from
- * bytes and times).  Not a per-record path: it allocates freely.
+ * Each input is decoded by snapshot_decode (lib/snapshot.c) into a struct
+ * snapshot, whose rows are added into the tables here; the sum is written
+ * back as a struct snapshot by snapshot_put.  Everything comes from other
+ * programs' output, possibly damaged or hostile: the decoder leaves a
+ * damaged field empty; times stay msgpack's (seconds, nanoseconds), never
+ * converted to a count of nanoseconds that a far year would overflow;
+ * counts add up saturating; no float of the input is added (rates are
+ * recomputed from bytes and times; a location's coordinates only name
+ * it).  Not a per-record path: it allocates freely.
  */
 #include <math.h>
 #include <stdio.h>
@@ -24,21 +28,6 @@
 
 #define SET_MAX 16
 #define BUCKETS_MAX 100000
-
-static bool get_time(const struct mp_obj *v, struct stime *t)
-{
-	return mp_obj_time(v, &t->sec, &t->nsec);
-}
-
-/* A count: a non-negative integer of any size. */
-static bool get_count(const struct mp_obj *v, uint64_t *u)
-{
-	if (v->type == MP_UINT) {
-		*u = v->u;
-		return true;
-	}
-	return false;	/* (MP_INT is always negative) */
-}
 
 static uint64_t sat_add(uint64_t x, uint64_t y)
 {
@@ -56,15 +45,18 @@ struct strset {
 	int n;
 };
 
-struct ment {				/* a country, domain, host or OS entry */
-	char *name;			/* country, domain or OS label */
+/* An entry of a list: named (a country, domain, OS label, app, port,
+ * location, org) or, a host, by its address. */
+struct ment {
+	char *name;			/* NULL for a host */
 	size_t nlen;
 	uint8_t addr[16];
 	uint8_t alen;
 	uint64_t hash;
 	uint64_t packets, bytes, hosts, dist;
 	bool has_dist;
-	char *cls, *country, *os, *os_class, *app, *domain, *link, *lang;
+	char *cls, *country, *os, *os_class, *app, *link, *lang;
+	char *domain;			/* (a location's city, an org's name) */
 	uint64_t uptime_min, mtu;	/* mtu: 0 unknown */
 	bool has_uptime, nat, has_seen;
 	struct stime first_seen, last_seen;
@@ -98,11 +90,11 @@ struct mdetail {
 
 struct msnap {
 	bool have, final, incomplete, epoch_end;
-	bool has_start, has_end, has_complete;
+	bool has_bounds, has_complete;
 	struct stime start, end, complete_from;
 	uint64_t packets, bytes, epoch, out_of_order, hosts_overflow;
-	struct mp_obj window;		/* str or uint */
-	char *window_str;
+	char *window;			/* the first input's: a duration, or */
+	uint64_t window_packets;	/* a count of packets */
 	struct mlist countries, ports, locations, orgs;
 	struct mdetail lists;		/* the window's hosts, domains, os, apps */
 	/* the countries with detail, and theirs: det[i] is dcountries.e[i]'s */
@@ -110,19 +102,10 @@ struct msnap {
 	struct mdetail *det;
 	struct mbw *bw;
 	size_t nbw;
-	struct mp_buf alerts;		/* packed alert maps */
-	uint32_t nalerts;
+	struct alert_row *alerts;	/* the inputs' alerts, in their order */
+	size_t nalerts;
 	uint64_t sensors;
 };
-
-static char *dupn(const uint8_t *p, size_t n)
-{
-	char *s = tsa_malloc(n + 1);
-
-	memcpy(s, p, n);
-	s[n] = 0;
-	return s;
-}
 
 static void set_add(struct strset *set, const char *s)
 {
@@ -193,8 +176,10 @@ static void snap_free(struct msnap *s)
 	for (i = 0; i < s->nbw; i++)
 		free(s->bw[i].bytes);
 	free(s->bw);
-	free(s->window_str);
-	mp_buf_free(&s->alerts);
+	free(s->window);
+	for (i = 0; i < s->nalerts; i++)
+		alert_free(&s->alerts[i]);
+	free(s->alerts);
 	memset(s, 0, sizeof *s);
 }
 
@@ -260,7 +245,7 @@ static struct ment *mlist_get(struct mlist *l, const uint8_t *name, size_t n,
 	memset(e, 0, sizeof *e);
 	e->hash = h;
 	if (name) {
-		e->name = dupn(name, n);
+		e->name = snapshot_strdup(name, n);
 		e->nlen = n;
 	} else {
 		memcpy(e->addr, addr, alen);
@@ -270,423 +255,350 @@ static struct ment *mlist_get(struct mlist *l, const uint8_t *name, size_t n,
 	return e;
 }
 
-/* ---- reading ---- */
-
-static char *obj_str(const struct mp_obj *v)
+/* The entry named name, created empty if absent; NULL when the row has no
+ * name (it is left out: there is nothing to add it to). */
+static struct ment *named(struct mlist *l, const char *name)
 {
-	return v->type == MP_STR ? dupn(v->ptr, v->len) : NULL;
+	if (!name)
+		return NULL;
+	return mlist_get(l, (const uint8_t *)name, strlen(name), NULL, 0);
 }
 
-static void keep(char **dst, const struct mp_obj *v)
+/* ---- reading: the decoded rows into the sums ---- */
+
+/* A string field keeps the first sensor's value that has one. */
+static void keep(char **dst, const char *v)
 {
-	if (!*dst)
-		*dst = obj_str(v);
+	if (!*dst && v)
+		*dst = tsa_strdup(v);
 }
 
-/* Add the strings of the array at vs to set. */
-static void read_strs(const uint8_t *vs, const uint8_t *ve, struct strset *set)
+static void add_strs(struct strset *set, const struct strlist *l)
 {
-	struct mp_obj a, o;
-	uint32_t i;
-	char *s;
+	size_t i;
 
-	if (mp_next(&vs, ve, &a) < 0 || a.type != MP_ARRAY)
-		return;
-	for (i = 0; i < a.len && mp_next(&vs, ve, &o) == 0; i++)
-		if ((s = obj_str(&o))) {
-			set_add(set, s);
-			free(s);
-		}
+	for (i = 0; i < l->n; i++)
+		set_add(set, l->v[i]);
 }
 
-enum section { S_COUNTRIES, S_DOMAINS, S_HOSTS, S_OS, S_APPS, S_PORTS,
-	S_LOCATIONS, S_ORGS };
-
-/* An orgs entry's name: "AS3320", from its asn; 0 without one. */
-static size_t asn_name(const uint8_t *m, const uint8_t *end, char out[48])
+static void add_dists(struct ment *e, const uint64_t *d, size_t n)
 {
-	struct mp_map_iter it;
-	struct mp_obj k, v;
-	const uint8_t *vs, *ve, *p;
+	size_t i;
+	int j;
 
-	if (mp_map_begin(&it, m, (size_t)(end - m)) < 0)
-		return 0;
-	while (mp_map_step(&it, &k, &vs, &ve) > 0) {
-		p = vs;
-		if (mp_next(&p, ve, &v) < 0)
-			return 0;
-		if (mp_str_eq(&k, "asn", 3) && v.type == MP_UINT && v.u > 0 &&
-		    v.u <= UINT32_MAX)
-			return (size_t)snprintf(out, 48, "AS%llu",
-			    (unsigned long long)v.u);
-	}
-	return 0;
-}
-
-/* A location entry's name: "51.4964,-0.1224", from its coordinates; 0 if
- * it has not both. */
-static size_t loc_name(const uint8_t *m, const uint8_t *end, char out[48],
-    double *lat, double *lon)
-{
-	struct mp_map_iter it;
-	struct mp_obj k, v;
-	const uint8_t *vs, *ve, *p;
-	bool has_lat = false, has_lon = false;
-
-	if (mp_map_begin(&it, m, (size_t)(end - m)) < 0)
-		return 0;
-	while (mp_map_step(&it, &k, &vs, &ve) > 0) {
-		p = vs;
-		if (mp_next(&p, ve, &v) < 0)
-			return 0;
-		if (mp_str_eq(&k, "lat", 3) && mp_obj_num(&v, lat) &&
-		    *lat >= -90 && *lat <= 90)
-			has_lat = true;
-		else if (mp_str_eq(&k, "lon", 3) && mp_obj_num(&v, lon) &&
-		    *lon >= -180 && *lon <= 180)
-			has_lon = true;
-	}
-	if (!has_lat || !has_lon)
-		return 0;
-	return (size_t)snprintf(out, 48, "%.4f,%.4f", *lat, *lon);
-}
-
-/* A ports entry's name: "tcp/443", from its port and protocol; 0 if it
- * has not both. */
-static size_t port_name(const uint8_t *m, const uint8_t *end, char out[16])
-{
-	struct mp_map_iter it;
-	struct mp_obj k, v;
-	const uint8_t *vs, *ve, *p;
-	int64_t port = -1;
-	const char *proto = NULL;
-
-	if (mp_map_begin(&it, m, (size_t)(end - m)) < 0)
-		return 0;
-	while (mp_map_step(&it, &k, &vs, &ve) > 0) {
-		p = vs;
-		if (mp_next(&p, ve, &v) < 0)
-			return 0;
-		if (mp_str_eq(&k, "port", 4) && v.type == MP_UINT && v.u < 65536)
-			port = (int64_t)v.u;
-		else if (mp_str_eq(&k, "protocol", 8) && mp_str_eq(&v, "tcp", 3))
-			proto = "tcp";
-		else if (mp_str_eq(&k, "protocol", 8) && mp_str_eq(&v, "udp", 3))
-			proto = "udp";
-	}
-	if (port < 0 || !proto)
-		return 0;
-	return (size_t)snprintf(out, 16, "%s/%d", proto, (int)port);
-}
-
-static void read_entry(const uint8_t *m, const uint8_t *end, enum section sec,
-    struct mlist *l)
-{
-	struct mp_map_iter it;
-	struct mp_obj k, v;
-	const uint8_t *vs, *ve, *p;
-	const char *namekey = sec == S_COUNTRIES ? "country" : sec == S_DOMAINS ? "domain" :
-	    sec == S_APPS ? "app" : "os";
-	struct ment *e = NULL;
-	uint64_t u;
-	struct stime t;
-	char pn[48];
-	size_t pnlen;
-	double lat, lon;
-
-	/* First the key that names the entry (a port: two keys). */
-	if (sec == S_PORTS && (pnlen = port_name(m, end, pn)) > 0)
-		e = mlist_get(l, (const uint8_t *)pn, pnlen, NULL, 0);
-	if (sec == S_LOCATIONS &&
-	    (pnlen = loc_name(m, end, pn, &lat, &lon)) > 0)
-		e = mlist_get(l, (const uint8_t *)pn, pnlen, NULL, 0);
-	if (sec == S_ORGS && (pnlen = asn_name(m, end, pn)) > 0)
-		e = mlist_get(l, (const uint8_t *)pn, pnlen, NULL, 0);
-	if (mp_map_begin(&it, m, (size_t)(end - m)) < 0)
-		return;
-	while (!e && sec != S_PORTS && sec != S_LOCATIONS && sec != S_ORGS &&
-	    mp_map_step(&it, &k, &vs, &ve) > 0) {
-		p = vs;
-		if (mp_next(&p, ve, &v) < 0)
-			return;
-		if (sec == S_HOSTS && mp_str_eq(&k, "addr", 4) && v.type == MP_BIN &&
-		    (v.len == 4 || v.len == 16))
-			e = mlist_get(l, NULL, 0, v.ptr, (uint8_t)v.len);
-		else if (sec != S_HOSTS && k.len == strlen(namekey) &&
-		    memcmp(k.ptr, namekey, k.len) == 0 && v.type == MP_STR)
-			e = mlist_get(l, v.ptr, v.len, NULL, 0);
-	}
-	if (!e)
-		return;
-	mp_map_begin(&it, m, (size_t)(end - m));
-	while (mp_map_step(&it, &k, &vs, &ve) > 0) {
-		p = vs;
-		if (mp_next(&p, ve, &v) < 0)
-			return;
-		if (get_count(&v, &u)) {
-			if (mp_str_eq(&k, "packets", 7))
-				e->packets = sat_add(e->packets, u);
-			else if (mp_str_eq(&k, "bytes", 5))
-				e->bytes = sat_add(e->bytes, u);
-			else if (mp_str_eq(&k, "hosts", 5))
-				e->hosts = sat_add(e->hosts, u);
-			else if (mp_str_eq(&k, "dist", 4) && !e->has_dist) {
-				e->dist = u;
-				e->has_dist = true;
-			} else if (mp_str_eq(&k, "uptime_min", 10) &&
-			    !e->has_uptime) {
-				e->uptime_min = u;
-				e->has_uptime = true;
-			} else if (mp_str_eq(&k, "mtu", 3) && !e->mtu &&
-			    u <= UINT16_MAX)
-				e->mtu = u;
-		} else if (mp_str_eq(&k, "class", 5))
-			keep(&e->cls, &v);
-		else if (mp_str_eq(&k, "aliases", 7))
-			read_strs(vs, ve, &e->aliases);
-		else if (mp_str_eq(&k, "apps", 4))
-			read_strs(vs, ve, &e->apps);
-		else if (sec == S_DOMAINS && mp_str_eq(&k, "countries", 9))
-			read_strs(vs, ve, &e->countries);
-		else if (sec == S_DOMAINS && mp_str_eq(&k, "os", 2))
-			read_strs(vs, ve, &e->oss);
-		else if (mp_str_eq(&k, "dists", 5) && v.type == MP_ARRAY) {
-			struct mp_obj d;
-			uint32_t i;
-			int j;
-
-			for (i = 0; i < v.len && mp_next(&p, ve, &d) == 0; i++) {
-				if (!get_count(&d, &u))
-					continue;
-				for (j = 0; j < e->ndists && e->dists[j] != u; j++)
-					;
-				if (j == e->ndists && j < SET_MAX)
-					e->dists[e->ndists++] = u;
-			}
-		} else if (sec == S_PORTS && mp_str_eq(&k, "app", 3))
-			keep(&e->app, &v);
-		else if (sec == S_LOCATIONS && mp_str_eq(&k, "city", 4))
-			keep(&e->domain, &v);	/* (the city, in a free field) */
-		else if (sec == S_LOCATIONS && mp_str_eq(&k, "country", 7))
-			keep(&e->country, &v);
-		else if (sec == S_ORGS && mp_str_eq(&k, "org", 3))
-			keep(&e->domain, &v);	/* (the org, in a free field) */
-		else if (sec == S_HOSTS) {
-			if (mp_str_eq(&k, "country", 7))
-				keep(&e->country, &v);
-			else if (mp_str_eq(&k, "os", 2))
-				keep(&e->os, &v);
-			else if (mp_str_eq(&k, "os_class", 8))
-				keep(&e->os_class, &v);
-			else if (mp_str_eq(&k, "app", 3))
-				keep(&e->app, &v);
-			else if (mp_str_eq(&k, "domain", 6))
-				keep(&e->domain, &v);
-			else if (mp_str_eq(&k, "link", 4))
-				keep(&e->link, &v);
-			else if (mp_str_eq(&k, "lang", 4))
-				keep(&e->lang, &v);
-			else if (mp_str_eq(&k, "nat", 3) && v.type == MP_BOOL)
-				e->nat = e->nat || v.b;
-			else if (mp_str_eq(&k, "first_seen", 10) &&
-			    get_time(&v, &t)) {
-				if (!e->has_seen || stime_cmp(t, e->first_seen) < 0)
-					e->first_seen = t;
-				if (!e->has_seen)
-					e->last_seen = t;
-				e->has_seen = true;
-			} else if (mp_str_eq(&k, "last_seen", 9) &&
-			    get_time(&v, &t)) {
-				if (!e->has_seen || stime_cmp(t, e->last_seen) > 0)
-					e->last_seen = t;
-				if (!e->has_seen)
-					e->first_seen = t;
-				e->has_seen = true;
-			}
-		}
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < e->ndists && e->dists[j] != d[i]; j++)
+			;
+		if (j == e->ndists && j < SET_MAX)
+			e->dists[e->ndists++] = d[i];
 	}
 }
 
-static void read_list(const uint8_t *vs, const uint8_t *ve, enum section sec,
-    struct mlist *l)
+static void add_countries(struct mlist *l, const struct country_row *r, size_t n)
 {
-	struct mp_obj a;
-	const uint8_t *m;
-	uint32_t i;
+	struct ment *e;
+	size_t i;
 
-	if (mp_next(&vs, ve, &a) < 0 || a.type != MP_ARRAY)
-		return;
-	for (i = 0; i < a.len; i++) {
-		m = vs;
-		if (mp_skip(&vs, ve) < 0)
-			return;
-		read_entry(m, vs, sec, l);
+	for (i = 0; i < n; i++) {
+		if (!(e = named(l, r[i].country)))
+			continue;
+		e->packets = sat_add(e->packets, r[i].packets);
+		e->bytes = sat_add(e->bytes, r[i].bytes);
+		e->hosts = sat_add(e->hosts, r[i].hosts);
 	}
 }
 
-/* The value [vs, ve) of key k into d's list of that name, if it is one. */
-static bool read_lists(const struct mp_obj *k, const uint8_t *vs,
-    const uint8_t *ve, struct mdetail *d)
+static void add_domains(struct mlist *l, const struct domain_row *r, size_t n)
 {
-	if (mp_str_eq(k, "hosts", 5))
-		read_list(vs, ve, S_HOSTS, &d->hosts);
-	else if (mp_str_eq(k, "domains", 7))
-		read_list(vs, ve, S_DOMAINS, &d->domains);
-	else if (mp_str_eq(k, "os", 2))
-		read_list(vs, ve, S_OS, &d->os);
-	else if (mp_str_eq(k, "apps", 4))
-		read_list(vs, ve, S_APPS, &d->apps);
-	else
-		return false;
-	return true;
+	struct ment *e;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!(e = named(l, r[i].domain)))
+			continue;
+		e->packets = sat_add(e->packets, r[i].packets);
+		e->bytes = sat_add(e->bytes, r[i].bytes);
+		e->hosts = sat_add(e->hosts, r[i].hosts);
+		add_strs(&e->aliases, &r[i].aliases);
+		add_strs(&e->countries, &r[i].countries);
+		add_strs(&e->oss, &r[i].os);
+		add_strs(&e->apps, &r[i].apps);
+		add_dists(e, r[i].dists, r[i].ndists);
+	}
+}
+
+/* A host's facts: the first sensor's that has each; its times span all. */
+static void add_host(struct ment *e, const struct host_row *h)
+{
+	e->packets = sat_add(e->packets, h->packets);
+	e->bytes = sat_add(e->bytes, h->bytes);
+	keep(&e->country, h->country);
+	keep(&e->os, h->os);
+	keep(&e->os_class, h->os_class);
+	keep(&e->app, h->app);
+	keep(&e->domain, h->domain);
+	keep(&e->link, h->link);
+	keep(&e->lang, h->lang);
+	if (h->has_dist && !e->has_dist) {
+		e->dist = h->dist;
+		e->has_dist = true;
+	}
+	if (h->has_uptime && !e->has_uptime) {
+		e->uptime_min = h->uptime_min;
+		e->has_uptime = true;
+	}
+	if (!e->mtu && h->mtu <= UINT16_MAX)
+		e->mtu = h->mtu;
+	e->nat = e->nat || h->nat;
+	if (h->has_seen) {
+		if (!e->has_seen || stime_cmp(h->first_seen, e->first_seen) < 0)
+			e->first_seen = h->first_seen;
+		if (!e->has_seen || stime_cmp(h->last_seen, e->last_seen) > 0)
+			e->last_seen = h->last_seen;
+		e->has_seen = true;
+	}
+}
+
+static void add_hosts(struct mlist *l, const struct host_row *r, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (r[i].addrlen)	/* (4 or 16: the decoder takes no other) */
+			add_host(mlist_get(l, NULL, 0, r[i].addr,
+			    (uint8_t)r[i].addrlen), &r[i]);
+}
+
+static void add_os(struct mlist *l, const struct os_row *r, size_t n)
+{
+	struct ment *e;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!(e = named(l, r[i].os)))
+			continue;
+		keep(&e->cls, r[i].class);
+		e->hosts = sat_add(e->hosts, r[i].hosts);
+		e->packets = sat_add(e->packets, r[i].packets);
+	}
+}
+
+static void add_apps(struct mlist *l, const struct app_row *r, size_t n)
+{
+	struct ment *e;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!(e = named(l, r[i].app)))
+			continue;
+		e->packets = sat_add(e->packets, r[i].packets);
+		e->bytes = sat_add(e->bytes, r[i].bytes);
+	}
+}
+
+/* A window's lists, or a country's. */
+static void add_lists(struct mdetail *d, const struct country_detail *in)
+{
+	add_hosts(&d->hosts, in->hosts, in->nhosts);
+	add_domains(&d->domains, in->domains, in->ndomains);
+	add_os(&d->os, in->os, in->nos);
+	add_apps(&d->apps, in->apps, in->napps);
 }
 
 /*
- * One country's detail: its lists go to its own, found (or made) by its
+ * Each country's detail goes to its own lists, found (or made) by its
  * name.  dcountries appends a new name at its end, so det grows in step.
  */
-static void read_detail(struct msnap *s, const uint8_t *m, const uint8_t *end)
+static void add_detail(struct msnap *s, const struct country_detail *r,
+    size_t n)
 {
-	static const char *const keys[] = { "country" };
-	struct mp_map_iter it;
-	struct mp_obj k, v;
-	const uint8_t *vs, *ve;
-	struct mdetail *d;
-	size_t i, n = s->dcountries.n;
+	size_t i, at, had;
 
-	if (mp_map_get(m, (size_t)(end - m), keys, 1, &v) != 1 ||
-	    v.type != MP_STR)
-		return;
-	i = (size_t)(mlist_get(&s->dcountries, v.ptr, v.len, NULL, 0) -
-	    s->dcountries.e);
-	if (s->dcountries.n > n) {
-		s->det = tsa_realloc(s->det, s->dcountries.cap * sizeof *s->det);
-		memset(&s->det[i], 0, sizeof s->det[i]);
+	for (i = 0; i < n; i++) {
+		if (!r[i].country)
+			continue;
+		had = s->dcountries.n;
+		at = (size_t)(named(&s->dcountries, r[i].country) - s->dcountries.e);
+		if (s->dcountries.n > had) {
+			s->det = tsa_realloc(s->det,
+			    s->dcountries.cap * sizeof *s->det);
+			memset(&s->det[at], 0, sizeof s->det[at]);
+		}
+		add_lists(&s->det[at], &r[i]);
 	}
-	d = &s->det[i];
-	mp_map_begin(&it, m, (size_t)(end - m));
-	while (mp_map_step(&it, &k, &vs, &ve) > 0)
-		(void)read_lists(&k, vs, ve, d);
 }
 
-/* One snapshot's buckets (the rates, floats, are not read: bytes say it). */
-static void read_bandwidth(struct msnap *s, const uint8_t *vs, const uint8_t *ve)
+/* A port is named "tcp/443" (by_port reads it back); one without a port
+ * number or a known protocol is left out. */
+static void add_ports(struct mlist *l, const struct port_row *r, size_t n)
 {
-	struct mp_map_iter it;
-	struct mp_obj k, v, o;
-	const uint8_t *bs, *be, *p;
-	struct mbw *bw;
-	uint64_t u;
-	uint32_t i;
+	struct ment *e;
+	char name[16];
+	size_t i;
 
-	if (mp_map_begin(&it, vs, (size_t)(ve - vs)) < 0)
+	for (i = 0; i < n; i++) {
+		if (r[i].port > UINT16_MAX || !r[i].protocol ||
+		    (strcmp(r[i].protocol, "tcp") != 0 &&
+		    strcmp(r[i].protocol, "udp") != 0))
+			continue;
+		snprintf(name, sizeof name, "%s/%d", r[i].protocol,
+		    (int)r[i].port);
+		e = named(l, name);
+		keep(&e->app, r[i].app);
+		e->packets = sat_add(e->packets, r[i].packets);
+		e->bytes = sat_add(e->bytes, r[i].bytes);
+	}
+}
+
+/* A location is named by its coordinates to four places,
+ * "51.4964,-0.1224": the places that round alike are one, and the name
+ * gives back the coordinates written. */
+static void add_locations(struct mlist *l, const struct loc_row *r, size_t n)
+{
+	struct ment *e;
+	char name[48];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!r[i].has_lat || !r[i].has_lon)
+			continue;
+		snprintf(name, sizeof name, "%.4f,%.4f", r[i].lat, r[i].lon);
+		e = named(l, name);
+		keep(&e->domain, r[i].city);	/* (the city, in a free field) */
+		keep(&e->country, r[i].country);
+		e->packets = sat_add(e->packets, r[i].packets);
+		e->bytes = sat_add(e->bytes, r[i].bytes);
+		e->hosts = sat_add(e->hosts, r[i].hosts);
+	}
+}
+
+/* An organisation is named by its AS number, "AS3320". */
+static void add_orgs(struct mlist *l, const struct org_row *r, size_t n)
+{
+	struct ment *e;
+	char name[48];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (r[i].asn == 0 || r[i].asn > UINT32_MAX)
+			continue;
+		snprintf(name, sizeof name, "AS%llu",
+		    (unsigned long long)r[i].asn);
+		e = named(l, name);
+		keep(&e->domain, r[i].org);	/* (the org, in a free field) */
+		e->packets = sat_add(e->packets, r[i].packets);
+		e->bytes = sat_add(e->bytes, r[i].bytes);
+		e->hosts = sat_add(e->hosts, r[i].hosts);
+	}
+}
+
+/* One snapshot's buckets (the rates, floats, are not read: bytes say it).
+ * A snapshot without a bandwidth map adds none. */
+static void add_bandwidth(struct msnap *s, const struct bandwidth *in)
+{
+	struct mbw *bw;
+
+	if (!in->has_start && !in->bucket_ns && !in->bytes && !in->bps &&
+	    !in->has_avg)
 		return;
 	s->bw = tsa_realloc(s->bw, (s->nbw + 1) * sizeof *s->bw);
 	bw = &s->bw[s->nbw++];
-	memset(bw, 0, sizeof *bw);
-	while (mp_map_step(&it, &k, &bs, &be) > 0) {
-		p = bs;
-		if (mp_next(&p, be, &v) < 0)
-			return;
-		if (mp_str_eq(&k, "start", 5) && get_time(&v, &bw->start))
-			bw->has_start = true;
-		else if (mp_str_eq(&k, "bucket_ns", 9) && get_count(&v, &u))
-			bw->bucket_ns = u;
-		else if (mp_str_eq(&k, "bytes", 5) && v.type == MP_ARRAY && !bw->bytes) {
-			bw->n = v.len > BUCKETS_MAX ? BUCKETS_MAX : v.len;
-			bw->bytes = tsa_calloc(bw->n ? bw->n : 1, sizeof *bw->bytes);
-			for (i = 0; i < v.len && mp_next(&p, be, &o) == 0; i++)
-				if (i < bw->n && get_count(&o, &u))
-					bw->bytes[i] = u;
-		}
+	bw->has_start = in->has_start;
+	bw->start = in->start;
+	bw->bucket_ns = in->bucket_ns;
+	bw->n = in->nbytes > BUCKETS_MAX ? BUCKETS_MAX : in->nbytes;
+	bw->bytes = tsa_calloc(bw->n, sizeof *bw->bytes);
+	if (bw->n)
+		memcpy(bw->bytes, in->bytes, bw->n * sizeof *bw->bytes);
+}
+
+/* The alerts go on unchanged: their rows (and packed records) move here. */
+static void take_alerts(struct msnap *s, struct snapshot *in)
+{
+	if (!in->nalerts)
+		return;
+	s->alerts = tsa_realloc(s->alerts,
+	    (s->nalerts + in->nalerts) * sizeof *s->alerts);
+	memcpy(&s->alerts[s->nalerts], in->alerts,
+	    in->nalerts * sizeof *in->alerts);
+	s->nalerts += in->nalerts;
+	in->nalerts = 0;	/* (snapshot_free then frees only the array) */
+}
+
+/* The window's bounds, flags and totals. */
+static void add_head(struct msnap *s, struct snapshot *in)
+{
+	if (in->has_bounds) {
+		if (!s->has_bounds || stime_cmp(in->start, s->start) < 0)
+			s->start = in->start;
+		if (!s->has_bounds || stime_cmp(in->end, s->end) > 0)
+			s->end = in->end;
+		s->has_bounds = true;
 	}
+	if (in->has_complete && (!s->has_complete ||
+	    stime_cmp(in->complete_from, s->complete_from) > 0)) {
+		s->complete_from = in->complete_from;
+		s->has_complete = true;
+	}
+	s->final = s->final || in->final;
+	s->incomplete = s->incomplete || in->incomplete;
+	s->epoch_end = s->epoch_end || in->epoch_end;
+	if (!s->have) {		/* the window is the first input's */
+		s->window = in->window;
+		in->window = NULL;
+		s->window_packets = in->window_packets;
+	}
+	s->packets = sat_add(s->packets, in->packets);
+	s->bytes = sat_add(s->bytes, in->bytes);
+	s->epoch = in->epoch > s->epoch ? in->epoch : s->epoch;
+	s->out_of_order = sat_add(s->out_of_order, in->out_of_order);
+	s->hosts_overflow = sat_add(s->hosts_overflow, in->hosts_overflow);
+	/* An input that is itself a merge counts its sensors. */
+	s->sensors = sat_add(s->sensors, in->sensors ? in->sensors : 1);
+}
+
+/* The window's lists, seen as a country's detail without its country:
+ * they are summed alike. */
+static struct country_detail window_lists(const struct snapshot *in)
+{
+	struct country_detail d;
+
+	memset(&d, 0, sizeof d);
+	d.hosts = in->hosts;
+	d.nhosts = in->nhosts;
+	d.domains = in->domains;
+	d.ndomains = in->ndomains;
+	d.os = in->os;
+	d.nos = in->nos;
+	d.apps = in->apps;
+	d.napps = in->napps;
+	return d;
 }
 
 /* Fold one snapshot record into s. */
 static void fold(struct msnap *s, const uint8_t *rec, size_t len)
 {
-	struct mp_map_iter it;
-	struct mp_obj k, v;
-	const uint8_t *vs, *ve, *p, *q;
-	struct stime t;
-	uint64_t u;
-	uint32_t i;
+	struct snapshot in;
+	struct country_detail lists;
 
-	mp_map_begin(&it, rec, len);
-	while (mp_map_step(&it, &k, &vs, &ve) > 0) {
-		p = vs;
-		if (mp_next(&p, ve, &v) < 0)
-			break;
-		if (mp_str_eq(&k, "window_start", 12) && get_time(&v, &t)) {
-			if (!s->has_start || stime_cmp(t, s->start) < 0)
-				s->start = t;
-			s->has_start = true;
-		} else if (mp_str_eq(&k, "window_end", 10) && get_time(&v, &t)) {
-			if (!s->has_end || stime_cmp(t, s->end) > 0)
-				s->end = t;
-			s->has_end = true;
-		} else if (mp_str_eq(&k, "complete_from", 13) && get_time(&v, &t)) {
-			if (!s->has_complete || stime_cmp(t, s->complete_from) > 0)
-				s->complete_from = t;
-			s->has_complete = true;
-		} else if (mp_str_eq(&k, "final", 5) && v.type == MP_BOOL)
-			s->final = s->final || v.b;
-		else if (mp_str_eq(&k, "incomplete", 10) && v.type == MP_BOOL)
-			s->incomplete = s->incomplete || v.b;
-		else if (mp_str_eq(&k, "epoch_end", 9) && v.type == MP_BOOL)
-			s->epoch_end = s->epoch_end || v.b;
-		else if (mp_str_eq(&k, "window", 6) && !s->have) {
-			if (v.type == MP_STR)	/* the first, if the key repeats */
-				keep(&s->window_str, &v);
-			else
-				s->window = v;
-		} else if (mp_str_eq(&k, "packets", 7) && get_count(&v, &u))
-			s->packets = sat_add(s->packets, u);
-		else if (mp_str_eq(&k, "bytes", 5) && get_count(&v, &u))
-			s->bytes = sat_add(s->bytes, u);
-		else if (mp_str_eq(&k, "epoch", 5) && get_count(&v, &u))
-			s->epoch = u > s->epoch ? u : s->epoch;
-		else if (mp_str_eq(&k, "out_of_order", 12) && get_count(&v, &u))
-			s->out_of_order = sat_add(s->out_of_order, u);
-		else if (mp_str_eq(&k, "hosts_overflow", 14) && get_count(&v, &u))
-			s->hosts_overflow = sat_add(s->hosts_overflow, u);
-		else if (mp_str_eq(&k, "sensors", 7) && get_count(&v, &u) && u > 0)
-			s->sensors = sat_add(s->sensors, u - 1);
-		else if (mp_str_eq(&k, "countries", 9))
-			read_list(vs, ve, S_COUNTRIES, &s->countries);
-		else if (read_lists(&k, vs, ve, &s->lists))
-			;
-		else if (mp_str_eq(&k, "ports", 5))
-			read_list(vs, ve, S_PORTS, &s->ports);
-		else if (mp_str_eq(&k, "locations", 9))
-			read_list(vs, ve, S_LOCATIONS, &s->locations);
-		else if (mp_str_eq(&k, "orgs", 4))
-			read_list(vs, ve, S_ORGS, &s->orgs);
-		else if (mp_str_eq(&k, "country_detail", 14) &&
-		    v.type == MP_ARRAY) {
-			for (i = 0; i < v.len; i++) {
-				q = p;
-				if (mp_skip(&p, ve) < 0)
-					break;
-				read_detail(s, q, p);
-			}
-		} else if (mp_str_eq(&k, "bandwidth", 9))
-			read_bandwidth(s, vs, ve);
-		else if (mp_str_eq(&k, "alerts", 6) && v.type == MP_ARRAY) {
-			for (i = 0; i < v.len; i++) {
-				q = p;
-				if (mp_skip(&p, ve) < 0)
-					break;
-				mp_put_raw(&s->alerts, q, (size_t)(p - q));
-				s->nalerts++;
-			}
-		}
-	}
-	s->sensors = sat_add(s->sensors, 1);
+	/* A damaged record adds whatever the decoder made of it, as the
+	 * snapshot of a sensor all the same. */
+	(void)snapshot_decode(rec, len, &in);
+	add_head(s, &in);
+	add_countries(&s->countries, in.countries, in.ncountries);
+	lists = window_lists(&in);
+	add_lists(&s->lists, &lists);
+	add_detail(s, in.detail, in.ndetail);
+	add_ports(&s->ports, in.ports, in.nports);
+	add_locations(&s->locations, in.locs, in.nlocs);
+	add_orgs(&s->orgs, in.orgs, in.norgs);
+	add_bandwidth(s, &in.bw);
+	take_alerts(s, &in);
+	snapshot_free(&in);
 	s->have = true;
 }
 
-/* ---- writing ---- */
+/* ---- writing: the sums as the rows of a snapshot ---- */
 
 static int by_packets(const void *x, const void *y)
 {
@@ -730,40 +642,238 @@ static int by_port(const void *x, const void *y)
 	return pa < pb ? -1 : pa > pb;
 }
 
-static void sort(struct mlist *l)
+static void sort(struct mlist *l, int (*cmp)(const void *, const void *))
 {
 	if (l->n)
-		qsort(l->e, l->n, sizeof *l->e, by_packets);
+		qsort(l->e, l->n, sizeof *l->e, cmp);
 }
 
-static void put_strs(struct mp_buf *b, const char *k, const struct strset *set)
+/* The first of l's entries, sorted, at most top: how many there are. */
+static size_t cut(struct mlist *l, int (*cmp)(const void *, const void *),
+    size_t top)
+{
+	sort(l, cmp);
+	return l->n < top ? l->n : top;
+}
+
+/* The snapshot's copy of a string (it frees its own). */
+static char *sdup(const char *s)
+{
+	return s ? tsa_strdup(s) : NULL;
+}
+
+static void strs(struct strlist *l, const struct strset *set)
 {
 	int i;
 
-	mp_put_cstr(b, k);
-	mp_put_array(b, (uint32_t)set->n);
+	l->v = tsa_calloc((size_t)set->n, sizeof *l->v);
 	for (i = 0; i < set->n; i++)
-		mp_put_cstr(b, set->s[i]);
+		l->v[i] = tsa_strdup(set->s[i]);
+	l->n = (size_t)set->n;
 }
 
-static void put_u(struct mp_buf *b, const char *k, uint64_t v)
+static struct country_row *country_rows(struct mlist *l, size_t *n)
 {
-	mp_put_cstr(b, k);
-	mp_put_uint(b, v);
-}
+	struct country_row *r;
+	size_t i;
 
-static void put_t(struct mp_buf *b, const char *k, struct stime t)
-{
-	mp_put_cstr(b, k);
-	mp_put_time(b, t.sec, t.nsec);
-}
-
-static void put_opt(struct mp_buf *b, const char *k, const char *v)
-{
-	if (v) {
-		mp_put_cstr(b, k);
-		mp_put_cstr(b, v);
+	*n = cut(l, by_packets, SIZE_MAX);
+	r = tsa_calloc(*n, sizeof *r);
+	for (i = 0; i < *n; i++) {
+		r[i].country = sdup(l->e[i].name);
+		r[i].packets = l->e[i].packets;
+		r[i].bytes = l->e[i].bytes;
+		r[i].hosts = l->e[i].hosts;
 	}
+	return r;
+}
+
+static struct domain_row *domain_rows(struct mlist *l, size_t top, size_t *n)
+{
+	struct domain_row *r;
+	size_t i;
+
+	*n = cut(l, by_packets, top);
+	r = tsa_calloc(*n, sizeof *r);
+	for (i = 0; i < *n; i++) {
+		const struct ment *e = &l->e[i];
+
+		r[i].domain = sdup(e->name);
+		strs(&r[i].aliases, &e->aliases);
+		r[i].packets = e->packets;
+		r[i].bytes = e->bytes;
+		r[i].hosts = e->hosts;
+		strs(&r[i].countries, &e->countries);
+		strs(&r[i].os, &e->oss);
+		strs(&r[i].apps, &e->apps);
+		r[i].dists = tsa_calloc((size_t)e->ndists, sizeof *r[i].dists);
+		memcpy(r[i].dists, e->dists, (size_t)e->ndists * sizeof *e->dists);
+		r[i].ndists = (size_t)e->ndists;
+	}
+	return r;
+}
+
+static struct os_row *os_rows(struct mlist *l, size_t *n)
+{
+	struct os_row *r;
+	size_t i;
+
+	*n = cut(l, by_packets, SIZE_MAX);
+	r = tsa_calloc(*n, sizeof *r);
+	for (i = 0; i < *n; i++) {
+		r[i].os = sdup(l->e[i].name);
+		r[i].class = sdup(l->e[i].cls);
+		r[i].hosts = l->e[i].hosts;
+		r[i].packets = l->e[i].packets;
+	}
+	return r;
+}
+
+static struct host_row *host_rows(struct mlist *l, size_t top, size_t *n)
+{
+	struct host_row *r;
+	size_t i;
+
+	*n = cut(l, by_host, top);
+	r = tsa_calloc(*n, sizeof *r);
+	for (i = 0; i < *n; i++) {
+		const struct ment *e = &l->e[i];
+
+		memcpy(r[i].addr, e->addr, e->alen);
+		r[i].addrlen = e->alen;
+		r[i].country = sdup(e->country);
+		r[i].os = sdup(e->os);
+		r[i].os_class = sdup(e->os_class);
+		r[i].app = sdup(e->app);
+		r[i].dist = e->dist;
+		r[i].has_dist = e->has_dist;
+		r[i].link = sdup(e->link);
+		r[i].mtu = e->mtu;
+		r[i].lang = sdup(e->lang);
+		r[i].has_uptime = e->has_uptime;
+		r[i].uptime_min = e->uptime_min;
+		r[i].nat = e->nat;
+		r[i].has_seen = e->has_seen;
+		r[i].first_seen = e->first_seen;
+		r[i].last_seen = e->last_seen;
+		r[i].domain = sdup(e->domain);
+		r[i].packets = e->packets;
+		r[i].bytes = e->bytes;
+	}
+	return r;
+}
+
+static struct app_row *app_rows(struct mlist *l, size_t *n)
+{
+	struct app_row *r;
+	size_t i;
+
+	*n = cut(l, by_packets, SIZE_MAX);
+	r = tsa_calloc(*n, sizeof *r);
+	for (i = 0; i < *n; i++) {
+		r[i].app = sdup(l->e[i].name);
+		r[i].packets = l->e[i].packets;
+		r[i].bytes = l->e[i].bytes;
+	}
+	return r;
+}
+
+/* A window's lists, or a country's: top_hosts and top_domains cut them. */
+static void list_rows(struct country_detail *o, struct mdetail *d,
+    size_t top_hosts, size_t top_domains)
+{
+	o->hosts = host_rows(&d->hosts, top_hosts, &o->nhosts);
+	o->domains = domain_rows(&d->domains, top_domains, &o->ndomains);
+	o->os = os_rows(&d->os, &o->nos);
+	o->apps = app_rows(&d->apps, &o->napps);
+}
+
+/*
+ * The details of the merged top countries (s->countries, sorted), as
+ * many as tsa-aggregate gives: a country some sensor gave detail for;
+ * its lists summed over the sensors that did.
+ */
+static struct country_detail *detail_rows(struct msnap *s, size_t *n)
+{
+	struct country_detail *r;
+	size_t i, max = agg_opt.detail_countries;
+	const struct ment *c, *e;
+
+	r = tsa_calloc(s->countries.n < max ? s->countries.n : max, sizeof *r);
+	*n = 0;
+	for (i = 0; i < s->countries.n && *n < max; i++) {
+		c = &s->countries.e[i];
+		if (!c->name || !(e = mlist_find(&s->dcountries, c->hash,
+		    (const uint8_t *)c->name, c->nlen, NULL, 0)))
+			continue;
+		r[*n].country = sdup(e->name);
+		list_rows(&r[*n], &s->det[e - s->dcountries.e],
+		    agg_opt.detail_top, agg_opt.detail_top);
+		(*n)++;
+	}
+	return r;
+}
+
+/* Each sensor's top ports, added: a port below one sensor's top is
+ * missing from its sum. */
+static struct port_row *port_rows(struct mlist *l, size_t *n)
+{
+	struct port_row *r;
+	const char *slash;
+	size_t i;
+
+	*n = cut(l, by_port, TOP_PORTS);
+	r = tsa_calloc(*n, sizeof *r);
+	for (i = 0; i < *n; i++) {
+		slash = strchr(l->e[i].name, '/');
+		r[i].port = strtoul(slash + 1, NULL, 10);
+		r[i].protocol = snapshot_strdup(l->e[i].name,
+		    (size_t)(slash - l->e[i].name));
+		r[i].app = sdup(l->e[i].app);
+		r[i].packets = l->e[i].packets;
+		r[i].bytes = l->e[i].bytes;
+	}
+	return r;
+}
+
+/* The coordinates are the name's (rounded to it). */
+static struct loc_row *loc_rows(struct mlist *l, size_t *n)
+{
+	struct loc_row *r;
+	size_t i;
+
+	*n = cut(l, by_packets, TOP_LOCATIONS);
+	r = tsa_calloc(*n, sizeof *r);
+	for (i = 0; i < *n; i++) {
+		const struct ment *e = &l->e[i];
+
+		r[i].lat = strtod(e->name, NULL);
+		r[i].lon = strtod(strchr(e->name, ',') + 1, NULL);
+		r[i].has_lat = r[i].has_lon = true;
+		r[i].city = sdup(e->domain);
+		r[i].country = sdup(e->country);
+		r[i].packets = e->packets;
+		r[i].bytes = e->bytes;
+		r[i].hosts = e->hosts;
+	}
+	return r;
+}
+
+static struct org_row *org_rows(struct mlist *l, size_t *n)
+{
+	struct org_row *r;
+	size_t i;
+
+	*n = cut(l, by_packets, TOP_ORGS);
+	r = tsa_calloc(*n, sizeof *r);
+	for (i = 0; i < *n; i++) {
+		r[i].asn = strtoull(l->e[i].name + 2, NULL, 10);
+		r[i].org = sdup(l->e[i].domain);
+		r[i].packets = l->e[i].packets;
+		r[i].bytes = l->e[i].bytes;
+		r[i].hosts = l->e[i].hosts;
+	}
+	return r;
 }
 
 /*
@@ -773,7 +883,7 @@ static void put_opt(struct mp_buf *b, const char *k, const char *v)
  * packet) are put on one grid over all of them: each bucket's bytes go to
  * the merged bucket that holds its middle.  The bytes add up either way.
  */
-static void put_bandwidth(struct mp_buf *b, const struct msnap *s)
+static void merged_bandwidth(const struct msnap *s, struct bandwidth *o)
 {
 	const struct mbw *first = s->nbw ? &s->bw[0] : NULL;
 	struct stime start = { 0, 0 };
@@ -793,7 +903,7 @@ static void put_bandwidth(struct mp_buf *b, const struct msnap *s)
 		has_start = has_start || bw->has_start;
 		n = bw->n > n ? bw->n : n;
 	}
-	out = tsa_calloc(n ? n : 1, sizeof *out);
+	out = tsa_calloc(n, sizeof *out);
 	if (same && first) {
 		bucket_ns = first->bucket_ns;
 		for (i = 0; i < s->nbw; i++)
@@ -820,289 +930,84 @@ static void put_bandwidth(struct mp_buf *b, const struct msnap *s)
 			}
 		}
 	}
-	mp_put_cstr(b, "bandwidth");
-	mp_put_map(b, 4 + has_start);
-	if (has_start)
-		put_t(b, "start", start);
-	put_u(b, "bucket_ns", bucket_ns);
-	mp_put_cstr(b, "bps");
-	mp_put_array(b, (uint32_t)n);
+	o->has_start = has_start;
+	o->start = start;
+	o->bucket_ns = bucket_ns;
+	o->bytes = out;
+	o->nbytes = n;
+	o->bps = tsa_calloc(n, sizeof *o->bps);
 	for (i = 0; i < n; i++)
-		mp_put_double(b, bucket_ns ? (double)out[i] * 8 / ((double)bucket_ns / NS) : 0);
-	mp_put_cstr(b, "bytes");
-	mp_put_array(b, (uint32_t)n);
-	for (i = 0; i < n; i++)
-		mp_put_uint(b, out[i]);
+		o->bps[i] = bucket_ns ? (double)out[i] * 8 / ((double)bucket_ns / NS) : 0;
+	o->nbps = n;
 	/* the average over the merged window */
-	span = s->has_start && s->has_end ? stime_diff(s->start, s->end) : 0;
-	mp_put_cstr(b, "avg_bps");
-	mp_put_double(b, span > 0 ? (double)s->bytes * 8 / (span / NS) : 0);
-	free(out);
+	span = s->has_bounds ? stime_diff(s->start, s->end) : 0;
+	o->avg_bps = span > 0 ? (double)s->bytes * 8 / (span / NS) : 0;
+	o->has_avg = true;
 }
 
-static void put_domains(struct mp_buf *b, struct mlist *l, size_t top)
+/* The window's bounds, flags and totals. */
+static void head_rows(struct snapshot *o, const struct msnap *s)
 {
-	size_t i, n;
-	int j;
-
-	sort(l);
-	n = l->n < top ? l->n : top;
-	mp_put_cstr(b, "domains");
-	mp_put_array(b, (uint32_t)n);
-	for (i = 0; i < n; i++) {
-		struct ment *e = &l->e[i];
-
-		mp_put_map(b, 8 + (e->aliases.n > 0));
-		put_opt(b, "domain", e->name);
-		if (e->aliases.n)
-			put_strs(b, "aliases", &e->aliases);
-		put_u(b, "packets", e->packets);
-		put_u(b, "bytes", e->bytes);
-		put_u(b, "hosts", e->hosts);
-		put_strs(b, "countries", &e->countries);
-		put_strs(b, "os", &e->oss);
-		put_strs(b, "apps", &e->apps);
-		mp_put_cstr(b, "dists");
-		mp_put_array(b, (uint32_t)e->ndists);
-		for (j = 0; j < e->ndists; j++)
-			mp_put_uint(b, e->dists[j]);
-	}
+	o->has_bounds = s->has_bounds;
+	o->start = s->start;
+	o->end = s->end;
+	o->window = sdup(s->window);
+	o->window_packets = s->window_packets;
+	o->final = s->final;
+	o->incomplete = s->incomplete;
+	o->epoch_end = s->epoch_end;
+	o->epoch = s->epoch;
+	o->has_complete = s->has_complete;
+	o->complete_from = s->complete_from;
+	o->out_of_order = s->out_of_order;
+	o->hosts_overflow = s->hosts_overflow;
+	o->sensors = s->sensors;
+	o->packets = s->packets;
+	o->bytes = s->bytes;
 }
 
-static void put_os(struct mp_buf *b, struct mlist *l)
+/* The window's lists (made as a country's, then moved to the snapshot). */
+static void window_rows(struct snapshot *o, struct mdetail *d,
+    size_t top_hosts, size_t top_domains)
 {
-	size_t i;
+	struct country_detail lists;
 
-	sort(l);
-	mp_put_cstr(b, "os");
-	mp_put_array(b, (uint32_t)l->n);
-	for (i = 0; i < l->n; i++) {
-		struct ment *e = &l->e[i];
-
-		mp_put_map(b, 3 + !!e->cls);
-		put_opt(b, "os", e->name);
-		put_opt(b, "class", e->cls);
-		put_u(b, "hosts", e->hosts);
-		put_u(b, "packets", e->packets);
-	}
+	memset(&lists, 0, sizeof lists);
+	list_rows(&lists, d, top_hosts, top_domains);
+	o->hosts = lists.hosts;
+	o->nhosts = lists.nhosts;
+	o->domains = lists.domains;
+	o->ndomains = lists.ndomains;
+	o->os = lists.os;
+	o->nos = lists.nos;
+	o->apps = lists.apps;
+	o->napps = lists.napps;
 }
 
-static void put_hosts(struct mp_buf *b, struct mlist *l, size_t top)
-{
-	size_t i, n;
-
-	if (l->n)
-		qsort(l->e, l->n, sizeof *l->e, by_host);
-	n = l->n < top ? l->n : top;
-	mp_put_cstr(b, "hosts");
-	mp_put_array(b, (uint32_t)n);
-	for (i = 0; i < n; i++) {
-		struct ment *e = &l->e[i];
-
-		mp_put_map(b, 3 + !!e->country + !!e->os + !!e->os_class + !!e->app +
-		    e->has_dist + !!e->domain + !!e->link + !!e->mtu + !!e->lang +
-		    e->has_uptime + e->nat + 2 * e->has_seen);
-		mp_put_cstr(b, "addr");
-		mp_put_bin(b, e->addr, e->alen);
-		put_opt(b, "country", e->country);
-		put_opt(b, "os", e->os);
-		put_opt(b, "os_class", e->os_class);
-		put_opt(b, "app", e->app);
-		if (e->has_dist)
-			put_u(b, "dist", e->dist);
-		put_opt(b, "link", e->link);
-		if (e->mtu)
-			put_u(b, "mtu", e->mtu);
-		put_opt(b, "lang", e->lang);
-		if (e->has_uptime)
-			put_u(b, "uptime_min", e->uptime_min);
-		if (e->nat) {
-			mp_put_cstr(b, "nat");
-			mp_put_bool(b, true);
-		}
-		if (e->has_seen) {
-			put_t(b, "first_seen", e->first_seen);
-			put_t(b, "last_seen", e->last_seen);
-		}
-		put_opt(b, "domain", e->domain);
-		put_u(b, "packets", e->packets);
-		put_u(b, "bytes", e->bytes);
-	}
-}
-
-static void put_apps(struct mp_buf *b, struct mlist *l)
-{
-	size_t i;
-
-	sort(l);
-	mp_put_cstr(b, "apps");
-	mp_put_array(b, (uint32_t)l->n);
-	for (i = 0; i < l->n; i++) {
-		mp_put_map(b, 3);
-		put_opt(b, "app", l->e[i].name);
-		put_u(b, "packets", l->e[i].packets);
-		put_u(b, "bytes", l->e[i].bytes);
-	}
-}
-
-/*
- * The details of the merged top countries (s->countries, sorted), as
- * many as tsa-aggregate gives: a country some sensor gave detail for;
- * its lists summed over the sensors that did.
- */
-static void put_detail(struct mp_buf *b, struct msnap *s)
-{
-	size_t i, n = 0, max = agg_opt.detail_countries;
-	uint32_t *pick = tsa_malloc((s->countries.n ? s->countries.n : 1) *
-	    sizeof *pick);
-
-	for (i = 0; i < s->countries.n && n < max; i++) {
-		const struct ment *c = &s->countries.e[i], *e;
-
-		if (c->name && (e = mlist_find(&s->dcountries, c->hash,
-		    (const uint8_t *)c->name, c->nlen, NULL, 0)))
-			pick[n++] = (uint32_t)(e - s->dcountries.e);
-	}
-	mp_put_cstr(b, "country_detail");
-	mp_put_array(b, (uint32_t)n);
-	for (i = 0; i < n; i++) {
-		struct mdetail *d = &s->det[pick[i]];
-
-		mp_put_map(b, 5);
-		put_opt(b, "country", s->dcountries.e[pick[i]].name);
-		put_hosts(b, &d->hosts, agg_opt.detail_top);
-		put_domains(b, &d->domains, agg_opt.detail_top);
-		put_os(b, &d->os);
-		put_apps(b, &d->apps);
-	}
-	free(pick);
-}
-
+/* Write s as a snapshot and empty it for the next window. */
 static void emit(struct tsa_writer *w, struct msnap *s, uint32_t top_hosts,
     uint32_t top_domains)
 {
-	struct mp_buf *b = tsa_out(w);
-	bool bounds = s->has_start && s->has_end;
-	size_t i, n;
+	struct snapshot o;
 
-	mp_put_map(b, 16 + 2 * bounds + s->final + s->incomplete + s->epoch_end + !!s->epoch +
-	    s->has_complete + !!s->out_of_order + !!s->hosts_overflow);
-	mp_put_cstr(b, "type");
-	mp_put_cstr(b, "snapshot");
-	if (bounds) {
-		put_t(b, "window_start", s->start);
-		put_t(b, "window_end", s->end);
-	}
-	mp_put_cstr(b, "window");
-	if (s->window_str)
-		mp_put_cstr(b, s->window_str);
-	else
-		mp_put_uint(b, s->window.type == MP_UINT ? s->window.u : 0);
-	if (s->final) {
-		mp_put_cstr(b, "final");
-		mp_put_bool(b, true);
-	}
-	if (s->incomplete) {
-		mp_put_cstr(b, "incomplete");
-		mp_put_bool(b, true);
-	}
-	if (s->epoch_end) {
-		mp_put_cstr(b, "epoch_end");
-		mp_put_bool(b, true);
-	}
-	if (s->epoch)
-		put_u(b, "epoch", s->epoch);
-	if (s->has_complete)
-		put_t(b, "complete_from", s->complete_from);
-	if (s->out_of_order)
-		put_u(b, "out_of_order", s->out_of_order);
-	if (s->hosts_overflow)
-		put_u(b, "hosts_overflow", s->hosts_overflow);
-	put_u(b, "sensors", s->sensors);
-	put_u(b, "packets", s->packets);
-	put_u(b, "bytes", s->bytes);
+	memset(&o, 0, sizeof o);
+	head_rows(&o, s);
+	/* (the countries first: the detail follows their order) */
+	o.countries = country_rows(&s->countries, &o.ncountries);
+	window_rows(&o, &s->lists, top_hosts, top_domains);
+	o.detail = detail_rows(s, &o.ndetail);
+	o.ports = port_rows(&s->ports, &o.nports);
+	o.locs = loc_rows(&s->locations, &o.nlocs);
+	o.orgs = org_rows(&s->orgs, &o.norgs);
+	merged_bandwidth(s, &o.bw);
+	o.alerts = s->alerts;		/* (theirs now, to free) */
+	o.nalerts = s->nalerts;
+	s->alerts = NULL;
+	s->nalerts = 0;
 
-	sort(&s->countries);
-	mp_put_cstr(b, "countries");
-	mp_put_array(b, (uint32_t)s->countries.n);
-	for (i = 0; i < s->countries.n; i++) {
-		struct ment *e = &s->countries.e[i];
-
-		mp_put_map(b, 4);
-		put_opt(b, "country", e->name);
-		put_u(b, "packets", e->packets);
-		put_u(b, "bytes", e->bytes);
-		put_u(b, "hosts", e->hosts);
-	}
-
-	put_domains(b, &s->lists.domains, top_domains);
-	put_os(b, &s->lists.os);
-	put_hosts(b, &s->lists.hosts, top_hosts);
-	put_detail(b, s);
-	put_apps(b, &s->lists.apps);
-
-	/* Each sensor's top ports, added: a port below one sensor's top is
-	 * missing from its sum. */
-	if (s->ports.n)
-		qsort(s->ports.e, s->ports.n, sizeof *s->ports.e, by_port);
-	n = s->ports.n < TOP_PORTS ? s->ports.n : TOP_PORTS;
-	mp_put_cstr(b, "ports");
-	mp_put_array(b, (uint32_t)n);
-	for (i = 0; i < n; i++) {
-		struct ment *e = &s->ports.e[i];
-		const char *slash = strchr(e->name, '/');
-
-		mp_put_map(b, 4 + !!e->app);
-		put_u(b, "port", strtoul(slash + 1, NULL, 10));
-		mp_put_cstr(b, "protocol");
-		mp_put_str(b, e->name, (size_t)(slash - e->name));
-		put_opt(b, "app", e->app);
-		put_u(b, "packets", e->packets);
-		put_u(b, "bytes", e->bytes);
-	}
-
-	sort(&s->locations);
-	n = s->locations.n < TOP_LOCATIONS ? s->locations.n : TOP_LOCATIONS;
-	mp_put_cstr(b, "locations");
-	mp_put_array(b, (uint32_t)n);
-	for (i = 0; i < n; i++) {
-		struct ment *e = &s->locations.e[i];
-		double la = strtod(e->name, NULL);
-		double lo = strtod(strchr(e->name, ',') + 1, NULL);
-
-		mp_put_map(b, 5 + !!e->domain + !!e->country);
-		mp_put_cstr(b, "lat");
-		mp_put_double(b, la);
-		mp_put_cstr(b, "lon");
-		mp_put_double(b, lo);
-		put_opt(b, "city", e->domain);
-		put_opt(b, "country", e->country);
-		put_u(b, "packets", e->packets);
-		put_u(b, "bytes", e->bytes);
-		put_u(b, "hosts", e->hosts);
-	}
-
-	sort(&s->orgs);
-	n = s->orgs.n < TOP_ORGS ? s->orgs.n : TOP_ORGS;
-	mp_put_cstr(b, "orgs");
-	mp_put_array(b, (uint32_t)n);
-	for (i = 0; i < n; i++) {
-		struct ment *e = &s->orgs.e[i];
-
-		mp_put_map(b, 4 + !!e->domain);
-		put_u(b, "asn", strtoull(e->name + 2, NULL, 10));
-		put_opt(b, "org", e->domain);
-		put_u(b, "packets", e->packets);
-		put_u(b, "bytes", e->bytes);
-		put_u(b, "hosts", e->hosts);
-	}
-
-	put_bandwidth(b, s);
-
-	mp_put_cstr(b, "alerts");
-	mp_put_array(b, s->nalerts);
-	mp_put_raw(b, s->alerts.p, s->alerts.len);
+	snapshot_put(tsa_out(w), &o);
 	tsa_wrote(w);
+	snapshot_free(&o);
 	snap_free(s);
 }
 
