@@ -204,7 +204,8 @@ char *snapshot_strdup(const void *p, size_t n);
 
 /*
  * Decode rec (a map whose "type" is "snapshot").  Returns 0, or -1 if the
- * bytes are not a well-formed map; *s is then empty but still freeable.
+ * bytes are not a well-formed map; *s then holds what came before the
+ * damage (nothing, if rec is not a map at all).  Free *s either way.
  */
 int snapshot_decode(const uint8_t *rec, size_t len, struct snapshot *s);
 /* No packets and nothing counted: there is no picture to draw. */
