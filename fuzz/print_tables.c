@@ -4,7 +4,8 @@
  * shows a snapshot or an alert (titled tables, shares, the bandwidth line
  * and its chart), and as a JSON line.  Nothing may read out of bounds,
  * convert a NaN or an infinity to an integer, or allocate by what an
- * array header claims.  Each chart character is one of its bars or '?'.
+ * array header claims.  Each chart character is one of its bars (the
+ * decoder reads a bucket that is no usable rate as 0).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,7 @@
  */
 static void check_chart(const struct mp_buf *b)
 {
-	static const char ok[] = " .:-=+*#%@?";
+	static const char ok[] = " .:-=+*#%@";
 	const char *p = (const char *)b->p, *end = p + b->len;
 	const char *bw = memmem(p, b->len, "\nBandwidth: ", 12), *c, *e;
 

@@ -324,3 +324,15 @@ void show_text_exact(struct mp_buf *b, const uint8_t *p, const uint8_t *end,
 {
 	text(b, p, end, key, klen, SHOW_EXACT);
 }
+
+void show_str(struct mp_buf *b, const char *s)
+{
+	put_string(b, (const uint8_t *)s, strlen(s), SHOW_SCREEN);
+}
+
+void show_json_str(struct mp_buf *b, const char *s)
+{
+	putc_buf(b, '"');
+	put_string(b, (const uint8_t *)s, strlen(s), SHOW_JSON);
+	putc_buf(b, '"');
+}

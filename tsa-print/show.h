@@ -31,6 +31,13 @@ void show_text(struct mp_buf *out, const uint8_t *p, const uint8_t *end,
 void show_text_exact(struct mp_buf *out, const uint8_t *p, const uint8_t *end,
     const uint8_t *key, size_t klen);
 
+/*
+ * A string of a decoded record (lib/snapshot.h's), as show_text shows a
+ * string value; show_json_str: quoted, as show_json does.
+ */
+void show_str(struct mp_buf *out, const char *s);
+void show_json_str(struct mp_buf *out, const char *s);
+
 /* Values cut off by SHOW_MAX_DEPTH, for the closing warning. */
 extern unsigned long show_too_deep;
 

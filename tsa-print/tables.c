@@ -1,21 +1,27 @@
 /*
  * Snapshot and alert records as text.  A snapshot becomes a title block
  * (window, totals, bandwidth) and one table per list - countries, domains,
- * hosts, OS labels, alerts - with right-aligned numbers, left-aligned
- * names, and the share of the window's packets and bytes, like rwstats:
+ * hosts, OS labels, applications, server ports, alerts - with right-aligned
+ * numbers, left-aligned names, and the share of the window's packets and
+ * bytes, like rwstats:
  *
- *   Countries (6)
- *   country |packets |%packets |  bytes |%bytes |hosts
- *   IL      |   4086 |   88.23 |3539639 | 94.68 |    7
+ *   Countries (2)
+ *   country|packets|%packets|bytes|%bytes|hosts
+ *   unknown|    146|   90.68|22153| 86.36|    7
+ *   local  |     15|    9.32| 3498| 13.64|    6
  *
  * The shares of countries and domains can add up to more than 100%: a
  * packet counts for each remote endpoint's country and domain.
  *
- * Every number comes from the wire: a count or a rate that is not a
- * finite, non-negative number (NaN, an infinity, a negative rate, a
- * string) is shown as "?", and nothing is computed from it.
+ * Records are read with lib/snapshot's decoders, as tsa-plot reads them:
+ * a count that is not an unsigned integer reads as 0, a name or address
+ * that is absent or mistyped leaves its cell empty, and a rate that is
+ * not a finite number is not kept (a bucket's reads as 0; the average,
+ * like a missing time, shows as "?").  Of a damaged record (a key that
+ * is not a string, say) they keep what came before the damage, and that
+ * is shown.
  */
-#include <math.h>
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,10 +32,26 @@
 #define MAX_COLS 10
 #define MAX_ROWS 25		/* rows of the lists that are not cut already */
 
-struct col {
+/*
+ * A table's cells as they are made, row by row and column by column: their
+ * text one after another, the k-th from off[k] to off[k + 1].
+ */
+struct cells {
+	struct mp_buf text;
+	size_t *off, n, cap;	/* n cells made, room for cap */
+	size_t ncols, width[MAX_COLS];
+	double packets, bytes;	/* the window's totals, for the shares */
+};
+
+/* A list's table: its columns, and the function that makes a row's cells
+ * (one cell_ call a column, in their order). */
+struct table {
 	const char *title;
-	const char *key;
-	enum { TEXT, NUM, PCT_PACKETS, PCT_BYTES } kind;
+	void (*cells)(struct cells *c, const void *row);
+	struct col {
+		const char *title;
+		enum { TEXT, NUM } kind;	/* left- or right-aligned */
+	} cols[MAX_COLS];	/* up to the first without a title */
 };
 
 static void puts_buf(struct mp_buf *b, const char *s)
@@ -53,56 +75,13 @@ static void printf_buf(struct mp_buf *b, const char *fmt, ...)
 		mp_put_raw(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
 
-/* The raw value of key in the map at rec: its bounds, or false. */
-static bool find(const uint8_t *rec, const uint8_t *end, const char *key,
-    const uint8_t **vs, const uint8_t **ve)
+static void put_time(struct mp_buf *b, struct stime t, bool has)
 {
-	struct mp_map_iter it;
-	struct mp_obj k;
-	size_t n = strlen(key);
+	char s[40];
 
-	if (mp_map_begin(&it, rec, (size_t)(end - rec)) < 0)
-		return false;
-	while (mp_map_step(&it, &k, vs, ve) > 0)
-		if (k.type == MP_STR && k.len == n && memcmp(k.ptr, key, n) == 0)
-			return true;
-	return false;
-}
-
-static bool find_obj(const uint8_t *rec, const uint8_t *end, const char *key,
-    struct mp_obj *o)
-{
-	const uint8_t *vs, *ve;
-
-	return find(rec, end, key, &vs, &ve) && mp_next(&vs, ve, o) == 0;
-}
-
-/* A count, a size or a rate: finite and not negative, else false. */
-static bool amount(const struct mp_obj *o, double *v)
-{
-	return mp_obj_num(o, v) && isfinite(*v) && *v >= 0;
-}
-
-/* The amount under key, or false when absent or unusable. */
-static bool num(const uint8_t *rec, const uint8_t *end, const char *key,
-    double *v)
-{
-	struct mp_obj o;
-
-	return find_obj(rec, end, key, &o) && amount(&o, v);
-}
-
-static void put_time(struct mp_buf *b, const uint8_t *rec, const uint8_t *end,
-    const char *key)
-{
-	struct mp_obj o;
-	int64_t sec;
-	uint32_t nsec;
-	char t[40];
-
-	if (find_obj(rec, end, key, &o) && mp_obj_time(&o, &sec, &nsec)) {
-		tsa_fmt_time(t, sec, nsec);
-		puts_buf(b, t);
+	if (has) {
+		tsa_fmt_time(s, t.sec, t.nsec);
+		puts_buf(b, s);
 	} else
 		puts_buf(b, "?");
 }
@@ -129,143 +108,241 @@ static void put_si(struct mp_buf *b, double v, const char *unit)
 	printf_buf(b, i ? "%.2f %s%s" : "%.0f %s%s", x, prefix[i], unit);
 }
 
-/* An amount under key in SI units, or "?". */
-static void put_si_key(struct mp_buf *b, const uint8_t *rec,
-    const uint8_t *end, const char *key, const char *unit)
+/* End the cell whose text was just added: its column widens to fit it. */
+static void cell_done(struct cells *c)
 {
-	double v;
+	size_t w = c->text.len - c->off[c->n], j = c->n % c->ncols;
 
-	if (num(rec, end, key, &v))
-		put_si(b, v, unit);
-	else
-		puts_buf(b, "?");
+	assert(c->n < c->cap);	/* no row makes more cells than columns */
+	if (w > c->width[j])
+		c->width[j] = w;
+	c->off[++c->n] = c->text.len;
 }
 
-/* A count under key, exactly: "123456", or "?". */
-static void put_count(struct mp_buf *b, const uint8_t *rec,
-    const uint8_t *end, const char *key)
+/* A name; NULL (absent) leaves the cell empty. */
+static void cell_str(struct cells *c, const char *s)
 {
-	struct mp_obj o;
-
-	if (find_obj(rec, end, key, &o) && o.type == MP_UINT)
-		printf_buf(b, "%llu", (unsigned long long)o.u);
-	else
-		puts_buf(b, "?");
+	if (s)
+		show_str(&c->text, s);
+	cell_done(c);
 }
 
-/* A cell's text: the value of key in the row map, or a share of a total. */
-static void cell(struct mp_buf *b, const uint8_t *row, const uint8_t *end,
-    const struct col *c, double packets, double bytes)
+/* Names joined with ',', as show_text joins an array's. */
+static void cell_strs(struct cells *c, const struct strlist *l)
 {
-	const uint8_t *vs, *ve;
-	struct mp_obj o;
-	double v;
-
-	if (!find(row, end, c->key, &vs, &ve))
-		return;
-	if (c->kind == PCT_PACKETS || c->kind == PCT_BYTES) {
-		double total = c->kind == PCT_PACKETS ? packets : bytes;
-		const uint8_t *p = vs;
-
-		if (mp_next(&p, ve, &o) == 0 && amount(&o, &v) && total > 0)
-			printf_buf(b, "%.2f", 100 * v / total);
-		return;
+	for (size_t i = 0; i < l->n; i++) {
+		if (i)
+			puts_buf(&c->text, ",");
+		show_str(&c->text, l->v[i]);
 	}
-	/* JSON's null for NaN and infinities reads oddly in a table. */
-	if (c->kind == NUM && mp_next(&(const uint8_t *){ vs }, ve, &o) == 0 &&
-	    o.type == MP_FLOAT && !isfinite(o.f)) {
-		puts_buf(b, "?");
-		return;
-	}
-	show_text(b, vs, ve, (const uint8_t *)c->key, strlen(c->key));
+	cell_done(c);
 }
+
+/* An address; len 0 (absent) leaves the cell empty. */
+static void cell_addr(struct cells *c, const uint8_t *addr, size_t len)
+{
+	char a[TSA_ADDR_STRLEN];
+
+	if (len)
+		puts_buf(&c->text, tsa_addr_fmt(addr, len, a));
+	cell_done(c);
+}
+
+static void cell_num(struct cells *c, uint64_t v)
+{
+	printf_buf(&c->text, "%llu", (unsigned long long)v);
+	cell_done(c);
+}
+
+/* v as a percentage of total, blank when there is no total to share. */
+static void cell_share(struct cells *c, uint64_t v, double total)
+{
+	if (total > 0)
+		printf_buf(&c->text, "%.2f", 100 * (double)v / total);
+	cell_done(c);
+}
+
+/* The four columns packets, %packets, bytes, %bytes. */
+static void cell_traffic(struct cells *c, uint64_t packets, uint64_t bytes)
+{
+	cell_num(c, packets);
+	cell_share(c, packets, c->packets);
+	cell_num(c, bytes);
+	cell_share(c, bytes, c->bytes);
+}
+
+static void country_cells(struct cells *c, const void *row)
+{
+	const struct country_row *r = row;
+
+	cell_str(c, r->country);
+	cell_traffic(c, r->packets, r->bytes);
+	cell_num(c, r->hosts);
+}
+
+static const struct table countries = { "Countries", country_cells, {
+	{ "country", TEXT }, { "packets", NUM }, { "%packets", NUM },
+	{ "bytes", NUM }, { "%bytes", NUM }, { "hosts", NUM },
+} };
+
+static void domain_cells(struct cells *c, const void *row)
+{
+	const struct domain_row *r = row;
+
+	cell_str(c, r->domain);
+	cell_traffic(c, r->packets, r->bytes);
+	cell_num(c, r->hosts);
+	cell_strs(c, &r->countries);
+	cell_strs(c, &r->os);
+	cell_strs(c, &r->aliases);
+}
+
+static const struct table domains = { "Domains", domain_cells, {
+	{ "domain", TEXT }, { "packets", NUM }, { "%packets", NUM },
+	{ "bytes", NUM }, { "%bytes", NUM }, { "hosts", NUM },
+	{ "countries", TEXT }, { "os", TEXT }, { "aliases", TEXT },
+} };
+
+static void host_cells(struct cells *c, const void *row)
+{
+	const struct host_row *r = row;
+
+	cell_addr(c, r->addr, r->addrlen);
+	cell_str(c, r->country);
+	cell_traffic(c, r->packets, r->bytes);
+	cell_str(c, r->os);
+	if (r->has_dist)
+		cell_num(c, r->dist);
+	else
+		cell_str(c, NULL);
+	cell_str(c, r->domain);
+}
+
+static const struct table hosts = { "Top hosts", host_cells, {
+	{ "addr", TEXT }, { "country", TEXT }, { "packets", NUM },
+	{ "%packets", NUM }, { "bytes", NUM }, { "%bytes", NUM },
+	{ "os", TEXT }, { "dist", NUM }, { "domain", TEXT },
+} };
+
+static void os_cells(struct cells *c, const void *row)
+{
+	const struct os_row *r = row;
+
+	cell_str(c, r->os);
+	cell_str(c, r->class);
+	cell_num(c, r->hosts);
+	cell_num(c, r->packets);
+	cell_share(c, r->packets, c->packets);
+}
+
+static const struct table oses = { "Operating systems", os_cells, {
+	{ "os", TEXT }, { "class", TEXT }, { "hosts", NUM },
+	{ "packets", NUM }, { "%packets", NUM },
+} };
+
+static void app_cells(struct cells *c, const void *row)
+{
+	const struct app_row *r = row;
+
+	cell_str(c, r->app);
+	cell_traffic(c, r->packets, r->bytes);
+}
+
+static const struct table apps = { "Applications", app_cells, {
+	{ "app", TEXT }, { "packets", NUM }, { "%packets", NUM },
+	{ "bytes", NUM }, { "%bytes", NUM },
+} };
+
+static void port_cells(struct cells *c, const void *row)
+{
+	const struct port_row *r = row;
+
+	cell_num(c, r->port);
+	cell_str(c, r->protocol);
+	cell_str(c, r->app);
+	cell_traffic(c, r->packets, r->bytes);
+}
+
+static const struct table ports = { "Server ports", port_cells, {
+	{ "port", NUM }, { "protocol", TEXT }, { "app", TEXT },
+	{ "packets", NUM }, { "%packets", NUM }, { "bytes", NUM },
+	{ "%bytes", NUM },
+} };
+
+static void alert_cells(struct cells *c, const void *row)
+{
+	const struct alert_row *r = row;
+
+	cell_str(c, r->alert);
+	cell_addr(c, r->addr, r->addrlen);
+	cell_str(c, r->country);
+	cell_str(c, r->reason);
+}
+
+static const struct table alerts = { "Active alerts", alert_cells, {
+	{ "alert", TEXT }, { "host_addr", TEXT }, { "country", TEXT },
+	{ "reason", TEXT },
+} };
 
 /*
- * The elements of the array value under key: *first at the first, their
- * number (as many as are there, whatever the header claims) in *n.
+ * One table: the title, a header line and a line for each of the list's
+ * first max rows (nrows of size bytes each), columns as wide as their
+ * widest cell.  rows is NULL when the snapshot has no such list: no table.
  */
-static bool array(const uint8_t *rec, const uint8_t *end, const char *key,
-    const uint8_t **first, const uint8_t **ve, uint32_t *n)
+static void table(struct mp_buf *out, const struct table *t, const void *rows,
+    size_t size, size_t nrows, size_t max, const struct snapshot *s)
 {
-	const uint8_t *vs, *p;
-	struct mp_obj a;
-	uint32_t i;
+	const struct col *cols = t->cols;
+	struct cells c = { .packets = (double)s->packets,
+		.bytes = (double)s->bytes };
+	size_t i, j, n, ncols = 0;
 
-	if (!find(rec, end, key, &vs, ve) || mp_next(&vs, *ve, &a) < 0 ||
-	    a.type != MP_ARRAY)
-		return false;
-	for (i = 0, p = vs; i < a.len && mp_skip(&p, *ve) == 0; i++)
-		;
-	*first = vs;
-	*n = i;
-	return true;
-}
-
-/*
- * One table: the title, a header line and a row per element of the array
- * value (the first max), columns as wide as their widest cell.
- */
-static void table(struct mp_buf *out, const char *title, const uint8_t *rec,
-    const uint8_t *end, const char *key, const struct col *cols, int ncols,
-    uint32_t max, double packets, double bytes)
-{
-	const uint8_t *ve, *p, *row;
-	struct mp_buf cells = { 0 };
-	size_t *off = NULL, width[MAX_COLS];
-	uint32_t i, n, all;
-	int j;
-
-	if (!array(rec, end, key, &p, &ve, &all))
+	if (!rows)
 		return;
-	printf_buf(out, "\n%s (%u)\n", title, all);
-	if (all == 0) {
+	printf_buf(out, "\n%s (%zu)\n", t->title, nrows);
+	if (nrows == 0) {
 		puts_buf(out, "  (none)\n");
 		return;
 	}
-	n = all < max ? all : max;
-	/* cells[i][j] start at off[i * (ncols + 1) + j] */
-	off = tsa_malloc(((size_t)n * (ncols + 1) + 1) * sizeof *off);
+	while (ncols < MAX_COLS && cols[ncols].title)
+		ncols++;
+	n = nrows < max ? nrows : max;
+	c.ncols = ncols;
+	c.cap = n * ncols;
+	c.off = tsa_calloc(c.cap + 1, sizeof *c.off);
 	for (j = 0; j < ncols; j++)
-		width[j] = strlen(cols[j].title);
-	for (i = 0; i < n; i++) {
-		row = p;
-		mp_skip(&p, ve);	/* counted whole by array() */
-		for (j = 0; j < ncols; j++) {
-			off[(size_t)i * (ncols + 1) + j] = cells.len;
-			cell(&cells, row, p, &cols[j], packets, bytes);
-			if (cells.len - off[(size_t)i * (ncols + 1) + j] > width[j])
-				width[j] = cells.len - off[(size_t)i * (ncols + 1) + j];
-		}
-		off[(size_t)i * (ncols + 1) + ncols] = cells.len;
-	}
+		c.width[j] = strlen(cols[j].title);
+	for (i = 0; i < n; i++)
+		t->cells(&c, (const char *)rows + i * size);
+	assert(c.n == c.cap);	/* every row made a cell for each column */
 	for (j = 0; j < ncols; j++)
 		if (j + 1 < ncols)
 			printf_buf(out, "%*s|", cols[j].kind == TEXT ?
-			    -(int)width[j] : (int)width[j], cols[j].title);
+			    -(int)c.width[j] : (int)c.width[j], cols[j].title);
 		else
 			printf_buf(out, "%*s\n", cols[j].kind == TEXT ? 0 :
-			    (int)width[j], cols[j].title);
+			    (int)c.width[j], cols[j].title);
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < ncols; j++) {
-			size_t s = off[(size_t)i * (ncols + 1) + j];
-			size_t e = off[(size_t)i * (ncols + 1) + j + 1];
-			size_t w = e - s, pad = width[j] - w;
+			size_t at = c.off[i * ncols + j];
+			size_t w = c.off[i * ncols + j + 1] - at;
+			size_t pad = c.width[j] - w;
 
 			if (cols[j].kind != TEXT)
 				while (pad--)
 					puts_buf(out, " ");
-			if (w)	/* cells.p is NULL while every cell is empty */
-				mp_put_raw(out, cells.p + s, w);
+			if (w)	/* c.text.p is NULL while every cell is empty */
+				mp_put_raw(out, c.text.p + at, w);
 			if (cols[j].kind == TEXT && j + 1 < ncols)
 				while (pad--)
 					puts_buf(out, " ");
 			puts_buf(out, j + 1 < ncols ? "|" : "\n");
 		}
 	}
-	if (n < all)
-		printf_buf(out, "  ... and %u more\n", all - n);
-	free(off);
-	mp_buf_free(&cells);
+	if (n < nrows)
+		printf_buf(out, "  ... and %zu more\n", nrows - n);
+	free(c.off);
+	mp_buf_free(&c.text);
 }
 
 /* "12.5s" or "150s": a duration in seconds for the bandwidth line. */
@@ -276,192 +353,139 @@ static void put_secs(struct mp_buf *b, double s)
 
 /*
  * Bandwidth: average, peak bucket, and a one-line chart of the buckets,
- * one character each, '?' for a bucket whose rate is not a usable number.
+ * one character each.  The decoder keeps only finite rates, and a bucket's
+ * only when it is not negative (else 0), so every ratio to the peak is in
+ * [0, 1].
  */
-static void bandwidth(struct mp_buf *out, const uint8_t *rec, const uint8_t *end)
+static void bandwidth(struct mp_buf *out, const struct bandwidth *bw)
 {
 	static const char bars[] = " .:-=+*#%@";
 	const int top = (int)sizeof bars - 2;	/* the last bar */
-	const uint8_t *vs, *ve, *p, *q;
-	struct mp_obj o;
-	double v, peak = -1, bucket;
-	uint32_t i, at = 0, n;
-	bool has_bucket;
+	double peak = -1, bucket = (double)bw->bucket_ns / 1e9;
+	size_t i, at = 0;
 
-	if (!find(rec, end, "bandwidth", &vs, &ve))
+	/* No bandwidth map: the decoder marks none, but a map has buckets
+	 * or an average. */
+	if (!bw->bps && !bw->has_avg)
 		return;
-	has_bucket = num(vs, ve, "bucket_ns", &bucket) && bucket > 0;
-	bucket /= 1e9;
 	puts_buf(out, "Bandwidth: average ");
-	put_si_key(out, vs, ve, "avg_bps", "bit/s");
-	if (!array(vs, ve, "bps", &p, &ve, &n)) {
+	/* The decoder keeps a negative average: no rate either. */
+	if (bw->has_avg && bw->avg_bps >= 0)
+		put_si(out, bw->avg_bps, "bit/s");
+	else
+		puts_buf(out, "?");
+	if (!bw->bps) {
 		puts_buf(out, "\n");
 		return;
 	}
-	for (i = 0, q = p; i < n; i++) {
-		const uint8_t *e = q;
-		mp_skip(&e, ve);
-		if (mp_next(&q, e, &o) == 0 && amount(&o, &v) && v > peak) {
-			peak = v;
+	for (i = 0; i < bw->nbps; i++)
+		if (bw->bps[i] > peak) {
+			peak = bw->bps[i];
 			at = i;
 		}
-		q = e;
-	}
 	if (peak >= 0) {
 		puts_buf(out, ", peak ");
 		put_si(out, peak, "bit/s");
-		if (has_bucket) {
+		if (bw->bucket_ns) {
 			puts_buf(out, " at +");
-			put_secs(out, at * bucket);
+			put_secs(out, (double)at * bucket);
 		}
 	}
-	printf_buf(out, "; %u buckets", n);
-	if (has_bucket) {
+	printf_buf(out, "; %zu buckets", bw->nbps);
+	if (bw->bucket_ns) {
 		puts_buf(out, " of ");
 		put_secs(out, bucket);
 	}
 	puts_buf(out, "\n  [");
-	for (i = 0; i < n; i++) {
-		const uint8_t *e = p;
-		char c = '?';
+	for (i = 0; i < bw->nbps; i++) {
+		double r = peak > 0 ? bw->bps[i] / peak : 0;
+		char c = r > 0 ? bars[1 + (int)(r * (top - 1) + 0.5)] : ' ';
 
-		mp_skip(&e, ve);
-		if (mp_next(&p, e, &o) == 0 && amount(&o, &v)) {
-			/* v <= peak, both finite: the ratio is in [0, 1]. */
-			double r = peak > 0 ? v / peak : 0;
-			c = r > 0 ? bars[1 + (int)(r * (top - 1) + 0.5)] : ' ';
-		}
 		mp_put_raw(out, &c, 1);
-		p = e;
 	}
 	puts_buf(out, "]\n");
 }
 
-static void snapshot(struct mp_buf *out, const uint8_t *rec, const uint8_t *end)
+static void snapshot(struct mp_buf *out, const struct snapshot *s)
 {
-	static const struct col countries[] = {
-		{ "country", "country", TEXT }, { "packets", "packets", NUM },
-		{ "%packets", "packets", PCT_PACKETS }, { "bytes", "bytes", NUM },
-		{ "%bytes", "bytes", PCT_BYTES }, { "hosts", "hosts", NUM },
-	};
-	static const struct col domains[] = {
-		{ "domain", "domain", TEXT }, { "packets", "packets", NUM },
-		{ "%packets", "packets", PCT_PACKETS }, { "bytes", "bytes", NUM },
-		{ "%bytes", "bytes", PCT_BYTES }, { "hosts", "hosts", NUM },
-		{ "countries", "countries", TEXT }, { "os", "os", TEXT },
-		{ "aliases", "aliases", TEXT },
-	};
-	static const struct col hosts[] = {
-		{ "addr", "addr", TEXT }, { "country", "country", TEXT },
-		{ "packets", "packets", NUM }, { "%packets", "packets", PCT_PACKETS },
-		{ "bytes", "bytes", NUM }, { "%bytes", "bytes", PCT_BYTES },
-		{ "os", "os", TEXT }, { "dist", "dist", NUM }, { "domain", "domain", TEXT },
-	};
-	static const struct col os[] = {
-		{ "os", "os", TEXT }, { "class", "class", TEXT },
-		{ "hosts", "hosts", NUM }, { "packets", "packets", NUM },
-		{ "%packets", "packets", PCT_PACKETS },
-	};
-	static const struct col apps[] = {
-		{ "app", "app", TEXT }, { "packets", "packets", NUM },
-		{ "%packets", "packets", PCT_PACKETS }, { "bytes", "bytes", NUM },
-		{ "%bytes", "bytes", PCT_BYTES },
-	};
-	static const struct col ports[] = {
-		{ "port", "port", NUM }, { "protocol", "protocol", TEXT },
-		{ "app", "app", TEXT }, { "packets", "packets", NUM },
-		{ "%packets", "packets", PCT_PACKETS }, { "bytes", "bytes", NUM },
-		{ "%bytes", "bytes", PCT_BYTES },
-	};
-	static const struct col alerts[] = {
-		{ "alert", "alert", TEXT }, { "host_addr", "host_addr", TEXT },
-		{ "country", "country", TEXT }, { "reason", "reason", TEXT },
-	};
-	double packets = 0, bytes = 0;
-	const uint8_t *vs, *ve;
-	struct mp_obj o;
-	bool empty;
-
-	/* Shares of an unusable total are left blank (cell()). */
-	empty = num(rec, end, "packets", &packets) && packets == 0;
-	num(rec, end, "bytes", &bytes);
+	char buf[32];
+	const char *window = snapshot_window(s, buf);
 
 	puts_buf(out, "== Snapshot ");
-	put_time(out, rec, end, "window_start");
+	put_time(out, s->start, s->has_bounds);
 	puts_buf(out, " .. ");
-	put_time(out, rec, end, "window_end");
-	if (find(rec, end, "window", &vs, &ve)) {
+	put_time(out, s->end, s->has_bounds);
+	if (window) {
 		puts_buf(out, " (window ");
-		show_text(out, vs, ve, NULL, 0);
-		if (find_obj(rec, end, "window", &o) && o.type != MP_STR)
-			puts_buf(out, " packets");
+		show_str(out, window);
 		puts_buf(out, ")");
 	}
-	if (find_obj(rec, end, "final", &o) && o.type == MP_BOOL && o.b)
+	if (s->final)
 		puts_buf(out, " final");
-	if (find_obj(rec, end, "incomplete", &o) && o.type == MP_BOOL && o.b)
+	if (s->incomplete)
 		puts_buf(out, " incomplete");
-	if (find_obj(rec, end, "sensors", &o) && o.type == MP_UINT)
-		printf_buf(out, " from %llu sensors", (unsigned long long)o.u);
+	if (s->sensors)
+		printf_buf(out, " from %llu sensors",
+		    (unsigned long long)s->sensors);
 	puts_buf(out, " ==\n");
-	put_count(out, rec, end, "packets");
-	puts_buf(out, " packets, ");
-	put_count(out, rec, end, "bytes");
-	puts_buf(out, " bytes (");
-	put_si_key(out, rec, end, "bytes", "B");
+	printf_buf(out, "%llu packets, %llu bytes (",
+	    (unsigned long long)s->packets, (unsigned long long)s->bytes);
+	put_si(out, (double)s->bytes, "B");
 	puts_buf(out, ")\n");
 	/* Nothing counted: say so once, not with five empty tables. */
-	for (size_t i = 0; empty && i < 4; i++) {
-		static const char *const lists[] = { "countries", "domains",
-			"hosts", "os" };
-		uint32_t n;
-		empty = !array(rec, end, lists[i], &vs, &ve, &n) || n == 0;
-	}
-	if (empty) {
+	if (snapshot_empty(s)) {
 		puts_buf(out, "The window held no packets.\n");
-		uint32_t n;
-		if (array(rec, end, "alerts", &vs, &ve, &n) && n)
-			table(out, "Active alerts", rec, end, "alerts", alerts,
-			    4, UINT32_MAX, packets, bytes);
+		if (s->nalerts)
+			table(out, &alerts, s->alerts, sizeof *s->alerts,
+			    s->nalerts, SIZE_MAX, s);
 		puts_buf(out, "\n");
 		return;
 	}
-	bandwidth(out, rec, end);
+	bandwidth(out, &s->bw);
 	/* The shares can surprise: say once what they are of. */
 	puts_buf(out, "(%packets and %bytes: shares of these totals; a packet "
 	    "counts once for each country, host or OS at either end, so a "
 	    "column can add up to more than 100%)\n");
 	/* Domains and hosts are cut to the top entries by tsa-aggregate already. */
-	table(out, "Countries", rec, end, "countries", countries, 6, MAX_ROWS, packets, bytes);
-	table(out, "Domains", rec, end, "domains", domains, 9, UINT32_MAX, packets, bytes);
-	table(out, "Top hosts", rec, end, "hosts", hosts, 9, UINT32_MAX, packets, bytes);
-	table(out, "Operating systems", rec, end, "os", os, 5, MAX_ROWS, packets, bytes);
-	table(out, "Applications", rec, end, "apps", apps, 5, UINT32_MAX, packets, bytes);
-	table(out, "Server ports", rec, end, "ports", ports, 7, UINT32_MAX, packets, bytes);
-	table(out, "Active alerts", rec, end, "alerts", alerts, 4, UINT32_MAX, packets, bytes);
+	table(out, &countries, s->countries, sizeof *s->countries,
+	    s->ncountries, MAX_ROWS, s);
+	table(out, &domains, s->domains, sizeof *s->domains, s->ndomains,
+	    SIZE_MAX, s);
+	table(out, &hosts, s->hosts, sizeof *s->hosts, s->nhosts, SIZE_MAX, s);
+	table(out, &oses, s->os, sizeof *s->os, s->nos, MAX_ROWS, s);
+	table(out, &apps, s->apps, sizeof *s->apps, s->napps, SIZE_MAX, s);
+	table(out, &ports, s->ports, sizeof *s->ports, s->nports, SIZE_MAX, s);
+	table(out, &alerts, s->alerts, sizeof *s->alerts, s->nalerts,
+	    SIZE_MAX, s);
 	puts_buf(out, "\n");
 }
 
-static void alert(struct mp_buf *out, const uint8_t *rec, const uint8_t *end)
+/* "ALERT time syn_flood (CN): reason {counts}", the counts as JSON. */
+static void alert(struct mp_buf *out, const struct alert_row *a)
 {
-	const uint8_t *vs, *ve;
-
 	puts_buf(out, "ALERT ");
-	put_time(out, rec, end, "window_end");
+	/* (end_ns is 0 when absent: no capture's window ends at the epoch) */
+	put_time(out, stime_of_ns(a->end_ns), a->end_ns != 0);
 	puts_buf(out, " ");
-	if (find(rec, end, "alert", &vs, &ve))
-		show_text(out, vs, ve, NULL, 0);
-	if (find(rec, end, "country", &vs, &ve)) {
+	if (a->alert)
+		show_str(out, a->alert);
+	if (a->country) {
 		puts_buf(out, " (");
-		show_text(out, vs, ve, NULL, 0);
+		show_str(out, a->country);
 		puts_buf(out, ")");
 	}
 	puts_buf(out, ": ");
-	if (find(rec, end, "reason", &vs, &ve))
-		show_text(out, vs, ve, NULL, 0);
-	if (find(rec, end, "counts", &vs, &ve)) {
-		puts_buf(out, " ");
-		show_text(out, vs, ve, NULL, 0);
+	if (a->reason)
+		show_str(out, a->reason);
+	if (a->counts) {
+		puts_buf(out, " {");
+		for (size_t i = 0; i < a->ncounts; i++) {
+			if (i)
+				puts_buf(out, ",");
+			show_json_str(out, a->counts[i].key);
+			printf_buf(out, ":%llu", (unsigned long long)a->counts[i].n);
+		}
+		puts_buf(out, "}");
 	}
 	puts_buf(out, "\n");
 }
@@ -469,18 +493,27 @@ static void alert(struct mp_buf *out, const uint8_t *rec, const uint8_t *end)
 int tables_record(struct mp_buf *out, const uint8_t *rec, size_t len)
 {
 	struct mp_obj t;
-	const uint8_t *end = rec + len;
 
 	switch (mp_map_get1(rec, len, "type", &t)) {
 	case -1: return -1;
 	case 0: return 0;
 	}
+	/* A damaged record still shows what the decoder read before the
+	 * damage (lib/snapshot.h), so its failure is not tested. */
 	if (mp_str_eq(&t, "snapshot", 8)) {
-		snapshot(out, rec, end);
+		struct snapshot s;
+
+		(void)snapshot_decode(rec, len, &s);
+		snapshot(out, &s);
+		snapshot_free(&s);
 		return 1;
 	}
 	if (mp_str_eq(&t, "alert", 5)) {
-		alert(out, rec, end);
+		struct alert_row a;
+
+		(void)alert_decode(rec, len, &a);
+		alert(out, &a);
+		alert_free(&a);
 		return 1;
 	}
 	return 0;
