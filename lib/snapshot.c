@@ -22,21 +22,27 @@ static bool obj(struct range r, struct mp_obj *o)
 	return mp_next(&r.p, r.end, o) == 0;
 }
 
-static char *str(struct range r)
+/* A string's bytes as a C string; a NUL inside would silently cut the
+ * text, so it shows as '?'. */
+static char *text(const uint8_t *p, uint32_t n)
 {
-	struct mp_obj o;
-	char *s;
+	char *s = tsa_malloc((size_t)n + 1);
 
-	if (!obj(r, &o) || o.type != MP_STR)
-		return NULL;
-	s = tsa_malloc(o.len + 1);
-	memcpy(s, o.ptr, o.len);
-	s[o.len] = 0;
-	/* A NUL inside would silently cut the text: show it as '?'. */
-	for (uint32_t i = 0; i < o.len; i++)
+	memcpy(s, p, n);
+	s[n] = 0;
+	for (uint32_t i = 0; i < n; i++)
 		if (s[i] == 0)
 			s[i] = '?';
 	return s;
+}
+
+static char *str(struct range r)
+{
+	struct mp_obj o;
+
+	if (!obj(r, &o) || o.type != MP_STR)
+		return NULL;
+	return text(o.ptr, o.len);
 }
 
 /* A count: any unsigned integer; anything else (negative, a float, a
@@ -411,9 +417,7 @@ static void alert_field(void *row, struct mp_obj k, struct range v)
 			return;
 		while (map_next(&mi, &ck, &cv) && a->ncounts < cap / 2 + 1) {
 			struct count_pair *c = &a->counts[a->ncounts++];
-			c->key = tsa_malloc(ck.len + 1);
-			memcpy(c->key, ck.ptr, ck.len);
-			c->key[ck.len] = 0;
+			c->key = text(ck.ptr, ck.len);
 			c->n = u64(cv);
 		}
 	}

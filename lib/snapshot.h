@@ -214,7 +214,10 @@ void snapshot_free(struct snapshot *s);
 /* The country's detail, or NULL when the snapshot has none for it. */
 const struct country_detail *snapshot_detail(const struct snapshot *s,
     const char *country);
-/* An alert record (docs/stream.md "Alert records"), as an alert_row. */
+/* An alert record (docs/stream.md "Alert records"), as an alert_row, with
+ * its bytes (raw).  Returns 0, or -1 if the bytes are not a well-formed
+ * map: *a then holds the fields before the damage, and no raw.  Free *a
+ * either way. */
 int alert_decode(const uint8_t *rec, size_t len, struct alert_row *a);
 void alert_free(struct alert_row *a);
 
