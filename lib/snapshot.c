@@ -696,6 +696,24 @@ void snapshot_free(struct snapshot *s)
 	memset(s, 0, sizeof *s);
 }
 
+struct country_detail snapshot_lists(const struct snapshot *s)
+{
+	return (struct country_detail){ NULL, s->hosts, s->nhosts, s->domains,
+	    s->ndomains, s->os, s->nos, s->apps, s->napps };
+}
+
+void snapshot_set_lists(struct snapshot *s, const struct country_detail *d)
+{
+	s->hosts = d->hosts;
+	s->nhosts = d->nhosts;
+	s->domains = d->domains;
+	s->ndomains = d->ndomains;
+	s->os = d->os;
+	s->nos = d->nos;
+	s->apps = d->apps;
+	s->napps = d->napps;
+}
+
 const struct country_detail *snapshot_detail(const struct snapshot *s,
     const char *country)
 {

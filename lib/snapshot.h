@@ -211,6 +211,14 @@ int snapshot_decode(const uint8_t *rec, size_t len, struct snapshot *s);
 /* No packets and nothing counted: there is no picture to draw. */
 bool snapshot_empty(const struct snapshot *s);
 void snapshot_free(struct snapshot *s);
+/*
+ * The window's own lists (hosts, domains, os, apps) in a country's detail
+ * layout, and the other way: --merge sums both alike, and a country's page
+ * draws a snapshot whose lists are the country's.  Shallow: the rows are
+ * shared, not copied (country unset).
+ */
+struct country_detail snapshot_lists(const struct snapshot *s);
+void snapshot_set_lists(struct snapshot *s, const struct country_detail *d);
 /* The country's detail, or NULL when the snapshot has none for it. */
 const struct country_detail *snapshot_detail(const struct snapshot *s,
     const char *country);

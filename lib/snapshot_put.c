@@ -54,187 +54,152 @@ static void put_list(struct mp_buf *b, struct mp_map_w *m, const char *k,
 	mp_put_array(b, (uint32_t)n);
 }
 
-static void put_countries(struct mp_buf *b, struct mp_map_w *top,
-    const struct country_row *c, size_t n)
+/*
+ * A list of maps under key k: n rows of size bytes, each written by
+ * row(b, m, row) into its own sized map.  (The decoder's rows() is its
+ * other half.)
+ */
+typedef void (*row_fn)(struct mp_buf *b, struct mp_map_w *m, const void *row);
+
+static void put_rows(struct mp_buf *b, struct mp_map_w *top, const char *k,
+    const void *rows, size_t n, size_t size, row_fn row)
 {
-	put_list(b, top, "countries", n);
+	put_list(b, top, k, n);
 	for (size_t i = 0; i < n; i++) {
 		struct mp_map_w m;
 
 		mp_map_open(b, &m);
-		put_s(b, &m, "country", c[i].country);
-		put_u(b, &m, "packets", c[i].packets);
-		put_u(b, &m, "bytes", c[i].bytes);
-		put_u(b, &m, "hosts", c[i].hosts);
+		row(b, &m, (const char *)rows + i * size);
 		mp_map_close(b, &m);
 	}
 }
 
-static void put_domains(struct mp_buf *b, struct mp_map_w *top,
-    const struct domain_row *d, size_t n)
-{
-	put_list(b, top, "domains", n);
-	for (size_t i = 0; i < n; i++) {
-		struct mp_map_w m;
+#define PUT_ROWS(b, top, k, v, n, fn) put_rows(b, top, k, v, n, sizeof *(v), fn)
 
-		mp_map_open(b, &m);
-		put_s(b, &m, "domain", d[i].domain);
-		if (d[i].aliases.n)
-			put_strs(b, &m, "aliases", &d[i].aliases);
-		put_u(b, &m, "packets", d[i].packets);
-		put_u(b, &m, "bytes", d[i].bytes);
-		put_u(b, &m, "hosts", d[i].hosts);
-		put_strs(b, &m, "countries", &d[i].countries);
-		put_strs(b, &m, "os", &d[i].os);
-		put_strs(b, &m, "apps", &d[i].apps);
-		put_list(b, &m, "dists", d[i].ndists);
-		for (size_t j = 0; j < d[i].ndists; j++)
-			mp_put_uint(b, d[i].dists[j]);
-		mp_map_close(b, &m);
-	}
+static void put_country(struct mp_buf *b, struct mp_map_w *m, const void *row)
+{
+	const struct country_row *c = row;
+
+	put_s(b, m, "country", c->country);
+	put_u(b, m, "packets", c->packets);
+	put_u(b, m, "bytes", c->bytes);
+	put_u(b, m, "hosts", c->hosts);
 }
 
-static void put_os(struct mp_buf *b, struct mp_map_w *top,
-    const struct os_row *o, size_t n)
+static void put_domain(struct mp_buf *b, struct mp_map_w *m, const void *row)
 {
-	put_list(b, top, "os", n);
-	for (size_t i = 0; i < n; i++) {
-		struct mp_map_w m;
+	const struct domain_row *d = row;
 
-		mp_map_open(b, &m);
-		put_s(b, &m, "os", o[i].os);
-		put_s(b, &m, "class", o[i].class);
-		put_u(b, &m, "hosts", o[i].hosts);
-		put_u(b, &m, "packets", o[i].packets);
-		mp_map_close(b, &m);
-	}
+	put_s(b, m, "domain", d->domain);
+	if (d->aliases.n)
+		put_strs(b, m, "aliases", &d->aliases);
+	put_u(b, m, "packets", d->packets);
+	put_u(b, m, "bytes", d->bytes);
+	put_u(b, m, "hosts", d->hosts);
+	put_strs(b, m, "countries", &d->countries);
+	put_strs(b, m, "os", &d->os);
+	put_strs(b, m, "apps", &d->apps);
+	put_list(b, m, "dists", d->ndists);
+	for (size_t j = 0; j < d->ndists; j++)
+		mp_put_uint(b, d->dists[j]);
 }
 
-static void put_host(struct mp_buf *b, const struct host_row *h)
+static void put_os(struct mp_buf *b, struct mp_map_w *m, const void *row)
 {
-	struct mp_map_w m;
+	const struct os_row *o = row;
 
-	mp_map_open(b, &m);
+	put_s(b, m, "os", o->os);
+	put_s(b, m, "class", o->class);
+	put_u(b, m, "hosts", o->hosts);
+	put_u(b, m, "packets", o->packets);
+}
+
+static void put_host(struct mp_buf *b, struct mp_map_w *m, const void *row)
+{
+	const struct host_row *h = row;
+
 	if (h->addrlen) {
-		mp_map_key(b, &m, "addr");
+		mp_map_key(b, m, "addr");
 		mp_put_bin(b, h->addr, h->addrlen);
 	}
-	put_s(b, &m, "country", h->country);
-	put_s(b, &m, "os", h->os);
-	put_s(b, &m, "os_class", h->os_class);
-	put_s(b, &m, "app", h->app);
+	put_s(b, m, "country", h->country);
+	put_s(b, m, "os", h->os);
+	put_s(b, m, "os_class", h->os_class);
+	put_s(b, m, "app", h->app);
 	if (h->has_dist)
-		put_u(b, &m, "dist", h->dist);
-	put_s(b, &m, "link", h->link);
+		put_u(b, m, "dist", h->dist);
+	put_s(b, m, "link", h->link);
 	if (h->mtu)
-		put_u(b, &m, "mtu", h->mtu);
-	put_s(b, &m, "lang", h->lang);
+		put_u(b, m, "mtu", h->mtu);
+	put_s(b, m, "lang", h->lang);
 	if (h->has_uptime)
-		put_u(b, &m, "uptime_min", h->uptime_min);
-	put_true(b, &m, "nat", h->nat);
+		put_u(b, m, "uptime_min", h->uptime_min);
+	put_true(b, m, "nat", h->nat);
 	if (h->has_seen) {
-		put_t(b, &m, "first_seen", h->first_seen);
-		put_t(b, &m, "last_seen", h->last_seen);
+		put_t(b, m, "first_seen", h->first_seen);
+		put_t(b, m, "last_seen", h->last_seen);
 	}
-	put_s(b, &m, "domain", h->domain);
-	put_u(b, &m, "packets", h->packets);
-	put_u(b, &m, "bytes", h->bytes);
-	mp_map_close(b, &m);
+	put_s(b, m, "domain", h->domain);
+	put_u(b, m, "packets", h->packets);
+	put_u(b, m, "bytes", h->bytes);
 }
 
-static void put_hosts(struct mp_buf *b, struct mp_map_w *top,
-    const struct host_row *h, size_t n)
+static void put_app(struct mp_buf *b, struct mp_map_w *m, const void *row)
 {
-	put_list(b, top, "hosts", n);
-	for (size_t i = 0; i < n; i++)
-		put_host(b, &h[i]);
+	const struct app_row *a = row;
+
+	put_s(b, m, "app", a->app);
+	put_u(b, m, "packets", a->packets);
+	put_u(b, m, "bytes", a->bytes);
 }
 
-static void put_apps(struct mp_buf *b, struct mp_map_w *top,
-    const struct app_row *a, size_t n)
+static void put_detail(struct mp_buf *b, struct mp_map_w *m, const void *row)
 {
-	put_list(b, top, "apps", n);
-	for (size_t i = 0; i < n; i++) {
-		struct mp_map_w m;
+	const struct country_detail *d = row;
 
-		mp_map_open(b, &m);
-		put_s(b, &m, "app", a[i].app);
-		put_u(b, &m, "packets", a[i].packets);
-		put_u(b, &m, "bytes", a[i].bytes);
-		mp_map_close(b, &m);
-	}
+	put_s(b, m, "country", d->country);
+	PUT_ROWS(b, m, "hosts", d->hosts, d->nhosts, put_host);
+	PUT_ROWS(b, m, "domains", d->domains, d->ndomains, put_domain);
+	PUT_ROWS(b, m, "os", d->os, d->nos, put_os);
+	PUT_ROWS(b, m, "apps", d->apps, d->napps, put_app);
 }
 
-static void put_detail(struct mp_buf *b, struct mp_map_w *top,
-    const struct country_detail *d, size_t n)
+static void put_port(struct mp_buf *b, struct mp_map_w *m, const void *row)
 {
-	put_list(b, top, "country_detail", n);
-	for (size_t i = 0; i < n; i++) {
-		struct mp_map_w m;
+	const struct port_row *p = row;
 
-		mp_map_open(b, &m);
-		put_s(b, &m, "country", d[i].country);
-		put_hosts(b, &m, d[i].hosts, d[i].nhosts);
-		put_domains(b, &m, d[i].domains, d[i].ndomains);
-		put_os(b, &m, d[i].os, d[i].nos);
-		put_apps(b, &m, d[i].apps, d[i].napps);
-		mp_map_close(b, &m);
-	}
+	put_u(b, m, "port", p->port);
+	put_s(b, m, "protocol", p->protocol);
+	put_s(b, m, "app", p->app);
+	put_u(b, m, "packets", p->packets);
+	put_u(b, m, "bytes", p->bytes);
 }
 
-static void put_ports(struct mp_buf *b, struct mp_map_w *top,
-    const struct port_row *p, size_t n)
+static void put_location(struct mp_buf *b, struct mp_map_w *m,
+    const void *row)
 {
-	put_list(b, top, "ports", n);
-	for (size_t i = 0; i < n; i++) {
-		struct mp_map_w m;
+	const struct loc_row *l = row;
 
-		mp_map_open(b, &m);
-		put_u(b, &m, "port", p[i].port);
-		put_s(b, &m, "protocol", p[i].protocol);
-		put_s(b, &m, "app", p[i].app);
-		put_u(b, &m, "packets", p[i].packets);
-		put_u(b, &m, "bytes", p[i].bytes);
-		mp_map_close(b, &m);
-	}
+	mp_map_key(b, m, "lat");
+	mp_put_double(b, l->lat);
+	mp_map_key(b, m, "lon");
+	mp_put_double(b, l->lon);
+	put_s(b, m, "city", l->city);
+	put_s(b, m, "country", l->country);
+	put_u(b, m, "packets", l->packets);
+	put_u(b, m, "bytes", l->bytes);
+	put_u(b, m, "hosts", l->hosts);
 }
 
-static void put_locations(struct mp_buf *b, struct mp_map_w *top,
-    const struct loc_row *l, size_t n)
+static void put_org(struct mp_buf *b, struct mp_map_w *m, const void *row)
 {
-	put_list(b, top, "locations", n);
-	for (size_t i = 0; i < n; i++) {
-		struct mp_map_w m;
+	const struct org_row *o = row;
 
-		mp_map_open(b, &m);
-		mp_map_key(b, &m, "lat");
-		mp_put_double(b, l[i].lat);
-		mp_map_key(b, &m, "lon");
-		mp_put_double(b, l[i].lon);
-		put_s(b, &m, "city", l[i].city);
-		put_s(b, &m, "country", l[i].country);
-		put_u(b, &m, "packets", l[i].packets);
-		put_u(b, &m, "bytes", l[i].bytes);
-		put_u(b, &m, "hosts", l[i].hosts);
-		mp_map_close(b, &m);
-	}
-}
-
-static void put_orgs(struct mp_buf *b, struct mp_map_w *top,
-    const struct org_row *o, size_t n)
-{
-	put_list(b, top, "orgs", n);
-	for (size_t i = 0; i < n; i++) {
-		struct mp_map_w m;
-
-		mp_map_open(b, &m);
-		put_u(b, &m, "asn", o[i].asn);
-		put_s(b, &m, "org", o[i].org);
-		put_u(b, &m, "packets", o[i].packets);
-		put_u(b, &m, "bytes", o[i].bytes);
-		put_u(b, &m, "hosts", o[i].hosts);
-		mp_map_close(b, &m);
-	}
+	put_u(b, m, "asn", o->asn);
+	put_s(b, m, "org", o->org);
+	put_u(b, m, "packets", o->packets);
+	put_u(b, m, "bytes", o->bytes);
+	put_u(b, m, "hosts", o->hosts);
 }
 
 static void put_bandwidth(struct mp_buf *b, struct mp_map_w *top,
@@ -287,15 +252,15 @@ void snapshot_put(struct mp_buf *b, const struct snapshot *s)
 		put_u(b, &m, "sensors", s->sensors);
 	put_u(b, &m, "packets", s->packets);
 	put_u(b, &m, "bytes", s->bytes);
-	put_countries(b, &m, s->countries, s->ncountries);
-	put_domains(b, &m, s->domains, s->ndomains);
-	put_os(b, &m, s->os, s->nos);
-	put_hosts(b, &m, s->hosts, s->nhosts);
-	put_detail(b, &m, s->detail, s->ndetail);
-	put_apps(b, &m, s->apps, s->napps);
-	put_ports(b, &m, s->ports, s->nports);
-	put_locations(b, &m, s->locs, s->nlocs);
-	put_orgs(b, &m, s->orgs, s->norgs);
+	PUT_ROWS(b, &m, "countries", s->countries, s->ncountries, put_country);
+	PUT_ROWS(b, &m, "domains", s->domains, s->ndomains, put_domain);
+	PUT_ROWS(b, &m, "os", s->os, s->nos, put_os);
+	PUT_ROWS(b, &m, "hosts", s->hosts, s->nhosts, put_host);
+	PUT_ROWS(b, &m, "country_detail", s->detail, s->ndetail, put_detail);
+	PUT_ROWS(b, &m, "apps", s->apps, s->napps, put_app);
+	PUT_ROWS(b, &m, "ports", s->ports, s->nports, put_port);
+	PUT_ROWS(b, &m, "locations", s->locs, s->nlocs, put_location);
+	PUT_ROWS(b, &m, "orgs", s->orgs, s->norgs, put_org);
 	put_bandwidth(b, &m, &s->bw);
 	/* (an alert is written as its record was packed: one without its
 	 * bytes cannot be, and is left out) */

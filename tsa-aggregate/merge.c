@@ -557,24 +557,6 @@ static void add_head(struct msnap *s, struct snapshot *in)
 	s->sensors = sat_add(s->sensors, in->sensors ? in->sensors : 1);
 }
 
-/* The window's lists, seen as a country's detail without its country:
- * they are summed alike. */
-static struct country_detail window_lists(const struct snapshot *in)
-{
-	struct country_detail d;
-
-	memset(&d, 0, sizeof d);
-	d.hosts = in->hosts;
-	d.nhosts = in->nhosts;
-	d.domains = in->domains;
-	d.ndomains = in->ndomains;
-	d.os = in->os;
-	d.nos = in->nos;
-	d.apps = in->apps;
-	d.napps = in->napps;
-	return d;
-}
-
 /* Fold one snapshot record into s. */
 static void fold(struct msnap *s, const uint8_t *rec, size_t len)
 {
@@ -586,7 +568,7 @@ static void fold(struct msnap *s, const uint8_t *rec, size_t len)
 	(void)snapshot_decode(rec, len, &in);
 	add_head(s, &in);
 	add_countries(&s->countries, in.countries, in.ncountries);
-	lists = window_lists(&in);
+	lists = snapshot_lists(&in);
 	add_lists(&s->lists, &lists);
 	add_detail(s, in.detail, in.ndetail);
 	add_ports(&s->ports, in.ports, in.nports);

@@ -670,14 +670,7 @@ static void country_lists(FILE *f, const struct plot_ctx *c,
 	struct snapshot v = *c->s;
 	struct plot_ctx cv = *c;
 
-	v.hosts = d->hosts;
-	v.nhosts = d->nhosts;
-	v.domains = d->domains;
-	v.ndomains = d->ndomains;
-	v.os = d->os;
-	v.nos = d->nos;
-	v.apps = d->apps;
-	v.napps = d->napps;
+	snapshot_set_lists(&v, d);
 	v.ports = NULL;
 	v.nports = 0;
 	v.packets = r->packets;
