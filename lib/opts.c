@@ -106,8 +106,10 @@ static bool convert(const struct tsa_opt *o, const char *text, bool from_setting
 		return true;
 	case TSA_OPT_STR:
 	case TSA_OPT_PROGRAM:
-		/* The text stays: a default, a setting, an argument. */
-		*(const char **)o->dest = text;
+		/* A name is looked up in PATH; a path in settings.ini is
+		   relative to the file, as every path in it. */
+		*(const char **)o->dest = from_settings && strchr(text, '/') ?
+		    keep(tsa_settings_resolve(text)) : text;
 		return true;
 	case TSA_OPT_PATH:
 		*(const char **)o->dest = from_settings && *text ?
@@ -330,7 +332,8 @@ static void print_values(const struct tsa_tool *t, const char *const *text)
 
 		if (o->type == TSA_OPT_FLAG)
 			v = *(bool *)o->dest ? "true" : "false";
-		else if (o->type == TSA_OPT_PATH || o->type == TSA_OPT_CHOICE)
+		else if (o->type == TSA_OPT_PATH || o->type == TSA_OPT_PROGRAM ||
+		    o->type == TSA_OPT_CHOICE)
 			v = *(const char **)o->dest ? *(const char **)o->dest : "";
 		if (o->type == TSA_OPT_COUNT)
 			printf("%s\t%d\n", o->name, *(int *)o->dest);

@@ -29,7 +29,8 @@ enum tsa_opt_type {
 	TSA_OPT_PATH,		/* const char **: a file; from settings.ini resolved
 				   against the file's directory; "" is none */
 	TSA_OPT_PROGRAM,	/* const char **: a program to run; a bare name is
-				   looked up in PATH */
+				   looked up in PATH, a path from settings.ini is
+				   resolved against the file's directory */
 	TSA_OPT_U64,		/* uint64_t *, within [min, max] */
 	TSA_OPT_DOUBLE,		/* double *, finite, within [min, max] */
 	TSA_OPT_DURATION,	/* uint64_t * of nanoseconds: 250ms, 60s, 5m, 1h,

@@ -31,7 +31,6 @@
 
 struct opts {
 	const char *input, *outdir, *data, *gnuplot;
-	char *owned;		/* the gnuplot path resolved, to free */
 	char *gnuplot_path;	/* program_find(gnuplot) */
 	bool last, script_only, shared_ok;
 	enum metric metric;
@@ -80,11 +79,6 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	o->outdir = *plot_opt.outdir ? plot_opt.outdir : "out";
 	o->data = *plot_opt.data ? plot_opt.data : NULL;
 	o->gnuplot = plot_opt.gnuplot;
-	/* A path in settings.ini is relative to the file, as every path in
-	 * it; on the command line, to the working directory. */
-	if (!tsa_opt_given(&plot_tool, "gnuplot") && strchr(o->gnuplot, '/') &&
-	    *tsa_setting_str("plot", "Gnuplot", ""))
-		o->gnuplot = o->owned = tsa_settings_resolve(o->gnuplot);
 	o->last = plot_opt.last;
 	o->script_only = plot_opt.script_only;
 	o->shared_ok = plot_opt.shared_ok;
@@ -468,7 +462,6 @@ int main(int argc, char **argv)
 	alertlog_free();
 	free(hist);
 	free(o.gnuplot_path);
-	free(o.owned);
 	if (rc < 0 || tsa_exit_status())
 		return 1;
 	if (plot_opt.verbose)

@@ -17,6 +17,13 @@ sed -e "s|^InitFileLocation *=.*|InitFileLocation = $p|" \
 check "tsa-plot --values resolves the output directory by the settings file" \
     [ "$(TSA_SETTINGS=$d/settings.ini "$TSA_BIN/tsa-plot" --values |
 	awk -F '\t' '$1 == "output" { print $2 }')" = "$d/my-out" ]
+sed -e "s|^Gnuplot *=.*|Gnuplot = tools/gnuplot|" "$d/settings.ini" >"$d/gp.ini"
+check "a program's path in settings.ini is relative to the file" \
+    [ "$(TSA_SETTINGS=$d/gp.ini "$TSA_BIN/tsa-plot" --values |
+	awk -F '\t' '$1 == "gnuplot" { print $2 }')" = "$d/tools/gnuplot" ]
+check "a program's bare name stays a name, looked up in PATH" \
+    [ "$(TSA_SETTINGS=$d/settings.ini "$TSA_BIN/tsa-plot" --values |
+	awk -F '\t' '$1 == "gnuplot" { print $2 }')" = gnuplot ]
 check "a command-line option wins over the setting in --values" \
     [ "$(TSA_SETTINGS=$d/settings.ini "$TSA_BIN/tsa-plot" -o elsewhere --values |
 	awk -F '\t' '$1 == "output" { print $2 }')" = elsewhere ]
