@@ -137,6 +137,8 @@ static const struct tsa_opt opts[] = {
 	OPT("gap-wait", 0, TSA_OPT_DURATION, "TIME", "GapWait", "60s", 0.1, 0,
 	    &C.gap_wait_ns, "sub: a message missing from a run this long\n"
 	    "while later ones wait is lost"),
+	OPT("output", 'o', TSA_OPT_PATH, "FILE", NULL, "-", 0, 0, &C.output,
+	    "sub: write the stream here instead of stdout"),
 	TSA_OPT_END
 };
 

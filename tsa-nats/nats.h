@@ -33,6 +33,7 @@ struct conf {
 	int64_t until_ns;		/* 0: none */
 	uint64_t ends, idle_ns;
 	uint64_t gap_wait_ns;		/* a missing message counts as lost after */
+	const char *output;		/* "-": stdout */
 	/* this invocation, with secrets blanked, for the header's "tools" */
 	int argc;
 	char **argv;

@@ -10,11 +10,12 @@ struct out {
 	bool started;
 };
 
-struct out *out_open(void)
+/* path: a file, or "-" (stdout) */
+struct out *out_open(const char *path)
 {
 	struct out *o = tsa_calloc(1, sizeof *o);
 
-	o->w = tsa_writer_open(NULL, 0);
+	o->w = tsa_writer_open(path, 0);
 	return o;
 }
 

@@ -24,7 +24,7 @@
 
 struct out;
 
-struct out *out_open(void);
+struct out *out_open(const char *path);
 bool out_started(const struct out *o);
 /* The header, with every run known so far (they count as announced). */
 void out_header(struct out *o, struct runs *rs, int argc, char **argv);

@@ -488,7 +488,7 @@ int sub_main(struct conf *c, char **subjects, int nsubjects)
 	for (int i = 0; i < nsubjects; i++)
 		if (!*subjects[i] || strpbrk(subjects[i], " \t"))
 			tsa_usage("%s: not a subject", subjects[i]);
-	s.out = out_open();
+	s.out = out_open(c->output);
 	snprintf(name, sizeof name, "tsa-nats sub%s%s", c->durable ? " " : "",
 	    c->durable ? c->durable : "");
 	s.l = link_open(c, name);

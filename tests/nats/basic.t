@@ -4,7 +4,8 @@
 # started with --ends 2 writes each sensor's records exactly, in order,
 # each with "sensor"; its header lists both sensors' headers and tool
 # histories; each publisher's end becomes a sensor_end record.  A record
-# larger than a message (a small --batch) arrives whole.
+# larger than a message (a small --batch) arrives whole, into the file
+# that -o names.
 import os
 import sys
 
@@ -61,7 +62,10 @@ check(all(recs.index(e) == last[e["sensor"]] for e in ends),
 big = {"type": "blob", "data": os.urandom(50000), "n": -1}
 c = packets(300, "tiny")
 c.insert(100, big)
-sp, out = sub(url, ["tsa.tiny"], "--since", "all", "--ends", "1", name="sub-tiny")
+# (this subscriber writes with -o, its stdout unused)
+out = os.path.join(TMP, "sub-tiny.tsa")
+sp = spawn([TOOL, "sub", "-s", url, "--since", "all", "--ends", "1", "-o", out,
+            "tsa.tiny"], stdout=subprocess.DEVNULL, stderr=open(out + ".err", "w"))
 pc = pub(url, "tsa.tiny", "--batch", "4096")
 feed(pc, stream("tiny", c))
 same("pub --batch 4096 exit status", wait(pc, 30, "pub tiny"), 0)
