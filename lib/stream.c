@@ -553,12 +553,20 @@ bool tsa_writer_gone(const struct tsa_writer *w) { return w->gone; }
  * A record over the limit would stop every reader after this one: it is
  * left out, counted, and said once.
  */
+/*
+ * A record that grew past TSA_MAX_RECORD with the keys a stage added is
+ * left out: no reader would take it.  The stream is then not whole, and
+ * its end record says so (and the exit status), as for a damaged input.
+ */
 static __attribute__((noinline)) void oversize(struct tsa_writer *w)
 {
 	w->out.len = w->mark;
-	if (w->oversize++ == 0)
+	if (w->oversize++ == 0) {
 		tsa_warn("%s: a record larger than %u bytes left out "
 		    "(the count is given at the end)", w->name, TSA_MAX_RECORD);
+		tsa_input_failed("%s: records larger than %u bytes left out",
+		    w->name, TSA_MAX_RECORD);
+	}
 }
 
 void tsa_wrote(struct tsa_writer *w)
