@@ -43,6 +43,7 @@ static const char *const known_sections[] = {
 
 static const struct tsa_tool *parsed;	/* the table tsa_opt_given asks about */
 static bool given[MAX_OPTS];
+static bool set_in_settings[MAX_OPTS];
 
 static size_t count(const struct tsa_opt *o)
 {
@@ -369,6 +370,7 @@ int tsa_opts_parse(const struct tsa_tool *tool, int argc, char **argv)
 
 	parsed = tool;
 	memset(given, 0, sizeof given);
+	memset(set_in_settings, 0, sizeof set_in_settings);
 	/* Options and operands in any order, as GNU tools take them ("--"
 	   ends the options); ":" first: missing arguments reported here. */
 	so[s++] = ':';
@@ -477,6 +479,7 @@ int tsa_opts_parse(const struct tsa_tool *tool, int argc, char **argv)
 			exit(2);
 		}
 		text[i] = e->value;
+		set_in_settings[i] = true;
 	}
 	warn_unknown(opts);
 	for (size_t i = 0; i < nseen; i++) {
@@ -506,12 +509,28 @@ int tsa_opts_parse(const struct tsa_tool *tool, int argc, char **argv)
 	return optind;
 }
 
-bool tsa_opt_given(const struct tsa_tool *tool, const char *name)
+/* The flag of the option called name, or NULL: one of the arrays above. */
+static const bool *flag_of(const struct tsa_tool *tool, const char *name,
+    const bool *flags)
 {
 	if (tool != parsed)
-		return false;
+		return NULL;
 	for (size_t i = 0; tool->opts[i].name; i++)
 		if (strcmp(tool->opts[i].name, name) == 0)
-			return given[i];
-	return false;
+			return &flags[i];
+	return NULL;
+}
+
+bool tsa_opt_given(const struct tsa_tool *tool, const char *name)
+{
+	const bool *f = flag_of(tool, name, given);
+
+	return f && *f;
+}
+
+bool tsa_opt_in_settings(const struct tsa_tool *tool, const char *name)
+{
+	const bool *f = flag_of(tool, name, set_in_settings);
+
+	return f && *f;
 }

@@ -79,6 +79,9 @@ int tsa_opts_parse(const struct tsa_tool *tool, int argc, char **argv);
 
 /* Was the option given on the command line (not only a default or setting)? */
 bool tsa_opt_given(const struct tsa_tool *tool, const char *name);
+/* Did settings.ini give it a value (not empty)?  A repeatable option whose
+   parse adds to a list needs this to let the command line replace the file's. */
+bool tsa_opt_in_settings(const struct tsa_tool *tool, const char *name);
 
 /* (A usage error found after parsing, operands or combinations: tsa_usage.) */
 

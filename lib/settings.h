@@ -48,16 +48,4 @@ char *tsa_settings_resolve(const char *value);
  */
 char *tsa_data_file(const char *name);
 
-/*
- * Typed values with a default for an absent key; a present but bad value
- * exits 2 naming file, line, section and key.
- */
-const char *tsa_setting_str(const char *section, const char *key,
-    const char *def);
-bool tsa_setting_bool(const char *section, const char *key, bool def);
-uint64_t tsa_setting_u64(const char *section, const char *key, uint64_t def);
-double tsa_setting_double(const char *section, const char *key, double def);
-/* A path resolved against the settings file's directory (malloc'ed). */
-char *tsa_setting_path(const char *section, const char *key, const char *def);
-
 #endif

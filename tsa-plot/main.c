@@ -91,7 +91,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	o->timeout = (unsigned)plot_opt.timeout;
 	/* Regions on the command line replace the setting's. */
 	if (tsa_opt_given(&plot_tool, "region") &&
-	    *tsa_setting_str("plot", "Regions", ""))
+	    tsa_opt_in_settings(&plot_tool, "region"))
 		from = 1;
 	for (size_t i = from; i < plot_opt.regions.n; i++)
 		add_regions(o, plot_opt.regions.v[i]);

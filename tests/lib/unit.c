@@ -549,11 +549,12 @@ static void test_settings(const char *dir)
 	tsa_settings_load(path);
 	CHECK(strcmp(tsa_settings_path(), path) == 0);
 	CHECK(strcmp(tsa_setting("AGGREGATE", "window"), "60s") == 0);
-	CHECK(tsa_setting_u64("aggregate", "Buckets", 1) == 25);
-	CHECK(tsa_setting_u64("aggregate", "Absent", 7) == 7);
-	CHECK(tsa_setting_bool("app", "UseLiveCapture", true) == false);
-	CHECK(tsa_setting_bool("app", "Empty", true) == true);
-	char *p = tsa_setting_path("geoip", "DatabaseFilePath", NULL);
+	CHECK(strcmp(tsa_setting("aggregate", "Buckets"), "25") == 0);
+	CHECK(tsa_setting("aggregate", "Absent") == NULL);
+	CHECK(strcmp(tsa_setting("app", "UseLiveCapture"), "False") == 0);
+	CHECK(strcmp(tsa_setting("app", "Empty"), "") == 0);
+	CHECK(tsa_setting_entry("app", "useLIVEcapture")->line == 8);
+	char *p = tsa_settings_resolve(tsa_setting("geoip", "DatabaseFilePath"));
 	char want[600];
 	snprintf(want, sizeof want, "%s/data/x.mmdb", dir);
 	CHECK(strcmp(p, want) == 0);

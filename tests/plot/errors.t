@@ -81,6 +81,19 @@ for key, val, rng in (("Width", 4294969896, "from 480 to 8000"),
     check(rc == 2 and err == 'tsa-plot: %s:2: [plot] %s: "%d" is out of '
           'range (%s)\n' % (ini, key, val, rng),
           "%s = %d refused: %r" % (key, val, err))
+# [plot] Regions is the default; -r on the command line replaces it, and
+# two -r add up (lib/opts: tsa_opt_in_settings).
+with open(ini, "w") as f:
+    f.write("[plot]\nRegions = europe\n")
+for args, want in (([], ["europe"]), (["-r", "asia,africa"], ["africa", "asia"]),
+                   (["-r", "asia", "-r", "oceania"], ["asia", "oceania"])):
+    rdir = os.path.join(TMP, "regions-" + "-".join(want))
+    rc, err = run(["--settings", ini, "--script-only", "-o", rdir] + args, good)
+    drawn = sorted(f[:-3] for f in os.listdir(rdir) if f[:-3] in
+                   ("europe", "asia", "africa", "oceania", "north-america",
+                    "south-america"))
+    check(rc == 0 and drawn == want, "Regions = europe with %s: %s (want %s) %r"
+          % (args, drawn, want, err))
 afile = os.path.join(TMP, "afile")
 open(afile, "w").close()
 rc, err = run(["--script-only", "-o", afile], good)
