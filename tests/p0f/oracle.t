@@ -39,14 +39,17 @@ DATE_BUG = (
     "p0f 3.09b converts an HTTP Date with mktime() on a struct tm whose "
     "tm_isdst is left uninitialised (stack garbage), so a Date can shift by "
     "an hour at random (it varies with the environment's size) and count as "
-    "a server clock jump ('date'); tsa-p0f reads the Date as UTC")
+    "a server clock jump ('date'); tsa-p0f reads the Date as UTC.  The "
+    "jump's 4 points also add to the other differences of the same check "
+    "('sig_diff date' scores 8, over the 6 of which p0f needs three in a "
+    "row; 'sig_diff' alone scores 4)")
 # Differences on any capture (where they show depends on p0f's
 # environment): (kind, test) -> reason.  The date bug excuses a report of
-# p0f's for the Date alone, on a host tsa-p0f never flags.
+# p0f's that names the Date, on a host tsa-p0f does not flag there.
 KNOWN_DIFFS = {
-    ("host change", lambda d: d[3].split() == ["date"] and d[4] is None):
+    ("host change", lambda d: "date" in d[3].split() and d[4] is None):
         DATE_BUG,
-    ("ip sharing", lambda d: d[3].split() == ["date"] and d[4] is None):
+    ("ip sharing", lambda d: "date" in d[3].split() and d[4] is None):
         DATE_BUG,
 }
 
