@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -152,11 +153,110 @@ static bool dir_shared(const struct stat *st, char *why, size_t n)
 	return false;
 }
 
+/* Open the root or the working directory to walk a path from. */
+static int walk_start(const char *path, bool absolute, bool *shared,
+    char *why, size_t n)
+{
+	int fd = open(absolute ? "/" : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		tsa_die("%s: %s", path, strerror(errno));
+	*shared = dir_shared(&st, why, n);
+	return fd;
+}
+
+/*
+ * The directory that will hold the output directory, reached one name at a
+ * time.  A symbolic link on the way is followed only if nobody else could
+ * have put it there: in a directory no other user can write, and owned by
+ * root or by us (a link in a sticky directory like /tmp may be anyone's).
+ * Otherwise a link another user planted in a directory of theirs
+ * (-o /home/eve/x/plots, with x -> /root) would steer a root tsa-plot into
+ * a directory of the attacker's choosing.  Returns its descriptor (O_PATH).
+ */
+#define MAX_LINKS 40
+static int open_parent(const char *path, const char *dir, bool shared_ok)
+{
+	char rest[PATH_MAX], tmp[PATH_MAX], target[PATH_MAX], name[NAME_MAX + 1];
+	char why[160];
+	const char *p = rest;
+	bool shared;
+	int fd, links = 0;
+
+	if (snprintf(rest, sizeof rest, "%s", dir) >= (int)sizeof rest)
+		tsa_die("%s: %s", path, strerror(ENAMETOOLONG));
+	fd = walk_start(path, rest[0] == '/', &shared, why, sizeof why);
+	for (;;) {
+		struct stat st;
+		size_t len;
+		ssize_t k;
+		int nfd;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			return fd;
+		len = strcspn(p, "/");
+		if (len > NAME_MAX)
+			tsa_die("%s: %s", path, strerror(ENAMETOOLONG));
+		memcpy(name, p, len);
+		name[len] = 0;
+		p += len;
+		if (strcmp(name, ".") == 0)
+			continue;
+		nfd = openat(fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (nfd < 0 || fstat(nfd, &st) < 0)
+			tsa_die("%s: %s: %s", path, name, strerror(errno));
+		if (S_ISDIR(st.st_mode)) {
+			close(fd);
+			fd = nfd;
+			shared = dir_shared(&st, why, sizeof why);
+			continue;
+		}
+		close(nfd);
+		if (!S_ISLNK(st.st_mode))
+			tsa_die("%s: %s: not a directory", path, name);
+		if (!shared_ok && (shared ||
+		    (st.st_uid != 0 && st.st_uid != geteuid()))) {
+			char who[96];
+
+			if (!shared) {
+				owner_text(st.st_uid, who, sizeof who);
+				snprintf(why, sizeof why, "the link is owned "
+				    "by %s", who);
+			}
+			tsa_die("%s: refusing to follow the symbolic link %s: "
+			    "another user could have put it there (%s%s; name "
+			    "the directory without it, or --allow-shared-dir)",
+			    path, name, shared ? "its directory is " : "", why);
+		}
+		if (++links > MAX_LINKS)
+			tsa_die("%s: %s", path, strerror(ELOOP));
+		k = readlinkat(fd, name, target, sizeof target - 1);
+		if (k < 0)
+			tsa_die("%s: %s: %s", path, name, strerror(errno));
+		target[k] = 0;
+		/* Go on with the link's target, then what followed it. */
+		if (snprintf(tmp, sizeof tmp, "%s/%s", target, p) >=
+		    (int)sizeof tmp)
+			tsa_die("%s: %s", path, strerror(ENAMETOOLONG));
+		memcpy(rest, tmp, strlen(tmp) + 1);
+		p = rest;
+		if (target[0] == '/') {
+			close(fd);
+			fd = walk_start(path, true, &shared, why, sizeof why);
+		}
+	}
+}
+
 void output_dir(const char *path, bool shared_ok)
 {
 	size_t n = strlen(path);
 	struct stat st;
-	char why[160];
+	char why[160], *copy, *slash;
+	const char *parent, *last;
+	int pfd;
 
 	/* "out/" names out itself: a trailing slash would make open()
 	 * follow a link there. */
@@ -165,22 +265,35 @@ void output_dir(const char *path, bool shared_ok)
 	dir_path = tsa_malloc(n + 1);
 	memcpy(dir_path, path, n);
 	dir_path[n] = 0;
-	if (mkdir(dir_path, 0755) < 0 && errno != EEXIST)
+	/* The directory above and the last name ("/" is "." in the root). */
+	copy = tsa_strdup(dir_path);
+	if (!(slash = strrchr(copy, '/'))) {
+		parent = ".";
+		last = copy;
+	} else {
+		*slash = 0;
+		parent = *copy ? copy : "/";
+		last = slash[1] ? slash + 1 : ".";
+	}
+	pfd = open_parent(dir_path, parent, shared_ok);
+	if (mkdirat(pfd, last, 0755) < 0 && errno != EEXIST)
 		tsa_die("%s: %s", dir_path, strerror(errno));
-	dir_fd = open(dir_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	dir_fd = openat(pfd, last, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC);
 	if (dir_fd < 0) {
 		int e = errno;
 
 		/* O_DIRECTORY may win over O_NOFOLLOW: ENOTDIR for a link. */
-		if (e == ELOOP || (e == ENOTDIR && lstat(dir_path, &st) == 0 &&
-		    S_ISLNK(st.st_mode)))
+		if (e == ELOOP || (e == ENOTDIR && fstatat(pfd, last, &st,
+		    AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)))
 			tsa_die("%s: a symbolic link; tsa-plot writes into no "
 			    "directory through a link (name the directory "
 			    "itself)", dir_path);
 		tsa_die("%s: %s", dir_path, e == ENOTDIR ? "not a directory" :
 		    strerror(e));
 	}
+	close(pfd);
+	free(copy);
 	if (fstat(dir_fd, &st) < 0)
 		tsa_die("%s: %s", dir_path, strerror(errno));
 	if (!shared_ok && dir_shared(&st, why, sizeof why))

@@ -22,9 +22,10 @@ struct outfile {
 
 /*
  * Open the directory, creating it (mode 0755) if missing.  Exits with one
- * line if it is a link or not a directory, or if another user could
- * write it (owned by another user, or writable by group or others
- * without the sticky bit) unless shared_ok.
+ * line if it is a link or not a directory, if another user could write it
+ * (owned by another user, or writable by group or others without the
+ * sticky bit), or if reaching it would follow a link another user could
+ * have put on the way; the last two unless shared_ok.
  */
 void output_dir(const char *path, bool shared_ok);
 /* The directory as the user named it, for messages. */

@@ -91,6 +91,31 @@ for arg in (link, link + "/"):
     check(rc == 1 and err.count("\n") == 1 and "a symbolic link" in err,
           "output directory through a link (%s) refused: %r" % (arg, err))
 check(os.listdir(own) == [], "nothing written through the link")
+# A link on the way to the output directory that another user could have
+# put there (in a directory of theirs, or theirs in a sticky directory) is
+# not followed: it would steer tsa-plot into a directory of root's.
+# root's own links are followed.
+rootdir = mkdir("rootdir", 0o755)
+os.mkdir(os.path.join(rootdir, "plots"))
+eves = mkdir("eves", 0o755, NOBODY_UID)
+for d, name in ((eves, "x"), (sticky, "y")):
+    subprocess.run(NOBODY + ["ln", "-s", rootdir, os.path.join(d, name)],
+                   check=True)
+for via, why in ((os.path.join(eves, "x"), "its directory is owned by"),
+                 (os.path.join(sticky, "y"), "the link is owned by")):
+    rc, err = plot(["--script-only", "-o", via + "/plots"])
+    want = ("tsa-plot: %s/plots: refusing to follow the symbolic link %s: "
+            "another user could have put it there (%s uid %d (nobody); name "
+            "the directory without it, or --allow-shared-dir)\n"
+            % (via, os.path.basename(via), why, NOBODY_UID))
+    check(rc == 1 and err == want, "-o through %s refused: %r" % (via, err))
+    check(os.listdir(os.path.join(rootdir, "plots")) == [],
+          "nothing written through %s" % via)
+rootlink = os.path.join(TMP, "rootlink")
+os.symlink(rootdir, rootlink)
+rc, err = plot(["--script-only", "-o", rootlink + "/plots"])
+check(rc == 0 and "world.gp" in os.listdir(os.path.join(rootdir, "plots")),
+      "a link of root's on the way is followed: %r" % err)
 
 # 2. Links planted at every name tsa-plot might use, by nobody, in a
 # world-writable directory (with the override) and in a sticky one: half
