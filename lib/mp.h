@@ -328,6 +328,13 @@ static inline void mp_map_key(struct mp_buf *b, struct mp_map_w *m,
 	m->n++;
 }
 void mp_map_close(struct mp_buf *b, struct mp_map_w *m);
+/* A key and an unsigned value: the commonest pair. */
+static inline void mp_map_uint(struct mp_buf *b, struct mp_map_w *m,
+    const char *key, uint64_t v)
+{
+	mp_map_key(b, m, key);
+	mp_put_uint(b, v);
+}
 
 /*
  * Store at o a map header for n pairs (5 bytes at most); returns its

@@ -26,10 +26,8 @@ static bool obj(struct range r, struct mp_obj *o)
  * text, so it shows as '?'. */
 static char *text(const uint8_t *p, uint32_t n)
 {
-	char *s = tsa_malloc((size_t)n + 1);
+	char *s = tsa_strndup(p, n);
 
-	memcpy(s, p, n);
-	s[n] = 0;
 	for (uint32_t i = 0; i < n; i++)
 		if (s[i] == 0)
 			s[i] = '?';
@@ -104,15 +102,6 @@ static int64_t ns_time(struct range r)
 	bool has = stime(r, &t);
 
 	return stime_ns(t, has);
-}
-
-char *snapshot_strdup(const void *p, size_t n)
-{
-	char *s = tsa_malloc(n + 1);
-
-	memcpy(s, p, n);
-	s[n] = 0;
-	return s;
 }
 
 static size_t addr(struct range r, uint8_t out[16])
@@ -503,21 +492,39 @@ static struct alert_row *alerts(struct range r, size_t *n)
 	return out;
 }
 
+/* The lists a window and a country's detail both have; false for any
+ * other key. */
+static bool list_field(struct country_detail *d, struct mp_obj k,
+    struct range v)
+{
+	if (KEY(k, "hosts")) {
+		if (!d->hosts)
+			d->hosts = rows(v, sizeof *d->hosts, &d->nhosts,
+			    host_field);
+	} else if (KEY(k, "domains")) {
+		if (!d->domains)
+			d->domains = rows(v, sizeof *d->domains, &d->ndomains,
+			    domain_field);
+	} else if (KEY(k, "os")) {
+		if (!d->os)
+			d->os = rows(v, sizeof *d->os, &d->nos, os_field);
+	} else if (KEY(k, "apps")) {
+		if (!d->apps)
+			d->apps = rows(v, sizeof *d->apps, &d->napps,
+			    app_field);
+	} else
+		return false;
+	return true;
+}
+
 static void detail_field(void *row, struct mp_obj k, struct range v)
 {
 	struct country_detail *d = row;
 
 	if (KEY(k, "country") && !d->country)
 		d->country = str(v);
-	else if (KEY(k, "hosts") && !d->hosts)
-		d->hosts = rows(v, sizeof *d->hosts, &d->nhosts, host_field);
-	else if (KEY(k, "domains") && !d->domains)
-		d->domains = rows(v, sizeof *d->domains, &d->ndomains,
-		    domain_field);
-	else if (KEY(k, "os") && !d->os)
-		d->os = rows(v, sizeof *d->os, &d->nos, os_field);
-	else if (KEY(k, "apps") && !d->apps)
-		d->apps = rows(v, sizeof *d->apps, &d->napps, app_field);
+	else
+		(void)list_field(d, k, v);
 }
 
 int snapshot_decode(const uint8_t *rec, size_t len, struct snapshot *s)
@@ -525,8 +532,8 @@ int snapshot_decode(const uint8_t *rec, size_t len, struct snapshot *s)
 	struct mp_map_iter mi;
 	struct mp_obj k, o;
 	struct range v;
+	struct country_detail lists = { 0 };
 	int rc;
-
 	bool has_start = false, has_end = false, has_window = false;
 
 	memset(s, 0, sizeof *s);
@@ -567,16 +574,8 @@ int snapshot_decode(const uint8_t *rec, size_t len, struct snapshot *s)
 		else if (KEY(k, "countries") && !s->countries)
 			s->countries = rows(v, sizeof *s->countries,
 			    &s->ncountries, country_field);
-		else if (KEY(k, "domains") && !s->domains)
-			s->domains = rows(v, sizeof *s->domains, &s->ndomains,
-			    domain_field);
-		else if (KEY(k, "hosts") && !s->hosts)
-			s->hosts = rows(v, sizeof *s->hosts, &s->nhosts,
-			    host_field);
-		else if (KEY(k, "os") && !s->os)
-			s->os = rows(v, sizeof *s->os, &s->nos, os_field);
-		else if (KEY(k, "apps") && !s->apps)
-			s->apps = rows(v, sizeof *s->apps, &s->napps, app_field);
+		else if (list_field(&lists, k, v))
+			;
 		else if (KEY(k, "ports") && !s->ports)
 			s->ports = rows(v, sizeof *s->ports, &s->nports,
 			    port_field);
@@ -592,6 +591,7 @@ int snapshot_decode(const uint8_t *rec, size_t len, struct snapshot *s)
 		else if (KEY(k, "bandwidth") && !s->bw.bps)
 			bandwidth(v, &s->bw);
 	}
+	snapshot_set_lists(s, &lists);
 	s->has_bounds = has_start && has_end;
 	return rc < 0 ? -1 : 0;
 }
@@ -655,25 +655,27 @@ static void apps_free(struct app_row *a, size_t n)
 	free(a);
 }
 
+/* A window's lists, or a country's with its name. */
+static void lists_free(struct country_detail *d)
+{
+	free(d->country);
+	hosts_free(d->hosts, d->nhosts);
+	domains_free(d->domains, d->ndomains);
+	os_free(d->os, d->nos);
+	apps_free(d->apps, d->napps);
+}
+
 void snapshot_free(struct snapshot *s)
 {
+	struct country_detail lists = snapshot_lists(s);
+
 	for (size_t i = 0; i < s->ncountries; i++)
 		free(s->countries[i].country);
-	domains_free(s->domains, s->ndomains);
-	hosts_free(s->hosts, s->nhosts);
-	os_free(s->os, s->nos);
+	lists_free(&lists);
 	for (size_t i = 0; i < s->nalerts; i++)
 		alert_free(&s->alerts[i]);
-	apps_free(s->apps, s->napps);
-	for (size_t i = 0; i < s->ndetail; i++) {
-		struct country_detail *d = &s->detail[i];
-
-		free(d->country);
-		hosts_free(d->hosts, d->nhosts);
-		domains_free(d->domains, d->ndomains);
-		os_free(d->os, d->nos);
-		apps_free(d->apps, d->napps);
-	}
+	for (size_t i = 0; i < s->ndetail; i++)
+		lists_free(&s->detail[i]);
 	free(s->detail);
 	for (size_t i = 0; i < s->nports; i++) {
 		free(s->ports[i].protocol);

@@ -196,11 +196,19 @@ struct snapshot {
  * Pack s as a snapshot record (its "type" first) at the end of b.
  */
 void snapshot_put(struct mp_buf *b, const struct snapshot *s);
+/* The window's bounds as ns since the epoch (stime_ns: 0 when absent). */
+static inline int64_t snapshot_start_ns(const struct snapshot *s)
+{
+	return stime_ns(s->start, s->has_bounds);
+}
+
+static inline int64_t snapshot_end_ns(const struct snapshot *s)
+{
+	return stime_ns(s->end, s->has_bounds);
+}
 /* The window as a person reads it: "60s" or "20000 packets"; NULL when
  * the snapshot does not say. */
 const char *snapshot_window(const struct snapshot *s, char buf[32]);
-/* A copy of s's string, for filling a snapshot. */
-char *snapshot_strdup(const void *p, size_t n);
 
 /*
  * Decode rec (a map whose "type" is "snapshot").  Returns 0, or -1 if the

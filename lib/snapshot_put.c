@@ -5,13 +5,6 @@
  */
 #include "tsa.h"
 
-static void put_u(struct mp_buf *b, struct mp_map_w *m, const char *k,
-    uint64_t v)
-{
-	mp_map_key(b, m, k);
-	mp_put_uint(b, v);
-}
-
 static void put_s(struct mp_buf *b, struct mp_map_w *m, const char *k,
     const char *v)
 {
@@ -81,9 +74,9 @@ static void put_country(struct mp_buf *b, struct mp_map_w *m, const void *row)
 	const struct country_row *c = row;
 
 	put_s(b, m, "country", c->country);
-	put_u(b, m, "packets", c->packets);
-	put_u(b, m, "bytes", c->bytes);
-	put_u(b, m, "hosts", c->hosts);
+	mp_map_uint(b, m, "packets", c->packets);
+	mp_map_uint(b, m, "bytes", c->bytes);
+	mp_map_uint(b, m, "hosts", c->hosts);
 }
 
 static void put_domain(struct mp_buf *b, struct mp_map_w *m, const void *row)
@@ -93,9 +86,9 @@ static void put_domain(struct mp_buf *b, struct mp_map_w *m, const void *row)
 	put_s(b, m, "domain", d->domain);
 	if (d->aliases.n)
 		put_strs(b, m, "aliases", &d->aliases);
-	put_u(b, m, "packets", d->packets);
-	put_u(b, m, "bytes", d->bytes);
-	put_u(b, m, "hosts", d->hosts);
+	mp_map_uint(b, m, "packets", d->packets);
+	mp_map_uint(b, m, "bytes", d->bytes);
+	mp_map_uint(b, m, "hosts", d->hosts);
 	put_strs(b, m, "countries", &d->countries);
 	put_strs(b, m, "os", &d->os);
 	put_strs(b, m, "apps", &d->apps);
@@ -110,8 +103,8 @@ static void put_os(struct mp_buf *b, struct mp_map_w *m, const void *row)
 
 	put_s(b, m, "os", o->os);
 	put_s(b, m, "class", o->class);
-	put_u(b, m, "hosts", o->hosts);
-	put_u(b, m, "packets", o->packets);
+	mp_map_uint(b, m, "hosts", o->hosts);
+	mp_map_uint(b, m, "packets", o->packets);
 }
 
 static void put_host(struct mp_buf *b, struct mp_map_w *m, const void *row)
@@ -127,21 +120,21 @@ static void put_host(struct mp_buf *b, struct mp_map_w *m, const void *row)
 	put_s(b, m, "os_class", h->os_class);
 	put_s(b, m, "app", h->app);
 	if (h->has_dist)
-		put_u(b, m, "dist", h->dist);
+		mp_map_uint(b, m, "dist", h->dist);
 	put_s(b, m, "link", h->link);
 	if (h->mtu)
-		put_u(b, m, "mtu", h->mtu);
+		mp_map_uint(b, m, "mtu", h->mtu);
 	put_s(b, m, "lang", h->lang);
 	if (h->has_uptime)
-		put_u(b, m, "uptime_min", h->uptime_min);
+		mp_map_uint(b, m, "uptime_min", h->uptime_min);
 	put_true(b, m, "nat", h->nat);
 	if (h->has_seen) {
 		put_t(b, m, "first_seen", h->first_seen);
 		put_t(b, m, "last_seen", h->last_seen);
 	}
 	put_s(b, m, "domain", h->domain);
-	put_u(b, m, "packets", h->packets);
-	put_u(b, m, "bytes", h->bytes);
+	mp_map_uint(b, m, "packets", h->packets);
+	mp_map_uint(b, m, "bytes", h->bytes);
 }
 
 static void put_app(struct mp_buf *b, struct mp_map_w *m, const void *row)
@@ -149,8 +142,8 @@ static void put_app(struct mp_buf *b, struct mp_map_w *m, const void *row)
 	const struct app_row *a = row;
 
 	put_s(b, m, "app", a->app);
-	put_u(b, m, "packets", a->packets);
-	put_u(b, m, "bytes", a->bytes);
+	mp_map_uint(b, m, "packets", a->packets);
+	mp_map_uint(b, m, "bytes", a->bytes);
 }
 
 static void put_detail(struct mp_buf *b, struct mp_map_w *m, const void *row)
@@ -168,11 +161,11 @@ static void put_port(struct mp_buf *b, struct mp_map_w *m, const void *row)
 {
 	const struct port_row *p = row;
 
-	put_u(b, m, "port", p->port);
+	mp_map_uint(b, m, "port", p->port);
 	put_s(b, m, "protocol", p->protocol);
 	put_s(b, m, "app", p->app);
-	put_u(b, m, "packets", p->packets);
-	put_u(b, m, "bytes", p->bytes);
+	mp_map_uint(b, m, "packets", p->packets);
+	mp_map_uint(b, m, "bytes", p->bytes);
 }
 
 static void put_location(struct mp_buf *b, struct mp_map_w *m,
@@ -186,20 +179,20 @@ static void put_location(struct mp_buf *b, struct mp_map_w *m,
 	mp_put_double(b, l->lon);
 	put_s(b, m, "city", l->city);
 	put_s(b, m, "country", l->country);
-	put_u(b, m, "packets", l->packets);
-	put_u(b, m, "bytes", l->bytes);
-	put_u(b, m, "hosts", l->hosts);
+	mp_map_uint(b, m, "packets", l->packets);
+	mp_map_uint(b, m, "bytes", l->bytes);
+	mp_map_uint(b, m, "hosts", l->hosts);
 }
 
 static void put_org(struct mp_buf *b, struct mp_map_w *m, const void *row)
 {
 	const struct org_row *o = row;
 
-	put_u(b, m, "asn", o->asn);
+	mp_map_uint(b, m, "asn", o->asn);
 	put_s(b, m, "org", o->org);
-	put_u(b, m, "packets", o->packets);
-	put_u(b, m, "bytes", o->bytes);
-	put_u(b, m, "hosts", o->hosts);
+	mp_map_uint(b, m, "packets", o->packets);
+	mp_map_uint(b, m, "bytes", o->bytes);
+	mp_map_uint(b, m, "hosts", o->hosts);
 }
 
 static void put_bandwidth(struct mp_buf *b, struct mp_map_w *top,
@@ -211,7 +204,7 @@ static void put_bandwidth(struct mp_buf *b, struct mp_map_w *top,
 	mp_map_open(b, &m);
 	if (bw->has_start)
 		put_t(b, &m, "start", bw->start);
-	put_u(b, &m, "bucket_ns", bw->bucket_ns);
+	mp_map_uint(b, &m, "bucket_ns", bw->bucket_ns);
 	put_list(b, &m, "bps", bw->nbps);
 	for (size_t i = 0; i < bw->nbps; i++)
 		mp_put_double(b, bw->bps[i]);
@@ -236,22 +229,22 @@ void snapshot_put(struct mp_buf *b, const struct snapshot *s)
 	if (s->window)
 		put_s(b, &m, "window", s->window);
 	else
-		put_u(b, &m, "window", s->window_packets);
+		mp_map_uint(b, &m, "window", s->window_packets);
 	put_true(b, &m, "final", s->final);
 	put_true(b, &m, "incomplete", s->incomplete);
 	put_true(b, &m, "epoch_end", s->epoch_end);
 	if (s->epoch)
-		put_u(b, &m, "epoch", s->epoch);
+		mp_map_uint(b, &m, "epoch", s->epoch);
 	if (s->has_complete)
 		put_t(b, &m, "complete_from", s->complete_from);
 	if (s->out_of_order)
-		put_u(b, &m, "out_of_order", s->out_of_order);
+		mp_map_uint(b, &m, "out_of_order", s->out_of_order);
 	if (s->hosts_overflow)
-		put_u(b, &m, "hosts_overflow", s->hosts_overflow);
+		mp_map_uint(b, &m, "hosts_overflow", s->hosts_overflow);
 	if (s->sensors)
-		put_u(b, &m, "sensors", s->sensors);
-	put_u(b, &m, "packets", s->packets);
-	put_u(b, &m, "bytes", s->bytes);
+		mp_map_uint(b, &m, "sensors", s->sensors);
+	mp_map_uint(b, &m, "packets", s->packets);
+	mp_map_uint(b, &m, "bytes", s->bytes);
 	PUT_ROWS(b, &m, "countries", s->countries, s->ncountries, put_country);
 	PUT_ROWS(b, &m, "domains", s->domains, s->ndomains, put_domain);
 	PUT_ROWS(b, &m, "os", s->os, s->nos, put_os);

@@ -550,13 +550,10 @@ void tsa_writer_set_epipe_ok(struct tsa_writer *w) { w->epipe_ok = true; }
 bool tsa_writer_gone(const struct tsa_writer *w) { return w->gone; }
 
 /*
- * A record over the limit would stop every reader after this one: it is
- * left out, counted, and said once.
- */
-/*
  * A record that grew past TSA_MAX_RECORD with the keys a stage added is
- * left out: no reader would take it.  The stream is then not whole, and
- * its end record says so (and the exit status), as for a damaged input.
+ * left out: no reader would take it.  It is counted and said once; the
+ * stream is then not whole, and its end record says so (and the exit
+ * status), as for a damaged input.
  */
 static __attribute__((noinline)) void oversize(struct tsa_writer *w)
 {

@@ -139,6 +139,15 @@ char *tsa_strdup(const char *s)
 	return memcpy(tsa_malloc(n), s, n);
 }
 
+char *tsa_strndup(const void *p, size_t n)
+{
+	char *s = tsa_malloc(n + 1);
+
+	memcpy(s, p, n);
+	s[n] = 0;
+	return s;
+}
+
 int tsa_parse_u64(const char *s, uint64_t *v)
 {
 	char *end;

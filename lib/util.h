@@ -42,6 +42,8 @@ void *tsa_malloc(size_t n);	/* never NULL: dies on OOM */
 void *tsa_calloc(size_t n, size_t m);
 void *tsa_realloc(void *p, size_t n);
 char *tsa_strdup(const char *s);
+/* n bytes (no NUL needed among them) as a C string. */
+char *tsa_strndup(const void *p, size_t n);
 
 /* Parse whole-string numbers; false on junk, overflow or out of range. */
 int tsa_parse_u64(const char *s, uint64_t *v);

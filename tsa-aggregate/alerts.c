@@ -62,13 +62,6 @@ static const char *alert_name(uint8_t bit)
 	}
 }
 
-static void put_count(struct mp_buf *b, struct mp_map_w *m, const char *k,
-    uint64_t v)
-{
-	mp_map_key(b, m, k);
-	mp_put_uint(b, v);
-}
-
 void alerts_put(struct mp_buf *b, const struct host *h,
     uint8_t bit, int64_t start, int64_t end, bool record)
 {
@@ -116,21 +109,21 @@ void alerts_put(struct mp_buf *b, const struct host *h,
 	mp_map_open(b, &counts);
 	switch (bit) {
 	case AL_SYN_FLOOD:
-		put_count(b, &counts, "syn", h->syn);
-		put_count(b, &counts, "ack", h->ack);
+		mp_map_uint(b, &counts, "syn", h->syn);
+		mp_map_uint(b, &counts, "ack", h->ack);
 		break;
 	case AL_SYNACK_FLOOD:
-		put_count(b, &counts, "synack", h->synack);
-		put_count(b, &counts, "ack", h->ack);
+		mp_map_uint(b, &counts, "synack", h->synack);
+		mp_map_uint(b, &counts, "ack", h->ack);
 		break;
 	case AL_DNS_REFL:
-		put_count(b, &counts, "dns_responses", h->dnsr_in);
-		put_count(b, &counts, "dns_queries", h->dnsq);
+		mp_map_uint(b, &counts, "dns_responses", h->dnsr_in);
+		mp_map_uint(b, &counts, "dns_queries", h->dnsq);
 		break;
 	default:
-		put_count(b, &counts, "targets", h->targets);
-		put_count(b, &counts, "answered", answered);
-		put_count(b, &counts, "syn", h->syn);
+		mp_map_uint(b, &counts, "targets", h->targets);
+		mp_map_uint(b, &counts, "answered", answered);
+		mp_map_uint(b, &counts, "syn", h->syn);
 		break;
 	}
 	mp_map_close(b, &counts);

@@ -225,9 +225,7 @@ static struct sensor *sensor_get(struct demux *d, int input, const uint8_t *name
 		return NULL;
 	s = tsa_calloc(1, sizeof *s);
 	s->input = input;
-	s->name = tsa_malloc(n + 1);
-	memcpy(s->name, name, n);
-	s->name[n] = 0;
+	s->name = tsa_strndup(name, n);
 	s->nlen = n;
 	label(s);
 	s->hash = h;

@@ -245,7 +245,7 @@ static struct ment *mlist_get(struct mlist *l, const uint8_t *name, size_t n,
 	memset(e, 0, sizeof *e);
 	e->hash = h;
 	if (name) {
-		e->name = snapshot_strdup(name, n);
+		e->name = tsa_strndup(name, n);
 		e->nlen = n;
 	} else {
 		memcpy(e->addr, addr, alen);
@@ -809,7 +809,7 @@ static struct port_row *port_rows(struct mlist *l, size_t *n)
 	for (i = 0; i < *n; i++) {
 		slash = strchr(l->e[i].name, '/');
 		r[i].port = strtoul(slash + 1, NULL, 10);
-		r[i].protocol = snapshot_strdup(l->e[i].name,
+		r[i].protocol = tsa_strndup(l->e[i].name,
 		    (size_t)(slash - l->e[i].name));
 		r[i].app = sdup(l->e[i].app);
 		r[i].packets = l->e[i].packets;
@@ -956,14 +956,7 @@ static void window_rows(struct snapshot *o, struct mdetail *d,
 
 	memset(&lists, 0, sizeof lists);
 	list_rows(&lists, d, top_hosts, top_domains);
-	o->hosts = lists.hosts;
-	o->nhosts = lists.nhosts;
-	o->domains = lists.domains;
-	o->ndomains = lists.ndomains;
-	o->os = lists.os;
-	o->nos = lists.nos;
-	o->apps = lists.apps;
-	o->napps = lists.napps;
+	snapshot_set_lists(o, &lists);
 }
 
 /* Write s as a snapshot and empty it for the next window. */

@@ -24,7 +24,7 @@ struct dgroup {
 
 struct scratch {
 	uint32_t *order;		/* host slots */
-	uint32_t *byc;			/* remote host slots by country (put_detail) */
+	uint32_t *byc;			/* remote host slots by country (fill_detail) */
 	uint32_t *gidx;			/* domain root -> dgroup + 1 */
 	uint64_t *mpackets;		/* domain id -> packets of its hosts */
 	uint32_t *touched, ntouched;	/* domain ids used */
@@ -71,7 +71,7 @@ static char *label(const struct agg *a, uint16_t id)
 	if (!id)
 		return NULL;
 	s = labels_str(&a->labels, id, &n);
-	return snapshot_strdup(s, n);
+	return tsa_strndup(s, n);
 }
 
 static char *country(uint16_t i)
@@ -86,7 +86,7 @@ static char *domain(const struct agg *a, uint32_t id)
 	size_t n;
 	const char *s = domains_name(a->domains, id, &n);
 
-	return snapshot_strdup(s, n);
+	return tsa_strndup(s, n);
 }
 
 /* Rows for a list of n (at least one, so that no list is NULL). */
@@ -205,7 +205,7 @@ static uint16_t countries_by_packets(const struct agg *a, uint16_t *list,
 	return n;
 }
 
-static void put_countries(struct agg *a, struct snapshot *snap)
+static void fill_countries(struct agg *a, struct snapshot *snap)
 {
 	uint16_t list[NCOUNTRY], i, n = countries_by_packets(a, list, NCOUNTRY);
 
@@ -251,7 +251,7 @@ static struct app_row *app_list(const struct svc_count *apps, size_t *napps)
 }
 
 /* Every application of the window, then the top server ports; by packets. */
-static void put_apps(struct agg *a, struct snapshot *snap)
+static void fill_apps(struct agg *a, struct snapshot *snap)
 {
 	const struct svc_count *top[TOP_PORTS + 1];
 	uint32_t i, ntop = 0;
@@ -323,7 +323,7 @@ static int by_loc(const void *p, const void *q)
  * packets, each at the coordinates and city of its host with most
  * packets.  Per snapshot, not per packet: a sort of the remote hosts.
  */
-static void put_locations(struct agg *a, struct snapshot *snap,
+static void fill_locations(struct agg *a, struct snapshot *snap,
     const uint32_t *order, uint32_t nremote)
 {
 	struct cell *c = tsa_malloc((nremote ? nremote : 1) * sizeof *c);
@@ -390,7 +390,7 @@ static int by_org(const void *p, const void *q)
 
 /* The window's remote hosts by autonomous system (an ASN database): the
  * top TOP_ORGS by packets, each named as its host with most packets says. */
-static void put_orgs(struct agg *a, struct snapshot *snap,
+static void fill_orgs(struct agg *a, struct snapshot *snap,
     const uint32_t *order, uint32_t nremote)
 {
 	struct org *o = tsa_malloc((nremote ? nremote : 1) * sizeof *o);
@@ -500,7 +500,7 @@ static void label_list(const struct agg *a, struct strlist *l,
 		l->v[l->n] = label(a, ids[l->n]);
 }
 
-static void put_domain(struct agg *a, struct domain_row *d,
+static void fill_domain(struct agg *a, struct domain_row *d,
     const struct dgroup *g)
 {
 	uint32_t m, k, naliases = 0, aliases[ALIAS_MAX];
@@ -529,7 +529,7 @@ static void put_domain(struct agg *a, struct domain_row *d,
 		d->dists[d->ndists] = g->dist[d->ndists];
 }
 
-static void put_host(struct agg *a, struct host_row *r, uint32_t slot,
+static void fill_host(struct agg *a, struct host_row *r, uint32_t slot,
     uint32_t dom)
 {
 	const struct host *h = &a->hosts.h[slot];
@@ -557,7 +557,7 @@ static void put_host(struct agg *a, struct host_row *r, uint32_t slot,
 }
 
 /* "os": the OS labels of hosts[0..nhosts), by packets. */
-static struct os_row *put_os(struct agg *a, struct scratch *s,
+static struct os_row *fill_os(struct agg *a, struct scratch *s,
     const uint32_t *hosts, uint32_t nhosts, size_t *nos)
 {
 	struct os_row *r;
@@ -592,7 +592,7 @@ static struct os_row *put_os(struct agg *a, struct scratch *s,
 }
 
 /* "domains": the top alias groups of the domains of hosts[0..n). */
-static struct domain_row *put_domains(struct agg *a, struct scratch *s,
+static struct domain_row *fill_domains(struct agg *a, struct scratch *s,
     const uint32_t *hosts, uint32_t n, uint32_t top, size_t *ndomains)
 {
 	struct domain_row *r;
@@ -604,7 +604,7 @@ static struct domain_row *put_domains(struct agg *a, struct scratch *s,
 	ntop = s->ngroups < top ? s->ngroups : top;
 	r = rows(ntop, sizeof *r);
 	for (i = 0; i < ntop; i++)
-		put_domain(a, &r[i], &s->groups[i]);
+		fill_domain(a, &r[i], &s->groups[i]);
 	for (i = 0; i < s->ngroups; i++)
 		s->gidx[s->groups[i].root] = 0;
 	for (i = 0; i < s->ntouched; i++)
@@ -614,7 +614,7 @@ static struct domain_row *put_domains(struct agg *a, struct scratch *s,
 }
 
 /* "hosts": the top of the remote hosts hosts[0..n), which it reorders. */
-static struct host_row *put_hosts(struct agg *a, struct scratch *s,
+static struct host_row *fill_hosts(struct agg *a, struct scratch *s,
     uint32_t *hosts, uint32_t n, uint32_t top, size_t *nhosts)
 {
 	struct host_row *r;
@@ -624,7 +624,7 @@ static struct host_row *put_hosts(struct agg *a, struct scratch *s,
 	top_k(hosts, n, sizeof *hosts, top, by_host);
 	r = rows(ntop, sizeof *r);
 	for (i = 0; i < ntop; i++)
-		put_host(a, &r[i], hosts[i], s->hdomain[hosts[i]]);
+		fill_host(a, &r[i], hosts[i], s->hdomain[hosts[i]]);
 	*nhosts = ntop;
 	return r;
 }
@@ -640,7 +640,7 @@ static struct host_row *put_hosts(struct agg *a, struct scratch *s,
  * remote hosts, and each slice's.  The local and unknown "countries" have
  * no page, so no detail.
  */
-static void put_detail(struct agg *a, struct snapshot *snap,
+static void fill_detail(struct agg *a, struct snapshot *snap,
     struct scratch *s, uint32_t nremote)
 {
 	uint16_t list[NCOUNTRY], rank[NCOUNTRY];
@@ -674,10 +674,10 @@ static void put_detail(struct agg *a, struct snapshot *snap,
 		uint32_t len = (i + 1 < nc ? at[i + 2] : total) - at[i + 1];
 
 		d->country = country(list[i]);
-		d->hosts = put_hosts(a, s, slice, len, a->detail_top, &d->nhosts);
-		d->domains = put_domains(a, s, slice, len, a->detail_top,
+		d->hosts = fill_hosts(a, s, slice, len, a->detail_top, &d->nhosts);
+		d->domains = fill_domains(a, s, slice, len, a->detail_top,
 		    &d->ndomains);
-		d->os = put_os(a, s, slice, len, &d->nos);
+		d->os = fill_os(a, s, slice, len, &d->nos);
 		d->apps = app_list(a->capps + (size_t)list[i] * NAPPS,
 		    &d->napps);
 	}
@@ -718,7 +718,7 @@ static uint64_t bytes_of(const struct agg *a, uint32_t i, uint32_t e)
  * no start, an empty stream), each bucket_ns wide; the average over the
  * window's span.
  */
-static void put_bw(struct agg *a, struct snapshot *snap, struct scratch *s,
+static void fill_bw(struct agg *a, struct snapshot *snap, struct scratch *s,
     const int64_t *start, uint64_t bucket_ns, uint64_t bytes, double span_ns)
 {
 	struct bandwidth *bw = &snap->bw;
@@ -739,7 +739,7 @@ static void put_bw(struct agg *a, struct snapshot *snap, struct scratch *s,
 	bw->has_avg = true;
 }
 
-static void put_bandwidth(struct agg *a, struct snapshot *snap,
+static void fill_bandwidth(struct agg *a, struct snapshot *snap,
     struct scratch *s, int64_t start, int64_t end)
 {
 	/* (a difference of stream times, which record.c keeps below 2^63) */
@@ -748,7 +748,7 @@ static void put_bandwidth(struct agg *a, struct snapshot *snap,
 
 	if (a->kind == WIN_ALL) {
 		bucket = fine_cut(&a->fine, end, a->buckets, s->bbytes);
-		put_bw(a, snap, s, &a->fine.t0, bucket, a->bytes, (double)span);
+		fill_bw(a, snap, s, &a->fine.t0, bucket, a->bytes, (double)span);
 		return;
 	}
 	bucket = span / a->buckets;
@@ -764,11 +764,11 @@ static void put_bandwidth(struct agg *a, struct snapshot *snap,
 		    first_at(a, i, start + (int64_t)((j + 1) * bucket)) : a->n;
 		s->bbytes[j] = bytes_of(a, i, e);
 	}
-	put_bw(a, snap, s, &start, bucket, bytes_of(a, 0, a->n), (double)span);
+	fill_bw(a, snap, s, &start, bucket, bytes_of(a, 0, a->n), (double)span);
 }
 
 /* Host h's alerts as rows, each packed as alerts.c packs it, after *n. */
-static void put_alerts(struct snapshot *snap, struct scratch *s, size_t *n,
+static void fill_alerts(struct snapshot *snap, struct scratch *s, size_t *n,
     const struct host *h, int64_t start, int64_t end)
 {
 	uint8_t bit;
@@ -792,7 +792,7 @@ static void put_alerts(struct snapshot *snap, struct scratch *s, size_t *n,
  * for a stream without packets or a time), what it is, and what a reader
  * must know of it.
  */
-static void put_head(struct agg *a, struct snapshot *snap,
+static void fill_head(struct agg *a, struct snapshot *snap,
     const int64_t *start, int64_t end, enum snap_kind kind, uint64_t packets,
     uint64_t bytes)
 {
@@ -843,9 +843,9 @@ void agg_snapshot_empty(struct agg *a)
 		t = a->stats_sec * NS + a->stats_nsec;
 		have = true;
 	}
-	put_head(a, &snap, have ? &t : NULL, t, SNAP_FINAL, 0, 0);
+	fill_head(a, &snap, have ? &t : NULL, t, SNAP_FINAL, 0, 0);
 	memset(s->bbytes, 0, a->buckets * sizeof *s->bbytes);
-	put_bw(a, &snap, s, have ? &t : NULL, 0, 0, 0);
+	fill_bw(a, &snap, s, have ? &t : NULL, 0, 0, 0);
 	write_snapshot(a, &snap);
 }
 
@@ -887,19 +887,19 @@ void agg_snapshot(struct agg *a, int64_t end, enum snap_kind kind)
 		    domains_of(a->domains, h->addr, h->alen) : 0;
 	}
 
-	put_head(a, &snap, &start, end, kind, agg_packets(a),
+	fill_head(a, &snap, &start, end, kind, agg_packets(a),
 	    a->kind == WIN_ALL ? a->bytes : bytes_of(a, 0, a->n));
-	put_countries(a, &snap);
-	snap.domains = put_domains(a, s, s->order, nremote, a->top_domains,
+	fill_countries(a, &snap);
+	snap.domains = fill_domains(a, s, s->order, nremote, a->top_domains,
 	    &snap.ndomains);
-	snap.os = put_os(a, s, s->order, nhosts, &snap.nos);
-	snap.hosts = put_hosts(a, s, s->order, nremote, a->top_hosts,
+	snap.os = fill_os(a, s, s->order, nhosts, &snap.nos);
+	snap.hosts = fill_hosts(a, s, s->order, nremote, a->top_hosts,
 	    &snap.nhosts);
-	put_detail(a, &snap, s, nremote);
-	put_apps(a, &snap);
-	put_locations(a, &snap, s->order, nremote);
-	put_orgs(a, &snap, s->order, nremote);
-	put_bandwidth(a, &snap, s, start, end);
+	fill_detail(a, &snap, s, nremote);
+	fill_apps(a, &snap);
+	fill_locations(a, &snap, s->order, nremote);
+	fill_orgs(a, &snap, s->order, nremote);
+	fill_bandwidth(a, &snap, s, start, end);
 
 	/*
 	 * Alerts: of the remote hosts in the order of the hosts list, then of
@@ -915,10 +915,10 @@ void agg_snapshot(struct agg *a, int64_t end, enum snap_kind kind)
 				s->order[nal++] = s->order[i];
 		qsort(s->order, nal, sizeof *s->order, by_host);
 		for (i = 0; i < nal; i++)
-			put_alerts(&snap, s, &snap.nalerts,
+			fill_alerts(&snap, s, &snap.nalerts,
 			    &a->hosts.h[s->order[i]], start, end);
 		for (i = nremote; i < nhosts; i++)
-			put_alerts(&snap, s, &snap.nalerts,
+			fill_alerts(&snap, s, &snap.nalerts,
 			    &a->hosts.h[s->order[i]], start, end);
 	}
 	write_snapshot(a, &snap);

@@ -54,13 +54,6 @@ static int64_t now_ns(clockid_t clock)
 
 /* A stats record.  For a file its time is that of the last packet read, so
    it sorts with the packets; for a live capture, now. */
-static void put_count(struct mp_buf *b, struct mp_map_w *m, const char *k,
-    uint64_t v)
-{
-	mp_map_key(b, m, k);
-	mp_put_uint(b, v);
-}
-
 static void put_stats(struct state *st, int final)
 {
 	struct mp_buf *b = tsa_out(st->w);
@@ -90,19 +83,19 @@ static void put_stats(struct state *st, int final)
 	mp_map_key(b, &m, "final");
 	mp_put_bool(b, final);
 	if (have_ps) {
-		put_count(b, &m, "received", ps.ps_recv);
-		put_count(b, &m, "dropped", ps.ps_drop);
-		put_count(b, &m, "if_dropped", ps.ps_ifdrop);
+		mp_map_uint(b, &m, "received", ps.ps_recv);
+		mp_map_uint(b, &m, "dropped", ps.ps_drop);
+		mp_map_uint(b, &m, "if_dropped", ps.ps_ifdrop);
 	}
-	put_count(b, &m, "decoded", st->decoded);
-	put_count(b, &m, "non_ip", st->non_ip);
-	put_count(b, &m, "truncated", st->truncated);
-	put_count(b, &m, "malformed", st->malformed);
-	put_count(b, &m, "dns_names_cut", st->names_cut);
-	put_count(b, &m, "frag_reassembled", fc.reassembled);
-	put_count(b, &m, "frag_timed_out", fc.timed_out);
-	put_count(b, &m, "frag_dropped", fc.dropped);
-	put_count(b, &m, "frag_overlaps", fc.overlaps);
+	mp_map_uint(b, &m, "decoded", st->decoded);
+	mp_map_uint(b, &m, "non_ip", st->non_ip);
+	mp_map_uint(b, &m, "truncated", st->truncated);
+	mp_map_uint(b, &m, "malformed", st->malformed);
+	mp_map_uint(b, &m, "dns_names_cut", st->names_cut);
+	mp_map_uint(b, &m, "frag_reassembled", fc.reassembled);
+	mp_map_uint(b, &m, "frag_timed_out", fc.timed_out);
+	mp_map_uint(b, &m, "frag_dropped", fc.dropped);
+	mp_map_uint(b, &m, "frag_overlaps", fc.overlaps);
 	mp_map_close(b, &m);
 	tsa_wrote(st->w);
 }
@@ -114,11 +107,11 @@ static void put_header(struct state *st, int argc, char **argv)
 
 	/* "live" tells later stages that the clock matters (tsa-aggregate). */
 	mp_map_open(b, &m);
-	put_count(b, &m, "tsa", TSA_STREAM_VERSION);
+	mp_map_uint(b, &m, "tsa", TSA_STREAM_VERSION);
 	mp_map_key(b, &m, "kind");
 	mp_put_cstr(b, "packets");
-	put_count(b, &m, "link_type", (uint64_t)st->src.dlt);
-	put_count(b, &m, "snaplen", (uint64_t)pcap_snapshot(st->src.pcap));
+	mp_map_uint(b, &m, "link_type", (uint64_t)st->src.dlt);
+	mp_map_uint(b, &m, "snaplen", (uint64_t)pcap_snapshot(st->src.pcap));
 	mp_map_key(b, &m, "source");
 	mp_put_cstr(b, st->src.name);
 	if (st->src.live) {

@@ -82,14 +82,6 @@ static bool is_field_name(const struct token *t)
 	return true;
 }
 
-static char *copy(const char *s, size_t n)
-{
-	char *c = tsa_malloc(n + 1);
-	memcpy(c, s, n);
-	c[n] = '\0';
-	return c;
-}
-
 /* The key and what scan_record compares first. */
 static int add_key(struct filter *f, char *key)
 {
@@ -117,7 +109,7 @@ static int intern(struct parser *p, const struct token *t)
 	if (f->nkeys == FILTER_MAX_KEYS)
 		return fail(p, t->col, "more than %d different fields",
 		    FILTER_MAX_KEYS - 1);
-	return add_key(f, copy(t->text, t->len));
+	return add_key(f, tsa_strndup(t->text, t->len));
 }
 
 static int parse_or(struct parser *p);

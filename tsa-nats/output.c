@@ -73,8 +73,7 @@ void out_header(struct out *o, struct runs *rs, int argc, char **argv)
 			live = true;
 	}
 	mp_map_open(b, &m);
-	mp_map_key(b, &m, "tsa");
-	mp_put_uint(b, TSA_STREAM_VERSION);
+	mp_map_uint(b, &m, "tsa", TSA_STREAM_VERSION);
 	if (have_kind) {
 		mp_map_key(b, &m, "kind");
 		mp_put_str(b, kind.ptr, kind.len);

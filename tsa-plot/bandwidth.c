@@ -46,7 +46,9 @@ void bandwidth_script(FILE *f, const struct plot_ctx *c)
 	const struct bandwidth *bw = &c->s->bw;
 	size_t n = bw->nbps > bw->nbytes ? bw->nbps : bw->nbytes;
 	int h = c->height * 3 / 4;
-	double step = bw->bucket_ns / 1e9, t0 = stime_ns(bw->start, bw->has_start) / 1e9;
+	int64_t start = snapshot_start_ns(c->s), end = snapshot_end_ns(c->s);
+	int64_t bw_start = stime_ns(bw->start, bw->has_start);
+	double step = bw->bucket_ns / 1e9, t0 = bw_start / 1e9;
 	double avg = 0, peak = 0, maxbytes = 0, bdiv, ydiv, width, tpt, y;
 	/* About a tic every 25 pixels of a panel's plot area, 2 to 6. */
 	int ytics = (h / 2 - 70) / 25 < 2 ? 2 : (h / 2 - 70) / 25 > 6 ? 6 :
@@ -55,11 +57,11 @@ void bandwidth_script(FILE *f, const struct plot_ctx *c)
 	char span[96], line[256], a[UNITS_LEN], p[UNITS_LEN];
 	bool usable;
 
-	if (!stime_ns(bw->start, bw->has_start))
-		t0 = stime_ns(c->s->start, c->s->has_bounds) / 1e9;
+	if (!bw_start)
+		t0 = start / 1e9;
 	/* In doubles: the difference of two far-apart int64 times overflows. */
-	if (step <= 0 && n && stime_ns(c->s->end, c->s->has_bounds) > stime_ns(c->s->start, c->s->has_bounds))
-		step = (stime_ns(c->s->end, c->s->has_bounds) / 1e9 - stime_ns(c->s->start, c->s->has_bounds) / 1e9) / (double)n;
+	if (step <= 0 && n && end > start)
+		step = (end / 1e9 - start / 1e9) / (double)n;
 	width = step * (double)n;
 	usable = n && step > 0 && fabs(t0) < TIME_LIMIT &&
 	    fabs(t0 + width) < TIME_LIMIT;
@@ -82,7 +84,7 @@ void bandwidth_script(FILE *f, const struct plot_ctx *c)
 
 	gp_begin(f, c, "bandwidth", "Bandwidth and traffic volume over the "
 	    "window", c->width, h);
-	fmt_span(span, sizeof span, stime_ns(c->s->start, c->s->has_bounds), stime_ns(c->s->end, c->s->has_bounds));
+	fmt_window_span(span, sizeof span, c->s);
 	snprintf(line, sizeof line, "Bandwidth    %s    average %s, peak %s",
 	    span, units_bps(a, avg), units_bps(p, peak));
 
@@ -109,8 +111,8 @@ void bandwidth_script(FILE *f, const struct plot_ctx *c)
 		fprintf(f, "set xrange [%.6f:%.6f]\n", t0, t0 + width);
 	else	/* nothing to scale the axis by: the window itself (ns_time
 		 * keeps its times within TIME_LIMIT) */
-		fprintf(f, "set xrange [%.3f:%.3f]\n", stime_ns(c->s->start, c->s->has_bounds) / 1e9,
-		    stime_ns(c->s->end, c->s->has_bounds) / 1e9 + 1);
+		fprintf(f, "set xrange [%.3f:%.3f]\n", start / 1e9,
+		    end / 1e9 + 1);
 	fprintf(f, "set border 3 lc rgb '#888888'\nset xtics nomirror "
 	    "scale 0.5\nset ytics nomirror scale 0.5\n"
 	    "set grid lc rgb '#dddddd' lt 1\n"

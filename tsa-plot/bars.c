@@ -188,7 +188,7 @@ static void chart_begin(FILE *f, const struct plot_ctx *c, const char *png,
 	char span[96], line[256];
 
 	gp_begin(f, c, png, what, c->width, h);
-	fmt_span(span, sizeof span, stime_ns(c->s->start, c->s->has_bounds), stime_ns(c->s->end, c->s->has_bounds));
+	fmt_window_span(span, sizeof span, c->s);
 	snprintf(line, sizeof line, "%s    %s", heading, span);
 	fprintf(f, "set border 3 lc rgb '#888888'\nset xtics nomirror "
 	    "scale 0.5\nset grid xtics lc rgb '#dddddd' lt 1\n"

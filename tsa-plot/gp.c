@@ -48,6 +48,11 @@ void gp_quote(FILE *f, const char *s)
 	putc('\'', f);
 }
 
+void fmt_window_span(char *out, size_t n, const struct snapshot *s)
+{
+	fmt_span(out, n, snapshot_start_ns(s), snapshot_end_ns(s));
+}
+
 void fmt_span(char *out, size_t n, int64_t start_ns, int64_t end_ns)
 {
 	time_t a = (time_t)(start_ns / 1000000000), b = (time_t)(end_ns /

@@ -74,7 +74,7 @@ void history_load(struct history *h)
 
 void history_add(struct history *h, const struct snapshot *s)
 {
-	struct hpoint pt = { .t_ns = stime_ns(s->end, s->has_bounds), .packets = s->packets,
+	struct hpoint pt = { .t_ns = snapshot_end_ns(s), .packets = s->packets,
 		.bytes = s->bytes, .alerts = s->nalerts };
 
 	for (size_t i = 0; i < s->ncountries; i++) {

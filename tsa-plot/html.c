@@ -143,8 +143,9 @@ static void head(FILE *f, const struct plot_ctx *c,
     const struct html_page *p)
 {
 	char span[96], wbuf[32];
+	const char *window;
 
-	fmt_span(span, sizeof span, stime_ns(c->s->start, c->s->has_bounds), stime_ns(c->s->end, c->s->has_bounds));
+	fmt_window_span(span, sizeof span, c->s);
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n", f);
 	if (p->refresh)
@@ -154,9 +155,9 @@ static void head(FILE *f, const struct plot_ctx *c,
 	style(f);
 	fputs("</head>\n<body>\n", f);
 	fprintf(f, "<h1>TSA traffic</h1>\n<p class=\"sub\">%s", span);
-	if (snapshot_window(c->s, wbuf)) {
+	if ((window = snapshot_window(c->s, wbuf))) {
 		fputs(" &middot; window ", f);
-		esc(f, snapshot_window(c->s, wbuf));
+		esc(f, window);
 	}
 	fputs(" &middot; ", f);
 	num(f, c->s->packets);
@@ -260,7 +261,7 @@ static void alerts(FILE *f, const struct plot_ctx *c, const char *only)
 		}
 		fputs("</td><td>", f);
 		fmt_span(span, sizeof span, r->start_ns ? r->start_ns :
-		    stime_ns(s->start, s->has_bounds), r->end_ns ? r->end_ns : stime_ns(s->end, s->has_bounds));
+		    snapshot_start_ns(s), r->end_ns ? r->end_ns : snapshot_end_ns(s));
 		esc(f, span);
 		fputs("</td></tr>\n", f);
 	}
@@ -381,6 +382,8 @@ static void hosts(FILE *f, const struct plot_ctx *c, const char *only)
 	    f);
 	for (size_t i = 0; i < s->nhosts; i++) {
 		const struct host_row *h = &s->hosts[i];
+		int64_t first, last;
+
 		if (only && (!h->country || strcmp(h->country, only)))
 			continue;
 		fputs("<tr><td>", f);
@@ -418,10 +421,12 @@ static void hosts(FILE *f, const struct plot_ctx *c, const char *only)
 		fputs("<td>", f);
 		esc(f, h->lang);
 		fputs(h->nat ? "</td><td>yes</td><td>" : "</td><td></td><td>", f);
-		clock_time(f, stime_ns(h->first_seen, h->has_seen));
-		if (stime_ns(h->first_seen, h->has_seen) && stime_ns(h->last_seen, h->has_seen))
+		first = stime_ns(h->first_seen, h->has_seen);
+		last = stime_ns(h->last_seen, h->has_seen);
+		clock_time(f, first);
+		if (first && last)
 			fputs(" &ndash; ", f);
-		clock_time(f, stime_ns(h->last_seen, h->has_seen));
+		clock_time(f, last);
 		fputs("</td>", f);
 		count_cell(f, h->packets);
 		bytes_cell(f, h->bytes);
@@ -756,8 +761,9 @@ void html_print_country(FILE *f, const struct plot_ctx *c,
 	const struct country_row *r = &s->countries[i];
 	const struct country_detail *d = snapshot_detail(s, r->country);
 	char span[96], u[UNITS_LEN], wbuf[32];
+	const char *window;
 
-	fmt_span(span, sizeof span, stime_ns(s->start, s->has_bounds), stime_ns(s->end, s->has_bounds));
+	fmt_window_span(span, sizeof span, s);
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n", f);
 	if (p->refresh)
@@ -773,9 +779,9 @@ void html_print_country(FILE *f, const struct plot_ctx *c,
 	fputs(" (", f);
 	esc(f, r->country);
 	fprintf(f, ")</h1>\n<p class=\"sub\">%s", span);
-	if (snapshot_window(s, wbuf)) {
+	if ((window = snapshot_window(s, wbuf))) {
 		fputs(" &middot; window ", f);
-		esc(f, snapshot_window(s, wbuf));
+		esc(f, window);
 	}
 	fputs(" &middot; ", f);
 	num(f, r->packets);

@@ -262,9 +262,7 @@ void output_dir(const char *path, bool shared_ok)
 	 * follow a link there. */
 	while (n > 1 && path[n - 1] == '/')
 		n--;
-	dir_path = tsa_malloc(n + 1);
-	memcpy(dir_path, path, n);
-	dir_path[n] = 0;
+	dir_path = tsa_strndup(path, n);
 	/* The directory above and the last name ("/" is "." in the root). */
 	copy = tsa_strdup(dir_path);
 	if (!(slash = strrchr(copy, '/'))) {

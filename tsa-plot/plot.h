@@ -63,6 +63,8 @@ void gp_end(FILE *f);
 void gp_quote(FILE *f, const char *s);
 /* "2026-11-26 07:00:00 - 07:01:00 UTC" */
 void fmt_span(char *out, size_t n, int64_t start_ns, int64_t end_ns);
+/* The same for a snapshot's window. */
+void fmt_window_span(char *out, size_t n, const struct snapshot *s);
 /* A country's name for labels: "Germany", "Local networks", the code. */
 const char *country_label(const struct plot_ctx *c, const char *code);
 

@@ -46,10 +46,10 @@ void trend_script(FILE *f, const struct plot_ctx *c)
 	}
 	gp_begin(f, c, "trend", "The run's history, a point per snapshot",
 	    c->width, height < 400 ? 400 : height);
-	t0 = h->n ? h->p[0].t_ns / 1e9 : stime_ns(c->s->end, c->s->has_bounds) / 1e9;
+	t0 = h->n ? h->p[0].t_ns / 1e9 : snapshot_end_ns(c->s) / 1e9;
 	t1 = h->n ? h->p[h->n - 1].t_ns / 1e9 : t0;
-	fmt_span(span, sizeof span, h->n ? h->p[0].t_ns : stime_ns(c->s->end, c->s->has_bounds),
-	    h->n ? h->p[h->n - 1].t_ns : stime_ns(c->s->end, c->s->has_bounds));
+	fmt_span(span, sizeof span, h->n ? h->p[0].t_ns : snapshot_end_ns(c->s),
+	    h->n ? h->p[h->n - 1].t_ns : snapshot_end_ns(c->s));
 	snprintf(line, sizeof line, "History of the run    %zu snapshot%s, "
 	    "%s%s", h->n, h->n == 1 ? "" : "s", span, h->thinned ?
 	    " (older ones thinned)" : "");

@@ -224,6 +224,7 @@ static void header_labels(FILE *f, const struct plot_ctx *c,
 	const struct snapshot *s = c->s;
 	char span[96], a[UNITS_LEN], b[UNITS_LEN], l[UNITS_LEN], u[UNITS_LEN];
 	char line[512], wbuf[32];
+	const char *window;
 	size_t with = 0;
 	uint64_t local = 0, unknown = 0, pk = 0, by = 0;
 	bool bytes = c->metric == METRIC_BYTES;
@@ -243,7 +244,7 @@ static void header_labels(FILE *f, const struct plot_ctx *c,
 			by = add_sat(by, r->bytes);
 		}
 	}
-	fmt_span(span, sizeof span, stime_ns(s->start, s->has_bounds), stime_ns(s->end, s->has_bounds));
+	fmt_window_span(span, sizeof span, s);
 	snprintf(line, sizeof line, "%s by country%s%s",
 	    bytes ? "Traffic (bytes)" : "Packets", rg->continent ? " - " : "",
 	    rg->continent ? rg->title : "");
@@ -283,8 +284,8 @@ static void header_labels(FILE *f, const struct plot_ctx *c,
 	gp_quote(f, line);
 	fprintf(f, " at screen %.4f, screen 1 offset character 0, character -3.3"
 	    " left textcolor rgb '#555555'\n", (double)SIDE / c->width);
-	if (snapshot_window(s, wbuf)) {
-		snprintf(line, sizeof line, "window %s", snapshot_window(s, wbuf));
+	if ((window = snapshot_window(s, wbuf))) {
+		snprintf(line, sizeof line, "window %s", window);
 		fprintf(f, "set label 4 ");
 		gp_quote(f, line);
 		fprintf(f, " at screen %.4f, screen 1 offset character 0, "
