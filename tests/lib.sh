@@ -42,12 +42,27 @@ need_cmd() {	# need_cmd PROGRAM...
 need_root() {	# need_root WHY
 	[ "$(id -u)" = 0 ] || skip "not root: $*"
 }
-# need_nobody_reach: the tools can be run by user nobody (a tree cloned
-# into a mode-0700 directory such as mktemp -d's cannot).
-need_nobody_reach() {
+# need_nobody_reach: the tools can be run by user nobody.  A tree cloned
+# into a mode-0700 directory (mktemp -d's) cannot be reached: the tools are
+# then copied to $TSA_TMP (made mode 0755), beside links to the tree's
+# settings.ini and data/, so that they find what they find in the tree,
+# and TSA_BIN names the copies.
+nobody_reaches() {
 	setpriv --reuid=nobody --regid="$(id -gn nobody)" --clear-groups \
-	    test -x "$TSA_BIN/tsa-capture" ||
-	    skip "user nobody cannot reach $TSA_BIN (a directory above it is not searchable by others)"
+	    test -x "$1/tsa-capture"
+}
+need_nobody_reach() {
+	nobody_reaches "$TSA_BIN" && return 0
+	_r="$TSA_TMP/reach"
+	mkdir -p "$_r/bin" && chmod 755 "$TSA_TMP" "$_r" "$_r/bin" &&
+	    cp "$TSA_BIN"/tsa-* "$_r/bin/" &&
+	    ln -s "$TSA_TOP/settings.ini" "$_r/settings.ini" &&
+	    ln -s "$TSA_TOP/data" "$_r/data" ||
+	    { echo "FAIL  copying the tools to $_r"; exit 1; }
+	nobody_reaches "$_r/bin" ||
+	    skip "user nobody cannot reach $TSA_BIN, nor a copy in $_r"
+	TSA_BIN="$_r/bin"
+	export TSA_BIN
 }
 need_mmdb() {
 	need_file "$TSA_TOP/data/dbip-country.mmdb" "the country database: scripts/setup"

@@ -28,7 +28,8 @@ as_nobody chmod 755 "$W/evil.sh"
 # Settings that would work: root's database and map, the planted gnuplot.
 printf '[plot]\nGnuplot = %s/evil.sh\nMapData = %s/tsa-plot/world.dat\n[geoip]\nDatabaseFilePath = %s/data/dbip-country.mmdb\n[capture]\nUser =\n[gen]\nPackets = 7\n' \
 	"$W" "$TSA_TOP" "$TSA_TOP" | as_nobody tee "$W/settings.ini" >/dev/null
-as_nobody cp "$TSA_TOP/data/dbip-country.mmdb" "$W/db.mmdb"
+# (read by root: the tree may be where nobody cannot read; written by nobody)
+as_nobody tee "$W/db.mmdb" <"$TSA_TOP/data/dbip-country.mmdb" >/dev/null
 as_nobody cp /etc/p0f/p0f.fp "$W/p0f.fp" 2>/dev/null
 
 # refused NAME DIR PATTERN -- command: status 1, one line matching PATTERN.
